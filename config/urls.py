@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from hallbar.api.api import api
+
+
+def _public(patterns):
+    """Let the API answer unauthenticated calls itself (401 JSON), not with a login redirect."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _public(pattern.url_patterns)
+        elif hasattr(pattern, "callback"):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+api_urls, api_app, api_namespace = api.urls
+urlpatterns = [
+    path("", include("hallbar.core.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("regions/", include("hallbar.organisations.urls")),
+    path("funding/", include("hallbar.funding.urls")),
+    path("api/", (_public(api_urls), api_app, api_namespace)),
+    path("admin/", admin.site.urls),
+]

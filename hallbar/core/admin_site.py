@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class HallbarAdminSite(admin.AdminSite):
+    """The Django admin, open only to the secretariat's administrators."""
+
+    site_header = _("hallbar administration")
+    site_title = _("hallbar administration")
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or getattr(user, "is_secretariat", False))
+        )

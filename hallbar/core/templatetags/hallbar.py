@@ -1,0 +1,34 @@
+"""Template helpers used across apps."""
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def sek(value) -> str:
+    """Format whole kronor with thin grouping, e.g. 10 452 326 kr; empty values as a dash."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(int(value), force_grouping=True)} kr"
+
+
+@register.filter
+def grouped(value) -> str:
+    if value is None or value == "":
+        return "–"
+    return number_format(value, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs) -> str:
+    """Return the current query string with kwargs replaced (for sort, filter and page links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

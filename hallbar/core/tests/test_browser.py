@@ -1,0 +1,107 @@
+"""In a real browser: a buyer's day in Swedish and English, keyboard use, axe-core on every page."""
+
+import pytest
+
+from hallbar.core.demo import load_fee_decisions
+from hallbar.core.testing import CAST_PASSWORD, make_cast
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.funding.services import save_budget_line
+from hallbar.organisations.services import load_reference_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_db):
+    load_reference_data()
+    load_fee_decisions()
+    cast = make_cast()
+    line = save_budget_line(
+        line=None,
+        acting_user=cast.secretariat,
+        year=2025,
+        kind="post",
+        description="Nationell samordnare",
+        amount_sek=1_100_000,
+    )
+    return cast, line
+
+
+def test_buyer_sees_start_page_and_contributions_in_swedish_then_english(page, world):
+    # Given a Region Stockholm buyer
+    login(page, "alice", CAST_PASSWORD)
+    # Then the start page is in Swedish
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+    # When she opens the contributions from the main menu
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Finansiering"
+    ).click()
+    page.select_option("#year", "2023")
+    page.get_by_role("button", name="Visa").click()
+    # Then she sees every region's contribution and the national total
+    assert page.get_by_role("heading", level=1).inner_text() == "Avgifter 2023"
+    assert page.get_by_test_id("total").inner_text().replace("\xa0", " ") == "10 452 326 kr"
+    table = page.get_by_role("table").first
+    assert table.get_by_role("row").count() == 1 + 21 + 1
+    # When she switches to English, the choice is remembered on the next page
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Contributions 2023"
+    page.get_by_role("link", name="Start").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+
+
+def test_skip_link_is_the_first_stop_and_focus_is_visible(page, world):
+    login(page, "alice", CAST_PASSWORD)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+PAGES_BY_USER = {
+    None: ["/accounts/login/", "/accounts/password_reset/", "/accounts/password_reset/done/"],
+    "alice": [
+        "/",
+        "/regions/",
+        "/regions/23/",
+        "/funding/?year=2023",
+        "/funding/fee-decisions/",
+        "/funding/region-decisions/",
+        "/funding/budget/?year=2025",
+        "/accounts/password_change/",
+        "/no-such-page/",
+    ],
+    "karin": [
+        "/",
+        "/funding/budget/?year=2025",
+        "/funding/budget/?year=2030",
+        "/funding/region-decisions/new/23/",
+        "/funding/budget/{line}/edit/",
+        "/funding/budget/{line}/delete/",
+    ],
+    "charlie": ["/"],
+    "rolf": ["/"],
+}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_axe_finds_no_serious_violation_on_any_page(page, world, live_server, language):
+    cast, line = world
+    problems = []
+    for username, paths in PAGES_BY_USER.items():
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        if username:
+            login(page, username, CAST_PASSWORD)
+        for path in paths:
+            response = page.goto(path.format(line=line.public_id))
+            assert response.status == (404 if "no-such" in path else 200), path
+            problems += serious_violations(page)
+    assert problems == []

@@ -1,0 +1,27 @@
+"""Navigation entries for the signed-in user, so every page shows only what this person may use."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.funding.access import can_view_funding
+from hallbar.organisations.access import can_view_cooperation
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(reverse("core:home"), _("Start"), "core:home")]
+    if can_view_cooperation(user):
+        items.append((reverse("organisations:region-list"), _("Regions"), "organisations:region"))
+    if can_view_funding(user):
+        items.append((reverse("funding:contribution-list"), _("Funding"), "funding:"))
+    if user.is_staff and (user.is_secretariat or user.is_superuser):
+        items.append((reverse("admin:index"), _("Administration"), "admin:"))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "nav_items": [
+            {"url": url, "label": label, "current": current.startswith(prefix)}
+            for url, label, prefix in items
+        ]
+    }
