@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hallbar.core",
     "hallbar.organisations",
-    "hallbar.requirements",
+    "hallbar.categories",
     "hallbar.funding",
     "hallbar.api",
 ]

@@ -178,7 +178,7 @@ class AreaCategory(Validity):
         ProcurementArea, on_delete=models.CASCADE, related_name="categories", verbose_name=_("area")
     )
     category = models.ForeignKey(
-        "requirements.Category",
+        "categories.Category",
         on_delete=models.CASCADE,
         related_name="ownerships",
         verbose_name=_("category"),

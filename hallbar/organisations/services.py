@@ -19,7 +19,8 @@ from hallbar.organisations.models import (
     Region,
     User,
 )
-from hallbar.requirements.models import Category, CategoryPrioritisation
+from hallbar.categories.models import Category, CategoryPrioritisation
+from hallbar.categories.services import assign_default_cpv_codes, load_cpv_codes
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "referencedata"
 REGIONS_FILE = REFERENCE_DIR / "swedish_regions.csv"

@@ -17,7 +17,7 @@ from hallbar.organisations.models import (
     Role,
 )
 from hallbar.organisations.services import load_reference_data
-from hallbar.requirements.models import Category, CategoryPrioritisation
+from hallbar.categories.models import Category, CategoryPrioritisation
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hallbar.requirements.models import Category, CategoryPrioritisation
+from hallbar.categories.models import Category, CategoryPrioritisation
 
 
 class PrioritisationInline(admin.TabularInline):
