@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "hallbar.core",
     "hallbar.organisations",
     "hallbar.categories",
+    "hallbar.requirements",
+    "hallbar.suppliers",
+    "hallbar.contracts",
     "hallbar.funding",
     "hallbar.api",
 ]

@@ -21,6 +21,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),
+    path("suppliers/", include("hallbar.suppliers.urls")),
+    path("contracts/", include("hallbar.contracts.urls")),
+    path("requirements/", include("hallbar.requirements.urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),
 ]

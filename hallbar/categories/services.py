@@ -87,7 +87,9 @@ def add_cpv_code(*, category: Category, code: str, acting_user) -> CpvCode:
     if cpv is None:
         raise ValidationError(_("%(code)s is not a CPV 2008 code."), params={"code": code})
     category.cpv_codes.add(cpv)
-    record_change(category, action="updated", acting_user=acting_user, changes={"cpv_added": cpv.code})
+    record_change(
+        category, action="updated", acting_user=acting_user, changes={"cpv_added": cpv.code}
+    )
     return cpv
 
 
@@ -95,7 +97,9 @@ def add_cpv_code(*, category: Category, code: str, acting_user) -> CpvCode:
 def remove_cpv_code(*, category: Category, code: str, acting_user) -> None:
     _require_secretariat(acting_user)
     category.cpv_codes.remove(code)
-    record_change(category, action="updated", acting_user=acting_user, changes={"cpv_removed": code})
+    record_change(
+        category, action="updated", acting_user=acting_user, changes={"cpv_removed": code}
+    )
 
 
 @transaction.atomic

@@ -196,4 +196,10 @@ def load_demo() -> list[DemoUser]:
             )
     for spec in DEMO_USERS:
         ensure_user(spec)
+    # Imported here: these apps build on the organisations and users above.
+    from hallbar.contracts.demo import load_demo_contracts
+    from hallbar.requirements.demo import load_requirement_library
+
+    load_requirement_library()
+    load_demo_contracts()
     return DEMO_USERS

@@ -56,3 +56,62 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ImportJob(PublicModel):
+    """One upload of a file to import: validated first, then written all at once or not at all."""
+
+    class Kind(models.TextChoices):
+        CONTRACTS = "contracts", _("contracts")
+        SUPPLIERS = "suppliers", _("suppliers")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        VALIDATING = "validating", _("checking the rows")
+        IMPORTING = "importing", _("writing")
+        REJECTED = "rejected", _("not imported: the file has errors")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("only if every row is valid")
+        VALID_ONLY = "valid_only", _("import the valid rows, skip the bad ones")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    filename = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500)
+    region = models.ForeignKey(
+        "organisations.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default="all")
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="pending")
+    total_rows = models.PositiveIntegerField(null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.IMPORTING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

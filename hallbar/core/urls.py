@@ -8,3 +8,14 @@ urlpatterns = [
     path("language/", views.set_language, name="set-language"),
     path("healthz/", views.healthz, name="healthz"),
 ]
+
+from hallbar.core import import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/<uuid:public_id>/", import_views.job_detail, name="import-job"),
+    path(
+        "imports/<uuid:public_id>/valid-rows/",
+        import_views.job_import_valid_rows,
+        name="import-job-valid-rows",
+    ),
+]

@@ -4,6 +4,7 @@ import io
 
 from django.http import HttpResponse
 
+from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.funding.selectors import Contribution
 
 FORMATS = {"csv", "xlsx"}
@@ -40,8 +41,6 @@ def contributions_response(
     rows: list[Contribution], *, year: int, file_format: str
 ) -> HttpResponse:
     """Return the year's contributions as a downloadable CSV or XLSX file."""
-    from hallbar.core.tabular import write_csv, write_xlsx
-
     buffer = io.BytesIO()
     if file_format == "csv":
         write_csv(buffer, HEADERS, contribution_rows(rows))

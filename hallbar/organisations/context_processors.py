@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallbar.funding.access import can_view_funding
 from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.models import Role
 
 
 def navigation(request):
@@ -14,6 +15,11 @@ def navigation(request):
     items = [(reverse("core:home"), _("Start"), "core:home")]
     if can_view_cooperation(user):
         items.append((reverse("organisations:region-list"), _("Regions"), "organisations:region"))
+    if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT):
+        items.append((reverse("contracts:contract-list"), _("Contracts"), "contracts:"))
+        items.append((reverse("suppliers:supplier-list"), _("Suppliers"), "suppliers:"))
+    if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT, Role.AUDITOR):
+        items.append((reverse("requirements:index"), _("Requirements"), "requirements:"))
     if can_view_funding(user):
         items.append((reverse("funding:contribution-list"), _("Funding"), "funding:"))
     if user.is_staff and (user.is_secretariat or user.is_superuser):

@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from hallbar.categories.models import Category, CategoryPrioritisation
+from hallbar.categories.services import assign_default_cpv_codes, load_cpv_codes
 from hallbar.core.history import record_change
 from hallbar.organisations.models import (
     AreaCategory,
@@ -19,8 +21,6 @@ from hallbar.organisations.models import (
     Region,
     User,
 )
-from hallbar.categories.models import Category, CategoryPrioritisation
-from hallbar.categories.services import assign_default_cpv_codes, load_cpv_codes
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "referencedata"
 REGIONS_FILE = REFERENCE_DIR / "swedish_regions.csv"
@@ -111,6 +111,8 @@ def load_reference_data(*, acting_user: User | None = None) -> LoadSummary:
                 defaults={"last_year": PRIORITISED_YEARS[1]},
             )
             categories += 1
+    load_cpv_codes()
+    assign_default_cpv_codes()
     return LoadSummary(
         regions=len(rows),
         population_figures=populations,

@@ -6,61 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CpvCode',
+            name="CpvCode",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='code')),
-                ('check_digit', models.CharField(max_length=1, verbose_name='check digit')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('label_sv', models.CharField(max_length=400, verbose_name='label (Swedish)')),
-                ('label_en', models.CharField(max_length=400, verbose_name='label (English)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='categories.cpvcode')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("check_digit", models.CharField(max_length=1, verbose_name="check digit")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("label_sv", models.CharField(max_length=400, verbose_name="label (Swedish)")),
+                ("label_en", models.CharField(max_length=400, verbose_name="label (English)")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="categories.cpvcode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CPV code',
-                'verbose_name_plural': 'CPV codes',
-                'ordering': ['code'],
+                "verbose_name": "CPV code",
+                "verbose_name_plural": "CPV codes",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('name_sv', models.CharField(max_length=200, verbose_name='name (Swedish)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('cpv_codes', models.ManyToManyField(blank=True, related_name='categories', to='categories.cpvcode', verbose_name='CPV codes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("name_sv", models.CharField(max_length=200, verbose_name="name (Swedish)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "cpv_codes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="categories",
+                        to="categories.cpvcode",
+                        verbose_name="CPV codes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['name_sv'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["name_sv"],
             },
         ),
         migrations.CreateModel(
-            name='CategoryPrioritisation',
+            name="CategoryPrioritisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='first year')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='last year')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prioritisations', to='categories.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="first year")),
+                ("last_year", models.PositiveSmallIntegerField(verbose_name="last year")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prioritisations",
+                        to="categories.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prioritisation',
-                'verbose_name_plural': 'prioritisations',
-                'ordering': ['category__name_sv', 'first_year'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'first_year'), name='categories_prioritisation_unique'), models.CheckConstraint(condition=models.Q(('last_year__gte', models.F('first_year'))), name='categories_prioritisation_year_order')],
+                "verbose_name": "prioritisation",
+                "verbose_name_plural": "prioritisations",
+                "ordering": ["category__name_sv", "first_year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("category", "first_year"), name="categories_prioritisation_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("last_year__gte", models.F("first_year"))),
+                        name="categories_prioritisation_year_order",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,27 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HistoryEntry',
+            name="HistoryEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('object_repr', models.CharField(max_length=300, verbose_name='object')),
-                ('action', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('deleted', 'deleted'), ('imported', 'imported'), ('loaded', 'loaded')], max_length=20, verbose_name='action')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                ("object_repr", models.CharField(max_length=300, verbose_name="object")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("deleted", "deleted"),
+                            ("imported", "imported"),
+                            ("loaded", "loaded"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
             ],
             options={
-                'verbose_name': 'history entry',
-                'verbose_name_plural': 'history entries',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "history entry",
+                "verbose_name_plural": "history entries",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

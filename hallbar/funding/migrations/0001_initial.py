@@ -6,90 +6,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RegionDecision',
+            name="RegionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('reference', models.CharField(max_length=100, verbose_name='reference number')),
-                ('decided_on', models.DateField(verbose_name='date')),
-                ('decision_body', models.CharField(max_length=200, verbose_name='decided by')),
-                ('status', models.CharField(choices=[('proposed', 'proposed'), ('approved', 'approved'), ('rejected', 'rejected')], max_length=20, verbose_name='status')),
-                ('approves_programme', models.BooleanField(default=False, verbose_name='approves the Programme declaration 2030 and strategy 2023–2025')),
-                ('annual_amount_sek', models.PositiveIntegerField(blank=True, null=True, verbose_name='annual amount (SEK)')),
-                ('from_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from year')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("reference", models.CharField(max_length=100, verbose_name="reference number")),
+                ("decided_on", models.DateField(verbose_name="date")),
+                ("decision_body", models.CharField(max_length=200, verbose_name="decided by")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "approves_programme",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="approves the Programme declaration 2030 and strategy 2023–2025",
+                    ),
+                ),
+                (
+                    "annual_amount_sek",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="annual amount (SEK)"
+                    ),
+                ),
+                (
+                    "from_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="from year"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'region decision',
-                'verbose_name_plural': 'region decisions',
-                'ordering': ['region__county_code', '-decided_on'],
+                "verbose_name": "region decision",
+                "verbose_name_plural": "region decisions",
+                "ordering": ["region__county_code", "-decided_on"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='year')),
-                ('kind', models.CharField(choices=[('post', 'post'), ('activity', 'activity')], max_length=20, verbose_name='kind')),
-                ('description', models.CharField(max_length=200, verbose_name='description')),
-                ('amount_sek', models.PositiveIntegerField(verbose_name='amount (SEK)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("post", "post"), ("activity", "activity")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="description")),
+                ("amount_sek", models.PositiveIntegerField(verbose_name="amount (SEK)")),
             ],
             options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['year', 'kind', 'description'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'kind', 'description'), name='funding_budgetline_unique')],
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["year", "kind", "description"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "kind", "description"), name="funding_budgetline_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeeDecision',
+            name="FeeDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('reference', models.CharField(max_length=100, unique=True, verbose_name='decision reference')),
-                ('decided_on', models.DateField(verbose_name='decided on')),
-                ('decision_body', models.CharField(max_length=200, verbose_name='decided by')),
-                ('from_year', models.PositiveSmallIntegerField(unique=True, verbose_name='applies from year')),
-                ('population_rule', models.CharField(choices=[('fixed_date', 'population on a fixed reference date'), ('year_end_before', 'population on 31 December, N years before')], max_length=20, verbose_name='population figure used')),
-                ('population_reference_date', models.DateField(blank=True, null=True, verbose_name='reference date')),
-                ('population_years_before', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='years before the contribution year')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "reference",
+                    models.CharField(
+                        max_length=100, unique=True, verbose_name="decision reference"
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="decided on")),
+                ("decision_body", models.CharField(max_length=200, verbose_name="decided by")),
+                (
+                    "from_year",
+                    models.PositiveSmallIntegerField(unique=True, verbose_name="applies from year"),
+                ),
+                (
+                    "population_rule",
+                    models.CharField(
+                        choices=[
+                            ("fixed_date", "population on a fixed reference date"),
+                            ("year_end_before", "population on 31 December, N years before"),
+                        ],
+                        max_length=20,
+                        verbose_name="population figure used",
+                    ),
+                ),
+                (
+                    "population_reference_date",
+                    models.DateField(blank=True, null=True, verbose_name="reference date"),
+                ),
+                (
+                    "population_years_before",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="years before the contribution year"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'fee decision',
-                'verbose_name_plural': 'fee decisions',
-                'ordering': ['from_year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('population_reference_date__isnull', False), ('population_rule', 'fixed_date')), models.Q(('population_rule', 'year_end_before'), ('population_years_before__isnull', False)), _connector='OR'), name='funding_feedecision_rule_has_parameter')],
+                "verbose_name": "fee decision",
+                "verbose_name_plural": "fee decisions",
+                "ordering": ["from_year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("population_reference_date__isnull", False),
+                                ("population_rule", "fixed_date"),
+                            ),
+                            models.Q(
+                                ("population_rule", "year_end_before"),
+                                ("population_years_before__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="funding_feedecision_rule_has_parameter",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeeComponent',
+            name="FeeComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('code_of_conduct', 'code of conduct work'), ('environment', 'environment area'), ('strengthening', 'strengthened secretariat (Programme 2030)')], max_length=30, verbose_name='purpose')),
-                ('ore', models.PositiveIntegerField(verbose_name='öre per inhabitant')),
-                ('since_year', models.PositiveSmallIntegerField(verbose_name='part of the fee since')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='funding.feedecision', verbose_name='decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("code_of_conduct", "code of conduct work"),
+                            ("environment", "environment area"),
+                            ("strengthening", "strengthened secretariat (Programme 2030)"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("ore", models.PositiveIntegerField(verbose_name="öre per inhabitant")),
+                (
+                    "since_year",
+                    models.PositiveSmallIntegerField(verbose_name="part of the fee since"),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="components",
+                        to="funding.feedecision",
+                        verbose_name="decision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fee component',
-                'verbose_name_plural': 'fee components',
-                'ordering': ['decision__from_year', 'since_year', 'purpose'],
+                "verbose_name": "fee component",
+                "verbose_name_plural": "fee components",
+                "ordering": ["decision__from_year", "since_year", "purpose"],
             },
         ),
     ]

@@ -5,30 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('funding', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("funding", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='regiondecision',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fee_decisions', to='organisations.region', verbose_name='region'),
+            model_name="regiondecision",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fee_decisions",
+                to="organisations.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feecomponent',
-            constraint=models.UniqueConstraint(fields=('decision', 'purpose'), name='funding_feecomponent_one_per_purpose'),
+            model_name="feecomponent",
+            constraint=models.UniqueConstraint(
+                fields=("decision", "purpose"), name="funding_feecomponent_one_per_purpose"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feecomponent',
-            constraint=models.CheckConstraint(condition=models.Q(('ore__gt', 0)), name='funding_feecomponent_positive'),
+            model_name="feecomponent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ore__gt", 0)), name="funding_feecomponent_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regiondecision',
-            constraint=models.UniqueConstraint(fields=('region', 'reference'), name='funding_regiondecision_unique_reference'),
+            model_name="regiondecision",
+            constraint=models.UniqueConstraint(
+                fields=("region", "reference"), name="funding_regiondecision_unique_reference"
+            ),
         ),
     ]

@@ -10,168 +10,446 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('categories', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("categories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProcurementArea',
+            name="ProcurementArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=1, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=1, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'procurement area',
-                'verbose_name_plural': 'procurement areas',
-                'ordering': ['code'],
+                "verbose_name": "procurement area",
+                "verbose_name_plural": "procurement areas",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('secretariat', 'national secretariat'), ('region', 'region'), ('audit_firm', 'audit firm'), ('supplier', 'supplier company'), ('other_buyer', 'other public buyer')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('org_number', models.CharField(blank=True, max_length=40, verbose_name='organisation number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secretariat", "national secretariat"),
+                            ("region", "region"),
+                            ("audit_firm", "audit firm"),
+                            ("supplier", "supplier company"),
+                            ("other_buyer", "other public buyer"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "org_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="organisation number"),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='organisations_organisation_unique_name')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "name"), name="organisations_organisation_unique_name"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=2, unique=True, verbose_name='county code')),
-                ('county_name', models.CharField(max_length=100, verbose_name='county')),
-                ('iso_code', models.CharField(max_length=6, unique=True, verbose_name='ISO 3166-2 code')),
-                ('nuts3_code', models.CharField(blank=True, max_length=5, verbose_name='NUTS 3 code')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='region', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(max_length=2, unique=True, verbose_name="county code"),
+                ),
+                ("county_name", models.CharField(max_length=100, verbose_name="county")),
+                (
+                    "iso_code",
+                    models.CharField(max_length=6, unique=True, verbose_name="ISO 3166-2 code"),
+                ),
+                (
+                    "nuts3_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="NUTS 3 code"),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="region",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['county_code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["county_code"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationFigure',
+            name="PopulationFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_date', models.DateField(verbose_name='reference date')),
-                ('population', models.PositiveIntegerField(verbose_name='population')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='populations', to='organisations.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference_date", models.DateField(verbose_name="reference date")),
+                ("population", models.PositiveIntegerField(verbose_name="population")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="populations",
+                        to="organisations.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'population figure',
-                'verbose_name_plural': 'population figures',
-                'ordering': ['region__county_code', '-reference_date'],
+                "verbose_name": "population figure",
+                "verbose_name_plural": "population figures",
+                "ordering": ["region__county_code", "-reference_date"],
             },
         ),
         migrations.CreateModel(
-            name='AreaMembership',
+            name="AreaMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.procurementarea', verbose_name='area')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='area_memberships', to='organisations.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.procurementarea",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="area_memberships",
+                        to="organisations.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area membership',
-                'verbose_name_plural': 'area memberships',
-                'ordering': ['area__code', 'region__county_code', 'valid_from'],
+                "verbose_name": "area membership",
+                "verbose_name_plural": "area memberships",
+                "ordering": ["area__code", "region__county_code", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('role', models.CharField(choices=[('secretariat', 'Secretariat'), ('steering_group', 'Steering group'), ('area_coordinator', 'Area coordinator'), ('region_contact', 'Region sustainability contact'), ('buyer', 'Buyer / contract manager'), ('auditor', 'Third-party auditor'), ('supplier_contact', 'Supplier contact')], max_length=30, verbose_name='role')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation', verbose_name='organisation')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coordinators', to='organisations.procurementarea', verbose_name='procurement area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("secretariat", "Secretariat"),
+                            ("steering_group", "Steering group"),
+                            ("area_coordinator", "Area coordinator"),
+                            ("region_contact", "Region sustainability contact"),
+                            ("buyer", "Buyer / contract manager"),
+                            ("auditor", "Third-party auditor"),
+                            ("supplier_contact", "Supplier contact"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordinators",
+                        to="organisations.procurementarea",
+                        verbose_name="procurement area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['user__username', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='organisations_membership_unique_role'), models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', False), ('role', 'area_coordinator')), models.Q(models.Q(('role', 'area_coordinator'), _negated=True), ('area__isnull', True)), _connector='OR'), name='organisations_membership_area_iff_coordinator')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["user__username", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation", "role"),
+                        name="organisations_membership_unique_role",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("area__isnull", False), ("role", "area_coordinator")),
+                            models.Q(
+                                models.Q(("role", "area_coordinator"), _negated=True),
+                                ("area__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="organisations_membership_area_iff_coordinator",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AreaCategory',
+            name="AreaCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ownerships', to='categories.category', verbose_name='category')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='organisations.procurementarea', verbose_name='area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ownerships",
+                        to="categories.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="organisations.procurementarea",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category ownership',
-                'verbose_name_plural': 'category ownerships',
-                'ordering': ['area__code', 'category__name_sv'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'category', 'valid_from'), name='organisations_areacategory_unique'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='organisations_areacategory_period_order')],
+                "verbose_name": "category ownership",
+                "verbose_name_plural": "category ownerships",
+                "ordering": ["area__code", "category__name_sv"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "category", "valid_from"),
+                        name="organisations_areacategory_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="organisations_areacategory_period_order",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(('county_code__regex', '^[0-2][0-9]$')), name='organisations_region_county_code_format'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("county_code__regex", "^[0-2][0-9]$")),
+                name="organisations_region_county_code_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationfigure',
-            constraint=models.UniqueConstraint(fields=('region', 'reference_date'), name='organisations_population_one_per_date'),
+            model_name="populationfigure",
+            constraint=models.UniqueConstraint(
+                fields=("region", "reference_date"), name="organisations_population_one_per_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='areamembership',
-            constraint=models.UniqueConstraint(fields=('area', 'region', 'valid_from'), name='organisations_areamembership_unique'),
+            model_name="areamembership",
+            constraint=models.UniqueConstraint(
+                fields=("area", "region", "valid_from"), name="organisations_areamembership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='areamembership',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='organisations_areamembership_period_order'),
+            model_name="areamembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="organisations_areamembership_period_order",
+            ),
         ),
     ]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from hallbar.categories.models import Category, CategoryPrioritisation
 from hallbar.organisations.access import access_region
 from hallbar.organisations.models import (
     AreaCategory,
@@ -17,7 +18,6 @@ from hallbar.organisations.models import (
     Role,
 )
 from hallbar.organisations.services import load_reference_data
-from hallbar.categories.models import Category, CategoryPrioritisation
 
 pytestmark = pytest.mark.django_db
 

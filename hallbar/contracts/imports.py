@@ -1,0 +1,575 @@
+"""Import contracts from CSV, XLSX or an OCDS release package: validate every row, then write.
+
+Rows are matched on (lead region, reference): importing the same file twice updates nothing
+and creates no duplicates. Suppliers are resolved against the national registry (org number or
+VAT first, then normalised name and country); uncertain matches go to the review queue.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pycountry
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.categories.models import Category, CategoryPrioritisation, CpvCode
+from hallbar.contracts.models import Contract
+from hallbar.contracts.services import contract_rule_errors
+from hallbar.core.imports import Validated
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import (
+    TableIssue,
+    check_columns,
+    is_formula_like,
+    parse_date,
+    parse_decimal,
+    read_table,
+)
+from hallbar.organisations.models import Region
+from hallbar.suppliers.services import (
+    IncomingSupplier,
+    clean_identifiers,
+    resolve_suppliers,
+)
+
+REQUIRED = [
+    "reference",
+    "title",
+    "supplier_name",
+    "supplier_country",
+    "category",
+    "annual_value_sek",
+    "start_date",
+    "status",
+]
+OPTIONAL = [
+    "buying_regions",
+    "supplier_org_number",
+    "supplier_vat_number",
+    "supplier_other_id",
+    "cpv_code",
+    "end_date",
+    "clause_version",
+    "clause_level",
+    "needs_assessment",
+    "dd_contact_name",
+    "dd_contact_email",
+    "production_countries",
+]
+COLUMNS = REQUIRED + OPTIONAL
+EXAMPLE_ROW = {
+    "reference": "RS-2025-0042",
+    "title": "Undersökningshandskar",
+    "supplier_name": "Medisupply Sverige AB",
+    "supplier_country": "SE",
+    "category": "general-consumables",
+    "annual_value_sek": "1250000",
+    "start_date": "2025-01-01",
+    "status": "active",
+    "buying_regions": "01;03",
+    "supplier_org_number": "556677-8899",
+    "supplier_vat_number": "",
+    "supplier_other_id": "",
+    "cpv_code": "18424300-0",
+    "end_date": "2028-12-31",
+    "clause_version": "2024",
+    "clause_level": "avancerad",
+    "needs_assessment": "",
+    "dd_contact_name": "Lena Marsh",
+    "dd_contact_email": "lena.marsh@example.com",
+    "production_countries": "MY;TH",
+}
+STATUS_WORDS = {
+    "planned": "planned",
+    "planerad": "planned",
+    "planerat": "planned",
+    "active": "active",
+    "aktiv": "active",
+    "aktivt": "active",
+    "gällande": "active",
+    "expired": "expired",
+    "utgången": "expired",
+    "utgånget": "expired",
+    "avslutad": "expired",
+    "terminated": "terminated",
+    "uppsagd": "terminated",
+    "uppsagt": "terminated",
+    "hävt": "terminated",
+    "cancelled": "cancelled",
+    "avbruten": "cancelled",
+    "avbrutet": "cancelled",
+}
+MAX_VALUE = Decimal("999999999999")
+
+
+@dataclass
+class ContractRow:
+    row: int
+    reference: str
+    title: str
+    region_codes: list[str]
+    supplier: IncomingSupplier
+    category_id: int
+    cpv_code: str | None
+    annual_value_sek: Decimal
+    start_date: date
+    end_date: date | None
+    status: str
+    clause_id: int | None
+    clause_level: str
+    needs_assessment: str
+    dd_contact_name: str = ""
+    dd_contact_email: str = ""
+    production_countries: list[str] = field(default_factory=list)
+
+
+def _country(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
+    if found is None and len(value) == 3:
+        found = pycountry.countries.get(alpha_3=value.upper())
+    if found is None:
+        try:
+            found = pycountry.countries.lookup(value)
+        except LookupError:
+            return None
+    return found.alpha_2
+
+
+class Lookups:
+    """Everything validation needs from the database, loaded once per file."""
+
+    def __init__(self) -> None:
+        self.regions = {r.county_code: r for r in Region.objects.all()}
+        self.categories: dict[str, Category] = {}
+        for category in Category.objects.all():
+            for key in (category.slug, category.name_sv, category.name_en):
+                self.categories[key.casefold()] = category
+        self.prioritised = {
+            (p.category_id, year)
+            for p in CategoryPrioritisation.objects.all()
+            for year in range(p.first_year, p.last_year + 1)
+        }
+        self.cpv = dict(CpvCode.objects.values_list("code", "check_digit"))
+        clause_model = apps.get_model("requirements", "ContractClause")
+        self.clauses = {str(c.version): c for c in clause_model.objects.all()}
+
+
+class RowChecker:
+    """Turn one row of text values into a ContractRow, or report what is wrong with it."""
+
+    def __init__(self, *, filename: str, lead_code: str, lookups: Lookups) -> None:
+        self.filename = filename
+        self.lead_code = lead_code
+        self.lookups = lookups
+
+    def check(
+        self, number: int, values: dict[str, str]
+    ) -> tuple[ContractRow | None, list[TableIssue]]:
+        issues: list[TableIssue] = []
+
+        def bad(column: str, message) -> None:
+            issues.append(TableIssue(self.filename, number, column, message))
+
+        def text(column: str, *, required: bool = False, plain: bool = False) -> str:
+            value = (values.get(column) or "").strip()
+            if required and not value:
+                bad(column, _("This value is required."))
+            elif plain and value and is_formula_like(value):
+                bad(
+                    column,
+                    _("The value starts with %(char)s, which a spreadsheet would run as a formula.")
+                    % {"char": value[0]},
+                )
+            return value
+
+        reference = text("reference", required=True, plain=True)
+        title = text("title", required=True, plain=True)
+        supplier_name = text("supplier_name", required=True, plain=True)
+        country_text = text("supplier_country", required=True)
+        country = _country(country_text) if country_text else None
+        if country_text and country is None:
+            bad(
+                "supplier_country",
+                _("Unknown country: %(value)s. Use a code such as SE or DE.")
+                % {"value": country_text},
+            )
+        org_number = text("supplier_org_number")
+        vat = text("supplier_vat_number")
+        other_id = text("supplier_other_id", plain=True)
+        if country:
+            try:
+                org_number, vat = clean_identifiers(
+                    country=country, org_number=org_number, vat_number=vat
+                )
+            except Exception as error:  # ValidationError with a field dict
+                for field_name, messages in getattr(error, "message_dict", {}).items():
+                    column = (
+                        "supplier_org_number"
+                        if field_name == "org_number"
+                        else "supplier_vat_number"
+                    )
+                    for message in messages:
+                        bad(column, message)
+        if country and country != "SE" and org_number:
+            other_id, org_number = other_id or org_number, ""
+
+        region_codes = [self.lead_code]
+        for code in [
+            c.strip() for c in text("buying_regions").replace(",", ";").split(";") if c.strip()
+        ]:
+            code = code.zfill(2)
+            if code not in self.lookups.regions:
+                bad(
+                    "buying_regions",
+                    _("%(code)s is not the county code of a region.") % {"code": code},
+                )
+            elif code not in region_codes:
+                region_codes.append(code)
+
+        category_text = text("category", required=True)
+        category = self.lookups.categories.get(category_text.casefold()) if category_text else None
+        if category_text and category is None:
+            bad("category", _("Unknown category: %(value)s.") % {"value": category_text})
+
+        cpv_text = text("cpv_code").replace(" ", "")
+        cpv_code = None
+        if cpv_text:
+            digits, _sep, check = cpv_text.partition("-")
+            if not (digits.isdigit() and len(digits) == 8) or digits not in self.lookups.cpv:
+                bad("cpv_code", _("%(value)s is not a CPV 2008 code.") % {"value": cpv_text})
+            elif check and check != self.lookups.cpv[digits]:
+                bad(
+                    "cpv_code",
+                    _("The check digit of %(value)s is wrong; it should be %(digit)s.")
+                    % {"value": cpv_text, "digit": self.lookups.cpv[digits]},
+                )
+            else:
+                cpv_code = digits
+
+        value_text = text("annual_value_sek", required=True)
+        value = None
+        if value_text:
+            value, message = parse_decimal(value_text)
+            if message:
+                bad("annual_value_sek", message)
+            elif value < 0:
+                bad("annual_value_sek", _("The annual value cannot be negative."))
+                value = None
+            elif value > MAX_VALUE:
+                bad("annual_value_sek", _("The annual value is too large."))
+                value = None
+
+        start = end = None
+        start_text = text("start_date", required=True)
+        if start_text:
+            start, message = parse_date(start_text)
+            if message:
+                bad("start_date", message)
+        end_text = text("end_date")
+        if end_text:
+            end, message = parse_date(end_text)
+            if message:
+                bad("end_date", message)
+
+        status_text = text("status", required=True)
+        status = STATUS_WORDS.get(status_text.casefold()) if status_text else None
+        if status_text and status is None:
+            bad(
+                "status",
+                _(
+                    "Unknown status: %(value)s. Use planned, active, expired, terminated or cancelled."
+                )
+                % {"value": status_text},
+            )
+
+        clause_version = text("clause_version")
+        clause = self.lookups.clauses.get(clause_version) if clause_version else None
+        if clause_version and clause is None:
+            bad(
+                "clause_version",
+                _("There is no contract clause version %(value)s.") % {"value": clause_version},
+            )
+        level = text("clause_level").casefold()
+        if level and level not in ("bas", "avancerad"):
+            bad("clause_level", _("The clause level must be bas or avancerad."))
+            level = ""
+        needs_assessment = text("needs_assessment", plain=True)
+        dd_email = text("dd_contact_email")
+        if dd_email and ("@" not in dd_email or " " in dd_email):
+            bad("dd_contact_email", _("%(value)s is not an email address.") % {"value": dd_email})
+        countries = []
+        for item in [
+            c for c in text("production_countries").replace(",", ";").split(";") if c.strip()
+        ]:
+            code = _country(item)
+            if code is None:
+                bad(
+                    "production_countries",
+                    _("Unknown country: %(value)s. Use a code such as SE or DE.")
+                    % {"value": item.strip()},
+                )
+            elif code not in countries:
+                countries.append(code)
+
+        if category and start and not issues:
+            rule_errors = contract_rule_errors(
+                category=category,
+                start_date=start,
+                end_date=end,
+                needs_assessment=needs_assessment,
+                clause=clause,
+                clause_level=level,
+                prioritised=(category.pk, start.year) in self.lookups.prioritised,
+            )
+            column_of = {"clause": "clause_version", "clause_level": "clause_level"}
+            for field_name, message in rule_errors.items():
+                bad(column_of.get(field_name, field_name), message)
+        if issues:
+            return None, issues
+        return (
+            ContractRow(
+                row=number,
+                reference=reference,
+                title=title,
+                region_codes=region_codes,
+                supplier=IncomingSupplier(
+                    name=supplier_name,
+                    country=country,
+                    org_number=org_number,
+                    vat_number=vat,
+                    other_id=other_id,
+                ),
+                category_id=category.pk,
+                cpv_code=cpv_code,
+                annual_value_sek=value,
+                start_date=start,
+                end_date=end,
+                status=status,
+                clause_id=clause.pk if clause else None,
+                clause_level=level,
+                needs_assessment=needs_assessment,
+                dd_contact_name=text("dd_contact_name", plain=True),
+                dd_contact_email=dd_email,
+                production_countries=countries,
+            ),
+            [],
+        )
+
+
+def duplicate_reference_issues(
+    rows: list[ContractRow], filename: str
+) -> tuple[list[ContractRow], list[TableIssue]]:
+    """Report references that appear more than once in the file; keep only the first."""
+    seen: dict[str, int] = {}
+    kept, issues = [], []
+    for row in rows:
+        if row.reference in seen:
+            issues.append(
+                TableIssue(
+                    filename,
+                    row.row,
+                    "reference",
+                    _("The reference %(reference)s is already used on row %(first)s of this file.")
+                    % {"reference": row.reference, "first": seen[row.reference]},
+                )
+            )
+        else:
+            seen[row.reference] = row.row
+            kept.append(row)
+    return kept, issues
+
+
+class ContractImporter:
+    """Import contracts for the job's region (the lead region of every contract in the file)."""
+
+    def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
+        if job.filename.lower().endswith(".json") or _looks_like_json(job.stored_path):
+            return self._validate_ocds(job, progress)
+        table = read_table(job.stored_path, filename=job.filename)
+        issues = check_columns(table, REQUIRED, OPTIONAL)
+        if any(i.column in REQUIRED for i in issues):
+            return Validated(rows=[], issues=issues, total=len(table))
+        # Unknown columns are reported but do not stop the rows from being checked.
+        checker = RowChecker(
+            filename=job.filename, lead_code=job.region.county_code, lookups=Lookups()
+        )
+        rows: list[ContractRow] = []
+        total = len(table)
+        for index, row in enumerate(table, start=1):
+            parsed, row_issues = checker.check(row.number, row.values)
+            issues.extend(row_issues)
+            if parsed:
+                rows.append(parsed)
+            if index % 500 == 0 or index == total:
+                progress(index, total)
+        rows, duplicates = duplicate_reference_issues(rows, job.filename)
+        issues.extend(duplicates)
+        issues.sort(key=lambda i: i.row or 0)
+        return Validated(rows=rows, issues=issues, total=total)
+
+    def _validate_ocds(self, job: ImportJob, progress) -> Validated:
+        from hallbar.contracts.ocds import parse_release_package
+
+        data = Path(job.stored_path).read_bytes()
+        records, parse_issues = parse_release_package(data, filename=job.filename)
+        issues = [TableIssue(job.filename, None, i.path, i.message) for i in parse_issues]
+        checker = RowChecker(
+            filename=job.filename, lead_code=job.region.county_code, lookups=Lookups()
+        )
+        rows: list[ContractRow] = []
+        for index, record in enumerate(records, start=1):
+            values = {
+                "reference": record.reference,
+                "title": record.title,
+                "supplier_name": record.supplier.name,
+                "supplier_country": record.supplier.country,
+                "supplier_org_number": record.supplier.org_number,
+                "supplier_vat_number": record.supplier.vat_number,
+                "category": record.category,
+                "annual_value_sek": str(record.annual_value_sek),
+                "start_date": record.start_date.isoformat(),
+                "end_date": record.end_date.isoformat() if record.end_date else "",
+                "status": record.status,
+                "buying_regions": ";".join(b.code for b in record.buyers if b.code),
+                "cpv_code": record.cpv_code,
+                "clause_version": record.clause_version,
+                "clause_level": record.clause_level,
+                "production_countries": ";".join(record.production_countries),
+                "needs_assessment": getattr(record, "needs_assessment", ""),
+            }
+            if (
+                record.buyers
+                and record.buyers[0].code
+                and record.buyers[0].code != job.region.county_code
+            ):
+                issues.append(
+                    TableIssue(
+                        job.filename,
+                        index,
+                        "buyer",
+                        _(
+                            "The contract is led by region %(code)s, not by the region you import for."
+                        )
+                        % {"code": record.buyers[0].code},
+                    )
+                )
+                continue
+            parsed, row_issues = checker.check(index, values)
+            issues.extend(
+                TableIssue(job.filename, None, f"releases[{index - 1}] {i.column}", i.message)
+                for i in row_issues
+            )
+            if parsed:
+                rows.append(parsed)
+            progress(index, len(records))
+        rows, duplicates = duplicate_reference_issues(rows, job.filename)
+        return Validated(rows=rows, issues=issues + duplicates, total=len(records))
+
+    def commit(self, job: ImportJob, rows: list[ContractRow]) -> dict[str, int]:
+        return write_contracts(rows, lead=job.region, acting_user=job.created_by)
+
+
+def _looks_like_json(path: str) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"{", b"[")
+
+
+def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> dict[str, int]:
+    """Create or update the contracts of rows in bulk (inside the caller's transaction)."""
+    resolved = resolve_suppliers([r.supplier for r in rows], region=lead, acting_user=acting_user)
+    regions = {r.county_code: r for r in Region.objects.all()}
+    existing = {
+        c.reference: c
+        for c in Contract.objects.filter(
+            lead_region=lead, reference__in=[r.reference for r in rows]
+        )
+    }
+    fields = [
+        "title",
+        "supplier_id",
+        "category_id",
+        "cpv_id",
+        "annual_value_sek",
+        "start_date",
+        "end_date",
+        "status",
+        "clause_id",
+        "clause_level",
+        "needs_assessment",
+        "dd_contact_name",
+        "dd_contact_email",
+        "production_countries",
+    ]
+    creates, updates, unchanged = [], [], 0
+    wanted_regions: dict[str, list[int]] = {}
+    for row in rows:
+        values = {
+            "title": row.title,
+            "supplier_id": resolved[row.supplier.key()].supplier.pk,
+            "category_id": row.category_id,
+            "cpv_id": row.cpv_code,
+            "annual_value_sek": row.annual_value_sek,
+            "start_date": row.start_date,
+            "end_date": row.end_date,
+            "status": row.status,
+            "clause_id": row.clause_id,
+            "clause_level": row.clause_level,
+            "needs_assessment": row.needs_assessment,
+            "dd_contact_name": row.dd_contact_name,
+            "dd_contact_email": row.dd_contact_email,
+            "production_countries": row.production_countries,
+        }
+        wanted_regions[row.reference] = sorted(regions[c].pk for c in row.region_codes)
+        contract = existing.get(row.reference)
+        if contract is None:
+            creates.append(
+                Contract(
+                    reference=row.reference, lead_region=lead, created_by=acting_user, **values
+                )
+            )
+        elif any(getattr(contract, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(contract, f, v)
+            updates.append(contract)
+        else:
+            unchanged += 1
+    Contract.objects.bulk_create(creates, batch_size=1000)
+    Contract.objects.bulk_update(updates, fields + ["updated_at"], batch_size=1000)
+    # Buying regions: replace only where they differ.
+    by_reference = {
+        c.reference: c.pk
+        for c in Contract.objects.filter(lead_region=lead, reference__in=wanted_regions)
+    }
+    through = Contract.regions.through
+    current: dict[int, list[int]] = {}
+    for contract_id, region_id in through.objects.filter(
+        contract_id__in=by_reference.values()
+    ).values_list("contract_id", "region_id"):
+        current.setdefault(contract_id, []).append(region_id)
+    stale, links = [], []
+    for reference, region_ids in wanted_regions.items():
+        contract_id = by_reference[reference]
+        if sorted(current.get(contract_id, [])) != region_ids:
+            stale.append(contract_id)
+            links.extend(through(contract_id=contract_id, region_id=rid) for rid in region_ids)
+    through.objects.filter(contract_id__in=stale).delete()
+    through.objects.bulk_create(links, batch_size=2000)
+    return {
+        "created": len(creates),
+        "updated": len(updates),
+        "unchanged": unchanged,
+        "suppliers_created": sum(1 for r in resolved.values() if r.created),
+        "suppliers_to_review": sum(1 for r in resolved.values() if r.review),
+    }
+
+
+def template_rows() -> tuple[list[str], list[list[str]]]:
+    """Return the import template: the columns and one example row."""
+    return COLUMNS, [[EXAMPLE_ROW[c] for c in COLUMNS]]

@@ -1,0 +1,38 @@
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from hallbar.contracts.selectors import (
+    default_harmonisation_year,
+    harmonisation,
+    harmonisation_json,
+)
+from hallbar.requirements.selectors import current_clause
+
+
+class Command(BaseCommand):
+    help = "Print the harmonisation index: active contracts in prioritised categories with the current clause."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--year", type=int, default=None)
+
+    def handle(self, *args, format, year, **options):
+        year = year or default_harmonisation_year(timezone.localdate().year)
+        clause = current_clause()
+        rows, national = harmonisation(year, clause.pk if clause else None)
+        if format == "json":
+            self.stdout.write(
+                json.dumps(
+                    harmonisation_json(year, clause, rows, national), ensure_ascii=False, indent=2
+                )
+            )
+            return
+        self.stdout.write(
+            f"Harmonisation {year}, clause version {clause.version if clause else '–'}"
+        )
+        for r in [*rows, national]:
+            self.stdout.write(
+                f"{r.code:<4}{r.name:<32}{r.current_clause:>7}/{r.contracts:<7}{r.share:>7.1%}  bas {r.bas:<6} avancerad {r.avancerad}"
+            )

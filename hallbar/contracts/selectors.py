@@ -1,0 +1,130 @@
+"""Reads for contracts: filtered lists, the contract page, and the harmonisation index."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from hallbar.categories.models import CategoryPrioritisation
+from hallbar.categories.selectors import prioritised_in
+from hallbar.contracts.models import Contract
+from hallbar.organisations.models import Region
+
+SORTS = {
+    "reference": "reference",
+    "title": "title",
+    "supplier": "supplier__name",
+    "value": "annual_value_sek",
+    "start": "start_date",
+    "end": "end_date",
+    "region": "lead_region__county_code",
+}
+
+
+def filter_contracts(queryset: QuerySet[Contract], params) -> QuerySet[Contract]:
+    """Apply the list's search, filters and sort from request parameters."""
+    query = (params.get("q") or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(reference__icontains=query)
+            | Q(title__icontains=query)
+            | Q(supplier__name__icontains=query)
+            | Q(supplier__org_number__icontains=query.replace("-", ""))
+        )
+    if region := params.get("region"):
+        queryset = queryset.filter(regions__county_code=region)
+    if status := params.get("status"):
+        queryset = queryset.filter(status=status)
+    if category := params.get("category"):
+        queryset = queryset.filter(category__slug=category)
+    if level := params.get("level"):
+        queryset = queryset.filter(clause_level="" if level == "none" else level)
+    if supplier := params.get("supplier"):
+        queryset = queryset.filter(supplier__public_id=supplier)
+    sort = params.get("sort") or "-start"
+    field = SORTS.get(sort.lstrip("-"), "start_date")
+    ordering = f"-{field}" if sort.startswith("-") else field
+    return (
+        queryset.select_related("lead_region__organisation", "supplier", "category")
+        .order_by(ordering, "pk")
+        .distinct()
+    )
+
+
+def default_harmonisation_year(today_year: int) -> int:
+    """Return this year, or the latest earlier year in which some category was prioritised."""
+    latest = (
+        CategoryPrioritisation.objects.filter(first_year__lte=today_year)
+        .order_by("-last_year")
+        .values_list("last_year", flat=True)
+        .first()
+    )
+    return min(today_year, latest) if latest else today_year
+
+
+@dataclass(frozen=True)
+class HarmonisationRow:
+    code: str
+    name: str
+    contracts: int
+    current_clause: int
+    bas: int
+    avancerad: int
+
+    @property
+    def share(self) -> float:
+        return self.current_clause / self.contracts if self.contracts else 0.0
+
+
+def harmonisation(
+    year: int, current_clause_id: int | None
+) -> tuple[list[HarmonisationRow], HarmonisationRow]:
+    """Return per region and nationally the active contracts in prioritised categories and how
+    many carry the current clause version, and at which level.
+
+    A joint procurement counts for every buying region, and once nationally.
+    """
+    base = Contract.objects.filter(status=Contract.Status.ACTIVE, category__in=prioritised_in(year))
+    current = Q(clause_id=current_clause_id) if current_clause_id else Q(pk__in=[])
+    aggregates = {
+        "contracts": Count("pk", distinct=True),
+        "current_clause": Count("pk", filter=current, distinct=True),
+        "bas": Count("pk", filter=current & Q(clause_level="bas"), distinct=True),
+        "avancerad": Count("pk", filter=current & Q(clause_level="avancerad"), distinct=True),
+    }
+    per_region = {
+        row["regions__county_code"]: row
+        for row in base.values("regions__county_code").annotate(**aggregates)
+    }
+    rows = []
+    for region in Region.objects.select_related("organisation").order_by("county_code"):
+        data = per_region.get(region.county_code, {})
+        rows.append(
+            HarmonisationRow(
+                region.county_code,
+                region.name,
+                data.get("contracts", 0),
+                data.get("current_clause", 0),
+                data.get("bas", 0),
+                data.get("avancerad", 0),
+            )
+        )
+    national = base.aggregate(**aggregates)
+    return rows, HarmonisationRow("SE", "", **national)
+
+
+def harmonisation_json(year, clause, rows, national) -> dict:
+    def item(row):
+        return {
+            "active_contracts_in_prioritised_categories": row.contracts,
+            "with_current_clause": row.current_clause,
+            "share": round(row.share, 4),
+            "bas": row.bas,
+            "avancerad": row.avancerad,
+        }
+
+    return {
+        "year": year,
+        "current_clause_version": clause.version if clause else None,
+        "national": item(national),
+        "regions": [{"region_code": r.code, "region_name": r.name, **item(r)} for r in rows],
+    }

@@ -1,0 +1,13 @@
+import pytest
+
+from hallbar.requirements.demo import load_requirement_library
+
+
+@pytest.fixture
+def library(reference_data):
+    load_requirement_library()
+
+
+@pytest.fixture
+def tasks_immediate(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

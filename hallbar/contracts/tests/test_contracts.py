@@ -1,0 +1,315 @@
+"""Contract pages, rules, access, harmonisation and exports."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from hallbar.categories.models import Category
+from hallbar.contracts.exports import ocds_package
+from hallbar.contracts.models import Contract
+from hallbar.contracts.ocds import validate_release_package
+from hallbar.contracts.services import save_contract
+from hallbar.organisations.models import Region, Role
+from hallbar.requirements.selectors import current_clause
+from hallbar.suppliers.models import Supplier
+from hallbar.suppliers.services import save_supplier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def supplier(cast):
+    charlie_company = cast.charlie.active_memberships[0].organisation
+    supplier = save_supplier(
+        supplier=None,
+        acting_user=None,
+        name="Medisupply Sverige AB",
+        country="SE",
+        org_number="556036-0793",
+    )
+    supplier.organisation = charlie_company
+    supplier.save()
+    return supplier
+
+
+def make_contract(
+    user,
+    supplier,
+    *,
+    reference="C-1",
+    lead="01",
+    regions=("01",),
+    category="general-consumables",
+    **extra,
+):
+    values = {
+        "reference": reference,
+        "title": "Handskar",
+        "lead_region": Region.objects.get(county_code=lead),
+        "supplier": supplier,
+        "category": Category.objects.get(slug=category),
+        "annual_value_sek": 1000,
+        "start_date": date(2025, 1, 1),
+        "end_date": None,
+        "status": "active",
+        "clause": current_clause(),
+        "clause_level": "bas",
+        "needs_assessment": "",
+        **extra,
+    }
+    return save_contract(
+        contract=None,
+        regions=list(Region.objects.filter(county_code__in=regions)),
+        acting_user=user,
+        **values,
+    )
+
+
+def test_needs_assessment_is_required_outside_prioritised_categories(library, cast, supplier):
+    with pytest.raises(ValidationError) as error:
+        make_contract(cast.alice, supplier, category="office-supplies")
+    assert "needs_assessment" in error.value.message_dict
+    contract = make_contract(
+        cast.alice,
+        supplier,
+        category="office-supplies",
+        needs_assessment="Låg risk: svensk tillverkning.",
+    )
+    assert contract.pk
+
+
+def test_clause_and_level_go_together(library, cast, supplier):
+    with pytest.raises(ValidationError) as error:
+        make_contract(cast.alice, supplier, clause_level="")
+    assert "clause_level" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        make_contract(cast.alice, supplier, clause=None, clause_level="bas")
+
+
+def test_the_form_enforces_the_needs_assessment(library, cast, client_for, supplier):
+    client = client_for(cast.alice)
+    data = {
+        "reference": "F-1",
+        "title": "Pennor",
+        "lead_region": Region.objects.get(county_code="01").pk,
+        "regions": [Region.objects.get(county_code="01").pk],
+        "supplier_ref": "556036-0793",
+        "category": Category.objects.get(slug="office-supplies").pk,
+        "annual_value_sek": "100",
+        "start_date": "2025-02-01",
+        "status": "active",
+        "clause_level": "",
+    }
+    response = client.post(reverse("contracts:contract-create"), data)
+    assert response.status_code == 200
+    assert "behövlighetsbedömning" in response.content.decode()
+    assert not Contract.objects.exists()
+    response = client.post(
+        reverse("contracts:contract-create"), {**data, "needs_assessment": "Ingen risk."}
+    )
+    assert response.status_code == 302
+    assert Contract.objects.get().reference == "F-1"
+
+
+def test_buyers_edit_only_their_own_regions_contracts(library, cast, client_for, supplier):
+    contract = make_contract(cast.alice, supplier)
+    edit = reverse("contracts:contract-edit", args=[contract.public_id])
+    assert client_for(cast.alice).get(edit).status_code == 200
+    assert client_for(cast.bob).get(edit).status_code == 404
+    assert (
+        client_for(cast.bob)
+        .post(reverse("contracts:contract-delete", args=[contract.public_id]))
+        .status_code
+        == 404
+    )
+    with pytest.raises(PermissionError):
+        make_contract(cast.bob, supplier, reference="C-2", lead="01")
+    assert client_for(cast.secretariat).get(edit).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "steering", "coordinator_a", "secretariat"])
+def test_every_member_reads_every_contract(library, cast, client_for, supplier, who):
+    contract = make_contract(cast.alice, supplier)
+    client = client_for(getattr(cast, who))
+    assert (
+        client.get(reverse("contracts:contract-detail", args=[contract.public_id])).status_code
+        == 200
+    )
+    assert "C-1" in client.get(reverse("contracts:contract-list")).content.decode()
+
+
+def test_supplier_contact_sees_only_its_own_company(library, cast, client_for, supplier):
+    own = make_contract(cast.alice, supplier)
+    other_supplier = save_supplier(
+        supplier=None, acting_user=None, name="Globex Textiles Ltd", country="GB"
+    )
+    other = make_contract(cast.alice, other_supplier, reference="C-2")
+    charlie = client_for(cast.charlie)
+    assert (
+        charlie.get(reverse("contracts:contract-detail", args=[own.public_id])).status_code == 200
+    )
+    assert (
+        charlie.get(reverse("contracts:contract-detail", args=[other.public_id])).status_code == 404
+    )
+    listing = charlie.get(reverse("contracts:contract-list")).content.decode()
+    assert "C-1" in listing and "C-2" not in listing
+    assert (
+        charlie.get(
+            reverse("suppliers:supplier-detail", args=[other_supplier.public_id])
+        ).status_code
+        == 404
+    )
+    dave = client_for(cast.dave)
+    assert dave.get(reverse("contracts:contract-detail", args=[own.public_id])).status_code == 404
+    assert "C-1" not in dave.get(reverse("contracts:contract-list")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["auditor", "nobody"])
+def test_auditors_and_strangers_see_no_contracts(library, cast, client_for, supplier, who):
+    contract = make_contract(cast.alice, supplier)
+    client = client_for(getattr(cast, who))
+    assert client.get(reverse("contracts:contract-list")).status_code == 404
+    assert (
+        client.get(reverse("contracts:contract-detail", args=[contract.public_id])).status_code
+        == 404
+    )
+
+
+def test_list_search_filter_sort_and_paging(library, cast, client_for, supplier):
+    for i in range(60):
+        make_contract(cast.alice, supplier, reference=f"R-{i:02d}", annual_value_sek=i)
+    make_contract(cast.bob, supplier, reference="J-1", lead="23", regions=("23",))
+    client = client_for(cast.steering)
+    page = client.get(reverse("contracts:contract-list"), {"region": "23"}).content.decode()
+    assert "J-1" in page and "R-00" not in page
+    page = client.get(reverse("contracts:contract-list"), {"q": "R-59"}).content.decode()
+    assert "R-59" in page and "R-58" not in page
+    first = client.get(reverse("contracts:contract-list"), {"sort": "-value"}).content.decode()
+    assert first.index("R-59") < first.index("R-58")
+    second = client.get(
+        reverse("contracts:contract-list"), {"sort": "-value", "page": 2}
+    ).content.decode()
+    assert "R-00" in second and "R-59" not in second
+
+
+def test_harmonisation_counts_joint_contracts_for_every_region(library, cast, supplier, capsys):
+    make_contract(
+        cast.alice, supplier, reference="H-1", regions=("01", "03"), clause_level="avancerad"
+    )
+    make_contract(cast.alice, supplier, reference="H-2", clause=None, clause_level="")
+    make_contract(
+        cast.alice, supplier, reference="H-3", category="office-supplies", needs_assessment="x"
+    )
+    call_command("harmonisation", "--format", "json", "--year", "2025")
+    data = json.loads(capsys.readouterr().out)
+    assert data["national"]["active_contracts_in_prioritised_categories"] == 2
+    assert data["national"]["with_current_clause"] == 1
+    assert data["national"]["avancerad"] == 1
+    by_code = {r["region_code"]: r for r in data["regions"]}
+    assert by_code["01"]["share"] == 0.5
+    assert by_code["03"]["share"] == 1.0
+    assert by_code["23"]["active_contracts_in_prioritised_categories"] == 0
+
+
+def test_exports_escape_formulas_and_reimport(library, cast, client_for, supplier):
+    make_contract(cast.alice, supplier, reference="E-1", title="=cmd|' /C calc'!A0")
+    client = client_for(cast.alice)
+    text = client.get(reverse("contracts:contract-list"), {"format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["title"].startswith("'=")
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("contracts:contract-list"), {"format": "xlsx"}).content)
+    )
+    cell = book.active["B2"]
+    assert cell.data_type != "f" and str(cell.value).startswith("'=")
+
+
+def test_ocds_export_validates_offline(library, cast, supplier):
+    make_contract(cast.alice, supplier, reference="O-1", regions=("01", "03", "12"))
+    make_contract(
+        cast.alice, supplier, reference="O-2", status="expired", end_date=date(2025, 12, 31)
+    )
+    package = ocds_package(Contract.objects.all())
+    assert len(package["releases"]) == 2
+    assert validate_release_package(package) == []
+
+
+def test_supplier_merge_and_undo(library, cast, client_for, supplier):
+    duplicate = save_supplier(
+        supplier=None, acting_user=None, name="Medisupply Sweden", country="SE"
+    )
+    contract = make_contract(cast.alice, duplicate, reference="M-1")
+    client = client_for(cast.secretariat)
+    url = reverse("suppliers:supplier-merge", args=[duplicate.public_id])
+    client.post(url, {"into": "556036-0793"})  # asks for confirmation first
+    assert Supplier.objects.get(pk=duplicate.pk).merged_into is None
+    client.post(url, {"into": "556036-0793", "confirm": "yes"})
+    contract.refresh_from_db()
+    assert contract.supplier == supplier
+    merge = supplier.merges_in.get()
+    client.post(reverse("suppliers:merge-undo", args=[merge.public_id]))
+    contract.refresh_from_db()
+    assert contract.supplier == duplicate
+    assert Supplier.objects.get(pk=duplicate.pk).merged_into is None
+
+
+@pytest.mark.parametrize("who", ["alice", "steering", "charlie"])
+def test_only_the_secretariat_merges(library, cast, client_for, supplier, who):
+    duplicate = save_supplier(
+        supplier=None, acting_user=None, name="Medisupply Sweden", country="SE"
+    )
+    client = client_for(getattr(cast, who))
+    response = client.post(
+        reverse("suppliers:supplier-merge", args=[duplicate.public_id]),
+        {"into": "556036-0793", "confirm": "yes"},
+    )
+    assert response.status_code == 404
+    assert client.get(reverse("suppliers:review-queue")).status_code == 404
+    assert Supplier.objects.get(pk=duplicate.pk).merged_into is None
+
+
+def test_supplier_form_validates_identifiers(library, cast, client_for):
+    client = client_for(cast.alice)
+    response = client.post(
+        reverse("suppliers:supplier-create"),
+        {"name": "X AB", "country": "SE", "org_number": "556036-0794"},
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    response = client.post(
+        reverse("suppliers:supplier-create"),
+        {"name": "X AB", "country": "SE", "org_number": "556036-0793"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("suppliers:supplier-create"),
+        {"name": "Y AB", "country": "SE", "org_number": "5560360793"},
+    )
+    assert response.status_code == 200  # duplicate org number
+    assert Supplier.objects.count() == 1
+    assert client_for(cast.charlie).get(reverse("suppliers:supplier-create")).status_code == 404
+
+
+def test_role_helper_regions(cast):
+    assert cast.alice.region_ids(Role.BUYER)
+
+
+def test_the_demo_contracts_export_to_ocds_without_a_single_validation_error(library, cast):
+    from hallbar.contracts.demo import CONTRACTS, load_demo_contracts
+
+    created = load_demo_contracts()
+    assert created["contracts"] == CONTRACTS
+    assert Contract.regions.through.objects.values("contract").distinct().count() == CONTRACTS
+    package = ocds_package(Contract.objects.all())
+    assert len(package["releases"]) == CONTRACTS
+    assert validate_release_package(package) == []
+    assert load_demo_contracts() == {"suppliers": 0, "contracts": 0}  # idempotent

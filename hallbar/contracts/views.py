@@ -1,0 +1,227 @@
+"""Contract pages: list, detail, create/edit/delete, import, export, harmonisation."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallbar.categories.models import Category
+from hallbar.contracts import exports
+from hallbar.contracts.access import (
+    access_contract,
+    access_contract_for_write,
+    can_create_contracts,
+    contracts_visible_to,
+    editable_region_ids,
+)
+from hallbar.contracts.forms import ContractForm, ImportForm
+from hallbar.contracts.imports import template_rows
+from hallbar.contracts.models import Contract
+from hallbar.contracts.selectors import (
+    default_harmonisation_year,
+    filter_contracts,
+    harmonisation,
+    harmonisation_json,
+)
+from hallbar.contracts.services import delete_contract, save_contract
+from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.history import history_for
+from hallbar.core.import_views import start_job
+from hallbar.core.imports import create_job
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.models import Region, Role
+from hallbar.requirements.selectors import current_clause
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def contract_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+        raise Http404
+    visible = contracts_visible_to(request.user)
+    contracts = filter_contracts(visible, request.GET)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx", "ocds"}:
+        return export_response(contracts, export)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "regions": Region.objects.select_related("organisation").order_by("county_code"),
+            "categories": Category.objects.order_by("name_sv"),
+            "statuses": Contract.Status.choices,
+            "can_create": can_create_contracts(request.user),
+            "total": page.paginator.count,
+        },
+    )
+
+
+def export_response(contracts, export: str) -> HttpResponse:
+    stamp = timezone.localdate().isoformat()
+    if export == "ocds":
+        import json
+
+        package = exports.ocds_package(contracts)
+        return _download(
+            json.dumps(package, ensure_ascii=False, indent=1).encode(),
+            f"contracts-{stamp}.json",
+            "application/json",
+        )
+    buffer = io.BytesIO()
+    if export == "csv":
+        exports.write_contracts_csv(buffer, contracts)
+        return _download(buffer.getvalue(), f"contracts-{stamp}.csv", "text/csv; charset=utf-8")
+    exports.write_contracts_xlsx(buffer, contracts)
+    return _download(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
+
+
+def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
+    contract, can_edit = access_contract(request.user, public_id)
+    contract = (
+        Contract.objects.select_related(
+            "lead_region__organisation", "supplier", "category", "cpv", "clause"
+        )
+        .prefetch_related("regions__organisation", "supplier__sites")
+        .get(pk=contract.pk)
+    )
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "can_edit": can_edit,
+            "history": history_for(contract)[:20] if request.user.is_cooperation_member else [],
+            "current_clause": current_clause(),
+        },
+    )
+
+
+def contract_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_contracts(request.user):
+        raise Http404
+    return _contract_form(request, None)
+
+
+def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
+    return _contract_form(request, access_contract_for_write(request.user, public_id))
+
+
+def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpResponse:
+    form = ContractForm(
+        request.POST or None,
+        instance=contract,
+        editable_regions=editable_region_ids(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_contract(
+                contract=contract,
+                regions=list(form.cleaned_data["regions"]),
+                acting_user=request.user,
+                **form.service_values(),
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                target = field if field in form.fields else None
+                for message in field_errors:
+                    form.add_error(target, message)
+        except PermissionError:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The contract was saved."))
+            return redirect("contracts:contract-detail", public_id=saved.public_id)
+    return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
+
+
+def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
+    contract = access_contract_for_write(request.user, public_id)
+    if request.method == "POST":
+        delete_contract(contract=contract, acting_user=request.user)
+        messages.success(request, _("The contract was deleted."))
+        return redirect("contracts:contract-list")
+    return render(request, "contracts/contract_confirm_delete.html", {"contract": contract})
+
+
+def contract_import(request: HttpRequest) -> HttpResponse:
+    if not can_create_contracts(request.user):
+        raise Http404
+    regions = editable_region_ids(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        job = create_job(
+            kind=ImportJob.Kind.CONTRACTS,
+            uploaded=uploaded,
+            filename=uploaded.name,
+            acting_user=request.user,
+            region=form.cleaned_data["region"],
+            mode=form.mode,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        start_job(job)
+        return redirect("core:import-job", public_id=job.public_id)
+    recent = ImportJob.objects.filter(kind=ImportJob.Kind.CONTRACTS, created_by=request.user)[:10]
+    return render(request, "contracts/contract_import.html", {"form": form, "recent": recent})
+
+
+def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    if not can_view_cooperation(request.user):
+        raise Http404
+    columns, rows = template_rows()
+    buffer = io.BytesIO()
+    if file_format == "xlsx":
+        write_xlsx(buffer, columns, rows, sheet_title="Avtal")
+        return _download(buffer.getvalue(), "avtal-mall.xlsx", XLSX)
+    write_csv(buffer, columns, rows)
+    return _download(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
+
+
+def harmonisation_page(request: HttpRequest) -> HttpResponse:
+    if not can_view_cooperation(request.user):
+        raise Http404
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or default_harmonisation_year(this_year))
+    except ValueError:
+        year = default_harmonisation_year(this_year)
+    clause = current_clause()
+    rows, national = harmonisation(year, clause.pk if clause else None)
+    if request.GET.get("format") == "json":
+        return JsonResponse(harmonisation_json(year, clause, rows, national))
+    chart = bar_chart(
+        [Bar(r.code, r.share * 100, f"{r.share * 100:.0f}") for r in rows],
+        title=_(
+            "Share of active contracts in prioritised categories with clause %(version)s, per region (%%)"
+        )
+        % {"version": clause.version if clause else "–"},
+        width=900,
+    )
+    return render(
+        request,
+        "contracts/harmonisation.html",
+        {
+            "rows": rows,
+            "national": national,
+            "clause": clause,
+            "year": year,
+            "years": list(range(2016, this_year + 1)),
+            "chart": chart,
+        },
+    )

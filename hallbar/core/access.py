@@ -1,0 +1,17 @@
+"""Who may see an import job: the person who started it, and the secretariat."""
+
+from django.http import Http404
+
+from hallbar.core.models import ImportJob
+
+
+def access_import_job(user, public_id) -> ImportJob:
+    try:
+        job = ImportJob.objects.select_related("region__organisation", "created_by").get(
+            public_id=public_id
+        )
+    except (ImportJob.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not user.is_authenticated or not (user.is_secretariat or job.created_by_id == user.pk):
+        raise Http404
+    return job

@@ -1,0 +1,67 @@
+"""Pages of an import job: progress while it runs, the row-by-row report, and the next step."""
+
+import io
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from hallbar.core.access import access_import_job
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import write_csv
+from hallbar.core.tasks import run_import
+
+LIST_URLS = {
+    ImportJob.Kind.CONTRACTS: "contracts:contract-list",
+    ImportJob.Kind.SUPPLIERS: "suppliers:supplier-list",
+}
+
+
+def start_job(job: ImportJob) -> None:
+    """Enqueue the job for the worker once the job row is committed."""
+    language = get_language() or "sv"
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, language))
+
+
+def job_detail(request: HttpRequest, public_id) -> HttpResponse:
+    job = access_import_job(request.user, public_id)
+    if request.GET.get("format") == "csv":
+        buffer = io.BytesIO()
+        write_csv(
+            buffer,
+            ["file", "row", "column", "message"],
+            ([job.filename, i["row"] or "", i["column"] or "", i["message"]] for i in job.issues),
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="import-report-{job.public_id}.csv"'
+        )
+        return response
+    page = Paginator(job.issues, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/import_job.html",
+        {"job": job, "issues": page, "list_url": reverse(LIST_URLS[job.kind])},
+    )
+
+
+@require_POST
+def job_import_valid_rows(request: HttpRequest, public_id) -> HttpResponse:
+    """Run the same file again, importing the valid rows and skipping the bad ones."""
+    job = access_import_job(request.user, public_id)
+    if job.status != ImportJob.Status.REJECTED or not job.valid_rows:
+        return redirect("core:import-job", public_id=job.public_id)
+    retry = ImportJob.objects.create(
+        kind=job.kind,
+        filename=job.filename,
+        stored_path=job.stored_path,
+        region=job.region,
+        created_by=request.user,
+        mode=ImportJob.Mode.VALID_ONLY,
+    )
+    start_job(retry)
+    return redirect("core:import-job", public_id=retry.public_id)

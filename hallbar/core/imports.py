@@ -1,0 +1,146 @@
+"""The import framework: store the upload, validate every row, then write all or nothing.
+
+Each kind of import supplies an importer with two steps:
+- `validate(job, table, progress)` returns the parsed valid rows and the issues of bad rows;
+- `commit(job, rows)` writes the rows in one transaction and returns a summary.
+`run_import_job` drives them, records progress on the job, and never writes a row unless every
+row passed, or the user chose to import only the valid rows.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import TableError, TableIssue
+
+IMPORTERS = {
+    ImportJob.Kind.CONTRACTS: "hallbar.contracts.imports.ContractImporter",
+    ImportJob.Kind.SUPPLIERS: "hallbar.suppliers.imports.SupplierImporter",
+}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_STORED_ISSUES = 5000
+PROGRESS_EVERY = 500
+
+
+@dataclass
+class Validated:
+    rows: list[Any]
+    issues: list[TableIssue]
+    total: int
+
+
+class Importer(Protocol):
+    def validate(
+        self, job: ImportJob, progress: Callable[[int, int | None], None]
+    ) -> Validated: ...
+
+    def commit(self, job: ImportJob, rows: list[Any]) -> dict[str, int]: ...
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(uploaded, *, filename: str) -> str:
+    """Save an uploaded file under the data directory (never web-served); return its path."""
+    suffix = Path(filename).suffix.lower()[:10]
+    target = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with target.open("wb") as out:
+        if hasattr(uploaded, "chunks"):
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        else:
+            out.write(uploaded.read())
+    return str(target)
+
+
+def create_job(
+    *,
+    kind: str,
+    uploaded,
+    filename: str,
+    acting_user,
+    region=None,
+    mode: str = ImportJob.Mode.ALL_OR_NOTHING,
+    dry_run: bool = False,
+) -> ImportJob:
+    return ImportJob.objects.create(
+        kind=kind,
+        filename=Path(filename).name[:255],
+        stored_path=store_upload(uploaded, filename=filename),
+        region=region,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        mode=mode,
+        dry_run=dry_run,
+    )
+
+
+def _issue_dict(issue: TableIssue) -> dict[str, Any]:
+    return {"row": issue.row, "column": issue.column, "message": str(issue.message)}
+
+
+def run_import_job(
+    job: ImportJob, *, progress: Callable[[int, int | None], None] | None = None
+) -> ImportJob:
+    """Validate the job's file and, when allowed, commit it. Return the finished job."""
+    importer: Importer = import_string(IMPORTERS[job.kind])()
+    job.status = ImportJob.Status.VALIDATING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+    def report(done: int, total: int | None) -> None:
+        if progress:
+            progress(done, total)
+        if done % PROGRESS_EVERY == 0 or done == total:
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        validated = importer.validate(job, report)
+    except TableError as error:
+        validated = Validated(rows=[], issues=list(error.issues), total=0)
+    job.total_rows = validated.total
+    job.processed_rows = validated.total
+    job.valid_rows = len(validated.rows)
+    job.error_count = len(validated.issues)
+    job.issues = [_issue_dict(i) for i in validated.issues[:MAX_STORED_ISSUES]]
+    blocked = bool(validated.issues) and (
+        job.mode == ImportJob.Mode.ALL_OR_NOTHING or not validated.rows
+    )
+    if blocked or job.dry_run:
+        job.status = ImportJob.Status.REJECTED if validated.issues else ImportJob.Status.DONE
+        job.summary = {"written": 0}
+    else:
+        job.status = ImportJob.Status.IMPORTING
+        job.save(update_fields=["status", "total_rows", "processed_rows", "valid_rows"])
+        try:
+            with transaction.atomic():
+                job.summary = importer.commit(job, validated.rows)
+        except Exception as error:
+            job.status = ImportJob.Status.FAILED
+            job.summary = {"written": 0}
+            job.issues = [
+                {
+                    "row": None,
+                    "column": None,
+                    "message": _("The import failed and nothing was written: %(error)s")
+                    % {"error": error},
+                }
+            ]
+            job.finished_at = timezone.now()
+            job.save()
+            raise
+        job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save()
+    return job

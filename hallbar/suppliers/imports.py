@@ -1,0 +1,202 @@
+"""Import suppliers (and their production sites) from CSV or XLSX: validate, then write.
+
+Each row is one supplier, optionally with one production site; several rows may name the same
+supplier to add several sites. Suppliers are resolved against the registry, so importing the same
+file twice creates nothing new.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.contracts.imports import _country
+from hallbar.core.imports import Validated
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import TableIssue, check_columns, is_formula_like, parse_int, read_table
+from hallbar.suppliers.models import ProductionSite, Supplier
+from hallbar.suppliers.services import IncomingSupplier, clean_identifiers, resolve_suppliers
+
+REQUIRED = ["name", "country"]
+OPTIONAL = [
+    "org_number",
+    "vat_number",
+    "other_id",
+    "city",
+    "dd_contact_name",
+    "dd_contact_email",
+    "dd_contact_phone",
+    "site_name",
+    "site_country",
+    "site_city",
+    "site_products",
+    "site_tier",
+    "site_osh_id",
+]
+COLUMNS = REQUIRED + OPTIONAL
+EXAMPLE_ROW = {
+    "name": "Medisupply Sverige AB",
+    "country": "SE",
+    "org_number": "556677-8899",
+    "vat_number": "",
+    "other_id": "",
+    "city": "Göteborg",
+    "dd_contact_name": "Lena Marsh",
+    "dd_contact_email": "lena.marsh@example.com",
+    "dd_contact_phone": "+46 31 123 45 67",
+    "site_name": "Glove Factory Sdn Bhd",
+    "site_country": "MY",
+    "site_city": "Klang",
+    "site_products": "nitrile examination gloves",
+    "site_tier": "2",
+    "site_osh_id": "",
+}
+
+
+@dataclass
+class SupplierRow:
+    row: int
+    supplier: IncomingSupplier
+    city: str
+    dd_contact_name: str
+    dd_contact_email: str
+    dd_contact_phone: str
+    site: dict | None
+
+
+class SupplierImporter:
+    def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
+        table = read_table(job.stored_path, filename=job.filename)
+        issues = check_columns(table, REQUIRED, OPTIONAL)
+        if any(i.column in REQUIRED for i in issues):
+            return Validated(rows=[], issues=issues, total=len(table))
+        rows: list[SupplierRow] = []
+        total = len(table)
+        for index, row in enumerate(table, start=1):
+            parsed, row_issues = check_row(job.filename, row.number, row.values)
+            issues.extend(row_issues)
+            if parsed:
+                rows.append(parsed)
+            if index % 500 == 0 or index == total:
+                progress(index, total)
+        return Validated(rows=rows, issues=issues, total=total)
+
+    def commit(self, job: ImportJob, rows: list[SupplierRow]) -> dict[str, int]:
+        resolved = resolve_suppliers(
+            [r.supplier for r in rows], region=job.region, acting_user=job.created_by
+        )
+        updated, sites = set(), 0
+        for row in rows:
+            supplier: Supplier = resolved[row.supplier.key()].supplier
+            changed = []
+            for field in ("city", "dd_contact_name", "dd_contact_email", "dd_contact_phone"):
+                value = getattr(row, field)
+                if value and getattr(supplier, field) != value:
+                    setattr(supplier, field, value)
+                    changed.append(field)
+            if changed:
+                supplier.save(update_fields=[*changed, "updated_at"])
+                updated.add(supplier.pk)
+            if row.site:
+                _site, created = ProductionSite.objects.get_or_create(
+                    supplier=supplier,
+                    name=row.site["name"],
+                    country=row.site["country"],
+                    defaults={k: v for k, v in row.site.items() if k not in ("name", "country")},
+                )
+                sites += created
+        return {
+            "suppliers_created": sum(1 for r in resolved.values() if r.created),
+            "suppliers_matched": sum(1 for r in resolved.values() if not r.created),
+            "suppliers_updated": len(updated),
+            "suppliers_to_review": sum(1 for r in resolved.values() if r.review),
+            "sites_created": sites,
+        }
+
+
+def check_row(
+    filename: str, number: int, values: dict[str, str]
+) -> tuple[SupplierRow | None, list[TableIssue]]:
+    issues: list[TableIssue] = []
+
+    def bad(column, message):
+        issues.append(TableIssue(filename, number, column, message))
+
+    def text(column, *, required=False, plain=False):
+        value = (values.get(column) or "").strip()
+        if required and not value:
+            bad(column, _("This value is required."))
+        elif plain and value and is_formula_like(value):
+            bad(
+                column,
+                _("The value starts with %(char)s, which a spreadsheet would run as a formula.")
+                % {"char": value[0]},
+            )
+        return value
+
+    name = text("name", required=True, plain=True)
+    country_text = text("country", required=True)
+    country = _country(country_text) if country_text else None
+    if country_text and not country:
+        bad(
+            "country",
+            _("Unknown country: %(value)s. Use a code such as SE or DE.") % {"value": country_text},
+        )
+    org, vat = text("org_number"), text("vat_number")
+    other_id = text("other_id", plain=True)
+    if country:
+        try:
+            org, vat = clean_identifiers(country=country, org_number=org, vat_number=vat)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    bad(field_name, message)
+        if country != "SE" and org:
+            other_id, org = other_id or org, ""
+    email = text("dd_contact_email")
+    if email and ("@" not in email or " " in email):
+        bad("dd_contact_email", _("%(value)s is not an email address.") % {"value": email})
+    site = None
+    site_name = text("site_name", plain=True)
+    if site_name:
+        site_country_text = text("site_country", required=True)
+        site_country = _country(site_country_text) if site_country_text else None
+        if site_country_text and not site_country:
+            bad(
+                "site_country",
+                _("Unknown country: %(value)s. Use a code such as SE or DE.")
+                % {"value": site_country_text},
+            )
+        tier_text = text("site_tier") or "1"
+        tier, message = parse_int(tier_text)
+        if message or (tier is not None and tier < 1):
+            bad("site_tier", message or _("The tier must be 1 or more."))
+        site = {
+            "name": site_name,
+            "country": site_country,
+            "city": text("site_city", plain=True),
+            "products": text("site_products", plain=True),
+            "tier": tier or 1,
+            "osh_id": text("site_osh_id"),
+        }
+    if issues:
+        return None, issues
+    return (
+        SupplierRow(
+            row=number,
+            supplier=IncomingSupplier(
+                name=name, country=country, org_number=org, vat_number=vat, other_id=other_id
+            ),
+            city=text("city", plain=True),
+            dd_contact_name=text("dd_contact_name", plain=True),
+            dd_contact_email=email,
+            dd_contact_phone=text("dd_contact_phone", plain=True),
+            site=site,
+        ),
+        [],
+    )
+
+
+def template_rows() -> tuple[list[str], list[list[str]]]:
+    return COLUMNS, [[EXAMPLE_ROW[c] for c in COLUMNS]]

@@ -1,0 +1,335 @@
+"""Writes for suppliers: create and edit, resolve against the registry, review, merge and undo."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.core.history import diff_fields, record_change
+from hallbar.organisations.models import Region, User
+from hallbar.suppliers import access
+from hallbar.suppliers.matching import (
+    InvalidIdentifier,
+    Matcher,
+    SupplierRecord,
+    check_identifiers,
+    normalise_name,
+)
+from hallbar.suppliers.matching import identifiers as ids
+from hallbar.suppliers.models import (
+    MatchReview,
+    ProductionSite,
+    Supplier,
+    SupplierMerge,
+    SupplierName,
+)
+
+NOT_ALLOWED = _("You may not make this change.")
+# The matching engine's messages, translatable.
+IDENTIFIER_MESSAGES = {
+    ids.ORG_NUMBER_INVALID_FORMAT: _(
+        "Enter the organisation number as 10 digits, for example 556677-8899."
+    ),
+    ids.ORG_NUMBER_INVALID_CHECKSUM: _(
+        "The organisation number's check digit is wrong. Check it for a typing error."
+    ),
+    ids.VAT_INVALID_FORMAT: _("The VAT number has the wrong length or format for its country."),
+    ids.VAT_INVALID_CHECKSUM: _(
+        "The VAT number's check digit is wrong. Check it for a typing error."
+    ),
+    ids.VAT_MISSING_COUNTRY: _(
+        "Start the VAT number with its country code, for example SE556677889901."
+    ),
+    ids.VAT_ORG_NUMBER_MISMATCH: _(
+        "The Swedish VAT number does not belong to the organisation number."
+    ),
+}
+DUPLICATE_ORG_NUMBER = _("Another supplier, %(name)s, already has this organisation number.")
+DUPLICATE_VAT = _("Another supplier, %(name)s, already has this VAT number.")
+SUPPLIER_FIELDS = [
+    "name",
+    "country",
+    "org_number",
+    "vat_number",
+    "other_id",
+    "city",
+    "dd_contact_name",
+    "dd_contact_email",
+    "dd_contact_phone",
+]
+
+
+def identifier_message(error: InvalidIdentifier):
+    return IDENTIFIER_MESSAGES.get(error.message, error.message)
+
+
+def clean_identifiers(*, country: str, org_number: str, vat_number: str) -> tuple[str, str]:
+    """Return the normalised (org number, VAT); raise ValidationError naming the field."""
+    country = (country or "").upper()
+    try:
+        org = ids.normalise_org_number(org_number, "SE") if org_number and country == "SE" else ""
+    except InvalidIdentifier as error:
+        raise ValidationError({"org_number": identifier_message(error)}) from None
+    try:
+        org, vat = check_identifiers(org, vat_number or "", country)
+    except InvalidIdentifier as error:
+        field = "vat_number" if error.message != ids.ORG_NUMBER_INVALID_FORMAT else "org_number"
+        raise ValidationError({field: identifier_message(error)}) from None
+    return org, vat
+
+
+def _check_unique(supplier: Supplier) -> None:
+    others = Supplier.objects.current().exclude(pk=supplier.pk)
+    if supplier.org_number and (other := others.filter(org_number=supplier.org_number).first()):
+        raise ValidationError({"org_number": DUPLICATE_ORG_NUMBER % {"name": other.name}})
+    if supplier.vat_number and (other := others.filter(vat_number=supplier.vat_number).first()):
+        raise ValidationError({"vat_number": DUPLICATE_VAT % {"name": other.name}})
+
+
+@transaction.atomic
+def save_supplier(*, supplier: Supplier | None, acting_user: User | None, **values) -> Supplier:
+    """Create or update a supplier from values; identifiers are validated and normalised."""
+    if acting_user is not None and not access.can_edit_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    before = model_to_dict(supplier, fields=SUPPLIER_FIELDS) if supplier else {}
+    supplier = supplier or Supplier()
+    for field in SUPPLIER_FIELDS:
+        if field in values:
+            setattr(supplier, field, (values[field] or "").strip())
+    supplier.country = supplier.country.upper()
+    supplier.org_number, supplier.vat_number = clean_identifiers(
+        country=supplier.country, org_number=supplier.org_number, vat_number=supplier.vat_number
+    )
+    supplier.normalised_name = normalise_name(supplier.name)
+    supplier.full_clean(exclude=["organisation", "merged_into"])
+    _check_unique(supplier)
+    supplier.save()
+    SupplierName.objects.get_or_create(supplier=supplier, name=supplier.name, region=None)
+    record_change(
+        supplier,
+        action="updated" if before else "created",
+        acting_user=acting_user,
+        changes=diff_fields(before, model_to_dict(supplier, fields=SUPPLIER_FIELDS)),
+    )
+    return supplier
+
+
+def registry_matcher() -> Matcher:
+    """Build a matcher over every current supplier (one snapshot per import)."""
+    return Matcher(
+        SupplierRecord(key=str(pk), name=name, country=country, org_number=org, vat_number=vat)
+        for pk, name, country, org, vat in Supplier.objects.current().values_list(
+            "pk", "name", "country", "org_number", "vat_number"
+        )
+    )
+
+
+@dataclass
+class Resolution:
+    supplier: Supplier
+    created: bool
+    review: MatchReview | None
+    decision: str
+
+
+@dataclass(frozen=True)
+class IncomingSupplier:
+    name: str
+    country: str
+    org_number: str = ""
+    vat_number: str = ""
+    other_id: str = ""
+
+    def key(self) -> str:
+        if self.org_number:
+            return f"SE:{self.org_number}"
+        if self.vat_number:
+            return f"VAT:{self.vat_number}"
+        return f"NAME:{self.country}:{normalise_name(self.name)}"
+
+
+def resolve_suppliers(
+    incoming: Iterable[IncomingSupplier],
+    *,
+    region: Region | None,
+    acting_user: User | None,
+    matcher: Matcher | None = None,
+) -> dict[str, Resolution]:
+    """Find or create the registry supplier for each incoming supplier (keyed by .key()).
+
+    The organisation number or VAT decides first; then the normalised name and country. A match
+    the engine is unsure of creates a new supplier and a review for a person to judge. Must run
+    inside the caller's transaction.
+    """
+    unique = {item.key(): item for item in incoming}
+    matcher = matcher or registry_matcher()
+    records = [
+        SupplierRecord(
+            key=key,
+            name=i.name,
+            country=i.country,
+            org_number=i.org_number,
+            vat_number=i.vat_number,
+        )
+        for key, i in unique.items()
+    ]
+    results = matcher.match_many(records)
+    existing = Supplier.objects.in_bulk([int(r.candidate_key) for r in results if r.candidate_key])
+    resolved: dict[str, Resolution] = {}
+    for result in results:
+        item = unique[result.incoming_key]
+        if result.decision in ("identifier", "name"):
+            supplier = existing[int(result.candidate_key)]
+            resolved[result.incoming_key] = Resolution(supplier, False, None, result.decision)
+        else:
+            supplier = Supplier.objects.create(
+                name=item.name,
+                country=item.country,
+                org_number=item.org_number,
+                vat_number=item.vat_number,
+                other_id=item.other_id,
+                normalised_name=normalise_name(item.name),
+            )
+            record_change(supplier, action="imported", acting_user=acting_user)
+            review = None
+            if result.decision == "review":
+                review = MatchReview.objects.create(
+                    supplier=supplier,
+                    candidate=existing[int(result.candidate_key)],
+                    score=result.score,
+                    reason=result.reason[:300],
+                )
+            resolved[result.incoming_key] = Resolution(supplier, True, review, result.decision)
+        SupplierName.objects.get_or_create(
+            supplier=resolved[result.incoming_key].supplier, name=item.name, region=region
+        )
+    return resolved
+
+
+@transaction.atomic
+def merge_suppliers(*, survivor: Supplier, merged: Supplier, acting_user: User) -> SupplierMerge:
+    """Merge merged into survivor: move its contracts, sites, names and reviews; keep a record."""
+    if not access.can_merge_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    if survivor.pk == merged.pk or survivor.merged_into_id or merged.merged_into_id:
+        raise ValidationError(_("Only two different, unmerged suppliers can be merged."))
+    from hallbar.contracts.models import Contract
+
+    moved = {
+        "contracts": list(Contract.objects.filter(supplier=merged).values_list("pk", flat=True)),
+        "sites": list(merged.sites.values_list("pk", flat=True)),
+        "names": list(merged.names.values_list("pk", flat=True)),
+        "organisation": merged.organisation_id if not survivor.organisation_id else None,
+    }
+    Contract.objects.filter(pk__in=moved["contracts"]).update(supplier=survivor)
+    ProductionSite.objects.filter(pk__in=moved["sites"]).update(supplier=survivor)
+    # Names the survivor already has would clash; those stay with the merged supplier.
+    survivor_names = set(survivor.names.values_list("name", "region_id"))
+    movable = [n.pk for n in merged.names.all() if (n.name, n.region_id) not in survivor_names]
+    SupplierName.objects.filter(pk__in=movable).update(supplier=survivor)
+    moved["names"] = movable
+    if moved["organisation"]:
+        organisation = merged.organisation
+        merged.organisation = None
+        merged.save(update_fields=["organisation"])
+        survivor.organisation = organisation
+        survivor.save(update_fields=["organisation"])
+    merged.merged_into = survivor
+    merged.save(update_fields=["merged_into", "updated_at"])
+    MatchReview.objects.filter(
+        Q(supplier=merged, candidate=survivor) | Q(supplier=survivor, candidate=merged)
+    ).update(status=MatchReview.Status.MERGED, decided_by=acting_user, decided_at=timezone.now())
+    merge = SupplierMerge.objects.create(
+        survivor=survivor, merged=merged, merged_by=acting_user, moved=moved
+    )
+    record_change(
+        survivor, action="updated", acting_user=acting_user, changes={"merged": merged.name}
+    )
+    return merge
+
+
+@transaction.atomic
+def undo_merge(*, merge: SupplierMerge, acting_user: User) -> None:
+    """Move back exactly what the merge moved and make the merged supplier current again."""
+    if not access.can_merge_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    if merge.undone_at:
+        raise ValidationError(_("This merge has already been undone."))
+    from hallbar.contracts.models import Contract
+
+    merged, survivor, moved = merge.merged, merge.survivor, merge.moved
+    if (
+        merged.org_number
+        and Supplier.objects.current().filter(org_number=merged.org_number).exists()
+    ):
+        raise ValidationError(_("Another current supplier now has this organisation number."))
+    Contract.objects.filter(pk__in=moved["contracts"], supplier=survivor).update(supplier=merged)
+    ProductionSite.objects.filter(pk__in=moved["sites"], supplier=survivor).update(supplier=merged)
+    SupplierName.objects.filter(pk__in=moved["names"], supplier=survivor).update(supplier=merged)
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into", "updated_at"])
+    if moved.get("organisation") and survivor.organisation_id == moved["organisation"]:
+        survivor.organisation = None
+        survivor.save(update_fields=["organisation"])
+        merged.organisation_id = moved["organisation"]
+        merged.save(update_fields=["organisation"])
+    merge.undone_at = timezone.now()
+    merge.undone_by = acting_user
+    merge.save(update_fields=["undone_at", "undone_by"])
+    MatchReview.objects.filter(supplier=merged, candidate=survivor).update(
+        status=MatchReview.Status.OPEN, decided_by=None, decided_at=None
+    )
+    record_change(
+        survivor, action="updated", acting_user=acting_user, changes={"unmerged": merged.name}
+    )
+
+
+@transaction.atomic
+def decide_review(*, review: MatchReview, same_company: bool, acting_user: User) -> None:
+    """Record a person's judgement: merge the two suppliers, or mark them as different."""
+    if not access.can_merge_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    if review.status != MatchReview.Status.OPEN:
+        raise ValidationError(_("This match has already been judged."))
+    if same_company:
+        merge_suppliers(survivor=review.candidate, merged=review.supplier, acting_user=acting_user)
+    else:
+        review.status = MatchReview.Status.DISTINCT
+        review.decided_by = acting_user
+        review.decided_at = timezone.now()
+        review.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def save_site(
+    *, supplier: Supplier, site: ProductionSite | None, acting_user: User, **values
+) -> ProductionSite:
+    if not access.can_edit_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    site = site or ProductionSite(supplier=supplier)
+    for field in ["name", "country", "city", "products", "tier", "osh_id"]:
+        if field in values:
+            setattr(site, field, values[field])
+    site.country = site.country.upper()
+    site.full_clean()
+    site.save()
+    record_change(supplier, action="updated", acting_user=acting_user, changes={"site": site.name})
+    return site
+
+
+@transaction.atomic
+def delete_site(*, site: ProductionSite, acting_user: User) -> None:
+    if not access.can_edit_suppliers(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    record_change(
+        site.supplier,
+        action="updated",
+        acting_user=acting_user,
+        changes={"site_removed": site.name},
+    )
+    site.delete()

@@ -1,0 +1,303 @@
+"""Supplier pages: the registry, a supplier, its sites, imports, the review queue and merges."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hallbar.contracts.access import contracts_visible_to
+from hallbar.contracts.forms import ImportForm
+from hallbar.core.history import history_for
+from hallbar.core.import_views import start_job
+from hallbar.core.imports import create_job
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.organisations.models import Role
+from hallbar.suppliers import services
+from hallbar.suppliers.access import (
+    access_supplier,
+    access_supplier_for_write,
+    can_edit_suppliers,
+    can_merge_suppliers,
+    suppliers_visible_to,
+)
+from hallbar.suppliers.forms import MergeForm, SiteForm, SupplierForm
+from hallbar.suppliers.imports import template_rows
+from hallbar.suppliers.models import MatchReview, ProductionSite, SupplierMerge
+from hallbar.suppliers.selectors import filter_suppliers
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_COLUMNS = [
+    "name",
+    "country",
+    "org_number",
+    "vat_number",
+    "other_id",
+    "city",
+    "dd_contact_name",
+    "dd_contact_email",
+    "dd_contact_phone",
+    "contracts",
+]
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+        raise Http404
+    suppliers = filter_suppliers(suppliers_visible_to(request.user), request.GET)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        rows = (
+            [
+                s.name,
+                s.country,
+                s.identifier if s.org_number else "",
+                s.vat_number,
+                s.other_id,
+                s.city,
+                s.dd_contact_name,
+                s.dd_contact_email,
+                s.dd_contact_phone,
+                s.contract_count,
+            ]
+            for s in suppliers.iterator(chunk_size=2000)
+        )
+        buffer = io.BytesIO()
+        if export == "csv":
+            write_csv(buffer, EXPORT_COLUMNS, rows)
+            return _download(buffer.getvalue(), "suppliers.csv", "text/csv; charset=utf-8")
+        write_xlsx(buffer, EXPORT_COLUMNS, rows, sheet_title="Leverantörer")
+        return _download(buffer.getvalue(), "suppliers.xlsx", XLSX)
+    page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/supplier_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "can_edit": can_edit_suppliers(request.user),
+            "can_merge": can_merge_suppliers(request.user),
+            "open_reviews": MatchReview.objects.filter(status="open").count()
+            if can_merge_suppliers(request.user)
+            else 0,
+        },
+    )
+
+
+def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
+    supplier, can_edit = access_supplier(request.user, public_id)
+    if supplier.merged_into_id:
+        messages.info(
+            request,
+            _("This supplier was merged into %(name)s.") % {"name": supplier.merged_into.name},
+        )
+    contracts = (
+        contracts_visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("lead_region__organisation", "category")
+        .order_by("-start_date")
+    )
+    member = request.user.is_cooperation_member
+    return render(
+        request,
+        "suppliers/supplier_detail.html",
+        {
+            "supplier": supplier,
+            "can_edit": can_edit,
+            "can_merge": can_merge_suppliers(request.user),
+            "names": supplier.names.select_related("region__organisation") if member else [],
+            "sites": supplier.sites.all(),
+            "contracts": contracts[:100],
+            "contract_count": contracts.count(),
+            "reviews": MatchReview.objects.filter(supplier=supplier, status="open").select_related(
+                "candidate"
+            )
+            if member
+            else [],
+            "merges": SupplierMerge.objects.filter(survivor=supplier).select_related("merged")
+            if member
+            else [],
+            "history": history_for(supplier)[:20] if member else [],
+        },
+    )
+
+
+def supplier_create(request: HttpRequest) -> HttpResponse:
+    if not can_edit_suppliers(request.user):
+        raise Http404
+    return _supplier_form(request, None)
+
+
+def supplier_edit(request: HttpRequest, public_id) -> HttpResponse:
+    return _supplier_form(request, access_supplier_for_write(request.user, public_id))
+
+
+def _supplier_form(request, supplier):
+    form = SupplierForm(request.POST or None, instance=supplier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_supplier(
+                supplier=supplier, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The supplier was saved."))
+            return redirect("suppliers:supplier-detail", public_id=saved.public_id)
+    return render(request, "suppliers/supplier_form.html", {"form": form, "supplier": supplier})
+
+
+def site_create(request: HttpRequest, public_id) -> HttpResponse:
+    supplier = access_supplier_for_write(request.user, public_id)
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_site(
+                supplier=supplier, site=None, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The production site was added."))
+            return redirect("suppliers:supplier-detail", public_id=supplier.public_id)
+    return render(request, "suppliers/site_form.html", {"form": form, "supplier": supplier})
+
+
+def site_delete(request: HttpRequest, public_id, site_id) -> HttpResponse:
+    supplier = access_supplier_for_write(request.user, public_id)
+    site = ProductionSite.objects.filter(supplier=supplier, public_id=site_id).first()
+    if site is None:
+        raise Http404
+    if request.method == "POST":
+        services.delete_site(site=site, acting_user=request.user)
+        messages.success(request, _("The production site was removed."))
+        return redirect("suppliers:supplier-detail", public_id=supplier.public_id)
+    return render(
+        request, "suppliers/site_confirm_delete.html", {"site": site, "supplier": supplier}
+    )
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not can_merge_suppliers(request.user):
+        raise Http404
+    reviews = (
+        MatchReview.objects.filter(status="open")
+        .select_related("supplier", "candidate")
+        .order_by("-score", "pk")
+    )
+    page = Paginator(reviews, 25).get_page(request.GET.get("page"))
+    return render(request, "suppliers/review_queue.html", {"page": page})
+
+
+def review_decide(request: HttpRequest, review_id) -> HttpResponse:
+    if not can_merge_suppliers(request.user) or request.method != "POST":
+        raise Http404
+    review = MatchReview.objects.filter(public_id=review_id).first()
+    if review is None:
+        raise Http404
+    try:
+        services.decide_review(
+            review=review,
+            same_company=request.POST.get("decision") == "same",
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your judgement was recorded."))
+    return redirect("suppliers:review-queue")
+
+
+def supplier_merge(request: HttpRequest, public_id) -> HttpResponse:
+    if not can_merge_suppliers(request.user):
+        raise Http404
+    merged, _can_edit = access_supplier(request.user, public_id)
+    form = MergeForm(request.POST or None, merged=merged)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "yes":
+            try:
+                services.merge_suppliers(
+                    survivor=form.cleaned_data["into"], merged=merged, acting_user=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The suppliers were merged. You can undo the merge on the kept supplier's page."
+                    ),
+                )
+                return redirect(
+                    "suppliers:supplier-detail", public_id=form.cleaned_data["into"].public_id
+                )
+        return render(
+            request,
+            "suppliers/supplier_merge.html",
+            {"form": form, "merged": merged, "confirm": form.cleaned_data["into"]},
+        )
+    return render(request, "suppliers/supplier_merge.html", {"form": form, "merged": merged})
+
+
+def merge_undo(request: HttpRequest, merge_id) -> HttpResponse:
+    if not can_merge_suppliers(request.user):
+        raise Http404
+    merge = (
+        SupplierMerge.objects.select_related("survivor", "merged")
+        .filter(public_id=merge_id)
+        .first()
+    )
+    if merge is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.undo_merge(merge=merge, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The merge was undone."))
+        return redirect("suppliers:supplier-detail", public_id=merge.survivor.public_id)
+    return render(request, "suppliers/merge_undo.html", {"merge": merge})
+
+
+def supplier_import(request: HttpRequest) -> HttpResponse:
+    if not can_edit_suppliers(request.user):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None, with_region=False)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        job = create_job(
+            kind=ImportJob.Kind.SUPPLIERS,
+            uploaded=uploaded,
+            filename=uploaded.name,
+            acting_user=request.user,
+            mode=form.mode,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        start_job(job)
+        return redirect("core:import-job", public_id=job.public_id)
+    return render(request, "suppliers/supplier_import.html", {"form": form})
+
+
+def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    if not can_edit_suppliers(request.user):
+        raise Http404
+    columns, rows = template_rows()
+    buffer = io.BytesIO()
+    if file_format == "xlsx":
+        write_xlsx(buffer, columns, rows, sheet_title="Leverantörer")
+        return _download(buffer.getvalue(), "leverantorer-mall.xlsx", XLSX)
+    write_csv(buffer, columns, rows)
+    return _download(buffer.getvalue(), "leverantorer-mall.csv", "text/csv; charset=utf-8")
