@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),
+    path("categories/", include("hallbar.categories.urls")),
     path("suppliers/", include("hallbar.suppliers.urls")),
     path("contracts/", include("hallbar.contracts.urls")),
     path("requirements/", include("hallbar.requirements.urls")),

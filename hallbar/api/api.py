@@ -4,18 +4,26 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from hallbar.categories.api import router as categories_router
+from hallbar.contracts.api import router as contracts_router
 from hallbar.funding.api import router as funding_router
 from hallbar.organisations.api import router as organisations_router
+from hallbar.requirements.api import router as requirements_router
+from hallbar.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
     title="hallbar API",
     version="1",
-    description="Regions, funding and (later) requirements, suppliers, risk and follow-ups.",
+    description="Regions, funding, requirements, categories, suppliers and contracts.",
     auth=django_auth,
     urls_namespace="api",
 )
 api.add_router("/regions", organisations_router)
 api.add_router("/funding", funding_router)
+api.add_router("/requirements", requirements_router)
+api.add_router("/categories", categories_router)
+api.add_router("/suppliers", suppliers_router)
+api.add_router("/contracts", contracts_router)
 
 
 @api.exception_handler(PermissionError)

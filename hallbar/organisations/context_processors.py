@@ -18,6 +18,8 @@ def navigation(request):
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT):
         items.append((reverse("contracts:contract-list"), _("Contracts"), "contracts:"))
         items.append((reverse("suppliers:supplier-list"), _("Suppliers"), "suppliers:"))
+    if user.is_cooperation_member:
+        items.append((reverse("categories:category-list"), _("Categories"), "categories:"))
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT, Role.AUDITOR):
         items.append((reverse("requirements:index"), _("Requirements"), "requirements:"))
     if can_view_funding(user):
