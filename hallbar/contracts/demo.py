@@ -308,7 +308,7 @@ def load_demo_contracts() -> dict[str, int]:
         level = ""
         if clauses and (prioritised and roll < 0.85 or not prioritised and roll < 0.2):
             clause = clauses[current] if start.year >= 2024 or roll < 0.5 else clauses[min(clauses)]
-            level = "avancerad" if rng.random() < 0.4 else "bas"
+            level = "advanced" if rng.random() < 0.4 else "basic"
         cpv = category.cpv_codes.first() if number < 40 else None
         contracts.append(
             Contract(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django.db.models import QuerySet
 
 from hallbar.categories.models import CpvCode
-from hallbar.contracts.imports import COLUMNS
+from hallbar.contracts.imports import COLUMNS, LEVEL_FILE_WORDS
 from hallbar.contracts.models import Contract
 from hallbar.contracts.ocds import BuyerRef, ContractRecord, SupplierRef, build_release_package
 from hallbar.core.tabular import write_csv, write_xlsx
@@ -48,7 +48,7 @@ def export_rows(contracts: QuerySet[Contract]) -> Iterator[list]:
             "cpv_code": c.cpv.full_code if c.cpv else "",
             "end_date": c.end_date,
             "clause_version": c.clause.version if c.clause else "",
-            "clause_level": c.clause_level,
+            "clause_level": LEVEL_FILE_WORDS[c.clause_level],
             "needs_assessment": c.needs_assessment,
             "dd_contact_name": c.dd_contact_name,
             "dd_contact_email": c.dd_contact_email,
@@ -90,7 +90,7 @@ def contract_records(contracts: QuerySet[Contract]) -> Iterable[ContractRecord]:
             end_date=c.end_date,
             status=c.status,
             clause_version=str(c.clause.version) if c.clause else "",
-            clause_level=c.clause_level,
+            clause_level=LEVEL_FILE_WORDS[c.clause_level],
             production_countries=list(c.production_countries),
             public_id=str(c.public_id),
             updated_at=c.updated_at,

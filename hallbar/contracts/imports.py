@@ -103,6 +103,9 @@ STATUS_WORDS = {
     "avbrutet": "cancelled",
 }
 MAX_VALUE = Decimal("999999999999")
+# Files name the clause levels in Swedish, as the clause does; the database stores the codes.
+LEVEL_WORDS = {"bas": "basic", "avancerad": "advanced", "basic": "basic", "advanced": "advanced"}
+LEVEL_FILE_WORDS = {"basic": "bas", "advanced": "avancerad", "": ""}
 
 
 @dataclass
@@ -295,10 +298,10 @@ class RowChecker:
                 "clause_version",
                 _("There is no contract clause version %(value)s.") % {"value": clause_version},
             )
-        level = text("clause_level").casefold()
-        if level and level not in ("bas", "avancerad"):
+        level_text = text("clause_level").casefold()
+        level = LEVEL_WORDS.get(level_text, "")
+        if level_text and not level:
             bad("clause_level", _("The clause level must be bas or avancerad."))
-            level = ""
         needs_assessment = text("needs_assessment", plain=True)
         dd_email = text("dd_contact_email")
         if dd_email and ("@" not in dd_email or " " in dd_email):

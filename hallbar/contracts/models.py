@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.categories.models import Category, CpvCode
 from hallbar.core.models import PublicModel
 from hallbar.organisations.models import Region
+from hallbar.requirements.models import ClauseLevel
 from hallbar.suppliers.models import Supplier, country_name, validate_country
 
 
@@ -31,11 +32,6 @@ class Contract(PublicModel):
         EXPIRED = "expired", _("expired")
         TERMINATED = "terminated", _("terminated")
         CANCELLED = "cancelled", _("cancelled")
-
-    class ClauseLevel(models.TextChoices):
-        NONE = "", _("no clause")
-        BAS = "bas", _("bas")
-        AVANCERAD = "avancerad", _("avancerad")
 
     reference = models.CharField(
         _("contract reference"),

@@ -8,6 +8,7 @@ from hallbar.categories.models import CategoryPrioritisation
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.organisations.models import Region
+from hallbar.requirements.models import ClauseLevel
 
 SORTS = {
     "reference": "reference",
@@ -88,8 +89,10 @@ def harmonisation(
     aggregates = {
         "contracts": Count("pk", distinct=True),
         "current_clause": Count("pk", filter=current, distinct=True),
-        "bas": Count("pk", filter=current & Q(clause_level="bas"), distinct=True),
-        "avancerad": Count("pk", filter=current & Q(clause_level="avancerad"), distinct=True),
+        "bas": Count("pk", filter=current & Q(clause_level=ClauseLevel.BASIC), distinct=True),
+        "avancerad": Count(
+            "pk", filter=current & Q(clause_level=ClauseLevel.ADVANCED), distinct=True
+        ),
     }
     per_region = {
         row["regions__county_code"]: row

@@ -60,7 +60,7 @@ def make_contract(
         "end_date": None,
         "status": "active",
         "clause": current_clause(),
-        "clause_level": "bas",
+        "clause_level": "basic",
         "needs_assessment": "",
         **extra,
     }
@@ -90,7 +90,7 @@ def test_clause_and_level_go_together(library, cast, supplier):
         make_contract(cast.alice, supplier, clause_level="")
     assert "clause_level" in error.value.message_dict
     with pytest.raises(ValidationError):
-        make_contract(cast.alice, supplier, clause=None, clause_level="bas")
+        make_contract(cast.alice, supplier, clause=None, clause_level="basic")
 
 
 def test_the_form_enforces_the_needs_assessment(library, cast, client_for, supplier):
@@ -201,7 +201,7 @@ def test_list_search_filter_sort_and_paging(library, cast, client_for, supplier)
 
 def test_harmonisation_counts_joint_contracts_for_every_region(library, cast, supplier, capsys):
     make_contract(
-        cast.alice, supplier, reference="H-1", regions=("01", "03"), clause_level="avancerad"
+        cast.alice, supplier, reference="H-1", regions=("01", "03"), clause_level="advanced"
     )
     make_contract(cast.alice, supplier, reference="H-2", clause=None, clause_level="")
     make_contract(

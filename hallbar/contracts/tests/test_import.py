@@ -39,7 +39,7 @@ def test_good_file_creates_contracts_suppliers_and_joint_regions(library):
     assert contract.lead_region.county_code == "01"
     assert sorted(r.county_code for r in contract.regions.all()) == ["01", "03"]
     assert contract.annual_value_sek == 1_250_000
-    assert contract.clause.version == 2024 and contract.clause_level == "avancerad"
+    assert contract.clause.version == 2024 and contract.clause_level == "advanced"
     assert contract.production_countries == ["MY", "TH"]
     assert contract.cpv_id == "18424300"
     assert Supplier.objects.get().org_number == "5560360793"
