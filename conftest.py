@@ -17,7 +17,6 @@ from hallbar.organisations.services import load_reference_data
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.LANGUAGE_CODE = "sv"
 
 
 @pytest.fixture

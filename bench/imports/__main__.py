@@ -166,7 +166,6 @@ def _prepare_database(lead_code: str) -> Any:
     """Migrate, load the reference data and the requirement library; return the lead region."""
     from django.core.management import call_command
 
-    from hallbar.categories.services import assign_default_cpv_codes, load_cpv_codes
     from hallbar.contracts.models import Contract
     from hallbar.organisations.models import Region
     from hallbar.organisations.services import load_reference_data
@@ -183,10 +182,7 @@ def _prepare_database(lead_code: str) -> Any:
             "bench.imports: the database already holds contracts or suppliers; point "
             "DATABASE_URL to an empty scratch database (the benchmark deletes what it imports)."
         )
-    load_reference_data()
-    # Idempotent: in case load_reference_data does not (yet) load the CPV vocabulary itself.
-    load_cpv_codes()
-    assign_default_cpv_codes()
+    load_reference_data()  # also loads the CPV vocabulary and the categories' codes
     load_requirement_library()
     return Region.objects.get(county_code=lead_code)
 
@@ -415,16 +411,46 @@ def _short(filename: str) -> str:
     return filename
 
 
+def _where(key: tuple[str, int, str]) -> str:
+    filename, line, function = key
+    return f"{_short(filename)}:{line}({function})" if line else function
+
+
 def _hotspots(profile: cProfile.Profile, limit: int = 25) -> list[str]:
+    """Return the top functions by own and cumulative time, then the project's own hotspots."""
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     out = []
     for key, title in ((2, "own time (tottime)"), (3, "cumulative time (cumtime)")):
         ranked = sorted(stats.items(), key=lambda item: item[1][key], reverse=True)[:limit]
         out.append(f"top {limit} by {title}:")
         out.append(f"  {'tottime':>8} {'cumtime':>8} {'calls':>10}  function")
-        for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in ranked:
-            where = f"{_short(filename)}:{line}({function})" if line else function
-            out.append(f"  {tottime:>8.2f} {cumtime:>8.2f} {calls:>10,}  {where}")
+        for function, (_cc, calls, tottime, cumtime, _callers) in ranked:
+            out.append(f"  {tottime:>8.2f} {cumtime:>8.2f} {calls:>10,}  {_where(function)}")
+    # The project's functions, each with the callees that take most of its time.
+    project = str(_REPO / "hallbar") + os.sep
+    total = max(entry[3] for entry in stats.values())
+    ours = sorted(
+        (item for item in stats.items() if item[0][0].startswith(project)),
+        key=lambda item: item[1][3],
+        reverse=True,
+    )
+    out.append("project functions over 3 % of the import, with their callees over 1 %:")
+    for function, (_cc, calls, _tottime, cumtime, _callers) in ours:
+        if cumtime < 0.03 * total:
+            break
+        out.append(f"  {cumtime:>8.2f} s {calls:>9,}x  {_where(function)}")
+        callees = sorted(
+            (
+                (entry[4][function][3], entry[4][function][1], callee)
+                for callee, entry in stats.items()
+                if function in entry[4]
+            ),
+            reverse=True,
+        )
+        for seconds, count, callee in callees:
+            if seconds < 0.01 * total:
+                break
+            out.append(f"      {seconds:>8.2f} s {count:>9,}x  {_where(callee)}")
     return out
 
 

@@ -41,7 +41,7 @@ from hallbar.core.tabular import (
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(autouse=True, scope="module")
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Show messages in English (their source language), with or without project settings."""
     if not settings.configured:

@@ -1,0 +1,49 @@
+"""Spend storage (Parquet partitions) and risk screening (DuckDB); nothing here imports Django.
+
+A thin service in ``hallbar.risk`` does the ORM I/O: it turns the risk analyses and the supplier
+registry into the Arrow tables ``screen`` takes, and stores each run with its result.
+"""
+
+from .engine import (
+    AREAS,
+    DEFAULT_MEMORY_LIMIT,
+    NATIONAL,
+    ScreeningResult,
+    build_sql,
+    default_threads,
+    screen,
+    spend_source,
+)
+from .store import (
+    AMOUNT_TYPE,
+    SPEND_SCHEMA,
+    Partition,
+    clean_temp,
+    conform,
+    partition_path,
+    partitions,
+    split_partitions,
+    write_partition,
+    write_spend,
+)
+
+__all__ = [
+    "AMOUNT_TYPE",
+    "AREAS",
+    "DEFAULT_MEMORY_LIMIT",
+    "NATIONAL",
+    "SPEND_SCHEMA",
+    "Partition",
+    "ScreeningResult",
+    "build_sql",
+    "clean_temp",
+    "conform",
+    "default_threads",
+    "partition_path",
+    "partitions",
+    "screen",
+    "spend_source",
+    "split_partitions",
+    "write_partition",
+    "write_spend",
+]
