@@ -213,24 +213,30 @@ def write_inputs(work: Path, data: Generated) -> Path:
 # --- variants, each run in a fresh interpreter by __main__ ---------------------------------
 
 
-def import_csv(csv_path: Path, root: Path) -> dict:
-    """Read the CSV with pyarrow, validate it, and write the partitions; return the timings."""
+def import_csv(csv_path: Path, root: Path, threads: int) -> dict:
+    """Read the CSV with pyarrow, validate it, and write the partitions; return the timings.
+
+    Text columns are read as dictionaries (a region, category or supplier repeats on many
+    lines), which makes the read faster and lets ``write_spend`` sort and write the codes
+    instead of the strings.
+    """
     from hallbar.risk.screening import clean_temp, write_spend
 
     started = time.perf_counter()
     clean_temp(root)
+    text = pa.dictionary(pa.int32(), pa.string())
     table = pa_csv.read_csv(
         csv_path,
         read_options=pa_csv.ReadOptions(block_size=16 << 20),
         convert_options=pa_csv.ConvertOptions(
-            column_types=CSV_TYPES,
+            column_types={k: text if v == pa.string() else v for k, v in CSV_TYPES.items()},
             include_columns=CSV_COLUMNS,
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
     read = time.perf_counter()
-    written = write_spend(root, table)
+    written = write_spend(root, table, threads=threads)
     done = time.perf_counter()
     return {
         "lines": table.num_rows,
@@ -242,6 +248,7 @@ def import_csv(csv_path: Path, root: Path) -> dict:
 
 
 def run_product(root: Path, work: Path, threads: int) -> pa.Table:
+    """Run the product's ``screen`` (all of it: rows, national rows, both lists, totals)."""
     from hallbar.risk.screening import screen
 
     result = screen(
@@ -251,26 +258,34 @@ def run_product(root: Path, work: Path, threads: int) -> pa.Table:
         supplier_countries=pq.read_table(work / "supplier_countries.parquet"),
         threads=threads,
     )
-    return result.rows.select([*KEYS, "exposure"]).slice(0, TOP)
+    return result.rows.slice(0, TOP)
 
 
 BARE_SQL = r"""
-WITH agg AS (
-    SELECT region_code, category_key,
-           CASE WHEN supplier_key <> '' THEN supplier_key
-                WHEN supplier_org_number <> ''
-                THEN 'org:' || regexp_replace(upper(supplier_org_number), '[^0-9A-Z]', '', 'g')
-                ELSE 'name:' || lower(trim(regexp_replace(supplier_name, '\s+', ' ', 'g')))
-           END AS supplier_bucket,
-           supplier_key,
+WITH line_groups AS (
+    SELECT region_code, category_key, supplier_key,
+           CASE WHEN supplier_key <> '' THEN ''
+                WHEN supplier_org_number <> '' THEN 'org:' || supplier_org_number
+                ELSE 'name:' || supplier_name END AS invoice_identity,
            sum(amount_sek) AS spend
     FROM read_parquet('{glob}')
+    GROUP BY ALL
+),
+spend AS (
+    SELECT region_code, category_key, supplier_key,
+           CASE WHEN supplier_key <> '' THEN supplier_key
+                WHEN starts_with(invoice_identity, 'org:')
+                THEN 'org:' || regexp_replace(upper(invoice_identity[5:]), '[^0-9A-Z]', '', 'g')
+                ELSE 'name:' || lower(trim(regexp_replace(invoice_identity[6:], '\s+', ' ', 'g')))
+           END AS supplier_bucket,
+           sum(spend) AS spend
+    FROM line_groups
     GROUP BY ALL
 ),
 production AS (
     -- the supplier's rows for this category if it has any, else its rows for any category
     SELECT p.supplier_key, p.category_key, c.country, c.weight
-    FROM (SELECT DISTINCT supplier_key, category_key FROM agg WHERE supplier_key <> '') p
+    FROM (SELECT DISTINCT supplier_key, category_key FROM spend WHERE supplier_key <> '') p
     JOIN countries c
       ON c.supplier_key = p.supplier_key AND c.category_key IN (p.category_key, '')
     QUALIFY c.category_key = max(c.category_key) OVER (PARTITION BY p.supplier_key, p.category_key)
@@ -279,7 +294,7 @@ split AS (
     SELECT a.region_code, a.category_key, a.supplier_bucket,
            coalesce(p.country, '') AS country,
            CAST(a.spend AS DOUBLE) * coalesce(p.weight, 1.0) AS spend
-    FROM agg a LEFT JOIN production p
+    FROM spend a LEFT JOIN production p
       ON p.supplier_key = a.supplier_key AND p.category_key = a.category_key
 )
 SELECT s.region_code, s.category_key, s.supplier_bucket, s.country,
@@ -293,11 +308,15 @@ ORDER BY exposure DESC NULLS LAST, region_code, category_key, supplier_bucket, c
 
 
 def run_bare_sql(root: Path, work: Path, threads: int) -> pa.Table:
+    """Run the screening as one hand-written DuckDB statement (same settings as the product)."""
     import duckdb
 
-    con = duckdb.connect(config={"threads": threads, "memory_limit": "1GB"})
-    risk = pq.read_table(work / "risk.parquet")  # noqa: F841 - read by DuckDB by name
-    countries = pq.read_table(work / "supplier_countries.parquet")  # noqa: F841
+    con = duckdb.connect(
+        config={"threads": threads, "memory_limit": "256MB", "preserve_insertion_order": False}
+    )
+    con.execute("SET enable_progress_bar = false")
+    con.register("risk", pq.read_table(work / "risk.parquet"))
+    con.register("countries", pq.read_table(work / "supplier_countries.parquet"))
     glob = f"{root.resolve().as_posix()}/region=*/year={YEAR}/part.parquet"
     table = con.sql(BARE_SQL.format(glob=glob)).to_arrow_table()
     return table.slice(0, TOP)
@@ -365,18 +384,34 @@ def run_pandas(root: Path, work: Path, threads: int) -> pa.Table:
 VARIANTS = {"product": run_product, "pandas": run_pandas, "sql": run_bare_sql}
 
 
-def child_main(variant: str, work: Path, threads: int) -> None:
-    """Run one variant in this (fresh) process and print its figures as JSON on stdout."""
+def child_main(variant: str, work: Path, threads: int, rows: int, seed: int) -> None:
+    """Run one step in this (fresh) process and print its figures as JSON on stdout.
+
+    Peak memory is ``ru_maxrss`` of this process. Linux carries the high-water mark over
+    ``exec`` from the forked parent, so the parent (``__main__``) holds no data of its own.
+    """
     root = work / "spend"
     started = time.perf_counter()
-    if variant == "import":
-        figures = import_csv(work / "lines.csv", root)
+    if variant == "generate":
+        data = generate(rows, seed=seed)
+        generated = time.perf_counter()
+        csv_path = write_inputs(work, data)
+        figures = {
+            "generate_s": generated - started,
+            "write_csv_s": time.perf_counter() - generated,
+            "csv_mib": csv_path.stat().st_size / 2**20,
+            "unmatched_share": unmatched_share(data.lines),
+        }
+    elif variant == "import":
+        figures = import_csv(work / "lines.csv", root, threads)
     else:
         top = VARIANTS[variant](root, work, threads)
-        pq.write_table(top, work / f"top-{variant}.parquet")
+        pq.write_table(top.select([*KEYS, "exposure"]), work / f"top-{variant}.parquet")
         figures = {}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     figures["inner_s"] = time.perf_counter() - started
-    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["cpu_s"] = usage.ru_utime + usage.ru_stime
+    figures["peak_mb"] = usage.ru_maxrss / 1024
     json.dump(figures, sys.stdout)
 
 

@@ -51,3 +51,24 @@ def history_for(obj: models.Model) -> models.QuerySet[HistoryEntry]:
     return HistoryEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def record_changes(objects: list[models.Model], *, action: str, acting_user: Any) -> None:
+    """Append one history entry per object, in bulk (for imports)."""
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(objects[0])
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    HistoryEntry.objects.bulk_create(
+        [
+            HistoryEntry(
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                action=action,
+                actor=actor,
+            )
+            for obj in objects
+        ],
+        batch_size=1000,
+    )

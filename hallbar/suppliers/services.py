@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.core.history import diff_fields, record_change
+from hallbar.core.history import diff_fields, record_change, record_changes
 from hallbar.organisations.models import Region, User
 from hallbar.suppliers import access
 from hallbar.suppliers.matching import (
@@ -181,13 +181,14 @@ def resolve_suppliers(
     results = matcher.match_many(records)
     existing = Supplier.objects.in_bulk([int(r.candidate_key) for r in results if r.candidate_key])
     resolved: dict[str, Resolution] = {}
+    new_suppliers: dict[str, Supplier] = {}
     for result in results:
-        item = unique[result.incoming_key]
         if result.decision in ("identifier", "name"):
             supplier = existing[int(result.candidate_key)]
             resolved[result.incoming_key] = Resolution(supplier, False, None, result.decision)
         else:
-            supplier = Supplier.objects.create(
+            item = unique[result.incoming_key]
+            new_suppliers[result.incoming_key] = Supplier(
                 name=item.name,
                 country=item.country,
                 org_number=item.org_number,
@@ -195,19 +196,43 @@ def resolve_suppliers(
                 other_id=item.other_id,
                 normalised_name=normalise_name(item.name),
             )
-            record_change(supplier, action="imported", acting_user=acting_user)
-            review = None
-            if result.decision == "review":
-                review = MatchReview.objects.create(
-                    supplier=supplier,
-                    candidate=existing[int(result.candidate_key)],
-                    score=result.score,
-                    reason=result.reason[:300],
-                )
-            resolved[result.incoming_key] = Resolution(supplier, True, review, result.decision)
-        SupplierName.objects.get_or_create(
-            supplier=resolved[result.incoming_key].supplier, name=item.name, region=region
+    # Bulk writes: an import may bring thousands of new suppliers.
+    Supplier.objects.bulk_create(new_suppliers.values(), batch_size=500)
+    created = {
+        s.public_id: s
+        for s in Supplier.objects.filter(
+            public_id__in=[s.public_id for s in new_suppliers.values()]
         )
+    }
+    reviews = []
+    for result in results:
+        if result.incoming_key not in new_suppliers:
+            continue
+        supplier = created[new_suppliers[result.incoming_key].public_id]
+        review = None
+        if result.decision == "review":
+            review = MatchReview(
+                supplier=supplier,
+                candidate=existing[int(result.candidate_key)],
+                score=result.score,
+                reason=result.reason[:300],
+            )
+            reviews.append(review)
+        resolved[result.incoming_key] = Resolution(supplier, True, review, result.decision)
+    MatchReview.objects.bulk_create(reviews, batch_size=500)
+    record_changes(
+        [r.supplier for r in resolved.values() if r.created],
+        action="imported",
+        acting_user=acting_user,
+    )
+    SupplierName.objects.bulk_create(
+        [
+            SupplierName(supplier=resolved[key].supplier, name=item.name, region=region)
+            for key, item in unique.items()
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
     return resolved
 
 

@@ -1,31 +1,38 @@
 """Spend screening in DuckDB: spend × production countries × category risk → exposure.
 
 ``screen`` reads one year of spend partitions (``store``) and returns plain Arrow tables; a thin
-service stores the run and its inputs. The SQL is built here as text, run statement by
-statement, and returned with the result (``ScreeningResult.sql``) so every figure can be traced.
+service turns the risk analyses and the supplier registry into its inputs and stores each run.
+The SQL is built here as text, run statement by statement, and returned with the result
+(``ScreeningResult.sql``) so that every figure can be traced to the statement that made it.
 
 The method, in the order the SQL runs it:
 
-1. Aggregate the invoice lines first, per region × category × supplier (10^7 lines become
-   ~10^5–10^6 groups), summing the decimal amounts exactly; credit notes (negative lines) net
-   against invoices. Lines without a registry supplier (``supplier_key`` "") are kept as their
-   own supplier bucket: ``org:<organisation number>`` (upper case, letters and digits only) or,
-   without a number, ``name:<name>`` (lower case, single spaces), or ``unknown:``.
+1. Aggregate the invoice lines first, per region × category × supplier, in one scan of the
+   year's files (10^7 lines become ~5 × 10^5 groups), summing the decimal amounts exactly;
+   credit notes (negative lines) net against invoices. Lines without a registry supplier
+   (``supplier_key`` "") are grouped by the identity on the invoice and then pooled into one
+   bucket per normalised identity: ``org:<organisation number, upper case, letters and digits
+   only>``, else ``name:<name, lower case, single spaces>``, else ``unknown:``. A matched
+   supplier's bucket is its ``supplier_key``. Unmatched spend is never dropped.
 2. Pool the regions into national rows (region ``SE``) per category × supplier, from the exact
-   decimal sums.
-3. Split each supplier's spend over its production countries (``supplier_countries``): rows for
-   the supplier and this category when there are any, else the supplier's rows for any category
+   sums.
+3. Split each supplier's spend over its production countries (``supplier_countries``): the
+   supplier's rows for this category when it has any, else its rows for any category
    (category ""), else one country "" with weight 1 (unknown). Unmatched buckets are unknown.
 4. Join the category's risk for that country (``risk_table``); a country without a row for the
-   category falls back to the category's default row (country ""), recorded as ``risk_country``
+   category falls back to the category's default row (country ""), shown as ``risk_country``
    "". Spend whose category has neither keeps null risks and null exposure and is reported as
    ``unscored_spend_sek``.
-5. exposure = spend × max(hr, wr, env, be) / 25, and per area spend × R / 25 (R on 1–25, so a
-   line's exposure is at most its spend).
+5. exposure = spend × max(hr, wr, env, be) / 25, and per area spend × R / 25 (R on 1–25, so
+   exposure is at most the spend).
+
+Aggregating before joining keeps the joins to the groups, not the lines; with the partitions
+stored sorted by category and supplier (``store.STORAGE_ORDER``) the scan-and-aggregate is
+the whole cost (see bench/README.md, ``risk_screen``).
 
 Ordering is deterministic: exposure descending (nulls last), then the keys. Spend sums are exact
-decimals; the sums of exposures use ``fsum`` (compensated summation), so they do not depend on
-the order in which DuckDB's threads meet the rows.
+decimals; sums of exposures use ``fsum`` (compensated summation), so they do not depend on the
+order in which DuckDB's threads meet the rows.
 """
 
 from __future__ import annotations
@@ -47,34 +54,48 @@ from .store import PARTITION_FILE
 NATIONAL = "SE"
 """The region code of the pooled national rows."""
 
-DEFAULT_MEMORY_LIMIT = "1GB"
-"""DuckDB's buffer limit. The aggregation of 10^7 lines needs well under half of it (see
-bench/README.md); past the limit DuckDB spills to a private temporary directory instead of
-failing, so the web server's memory stays bounded whatever the data."""
+DEFAULT_MEMORY_LIMIT = "256MB"
+"""DuckDB's memory limit per screening. Aggregating 10^7 lines needs less (bench/README.md);
+past the limit DuckDB spills to a private temporary directory instead of failing, so a web
+worker's memory stays bounded whatever the data."""
 
 AREAS = ("hr", "wr", "env", "be")
 """The code of conduct's four areas: human rights, workers' rights, environment, business ethics."""
 
-_REGION = re.compile(r"^[0-9A-Za-z_-]{1,16}$")
-_SPEND_COLUMNS = (
+WEIGHT_TOLERANCE = 1e-6
+"""How far the production-country weights of a supplier (and category) may sum from 1."""
+
+ROW_COLUMNS = (
     "region_code",
     "category_key",
+    "supplier_bucket",
     "supplier_key",
-    "supplier_org_number",
-    "supplier_name",
-    "amount_sek",
+    "country",
+    "weight",
+    "risk_country",
+    "spend_sek",
+    *AREAS,
+    "exposure",
+    *(f"exposure_{a}" for a in AREAS),
 )
+"""The columns of ``ScreeningResult.rows`` and ``.national``."""
+
+_REGION = re.compile(r"^[0-9A-Za-z_-]{1,16}$")
 _RISK_COLUMNS = ("category_key", "country", *AREAS)
 _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
-WEIGHT_TOLERANCE = 1e-6
+_ROW_ORDER = "exposure DESC NULLS LAST, region_code, category_key, supplier_bucket, country"
 
 
 @dataclass
 class ScreeningResult:
-    """The outcome of one screening run: Arrow tables plus the totals and the SQL that ran.
+    """The outcome of one screening run: Arrow tables, totals, and the SQL that made them.
 
-    ``rows``: region × category × supplier × country; ``national``: the same pooled over the
-    regions (region ``SE``); ``categories`` and ``suppliers``: the national prioritised lists.
+    ``rows``: one per region × category × supplier bucket × production country (``ROW_COLUMNS``);
+    ``national``: the same pooled over the regions (region ``SE``); ``categories`` and
+    ``suppliers``: the national prioritised lists, ranked by exposure. Names and organisation
+    numbers in ``suppliers`` are those on the invoices of unmatched buckets; a matched
+    supplier's come from the registry. ``unmatched_share`` is unmatched spend / total spend
+    (None when the total is 0); ``seconds`` times each statement.
     """
 
     year: int
@@ -112,13 +133,14 @@ def screen(
     threads: int | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> ScreeningResult:
-    """Screen one year of spend against the risk table and return the prioritised exposure.
+    """Screen one year of stored spend against the risk table; return the prioritised exposure.
 
-    ``risk_table``: category_key, country (ISO 3166-1 alpha-2, "" = the category's default),
-    hr, wr, env, be (R on 1–25), one row per category and country. ``supplier_countries``:
-    supplier_key, category_key ("" = any category), country ("" = unknown), weight; the weights
-    of a supplier (and category) sum to 1. ``regions`` limits the screening to those regions
-    (None: all). Raise ``ValueError`` when the inputs break these rules.
+    ``risk_table``: category_key, country (ISO 3166-1 alpha-2; "" = the category's default),
+    hr, wr, env, be (R on 1–25), at most one row per category and country.
+    ``supplier_countries``: supplier_key, category_key ("" = any category), country
+    ("" = unknown), weight; a supplier's (and category's) weights sum to 1. ``regions`` limits
+    the run to those regions (None: all). ``threads`` defaults to the cores. Raise
+    ``ValueError`` when the inputs break these rules.
     """
     if not isinstance(year, int) or not 1900 <= year <= 2999:
         raise ValueError(f"invalid year {year!r}")
@@ -138,14 +160,15 @@ def screen(
             "threads": threads,
             "memory_limit": memory_limit,
             "temp_directory": spill,
-            # results are ordered explicitly; dropping insertion order lets DuckDB stream
+            # every result is ordered explicitly; without insertion order DuckDB streams more
             "preserve_insertion_order": False,
-            # parquet is built into the wheel; never fetch anything
+            # parquet is built into the wheel: never download or load anything else
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
         },
     )
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("risk_input", risk_table.select(list(_RISK_COLUMNS)))
         con.register("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
         statements = build_sql(root, year=year, regions=regions, has_files=_has_files(root, year))
@@ -160,14 +183,14 @@ def screen(
             elif name.startswith("check:"):
                 problems = con.sql(sql).fetchall()
                 if problems:
-                    raise ValueError(_describe(name.removeprefix("check:"), problems))
+                    raise ValueError(f"{name.removeprefix('check:')}: " + "; ".join(problems[0]))
             else:
                 con.execute(sql)
             seconds[name] = time.perf_counter() - started
-        totals = results.pop("totals").to_pylist()[0]
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+    totals = results.pop("totals").to_pylist()[0]
     total = totals["total_spend_sek"] or Decimal(0)
     unmatched = totals["unmatched_spend_sek"] or Decimal(0)
     return ScreeningResult(
@@ -190,9 +213,9 @@ def screen(
 
 
 def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
-    """Return the SQL table expression for one year of stored spend."""
+    """Return the SQL table expression that reads one year of stored spend."""
     if not has_files:
-        # read_parquet fails on an empty glob; an empty relation of the same shape does not
+        # read_parquet fails on a glob that matches nothing; an empty relation does not
         return (
             "(SELECT NULL::VARCHAR AS region, NULL::VARCHAR AS region_code, "
             "NULL::VARCHAR AS category_key, NULL::VARCHAR AS supplier_key, "
@@ -200,6 +223,8 @@ def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
             "NULL::DECIMAL(14, 2) AS amount_sek LIMIT 0)"
         )
     glob = f"{Path(root).resolve().as_posix()}/region=*/year={year:04d}/{PARTITION_FILE}"
+    # the region in the path is typed as text ("01" is no number) so that a region filter
+    # skips the other regions' files without opening them
     return (
         f"read_parquet({_literal(glob)}, hive_partitioning = true, "
         "hive_types = {'region': VARCHAR, 'year': INTEGER})"
@@ -211,28 +236,18 @@ def build_sql(
 ) -> list[tuple[str, str]]:
     """Return the named statements of a screening run, in the order they run.
 
-    Names: ``check:*`` must return no rows, ``result:*`` are fetched as Arrow tables, the rest
-    create the run's temporary tables.
+    ``check:*`` statements must return no rows (else their first row is the error),
+    ``result:*`` ones are fetched as Arrow tables, the others build the run's temporary tables.
     """
     where = ""
     if regions is not None:
-        where = "\nWHERE region IN (" + ", ".join(_literal(r) for r in regions) + ")"
-        if not regions:
-            where = "\nWHERE false"
-    areas_null = " OR ".join(f"{a} IS NULL" for a in AREAS)
-    areas_range = " OR ".join(f"{a} NOT BETWEEN 1 AND 25" for a in AREAS)
+        listed = ", ".join(_literal(r) for r in regions)
+        where = f"\nWHERE region IN ({listed})" if regions else "\nWHERE false"
+    bad_risk = " OR ".join(f"{a} IS NULL OR {a} NOT BETWEEN 1 AND 25" for a in AREAS)
     risk_cast = ",\n       ".join(f"CAST({a} AS DOUBLE) AS {a}" for a in AREAS)
-    risk_pick = ",\n       ".join(f"coalesce(r.{a}, d.{a}) AS {a}" for a in AREAS)
-    area_exposure = ",\n       ".join(f"spend_sek * {a} / 25 AS exposure_{a}" for a in AREAS)
-    area_sums = ",\n       ".join(f"fsum(exposure_{a}) AS exposure_{a}" for a in AREAS)
-    row_columns = (
-        "region_code, category_key, supplier_bucket, supplier_key, supplier_org_number, "
-        "supplier_name, country, weight, risk_country, supplier_spend_sek, lines, spend_sek, "
-        + ", ".join(AREAS)
-        + ", exposure, "
-        + ", ".join(f"exposure_{a}" for a in AREAS)
-    )
-    row_order = "exposure DESC NULLS LAST, region_code, category_key, supplier_bucket, country"
+    area_sums = ",\n           ".join(f"fsum(exposure_{a}) AS exposure_{a}" for a in AREAS)
+    area_columns = ", ".join(f"e.exposure_{a}" for a in AREAS)
+    row_columns = ", ".join(ROW_COLUMNS)
     return [
         (
             "risk",
@@ -244,12 +259,13 @@ FROM risk_input""",
         ),
         (
             "check:risk_table",
-            f"""SELECT 'duplicate row for ' || category_key || '/' || country
+            f"""SELECT 'more than one row for ' || category_key || '/' || country
 FROM risk GROUP BY category_key, country HAVING count(*) > 1
 UNION ALL
-SELECT 'missing or out-of-range risk (1-25) for ' || coalesce(category_key, 'NULL') || '/' || country
-FROM risk WHERE category_key IS NULL OR {areas_null} OR {areas_range}
-LIMIT 20""",
+SELECT 'no category, or a risk missing or outside 1-25, for '
+       || coalesce(category_key, 'NULL') || '/' || country
+FROM risk WHERE category_key IS NULL OR {bad_risk}
+LIMIT 1""",
         ),
         (
             "countries",
@@ -269,31 +285,32 @@ GROUP BY ALL""",
 FROM countries GROUP BY supplier_key, category_key
 HAVING abs(sum(weight) - 1) > {WEIGHT_TOLERANCE} OR bool_or(weight IS NULL OR weight < 0)
 ORDER BY supplier_key, category_key
-LIMIT 20""",
+LIMIT 1""",
         ),
         (
-            # 1. aggregate the lines first: one scan of the year's files, exact decimal sums
+            # 1. one scan: group the lines by region, category and registry supplier, or by the
+            # identity on the invoice when there is none (normalised on the groups, below)
             "line_groups",
             f"""CREATE TEMP TABLE line_groups AS
 SELECT region_code, category_key, supplier_key,
-       CASE WHEN supplier_key = '' THEN supplier_org_number ELSE '' END AS raw_org,
-       CASE WHEN supplier_key = '' AND supplier_org_number = '' THEN supplier_name ELSE ''
-       END AS raw_name,
-       min(supplier_org_number) AS supplier_org_number,
-       min(supplier_name) AS supplier_name,
+       CASE WHEN supplier_key <> '' THEN ''
+            WHEN supplier_org_number <> '' THEN 'org:' || supplier_org_number
+            ELSE 'name:' || supplier_name END AS invoice_identity,
+       min(supplier_name) FILTER (WHERE supplier_key = '') AS invoice_name,
        sum(amount_sek) AS spend_sek,
        count(*) AS lines
 FROM {spend_source(root, year, has_files=has_files)}{where}
 GROUP BY ALL""",
         ),
         (
-            # unmatched lines become buckets by normalised organisation number or name
             "spend",
             """CREATE TEMP TABLE spend AS
-WITH keyed AS (
+WITH normalised AS (
     SELECT *,
-           regexp_replace(upper(raw_org), '[^0-9A-Z]', '', 'g') AS org_key,
-           lower(trim(regexp_replace(raw_name, '\\s+', ' ', 'g'))) AS name_key
+           CASE WHEN starts_with(invoice_identity, 'org:')
+                THEN regexp_replace(upper(invoice_identity[5:]), '[^0-9A-Z]', '', 'g')
+                ELSE '' END AS org_key,
+           lower(trim(regexp_replace(coalesce(invoice_name, ''), '\\s+', ' ', 'g'))) AS name_key
     FROM line_groups
 )
 SELECT region_code, category_key,
@@ -301,104 +318,72 @@ SELECT region_code, category_key,
             WHEN org_key <> '' THEN 'org:' || org_key
             WHEN name_key <> '' THEN 'name:' || name_key
             ELSE 'unknown:' END AS supplier_bucket,
-       max(supplier_key) AS supplier_key,
-       min(supplier_org_number) AS supplier_org_number,
-       min(supplier_name) AS supplier_name,
+       supplier_key,
+       coalesce(min(invoice_identity[5:]) FILTER (WHERE org_key <> ''), '')
+           AS supplier_org_number,
+       coalesce(min(invoice_name), '') AS supplier_name,
        sum(spend_sek) AS spend_sek,
        sum(lines)::BIGINT AS lines
-FROM keyed
-GROUP BY region_code, category_key, supplier_bucket""",
+FROM normalised
+GROUP BY ALL""",
         ),
+        ("drop:line_groups", "DROP TABLE line_groups"),
         (
-            # 2. national pooling from the exact sums
+            # 2. national pooling, from the exact sums
             "spend_national",
             f"""CREATE TEMP TABLE spend_national AS
-SELECT '{NATIONAL}' AS region_code, category_key, supplier_bucket,
-       max(supplier_key) AS supplier_key, min(supplier_org_number) AS supplier_org_number,
-       min(supplier_name) AS supplier_name, sum(spend_sek) AS spend_sek,
-       sum(lines)::BIGINT AS lines
+SELECT '{NATIONAL}' AS region_code, category_key, supplier_bucket, supplier_key,
+       min(supplier_org_number) AS supplier_org_number, min(supplier_name) AS supplier_name,
+       sum(spend_sek) AS spend_sek, sum(lines)::BIGINT AS lines
 FROM spend
-GROUP BY category_key, supplier_bucket""",
+GROUP BY category_key, supplier_bucket, supplier_key""",
         ),
         (
-            # 3. production countries; 4. risk
-            "scored",
-            f"""CREATE TEMP TABLE scored AS
-WITH pooled AS (
-    SELECT * FROM spend UNION ALL SELECT * FROM spend_national
-),
-pairs AS (
-    SELECT DISTINCT supplier_key, category_key FROM spend WHERE supplier_key <> ''
+            # 3. each bought (supplier, category): its own countries, else its generic ones
+            "production",
+            """CREATE TEMP TABLE production AS
+WITH pairs AS (
+    SELECT DISTINCT supplier_key, category_key FROM spend_national WHERE supplier_key <> ''
 ),
 specific AS (
     SELECT p.supplier_key, p.category_key, c.country, c.weight
     FROM pairs p JOIN countries c USING (supplier_key, category_key)
-),
-generic AS (
-    SELECT p.supplier_key, p.category_key, c.country, c.weight
-    FROM pairs p JOIN countries c ON c.supplier_key = p.supplier_key AND c.category_key = ''
-    WHERE NOT EXISTS (
-        SELECT 1 FROM specific s
-        WHERE s.supplier_key = p.supplier_key AND s.category_key = p.category_key
-    )
-),
-production AS (
-    SELECT * FROM specific UNION ALL SELECT * FROM generic
-),
-split AS (
-    SELECT a.*, coalesce(c.country, '') AS country, coalesce(c.weight, 1.0) AS weight
-    FROM pooled a
-    LEFT JOIN production c
-      ON c.supplier_key = a.supplier_key AND c.category_key = a.category_key
-),
-priced AS (
-    SELECT s.region_code, s.category_key, s.supplier_bucket, s.supplier_key,
-           s.supplier_org_number, s.supplier_name, s.country, s.weight,
-           CASE WHEN r.category_key IS NOT NULL THEN s.country
-                WHEN d.category_key IS NOT NULL THEN '' END AS risk_country,
-           s.spend_sek AS supplier_spend_sek, s.lines,
-           CAST(s.spend_sek AS DOUBLE) * s.weight AS spend_sek,
-           {risk_pick}
-    FROM split s
-    LEFT JOIN risk r ON r.category_key = s.category_key AND r.country = s.country
-    LEFT JOIN risk d ON d.category_key = s.category_key AND d.country = ''
 )
-SELECT *,
-       spend_sek * greatest({", ".join(AREAS)}) / 25 AS exposure,
-       {area_exposure}
-FROM priced""",
+SELECT * FROM specific
+UNION ALL
+SELECT p.supplier_key, p.category_key, c.country, c.weight
+FROM pairs p JOIN countries c ON c.supplier_key = p.supplier_key AND c.category_key = ''
+WHERE NOT EXISTS (
+    SELECT 1 FROM specific s
+    WHERE s.supplier_key = p.supplier_key AND s.category_key = p.category_key
+)""",
         ),
+        ("national_scored", f"CREATE TEMP TABLE national_scored AS\n{_scored('spend_national')}"),
         (
             "result:rows",
-            f"""SELECT {row_columns}
-FROM scored WHERE region_code <> '{NATIONAL}'
-ORDER BY {row_order}""",
+            f"SELECT {row_columns}\nFROM ({_scored('spend')})\nORDER BY {_ROW_ORDER}",
         ),
         (
             "result:national",
-            f"""SELECT {row_columns}
-FROM scored WHERE region_code = '{NATIONAL}'
-ORDER BY {row_order}""",
+            f"SELECT {row_columns}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
         ),
         (
             "result:categories",
             f"""WITH spent AS (
     SELECT category_key, sum(spend_sek) AS spend_sek,
-           sum(spend_sek) FILTER (WHERE supplier_key = '') AS unmatched_spend_sek,
+           coalesce(sum(spend_sek) FILTER (WHERE supplier_key = ''), 0) AS unmatched_spend_sek,
            count(*) AS suppliers, sum(lines)::BIGINT AS lines
     FROM spend_national GROUP BY category_key
 ),
 exposed AS (
     SELECT category_key, fsum(exposure) AS exposure,
            {area_sums},
-           fsum(spend_sek) FILTER (WHERE exposure IS NULL) AS unscored_spend_sek
-    FROM scored WHERE region_code = '{NATIONAL}' GROUP BY category_key
+           coalesce(fsum(spend_sek) FILTER (WHERE exposure IS NULL), 0) AS unscored_spend_sek
+    FROM national_scored GROUP BY category_key
 )
 SELECT row_number() OVER (ORDER BY e.exposure DESC NULLS LAST, s.category_key) AS rank,
-       s.category_key, s.spend_sek, coalesce(s.unmatched_spend_sek, 0) AS unmatched_spend_sek,
-       s.suppliers, s.lines, e.exposure,
-       {", ".join(f"e.exposure_{a}" for a in AREAS)},
-       coalesce(e.unscored_spend_sek, 0) AS unscored_spend_sek,
+       s.category_key, s.spend_sek, s.unmatched_spend_sek, s.suppliers, s.lines,
+       e.exposure, {area_columns}, e.unscored_spend_sek,
        e.exposure / sum(e.exposure) OVER () AS exposure_share
 FROM spent s JOIN exposed e USING (category_key)
 ORDER BY rank""",
@@ -406,10 +391,10 @@ ORDER BY rank""",
         (
             "result:suppliers",
             f"""WITH spent AS (
-    SELECT supplier_bucket, max(supplier_key) AS supplier_key,
+    SELECT supplier_bucket, supplier_key,
            min(supplier_org_number) AS supplier_org_number, min(supplier_name) AS supplier_name,
            sum(spend_sek) AS spend_sek, count(*) AS categories, sum(lines)::BIGINT AS lines
-    FROM spend_national GROUP BY supplier_bucket
+    FROM spend_national GROUP BY supplier_bucket, supplier_key
 ),
 buying AS (
     SELECT supplier_bucket, count(DISTINCT region_code) AS regions
@@ -419,25 +404,50 @@ exposed AS (
     SELECT supplier_bucket, fsum(exposure) AS exposure,
            {area_sums},
            list(DISTINCT country ORDER BY country) AS countries
-    FROM scored WHERE region_code = '{NATIONAL}' GROUP BY supplier_bucket
+    FROM national_scored GROUP BY supplier_bucket
 )
 SELECT row_number() OVER (ORDER BY e.exposure DESC NULLS LAST, s.supplier_bucket) AS rank,
        s.supplier_bucket, s.supplier_key, s.supplier_key <> '' AS matched,
        s.supplier_org_number, s.supplier_name, s.spend_sek, b.regions, s.categories, s.lines,
-       e.countries, e.exposure,
-       {", ".join(f"e.exposure_{a}" for a in AREAS)}
+       e.countries, e.exposure, {area_columns}
 FROM spent s JOIN buying b USING (supplier_bucket) JOIN exposed e USING (supplier_bucket)
 ORDER BY rank""",
         ),
         (
             "result:totals",
-            f"""SELECT (SELECT sum(lines)::BIGINT FROM spend) AS lines,
+            """SELECT (SELECT sum(lines)::BIGINT FROM spend) AS lines,
        (SELECT sum(spend_sek) FROM spend) AS total_spend_sek,
        (SELECT sum(spend_sek) FROM spend WHERE supplier_key = '') AS unmatched_spend_sek,
-       (SELECT fsum(spend_sek) FROM scored
-         WHERE region_code = '{NATIONAL}' AND exposure IS NULL) AS unscored_spend_sek""",
+       (SELECT fsum(spend_sek) FROM national_scored WHERE exposure IS NULL)
+           AS unscored_spend_sek""",
         ),
     ]
+
+
+def _scored(source: str) -> str:
+    # 3. split over production countries, 4. price with the risk, 5. exposure
+    areas = ", ".join(AREAS)
+    picked = ",\n           ".join(f"coalesce(r.{a}, d.{a}) AS {a}" for a in AREAS)
+    per_area = ",\n       ".join(f"spend_sek * {a} / 25 AS exposure_{a}" for a in AREAS)
+    return f"""WITH priced AS (
+    SELECT a.region_code, a.category_key, a.supplier_bucket, a.supplier_key,
+           coalesce(p.country, '') AS country,
+           coalesce(p.weight, 1.0) AS weight,
+           CASE WHEN r.category_key IS NOT NULL THEN coalesce(p.country, '')
+                WHEN d.category_key IS NOT NULL THEN '' END AS risk_country,
+           CAST(a.spend_sek AS DOUBLE) * coalesce(p.weight, 1.0) AS spend_sek,
+           {picked}
+    FROM {source} a
+    LEFT JOIN production p
+      ON p.supplier_key = a.supplier_key AND p.category_key = a.category_key
+    LEFT JOIN risk r
+      ON r.category_key = a.category_key AND r.country = coalesce(p.country, '')
+    LEFT JOIN risk d ON d.category_key = a.category_key AND d.country = ''
+)
+SELECT *,
+       spend_sek * greatest({areas}) / 25 AS exposure,
+       {per_area}
+FROM priced"""
 
 
 def _has_files(root: Path, year: int) -> bool:
@@ -448,10 +458,6 @@ def _require(table: pa.Table, columns: tuple[str, ...], label: str) -> None:
     missing = [c for c in columns if c not in table.column_names]
     if missing:
         raise ValueError(f"{label}: missing column(s) {', '.join(missing)}")
-
-
-def _describe(label: str, problems: list[tuple]) -> str:
-    return f"{label}: " + "; ".join(str(p[0]) for p in problems)
 
 
 def _literal(text: str) -> str:
