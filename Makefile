@@ -43,7 +43,7 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallbar} $(BIN)/python -m pytest
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --no-location --no-fuzzy-matching -i ".venv/*" -i "var/*"
+	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --no-location -i ".venv/*" -i "var/*"
 	$(BIN)/python manage.py compilemessages -l sv -l en
 
 clean:

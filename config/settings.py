@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "hallbar.requirements",
     "hallbar.suppliers",
     "hallbar.contracts",
+    "hallbar.risk",
     "hallbar.funding",
     "hallbar.api",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("categories/", include("hallbar.categories.urls")),
     path("suppliers/", include("hallbar.suppliers.urls")),
     path("contracts/", include("hallbar.contracts.urls")),
+    path("risk/", include("hallbar.risk.urls")),
     path("requirements/", include("hallbar.requirements.urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),

@@ -15,8 +15,11 @@ from pathlib import Path
 from . import TOP, YEAR, child_main, compare_top, cpu_count
 
 PROJECT = Path(__file__).resolve().parents[2]
-ORDER = ("product", "pandas", "sql")
-TARGETS = "product ≤ 1.25 × bare SQL, pandas ≥ 8 × product, product peak < 512 MB, import < 10 s"
+ORDER = ("product", "pandas", "sql", "sql-rows")
+TARGETS = (
+    "product ≤ 1.25 × bare SQL (same results), pandas ≥ 8 × product, product peak < 512 MB, "
+    "CSV → Parquet < 10 s"
+)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -40,7 +43,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--repeat",
         type=int,
         default=1,
-        help="run each screening this many times, each in a fresh process; report the fastest",
+        help="run the import and each screening this many times, each in a fresh process; "
+        "report the fastest",
     )
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
@@ -52,6 +56,7 @@ def _run_child(variant: str, work: Path, args: argparse.Namespace, rows: int = 0
     command = [sys.executable, "-m", "bench.risk_screen", "--child", variant]
     command += ["--work", str(work), "--threads", str(args.threads)]
     command += ["--rows", str(rows), "--seed", str(args.seed)]
+    command += ["--suppliers", str(args.suppliers), "--categories", str(args.categories)]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
@@ -67,7 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Generate, import and screen each size; print the table and check the results agree."""
     args = _parse(argv)
     if args.child:
-        child_main(args.child, args.work, args.threads, int(args.rows), args.seed)
+        child_main(
+            args.child,
+            args.work,
+            args.threads,
+            int(args.rows),
+            seed=args.seed,
+            suppliers=args.suppliers,
+            categories=args.categories,
+        )
         return 0
     sizes = [int(r.replace("_", "")) for r in args.rows.split(",") if r]
     variants = [v for v in args.variants.split(",") if v]
@@ -93,13 +106,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"({made['csv_mib']:,.0f} MiB) written in {made['write_csv_s']:.1f} s; "
                 f"unmatched share of spend {made['unmatched_share']:.1%}"
             )
-            imported = _run_child("import", work, args)
+            imports = [_run_child("import", work, args) for _ in range(max(args.repeat, 1))]
+            imported = min(imports, key=lambda r: r["import_s"])
             spend_mb = sum(p.stat().st_size for p in (work / "spend").rglob("*.parquet")) / 2**20
             print(
-                f"import CSV → Parquet: {imported['import_s']:.2f} s "
-                f"(read CSV {imported['read_s']:.2f} s, validate + sort + write "
-                f"{imported['validate_write_s']:.2f} s; {imported['partitions']} partitions, "
-                f"{spend_mb:,.0f} MiB), whole process {imported['wall_s']:.2f} s, "
+                "import CSV → Parquet: "
+                + " ".join(f"{r['import_s']:.2f}" for r in imports)
+                + f" s, best: read CSV {imported['read_s']:.2f} s, validate + write "
+                f"{imported['validate_write_s']:.2f} s ({imported['partitions']} partitions, "
+                f"{spend_mb:,.0f} MiB); whole process {imported['wall_s']:.2f} s, "
                 f"CPU {imported['cpu_s']:.2f} s, peak {imported['peak_mb']:,.0f} MB"
             )
             results = {}
@@ -149,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if product and "sql" in results:
             ratio = product["wall_s"] / results["sql"]["wall_s"]
             checks.append(f"product/SQL {ratio:.2f} {'ok' if ratio <= 1.25 else 'MISSED'}")
+        if product and "sql-rows" in results:
+            ratio = product["wall_s"] / results["sql-rows"]["wall_s"]
+            checks.append(f"product/SQL rows only {ratio:.2f} (no target)")
         if product and "pandas" in results:
             speedup = results["pandas"]["wall_s"] / product["wall_s"]
             checks.append(f"pandas/product {speedup:.1f} {'ok' if speedup >= 8 else 'MISSED'}")

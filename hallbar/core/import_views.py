@@ -18,6 +18,7 @@ from hallbar.core.tasks import run_import
 LIST_URLS = {
     ImportJob.Kind.CONTRACTS: "contracts:contract-list",
     ImportJob.Kind.SUPPLIERS: "suppliers:supplier-list",
+    ImportJob.Kind.SPEND: "risk:spend",
 }
 
 

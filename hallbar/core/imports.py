@@ -25,6 +25,7 @@ from hallbar.core.tabular import TableError, TableIssue
 IMPORTERS = {
     ImportJob.Kind.CONTRACTS: "hallbar.contracts.imports.ContractImporter",
     ImportJob.Kind.SUPPLIERS: "hallbar.suppliers.imports.SupplierImporter",
+    ImportJob.Kind.SPEND: "hallbar.risk.spend.SpendImporter",
 }
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_STORED_ISSUES = 5000

@@ -64,6 +64,7 @@ class ImportJob(PublicModel):
     class Kind(models.TextChoices):
         CONTRACTS = "contracts", _("contracts")
         SUPPLIERS = "suppliers", _("suppliers")
+        SPEND = "spend", _("invoice lines")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

@@ -20,6 +20,7 @@ def navigation(request):
         items.append((reverse("suppliers:supplier-list"), _("Suppliers"), "suppliers:"))
     if user.is_cooperation_member:
         items.append((reverse("categories:category-list"), _("Categories"), "categories:"))
+        items.append((reverse("risk:index"), _("Risk"), "risk:"))
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT, Role.AUDITOR):
         items.append((reverse("requirements:index"), _("Requirements"), "requirements:"))
     if can_view_funding(user):

@@ -18,7 +18,6 @@ from .engine import (
 from .store import (
     AMOUNT_TYPE,
     SPEND_SCHEMA,
-    STORAGE_ORDER,
     Partition,
     clean_temp,
     conform,
@@ -36,7 +35,6 @@ __all__ = [
     "NATIONAL",
     "ROW_COLUMNS",
     "SPEND_SCHEMA",
-    "STORAGE_ORDER",
     "Partition",
     "ScreeningResult",
     "build_sql",

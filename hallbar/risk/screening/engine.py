@@ -26,9 +26,8 @@ The method, in the order the SQL runs it:
 5. exposure = spend × max(hr, wr, env, be) / 25, and per area spend × R / 25 (R on 1–25, so
    exposure is at most the spend).
 
-Aggregating before joining keeps the joins to the groups, not the lines; with the partitions
-stored sorted by category and supplier (``store.STORAGE_ORDER``) the scan-and-aggregate is
-the whole cost (see bench/README.md, ``risk_screen``).
+Aggregating before joining keeps the joins to the groups, not the lines: the one scan and
+aggregation of the lines is most of the cost (bench/README.md, ``risk_screen``).
 
 Ordering is deterministic: exposure descending (nulls last), then the keys. Spend sums are exact
 decimals; sums of exposures use ``fsum`` (compensated summation), so they do not depend on the
@@ -42,12 +41,15 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .store import PARTITION_FILE
 
@@ -69,7 +71,6 @@ ROW_COLUMNS = (
     "region_code",
     "category_key",
     "supplier_bucket",
-    "supplier_key",
     "country",
     "weight",
     "risk_country",
@@ -83,7 +84,8 @@ ROW_COLUMNS = (
 _REGION = re.compile(r"^[0-9A-Za-z_-]{1,16}$")
 _RISK_COLUMNS = ("category_key", "country", *AREAS)
 _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
-_ROW_ORDER = "exposure DESC NULLS LAST, region_code, category_key, supplier_bucket, country"
+_ROW_KEYS = ("region_code", "category_key", "supplier_bucket", "country")
+_ROW_ORDER = "exposure DESC NULLS LAST, " + ", ".join(_ROW_KEYS)
 
 
 @dataclass
@@ -178,7 +180,9 @@ def screen(
         for name, sql in statements:
             started = time.perf_counter()
             ran.append(f"-- {name}\n{sql}")
-            if name.startswith("result:"):
+            if name == "result:rows":
+                unordered = con.sql(sql).to_arrow_reader().read_all()
+            elif name.startswith("result:"):
                 results[name.removeprefix("result:")] = con.sql(sql).to_arrow_table()
             elif name.startswith("check:"):
                 problems = con.sql(sql).fetchall()
@@ -188,8 +192,13 @@ def screen(
                 con.execute(sql)
             seconds[name] = time.perf_counter() - started
     finally:
+        # closing hands DuckDB's memory back before the rows are ordered
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+    started = time.perf_counter()
+    results["rows"] = order_rows(unordered, threads=threads)
+    del unordered
+    seconds["order_rows"] = time.perf_counter() - started
     totals = results.pop("totals").to_pylist()[0]
     total = totals["total_spend_sek"] or Decimal(0)
     unmatched = totals["unmatched_spend_sek"] or Decimal(0)
@@ -210,6 +219,54 @@ def screen(
         memory_limit=memory_limit,
         seconds=seconds,
     )
+
+
+def order_rows(source: pa.RecordBatchReader | pa.Table, *, threads: int | None = None) -> pa.Table:
+    """Return result rows ordered by exposure (descending, nulls last), then by their keys.
+
+    The order of SQL's ``ORDER BY exposure DESC NULLS LAST, region_code, category_key,
+    supplier_bucket, country`` (text compared byte by byte, as DuckDB does). The rows are
+    ordered by exposure alone and only runs of equal exposures by their keys, then each
+    column is gathered once: a DuckDB sort of this, the widest result, would hold its whole
+    payload a second time and cost more time and memory than the rest of the run.
+    """
+    if isinstance(source, pa.RecordBatchReader):
+        source = source.read_all()
+    if source.num_rows == 0:
+        return source
+    exposure = source["exposure"].to_numpy()  # nulls become NaN
+    # descending with NaN last: ascending on -exposure puts NaN last already
+    order = np.argsort(-exposure)  # ties are settled by the keys below
+    ordered = exposure[order]
+    same = (ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))
+    if same.any():
+        # runs of equal exposure (e.g. zero, where credit notes cancel the invoices): order
+        # each run's rows by the keys; a run covers the positions first..last
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], same, [0])).astype(np.int8)))
+        first, last = edges[::2], edges[1::2]
+        positions = np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)])
+        tied = order[positions]
+        run = np.repeat(np.arange(len(first)), last - first + 1)
+        tied_keys = source.select(list(_ROW_KEYS)).take(pa.array(tied))
+        keys = [_ranks(tied_keys[name]) for name in reversed(_ROW_KEYS)]
+        order[positions] = tied[np.lexsort([*keys, run])]  # by run, then by the keys
+    indices = pa.array(order)
+    names, columns = source.column_names, source.columns
+    del source, exposure, ordered, order
+    # pyarrow releases the GIL in take: gather the columns on all the cores
+    with ThreadPoolExecutor(max_workers=threads or default_threads()) as pool:
+        columns = list(pool.map(lambda column: column.take(indices), columns))
+    return pa.table(columns, names=names)
+
+
+def _ranks(column: pa.ChunkedArray) -> np.ndarray:
+    # each value's rank in byte order among the column's distinct values
+    encoded = column.combine_chunks().dictionary_encode()
+    position = np.empty(len(encoded.dictionary), dtype=np.int64)
+    position[pc.array_sort_indices(encoded.dictionary).to_numpy()] = np.arange(
+        len(encoded.dictionary)
+    )
+    return position[encoded.indices.to_numpy()]
 
 
 def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
@@ -294,37 +351,42 @@ LIMIT 1""",
             f"""CREATE TEMP TABLE line_groups AS
 SELECT region_code, category_key, supplier_key,
        CASE WHEN supplier_key <> '' THEN ''
-            WHEN supplier_org_number <> '' THEN 'org:' || supplier_org_number
-            ELSE 'name:' || supplier_name END AS invoice_identity,
-       min(supplier_name) FILTER (WHERE supplier_key = '') AS invoice_name,
+            ELSE supplier_org_number || chr(31) || supplier_name END AS invoice_identity,
        sum(amount_sek) AS spend_sek,
-       count(*) AS lines
+       count(*)::BIGINT AS lines
 FROM {spend_source(root, year, has_files=has_files)}{where}
 GROUP BY ALL""",
         ),
         (
+            # matched groups are final; unmatched ones are pooled by normalised identity
             "spend",
             """CREATE TEMP TABLE spend AS
-WITH normalised AS (
-    SELECT *,
-           CASE WHEN starts_with(invoice_identity, 'org:')
-                THEN regexp_replace(upper(invoice_identity[5:]), '[^0-9A-Z]', '', 'g')
-                ELSE '' END AS org_key,
-           lower(trim(regexp_replace(coalesce(invoice_name, ''), '\\s+', ' ', 'g'))) AS name_key
-    FROM line_groups
-)
+SELECT region_code, category_key, supplier_key AS supplier_bucket, supplier_key,
+       '' AS supplier_org_number, '' AS supplier_name, spend_sek, lines
+FROM line_groups
+WHERE supplier_key <> ''
+UNION ALL
 SELECT region_code, category_key,
-       CASE WHEN supplier_key <> '' THEN supplier_key
-            WHEN org_key <> '' THEN 'org:' || org_key
+       CASE WHEN org_key <> '' THEN 'org:' || org_key
             WHEN name_key <> '' THEN 'name:' || name_key
             ELSE 'unknown:' END AS supplier_bucket,
-       supplier_key,
-       coalesce(min(invoice_identity[5:]) FILTER (WHERE org_key <> ''), '')
-           AS supplier_org_number,
-       coalesce(min(invoice_name), '') AS supplier_name,
+       '' AS supplier_key,
+       coalesce(min(invoice_org) FILTER (WHERE org_key <> ''), '') AS supplier_org_number,
+       min(invoice_name) AS supplier_name,
        sum(spend_sek) AS spend_sek,
-       sum(lines)::BIGINT AS lines
-FROM normalised
+       sum(lines) AS lines
+FROM (
+    SELECT *,
+           regexp_replace(upper(invoice_org), '[^0-9A-Z]', '', 'g') AS org_key,
+           lower(trim(regexp_replace(invoice_name, '\\s+', ' ', 'g'))) AS name_key
+    FROM (
+        SELECT *,
+               split_part(invoice_identity, chr(31), 1) AS invoice_org,
+               split_part(invoice_identity, chr(31), 2) AS invoice_name
+        FROM line_groups
+        WHERE supplier_key = ''
+    )
+)
 GROUP BY ALL""",
         ),
         ("drop:line_groups", "DROP TABLE line_groups"),
@@ -359,10 +421,6 @@ WHERE NOT EXISTS (
 )""",
         ),
         ("national_scored", f"CREATE TEMP TABLE national_scored AS\n{_scored('spend_national')}"),
-        (
-            "result:rows",
-            f"SELECT {row_columns}\nFROM ({_scored('spend')})\nORDER BY {_ROW_ORDER}",
-        ),
         (
             "result:national",
             f"SELECT {row_columns}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
@@ -420,6 +478,12 @@ ORDER BY rank""",
        (SELECT sum(spend_sek) FROM spend WHERE supplier_key = '') AS unmatched_spend_sek,
        (SELECT fsum(spend_sek) FROM national_scored WHERE exposure IS NULL)
            AS unscored_spend_sek""",
+        ),
+        (
+            # the largest result comes last and unordered; once DuckDB is closed, order_rows
+            # puts it in this order
+            "result:rows",
+            f"SELECT {row_columns}\nFROM ({_scored('spend')})\n-- ORDER BY {_ROW_ORDER}",
         ),
     ]
 

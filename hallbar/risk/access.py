@@ -1,0 +1,67 @@
+"""Who may see and change the risk analyses. Missing and forbidden both give 404.
+
+Every member of the cooperation reads the analyses (drafts included: the steering group and the
+areas review them), the method settings and the data editions; only the secretariat creates,
+edits drafts, adjusts, approves and changes the method's parameters. Auditors, supplier contacts
+and users without a role see nothing of it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.models import User
+from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis
+
+
+def can_read_analyses(user: User) -> bool:
+    """Return whether user may read the risk analyses, the method settings and the editions."""
+    return can_view_cooperation(user)
+
+
+def can_edit_analyses(user: User) -> bool:
+    """Return whether user may create, edit and approve analyses and change the method."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def require_risk_view(user: User) -> None:
+    if not can_read_analyses(user):
+        raise Http404
+
+
+def require_risk_edit(user: User) -> None:
+    if not can_edit_analyses(user):
+        raise Http404
+
+
+def _get_analysis(public_id) -> RiskAnalysis:
+    try:
+        return RiskAnalysis.objects.select_related(
+            "category", "approved_by", "created_by", "method_settings"
+        ).get(public_id=public_id)
+    except (RiskAnalysis.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def access_analysis(user: User, public_id) -> tuple[RiskAnalysis, bool]:
+    """Return (analysis, can_edit); 404 when it is missing or user may not read it."""
+    require_risk_view(user)
+    analysis = _get_analysis(public_id)
+    return analysis, can_edit_analyses(user) and analysis.is_draft
+
+
+def access_analysis_for_write(user: User, public_id) -> RiskAnalysis:
+    """Return the analysis for the secretariat to change; 404 for anyone else or when missing."""
+    require_risk_edit(user)
+    return _get_analysis(public_id)
+
+
+def access_adjustment_for_write(user: User, public_id) -> LikelihoodAdjustment:
+    """Return an expert adjustment for the secretariat to remove; 404 otherwise."""
+    require_risk_edit(user)
+    try:
+        return LikelihoodAdjustment.objects.select_related("analysis__category").get(
+            public_id=public_id
+        )
+    except (LikelihoodAdjustment.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None

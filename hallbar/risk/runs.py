@@ -1,0 +1,144 @@
+"""Screening runs: join the stored spend with the risk tables in DuckDB and keep every result.
+
+Each run stores its parameters, the data editions it used, the SQL that ran, and one row per
+region × category × supplier × production country (and the national pool, region "SE"), so that
+each row can be opened later to show its inputs.
+"""
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import pyarrow as pa
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from hallbar.risk.models import DataEdition, ScreeningRow, ScreeningRun
+from hallbar.risk.screening.engine import screen
+from hallbar.risk.spend import spend_root
+from hallbar.suppliers.models import ProductionSite, Supplier
+
+HIGH, MEDIUM = 15.0, 8.0
+
+
+def _plain(value):
+    """Return value with Decimals and dates as JSON-ready text (for the run's stored totals)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+AREAS = ("hr", "wr", "env", "be")
+
+
+def priority_of(risk: float | None) -> str:
+    """Return the priority class of the highest area risk R (1–25), as the method defines it."""
+    if risk is None:
+        return "low"
+    if risk >= HIGH:
+        return "high"
+    return "medium" if risk >= MEDIUM else "low"
+
+
+def supplier_countries_table() -> pa.Table:
+    """Return each supplier's production countries with equal weights (tier-1 sites if known)."""
+    by_tier: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for supplier_id, country, tier in ProductionSite.objects.filter(
+        supplier__merged_into__isnull=True
+    ).values_list("supplier_id", "country", "tier"):
+        by_tier[supplier_id][tier].add(country)
+    keys, categories, countries, weights = [], [], [], []
+    for supplier_id, tiers in by_tier.items():
+        chosen = sorted(tiers[min(tiers)])
+        for country in chosen:
+            keys.append(str(supplier_id))
+            categories.append("")
+            countries.append(country)
+            weights.append(1 / len(chosen))
+    return pa.table(
+        {"supplier_key": keys, "category_key": categories, "country": countries, "weight": weights}
+    )
+
+
+def risk_table() -> tuple[pa.Table, dict]:
+    """Return the area risk table from the category risk analyses, and what it was built from."""
+    from hallbar.risk.selectors import area_risk_rows_for_screening, screening_sources
+
+    columns = area_risk_rows_for_screening()
+    return pa.table(columns), screening_sources()
+
+
+@transaction.atomic
+def run_screening(*, year: int, acting_user=None, regions: list[str] | None = None) -> ScreeningRun:
+    """Screen the year's spend, store the run and its rows, and return the run."""
+    table, sources = risk_table()
+    result = screen(
+        spend_root(),
+        year=year,
+        risk_table=table,
+        supplier_countries=supplier_countries_table(),
+        regions=regions,
+    )
+    names = dict(Supplier.objects.values_list("pk", "name"))
+    run = ScreeningRun.objects.create(
+        year=year,
+        status=ScreeningRun.Status.DONE,
+        parameters=_plain({"regions": regions or "all", **sources.get("parameters", {})}),
+        editions={
+            **{e.kind: {"label": e.label, "sha256": e.sha256} for e in DataEdition.objects.all()},
+            "analyses": sources.get("analyses", []),
+        },
+        sql=result.sql,
+        started_by=acting_user if getattr(acting_user, "pk", None) else None,
+        finished_at=timezone.now(),
+    )
+    rows = []
+    for source in (result.rows, result.national):
+        for item in source.to_pylist():
+            risks = [item[a] for a in AREAS]
+            bucket = item["supplier_bucket"] or ""
+            # Matched spend is bucketed by the registry supplier's id; the rest by org no. or name.
+            supplier_key = bucket if bucket.isdigit() else ""
+            label = (
+                names.get(int(supplier_key), supplier_key)
+                if supplier_key.isdigit()
+                else bucket.split(":", 1)[-1] or "?"
+            )
+            rows.append(
+                ScreeningRow(
+                    run=run,
+                    region_code=item["region_code"],
+                    category_key=item["category_key"],
+                    supplier_key=supplier_key or bucket[:80],
+                    supplier_label=label[:300],
+                    country=item["country"] or "",
+                    spend_sek=Decimal(item["spend_sek"]).quantize(Decimal("0.01")),
+                    hr=item["hr"] or 0,
+                    wr=item["wr"] or 0,
+                    env=item["env"] or 0,
+                    be=item["be"] or 0,
+                    exposure=item["exposure"] or 0,
+                    priority=priority_of(max((r for r in risks if r is not None), default=None)),
+                )
+            )
+    ScreeningRow.objects.bulk_create(rows, batch_size=2000)
+    run.totals = _plain(
+        {
+            "lines": result.lines,
+            "spend_sek": f"{result.total_spend_sek:.2f}",
+            "unmatched_spend_sek": f"{result.unmatched_spend_sek:.2f}",
+            "unmatched_share_percent": round(100 * float(result.unmatched_share or 0), 1),
+            "rows": len(rows),
+            "categories": result.categories.slice(0, 50).to_pylist(),
+            "suppliers": [
+                {
+                    **s,
+                    "label": names.get(int(s["supplier_key"]), "")
+                    if str(s.get("supplier_key", "")).isdigit()
+                    else "",
+                }
+                for s in result.suppliers.slice(0, 100).to_pylist()
+            ],
+        }
+    )
+    run.save(update_fields=["totals"])
+    return run

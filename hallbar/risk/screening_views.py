@@ -1,0 +1,272 @@
+"""Spend and screening pages: upload invoice lines, run a screening, explore and export results."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ExpressionWrapper, F, FloatField, Sum
+from django.db.models.functions import Cast
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hallbar.categories.models import Category
+from hallbar.contracts.forms import ImportForm
+from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.import_views import start_job
+from hallbar.core.imports import create_job
+from hallbar.core.models import ImportJob
+from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.models import Region, Role
+from hallbar.risk.models import ScreeningRow, ScreeningRun
+from hallbar.risk.runs import AREAS, run_screening
+from hallbar.risk.spend import stored_partitions, template_rows
+from hallbar.suppliers.models import ProductionSite, Supplier
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AREA_LABELS = {"hr": "MR", "wr": "AR", "env": "Miljö", "be": "AE"}
+EXPORT_COLUMNS = [
+    "region_code",
+    "category",
+    "supplier",
+    "country",
+    "spend_sek",
+    "hr",
+    "wr",
+    "env",
+    "be",
+    "exposure",
+    "priority",
+]
+
+
+def _require_member(user) -> None:
+    if not can_view_cooperation(user):
+        raise Http404
+
+
+def _spend_regions(user) -> set[int] | None:
+    """Return the regions whose spend user may upload; None means all (the secretariat)."""
+    if user.is_secretariat:
+        return None
+    return user.region_ids(Role.BUYER, Role.REGION_CONTACT)
+
+
+def spend(request: HttpRequest) -> HttpResponse:
+    _require_member(request.user)
+    regions = _spend_regions(request.user)
+    can_upload = regions is None or bool(regions)
+    form = ImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
+    if request.method == "POST":
+        if not can_upload:
+            raise Http404
+        if form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            job = create_job(
+                kind=ImportJob.Kind.SPEND,
+                uploaded=uploaded,
+                filename=uploaded.name,
+                acting_user=request.user,
+                region=form.cleaned_data["region"],
+                mode=form.mode,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            start_job(job)
+            return redirect("core:import-job", public_id=job.public_id)
+    names = dict(Region.objects.values_list("county_code", "organisation__name"))
+    parts = [
+        {
+            "region": names.get(p.region, p.region),
+            "code": p.region,
+            "year": p.year,
+            "rows": p.rows,
+            "bytes": p.bytes,
+        }
+        for p in stored_partitions()
+    ]
+    return render(
+        request, "risk/spend.html", {"form": form, "can_upload": can_upload, "partitions": parts}
+    )
+
+
+def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    _require_member(request.user)
+    columns, rows = template_rows()
+    buffer = io.BytesIO()
+    if file_format == "xlsx":
+        write_xlsx(buffer, columns, rows, sheet_title="Fakturarader")
+        content_type, name = XLSX, "fakturarader-mall.xlsx"
+    else:
+        write_csv(buffer, columns, rows)
+        content_type, name = "text/csv; charset=utf-8", "fakturarader-mall.csv"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def screening_list(request: HttpRequest) -> HttpResponse:
+    _require_member(request.user)
+    years = sorted({p.year for p in stored_partitions()}, reverse=True)
+    return render(
+        request,
+        "risk/screening_list.html",
+        {
+            "runs": ScreeningRun.objects.select_related("started_by")[:50],
+            "years": years,
+            "can_run": request.user.is_secretariat,
+        },
+    )
+
+
+@require_POST
+def screening_start(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_secretariat:
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Choose a year."))
+        return redirect("risk:screening-list")
+    try:
+        run = run_screening(year=year, acting_user=request.user)
+    except (ValueError, ValidationError) as error:
+        messages.error(request, str(error))
+        return redirect("risk:screening-list")
+    messages.success(request, _("The screening of %(year)s is done.") % {"year": year})
+    return redirect("risk:screening-detail", public_id=run.public_id)
+
+
+def _filtered_rows(run: ScreeningRun, params):
+    rows = run.rows.all()
+    region = params.get("region") or "SE"
+    rows = rows.filter(region_code=region)
+    if category := params.get("category"):
+        rows = rows.filter(category_key=category)
+    if priority := params.get("priority"):
+        rows = rows.filter(priority=priority)
+    if query := (params.get("q") or "").strip():
+        rows = rows.filter(supplier_label__icontains=query)
+    return rows.order_by("-exposure", "pk"), region
+
+
+def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
+    _require_member(request.user)
+    run = get_object_or_404(ScreeningRun, public_id=public_id)
+    rows, region = _filtered_rows(run, request.GET)
+    if request.GET.get("format") in {"xlsx", "csv"}:
+        return _export(run, rows, request.GET["format"])
+    names = {c.slug: c.name for c in Category.objects.all()}
+    national = run.rows.filter(region_code="SE")
+    # Heat map: per category, the spend-weighted mean risk of each area, and the exposure.
+    weighted = {
+        area: Sum(
+            ExpressionWrapper(Cast("spend_sek", FloatField()) * F(area), output_field=FloatField())
+        )
+        for area in AREAS
+    }
+    heat = []
+    for item in (
+        national.values("category_key")
+        .annotate(total=Sum("exposure"), spend=Sum(Cast("spend_sek", FloatField())), **weighted)
+        .order_by("-total")
+    ):
+        spend_total = item["spend"] or 1.0
+        heat.append(
+            {
+                "key": item["category_key"],
+                "name": names.get(item["category_key"], item["category_key"]),
+                "exposure": item["total"],
+                "areas": [(area, (item[area] or 0) / spend_total) for area in AREAS],
+            }
+        )
+    chart = bar_chart(
+        [Bar(h["name"][:12], h["exposure"], f"{h['exposure'] / 1e6:.1f}") for h in heat[:10]],
+        title=_("Risk exposure by category, million kronor (top 10)"),
+        width=900,
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risk/screening_detail.html",
+        {
+            "run": run,
+            "page": page,
+            "params": request.GET,
+            "region": region,
+            "regions": Region.objects.select_related("organisation").order_by("county_code"),
+            "categories": Category.objects.order_by("name_sv"),
+            "category_names": names,
+            "heat": heat,
+            "chart": chart,
+        },
+    )
+
+
+def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
+    _require_member(request.user)
+    run = get_object_or_404(ScreeningRun, public_id=public_id)
+    row = get_object_or_404(ScreeningRow, run=run, pk=row_id)
+    supplier = (
+        Supplier.objects.filter(pk=row.supplier_key).first() if row.supplier_key.isdigit() else None
+    )
+    sites = ProductionSite.objects.filter(supplier=supplier) if supplier else []
+    from hallbar.risk.selectors import analysis_for_category
+
+    return render(
+        request,
+        "risk/screening_row.html",
+        {
+            "run": run,
+            "row": row,
+            "supplier": supplier,
+            "sites": sites,
+            "category": Category.objects.filter(slug=row.category_key).first(),
+            "analysis": analysis_for_category(row.category_key),
+            "areas": [(a, getattr(row, a)) for a in AREAS],
+        },
+    )
+
+
+def _export(run, rows, file_format: str) -> HttpResponse:
+    data = (
+        [
+            r.region_code,
+            r.category_key,
+            r.supplier_label,
+            r.country,
+            r.spend_sek,
+            r.hr,
+            r.wr,
+            r.env,
+            r.be,
+            r.exposure,
+            r.priority,
+        ]
+        for r in rows.iterator(chunk_size=2000)
+    )
+    buffer = io.BytesIO()
+    if file_format == "csv":
+        write_csv(buffer, EXPORT_COLUMNS, data)
+        content_type, suffix = "text/csv; charset=utf-8", "csv"
+    else:
+        write_xlsx(buffer, EXPORT_COLUMNS, data, sheet_title=f"Screening {run.year}")
+        content_type, suffix = XLSX, "xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="screening-{run.year}-{timezone.localdate()}.{suffix}"'
+    )
+    return response
+
+
+SCREENING_URLS = [
+    ("spend/", spend, "spend"),
+    ("spend/template.<str:file_format>", spend_template, "spend-template"),
+    ("screening/", screening_list, "screening-list"),
+    ("screening/run/", screening_start, "screening-start"),
+    ("screening/<uuid:public_id>/", screening_detail, "screening-detail"),
+    ("screening/<uuid:public_id>/rows/<int:row_id>/", screening_row, "screening-row"),
+]
