@@ -78,7 +78,7 @@ def _user(user: User | None) -> User | None:
 def _locked(analysis: RiskAnalysis) -> RiskAnalysis:
     """Return the analysis read again under a row lock, so its status cannot change underneath."""
     return (
-        RiskAnalysis.objects.select_for_update()
+        RiskAnalysis.objects.select_for_update(of=("self",))
         .select_related("category", "method_settings")
         .get(pk=analysis.pk)
     )
@@ -490,7 +490,7 @@ def approve_analysis(
         raise ValidationError(NOTE_REQUIRED)
     now = timezone.now()
     previous = (
-        RiskAnalysis.objects.select_for_update()
+        RiskAnalysis.objects.select_for_update(of=("self",))
         .select_related("category")
         .filter(**analysis.item_key(), status=RiskAnalysis.Status.APPROVED)
         .first()

@@ -241,12 +241,15 @@ def order_rows(source: pa.RecordBatchReader | pa.Table, *, threads: int | None =
     same = (ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))
     if same.any():
         # runs of equal exposure (e.g. zero, where credit notes cancel the invoices): order
-        # each run's rows by the keys; a run covers the positions first..last
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], same, [0])).astype(np.int8)))
-        first, last = edges[::2], edges[1::2]
-        positions = np.concatenate([np.arange(a, b + 1) for a, b in zip(first, last, strict=True)])
+        # each run's rows by the keys
+        tied_here = np.zeros(len(order), dtype=bool)
+        tied_here[:-1] |= same
+        tied_here[1:] |= same
+        positions = np.flatnonzero(tied_here)
+        starts = np.ones(len(positions), dtype=bool)  # a run starts where the one before differs
+        starts[1:] = ~same[positions[1:] - 1]
+        run = np.cumsum(starts)
         tied = order[positions]
-        run = np.repeat(np.arange(len(first)), last - first + 1)
         tied_keys = source.select(list(_ROW_KEYS)).take(pa.array(tied))
         keys = [_ranks(tied_keys[name]) for name in reversed(_ROW_KEYS)]
         order[positions] = tied[np.lexsort([*keys, run])]  # by run, then by the keys

@@ -285,7 +285,7 @@ def write_spend(root: Path, table: pa.Table, *, threads: int | None = None) -> l
 
     # selecting and writing a partition release the GIL: one partition per core at a time,
     # biggest first so that the last one to finish is a small one
-    sizes = dict(zip(*np.unique(plan.codes, return_counts=True), strict=True))
+    sizes = np.bincount(plan.codes)
     parts = sorted(plan.parts, key=lambda part: -sizes[part[2]])
     with ThreadPoolExecutor(max_workers=threads or _cores()) as pool:
         futures = [pool.submit(stage, *part) for part in parts]

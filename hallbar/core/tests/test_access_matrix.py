@@ -1,0 +1,831 @@
+"""The access matrix: every URL of the project, as every member of the cast and anonymously.
+
+The data (reference data, the cast, the requirement library, the demo contracts, the demo risk
+analyses and a few hand-made objects) is built once for the module inside a transaction that is
+rolled back at the end; each test runs in a savepoint within it.
+
+For each URL pattern there is at least one case saying who gets which status on GET and who may
+POST to it. Everyone else gets 404 ("missing and forbidden give the same 404"); anonymous users
+are sent to the login page (the API answers 401); GET and refused POSTs change nothing.
+"""
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from hallbar.categories.models import Category
+from hallbar.contracts.demo import load_demo_contracts
+from hallbar.contracts.models import Contract
+from hallbar.core.demo import load_fee_decisions
+from hallbar.core.models import ImportJob
+from hallbar.core.testing import make_cast
+from hallbar.funding.models import BudgetLine, RegionDecision
+from hallbar.organisations.models import Region
+from hallbar.organisations.services import load_reference_data
+from hallbar.requirements.demo import load_requirement_library
+from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
+from hallbar.requirements.services import start_new_version as start_new_library_version
+from hallbar.risk.demo import load_demo_analyses
+from hallbar.risk.models import RiskAnalysis, ScreeningRow, ScreeningRun
+from hallbar.risk.services import start_new_version as start_new_analysis_version
+from hallbar.suppliers.models import MatchReview, ProductionSite, Supplier
+from hallbar.suppliers.services import merge_suppliers
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = ("secretariat", "steering", "coordinator_a", "contact_jamtland", "alice", "bob")
+OUTSIDERS = ("auditor", "charlie", "dave", "nobody")
+EVERYONE = MEMBERS + OUTSIDERS
+ANONYMOUS = "anonymous"
+SECRETARIAT = ("secretariat",)
+# Who may read the released Code of Conduct and contract clause (they are bound by them).
+DOCUMENT_READERS = (*MEMBERS, "auditor", "charlie", "dave")
+SUPPLIER_EDITORS = ("secretariat", "coordinator_a", "contact_jamtland", "alice", "bob")
+CONTRACT_CREATORS = ("secretariat", "contact_jamtland", "alice", "bob")
+# Who edits the contracts a region leads, besides the secretariat.
+REGION_EDITORS = {"01": ("alice",), "23": ("bob", "contact_jamtland")}
+# Exporting all 8,000 demo contracts takes seconds per user: the sweep exports one small
+# region's contracts (the supplier contacts' own are exported whole below).
+FEW_CONTRACTS = "region=23"
+
+# Never swept: the admin has its own permission system; the API docs are public by design; the
+# auth views are Django's own.
+SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
+# Public and without data: the health check and the language switch (a cookie).
+PUBLIC = {"core:healthz", "core:set-language"}
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+
+@dataclass(repr=False)
+class World:
+    cast: object
+    supplier_a: Supplier  # charlie's company
+    supplier_b: Supplier  # dave's company
+    supplier_other: Supplier
+    site_a: ProductionSite
+    contract_a: Contract
+    contract_b: Contract
+    contract_stockholm: Contract
+    contract_jamtland: Contract
+    category: Category
+    decision_jamtland: RegionDecision
+    decision_stockholm: RegionDecision
+    budget_line: BudgetLine
+    import_job: ImportJob
+    review: MatchReview
+    merge: object
+    analysis: RiskAnalysis
+    draft_analysis: RiskAnalysis
+    adjustment: object
+    run: ScreeningRun
+    row: ScreeningRow
+    code: CodeOfConduct  # version 2, published
+    code_v1: CodeOfConduct  # superseded
+    code_draft: CodeOfConduct
+    clause: ContractClause
+    clause_draft: ContractClause
+    criterion: Criterion
+    criterion_draft: Criterion  # a new version of HU-TEX-01
+    criterion_unpublished: Criterion  # HU-LAK-01, never published
+
+
+def _other_contract(world_suppliers, **filters) -> Contract:
+    return (
+        Contract.objects.exclude(supplier__in=world_suppliers)
+        .filter(**filters)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _build_world() -> World:
+    load_reference_data()
+    cast = make_cast()
+    load_fee_decisions()
+    load_requirement_library()
+    load_demo_contracts()
+    load_demo_analyses()
+
+    supplier_a = Supplier.objects.get(organisation__memberships__user=cast.charlie)
+    supplier_b = Supplier.objects.get(organisation__memberships__user=cast.dave)
+    own = [supplier_a, supplier_b]
+    contract_stockholm = _other_contract(own, lead_region__county_code="01")
+    contract_jamtland = _other_contract(own, lead_region__county_code="23")
+    # Two other suppliers merged into a third, to have a merge to undo.
+    spare = list(
+        Supplier.objects.exclude(pk__in=[s.pk for s in own])
+        .exclude(pk__in=[contract_stockholm.supplier_id, contract_jamtland.supplier_id])
+        .order_by("pk")[:4]
+    )
+    merge = merge_suppliers(survivor=spare[0], merged=spare[1], acting_user=cast.secretariat)
+    review = MatchReview.objects.create(
+        supplier=spare[2], candidate=spare[3], score=0.9, reason="similar names"
+    )
+
+    region = {code: Region.objects.get(county_code=code) for code in ("01", "23")}
+    # One contract of each supplier contact's company, led by a region of the cast.
+    own_contracts = {}
+    for supplier, code in ((supplier_a, "01"), (supplier_b, "23")):
+        contract = Contract.objects.filter(supplier=supplier).order_by("pk").first()
+        Contract.objects.filter(pk=contract.pk).update(lead_region=region[code])
+        own_contracts[code] = Contract.objects.get(pk=contract.pk)
+    decision_jamtland = RegionDecision.objects.create(
+        region=region["23"],
+        reference="RS/29/2022",
+        decided_on=date(2022, 4, 6),
+        decision_body="Regionstyrelsen",
+        status="approved",
+        approves_programme=True,
+        from_year=2023,
+    )
+    decision_stockholm = RegionDecision.objects.create(
+        region=region["01"],
+        reference="RS 2022-0101",
+        decided_on=date(2022, 5, 17),
+        decision_body="Regionstyrelsen",
+        status="approved",
+        approves_programme=True,
+        from_year=2023,
+    )
+    budget_line = BudgetLine.objects.create(
+        year=2025, kind="post", description="Nationell samordnare", amount_sek=1_150_000
+    )
+    import_job = ImportJob.objects.create(
+        kind=ImportJob.Kind.CONTRACTS,
+        filename="avtal.csv",
+        stored_path="imports/avtal.csv",
+        region=region["01"],
+        created_by=cast.alice,
+        status=ImportJob.Status.REJECTED,
+        total_rows=3,
+        valid_rows=2,
+        error_count=1,
+        issues=[{"row": 3, "column": "title", "message": "Required."}],
+    )
+
+    analysis = RiskAnalysis.objects.get(category__slug="pharmaceuticals")
+    draft_analysis = start_new_analysis_version(analysis, acting_user=cast.secretariat)
+    run = ScreeningRun.objects.create(year=2024, status="done", started_by=cast.secretariat)
+    row = ScreeningRow.objects.create(
+        run=run,
+        region_code="SE",
+        category_key="general-consumables",
+        supplier_key=str(supplier_a.pk),
+        supplier_label=supplier_a.name,
+        country="MY",
+        spend_sek=Decimal("100000"),
+        hr=10.0,
+        wr=17.5,
+        env=5.0,
+        be=3.0,
+        exposure=1_000_000.0,
+        priority="high",
+    )
+
+    code = CodeOfConduct.objects.get(version=2)
+    clause = ContractClause.objects.published().get()
+    criterion = Criterion.objects.get(identifier="HU-TEX-01", version=2)
+    return World(
+        cast=cast,
+        supplier_a=supplier_a,
+        supplier_b=supplier_b,
+        supplier_other=contract_stockholm.supplier,
+        site_a=supplier_a.sites.order_by("pk").first(),
+        contract_a=own_contracts["01"],
+        contract_b=own_contracts["23"],
+        contract_stockholm=contract_stockholm,
+        contract_jamtland=contract_jamtland,
+        category=Category.objects.get(slug="general-consumables"),
+        decision_jamtland=decision_jamtland,
+        decision_stockholm=decision_stockholm,
+        budget_line=budget_line,
+        import_job=import_job,
+        review=review,
+        merge=merge,
+        analysis=analysis,
+        draft_analysis=draft_analysis,
+        adjustment=draft_analysis.adjustments.get(),
+        run=run,
+        row=row,
+        code=code,
+        code_v1=CodeOfConduct.objects.get(version=1),
+        code_draft=start_new_library_version(code, acting_user=cast.secretariat),
+        clause=clause,
+        clause_draft=start_new_library_version(clause, acting_user=cast.secretariat),
+        criterion=criterion,
+        criterion_draft=start_new_library_version(criterion, acting_user=cast.secretariat),
+        criterion_unpublished=Criterion.objects.get(identifier="HU-LAK-01"),
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the data once for the module; roll it back afterwards."""
+    data_dir = tmp_path_factory.mktemp("access-matrix")
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        DATA_DIR=data_dir,
+        MEDIA_ROOT=data_dir / "uploads",
+    ):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                built = _build_world()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+
+# --- the cases --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL: the status each user gets on GET, and who may POST to it.
+
+    ``readers`` get ``status`` on GET, everyone else with a login ``denied``. ``writers`` is None
+    for pages that write nothing. A POST from anyone who is neither a writer nor (on pages that
+    write nothing) a reader must give 404 and change nothing. The URL's objects come from the
+    world, which exists only once the tests run: ``args``, ``query`` and ``data`` may be
+    functions of it.
+    """
+
+    id: str
+    name: str
+    args: Callable[[World], tuple]
+    query: Callable[[World], str] | str
+    readers: tuple[str, ...]
+    status: int = 200
+    denied: int = 404
+    writers: tuple[str, ...] | None = None
+    data: Callable[[World], dict] | dict = field(default_factory=dict)
+    anonymous: int | None = None  # when not the login page (or 401 from the API)
+    has_object: bool = False  # whether the URL names an object by its public id
+
+    def url(self, world: World) -> str:
+        query = self.query(world) if callable(self.query) else self.query
+        return reverse(self.name, args=self.args(world)) + query
+
+    def post_data(self, world: World) -> dict:
+        return self.data(world) if callable(self.data) else self.data
+
+    def expected_get(self, who: str) -> int:
+        if who == ANONYMOUS:
+            if self.anonymous is not None:
+                return self.anonymous
+            if self.name in PUBLIC:
+                return 200 if self.status == 200 and self.readers == EVERYONE else 405
+            return 401 if self.name.startswith("api:") else 302
+        return self.status if who in self.readers else self.denied
+
+    def refused_posters(self) -> list[str]:
+        allowed = set(self.writers) if self.writers is not None else set(self.readers)
+        return [who for who in EVERYONE if who not in allowed]
+
+
+def _ids(*attributes: str) -> Callable[[World], tuple]:
+    """Return a function giving the public ids of the world's objects named by attributes."""
+    return lambda w: tuple(getattr(w, attribute).public_id for attribute in attributes)
+
+
+def _case(name: str, args=(), *, variant: str = "", query="", readers, **options) -> Case:
+    has_object = callable(args) or callable(query)
+    if not callable(args):
+        static = tuple(args)
+        args = lambda _w: static  # noqa: E731
+    case_id = f"{name}[{variant}]" if variant else name
+    return Case(case_id, name, args, query, tuple(readers), has_object=has_object, **options)
+
+
+def _post_only(name: str, args=(), *, writers, data=None) -> Case:
+    """A view behind @require_POST: GET is 405 for everyone logged in."""
+    return _case(name, args, readers=EVERYONE, status=405, writers=writers, data=data or {})
+
+
+BUDGET_LINE = {"year": 2025, "kind": "activity", "description": "Utbildning", "amount_sek": 5}
+DECISION = {
+    "reference": "X/1",
+    "decided_on": "2024-01-10",
+    "decision_body": "Regionstyrelsen",
+    "status": "approved",
+    "approves_programme": "on",
+    "from_year": 2024,
+}
+SUPPLIER = {"name": "Acme AB", "country": "SE", "org_number": "", "other_id": "ACME-1"}
+SITE = {"name": "Plant", "country": "MY", "tier": 1}
+JAMTLAND = ("secretariat", "contact_jamtland")  # who records Jämtland's decisions
+OWN_A = (*MEMBERS, "charlie")
+OWN_B = (*MEMBERS, "dave")
+WITH_SUPPLIERS = (*MEMBERS, "charlie", "dave")
+
+CASES = [
+    # core
+    _case("core:home", readers=EVERYONE),
+    _case("core:healthz", readers=EVERYONE),
+    _case("core:set-language", readers=EVERYONE, status=405),
+    _case("core:import-job", _ids("import_job"), readers=("secretariat", "alice")),
+    _case(
+        "core:import-job",
+        _ids("import_job"),
+        variant="csv",
+        query="?format=csv",
+        readers=("secretariat", "alice"),
+    ),
+    _post_only("core:import-job-valid-rows", _ids("import_job"), writers=("secretariat", "alice")),
+    # regions
+    _case("organisations:region-list", readers=MEMBERS),
+    _case("organisations:region-detail", ["01"], variant="01", readers=MEMBERS),
+    _case("organisations:region-detail", ["23"], variant="23", readers=MEMBERS),
+    # funding
+    _case("funding:contribution-list", readers=MEMBERS),
+    _case(
+        "funding:contribution-list",
+        variant="csv",
+        query="?year=2024&format=csv",
+        readers=MEMBERS,
+    ),
+    _case("funding:fee-decision-list", readers=MEMBERS),
+    _case("funding:region-decisions", readers=MEMBERS),
+    _case(
+        "funding:region-decision-create",
+        ["23"],
+        variant="23",
+        readers=JAMTLAND,
+        writers=JAMTLAND,
+        data=DECISION,
+    ),
+    _case(
+        "funding:region-decision-create",
+        ["01"],
+        variant="01",
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=DECISION,
+    ),
+    _case(
+        "funding:region-decision-edit",
+        _ids("decision_jamtland"),
+        variant="23",
+        readers=JAMTLAND,
+        writers=JAMTLAND,
+        data=DECISION,
+    ),
+    _case(
+        "funding:region-decision-edit",
+        _ids("decision_stockholm"),
+        variant="01",
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=DECISION,
+    ),
+    _case("funding:budget", readers=MEMBERS, writers=SECRETARIAT, data=BUDGET_LINE),
+    _case(
+        "funding:budgetline-edit",
+        _ids("budget_line"),
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=BUDGET_LINE,
+    ),
+    _case(
+        "funding:budgetline-delete",
+        _ids("budget_line"),
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+    ),
+    # categories
+    _case("categories:category-list", readers=MEMBERS),
+    _case("categories:category-detail", _ids("category"), readers=MEMBERS),
+    _case(
+        "categories:category-detail",
+        _ids("category"),
+        variant="cpv-search",
+        query="?cpv=33",
+        readers=MEMBERS,
+    ),
+    _post_only(
+        "categories:category-cpv-add",
+        _ids("category"),
+        writers=SECRETARIAT,
+        data={"code": "18424300"},
+    ),
+    _post_only(
+        "categories:category-cpv-remove",
+        _ids("category"),
+        writers=SECRETARIAT,
+        data=lambda w: {"code": w.category.cpv_codes.values_list("code", flat=True).first()},
+    ),
+    # suppliers
+    _case("suppliers:supplier-list", readers=WITH_SUPPLIERS),
+    _case("suppliers:supplier-list", variant="csv", query="?format=csv", readers=WITH_SUPPLIERS),
+    _case(
+        "suppliers:supplier-create",
+        readers=SUPPLIER_EDITORS,
+        writers=SUPPLIER_EDITORS,
+        data=SUPPLIER,
+    ),
+    _case("suppliers:supplier-import", readers=SUPPLIER_EDITORS, writers=SUPPLIER_EDITORS),
+    _case("suppliers:supplier-template", ["csv"], variant="csv", readers=SUPPLIER_EDITORS),
+    _case("suppliers:supplier-template", ["xlsx"], variant="xlsx", readers=SUPPLIER_EDITORS),
+    _case("suppliers:review-queue", readers=SECRETARIAT),
+    # A judgement is only ever posted: GET is 404 even for the secretariat.
+    _case(
+        "suppliers:review-decide",
+        _ids("review"),
+        readers=(),
+        writers=SECRETARIAT,
+        data={"decision": "same"},
+    ),
+    _case("suppliers:merge-undo", _ids("merge"), readers=SECRETARIAT, writers=SECRETARIAT),
+    _case("suppliers:supplier-detail", _ids("supplier_a"), variant="a", readers=OWN_A),
+    _case("suppliers:supplier-detail", _ids("supplier_b"), variant="b", readers=OWN_B),
+    _case("suppliers:supplier-detail", _ids("supplier_other"), variant="other", readers=MEMBERS),
+    _case(
+        "suppliers:supplier-edit",
+        _ids("supplier_a"),
+        readers=SUPPLIER_EDITORS,
+        writers=SUPPLIER_EDITORS,
+        data=SUPPLIER,
+    ),
+    _case(
+        "suppliers:supplier-merge",
+        _ids("supplier_a"),
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=lambda w: {"into": w.supplier_other.public_id, "confirm": "yes"},
+    ),
+    _case(
+        "suppliers:site-create",
+        _ids("supplier_a"),
+        readers=SUPPLIER_EDITORS,
+        writers=SUPPLIER_EDITORS,
+        data=SITE,
+    ),
+    _case(
+        "suppliers:site-delete",
+        _ids("supplier_a", "site_a"),
+        readers=SUPPLIER_EDITORS,
+        writers=SUPPLIER_EDITORS,
+    ),
+    # contracts
+    _case("contracts:contract-list", readers=WITH_SUPPLIERS),
+    _case(
+        "contracts:contract-list",
+        variant="csv",
+        query=f"?format=csv&{FEW_CONTRACTS}",
+        readers=WITH_SUPPLIERS,
+    ),
+    _case(
+        "contracts:contract-list",
+        variant="ocds",
+        query=f"?format=ocds&{FEW_CONTRACTS}",
+        readers=WITH_SUPPLIERS,
+    ),
+    _case("contracts:contract-create", readers=CONTRACT_CREATORS, writers=CONTRACT_CREATORS),
+    _case("contracts:contract-import", readers=CONTRACT_CREATORS, writers=CONTRACT_CREATORS),
+    _case("contracts:contract-template", ["csv"], variant="csv", readers=MEMBERS),
+    _case("contracts:contract-template", ["xlsx"], variant="xlsx", readers=MEMBERS),
+    _case("contracts:harmonisation", readers=MEMBERS),
+    _case("contracts:harmonisation", variant="json", query="?format=json", readers=MEMBERS),
+]
+# contract_a (charlie's company) and contract_stockholm are led by Region Stockholm,
+# contract_b (dave's) and contract_jamtland by Region Jämtland Härjedalen.
+for variant, readers, editors in (
+    ("a", OWN_A, ("secretariat", "alice")),
+    ("b", OWN_B, ("secretariat", "bob", "contact_jamtland")),
+    ("stockholm", MEMBERS, ("secretariat", "alice")),
+    ("jamtland", MEMBERS, ("secretariat", "bob", "contact_jamtland")),
+):
+    contract = _ids(f"contract_{variant}")
+    CASES += [
+        _case("contracts:contract-detail", contract, variant=variant, readers=readers),
+        _case(
+            "contracts:contract-edit",
+            contract,
+            variant=variant,
+            readers=editors,
+            writers=editors,
+        ),
+        _case(
+            "contracts:contract-delete",
+            contract,
+            variant=variant,
+            readers=editors,
+            writers=editors,
+        ),
+        _case("api:get_contract", contract, variant=variant, readers=readers),
+    ]
+CASES += [
+    # risk
+    _case("risk:index", readers=MEMBERS),
+    _case(
+        "risk:analysis-create",
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=lambda w: {"category": w.category.pk, "product": "Handskar"},
+    ),
+    _case("risk:analysis-detail", _ids("analysis"), variant="approved", readers=MEMBERS),
+    _case("risk:analysis-detail", _ids("draft_analysis"), variant="draft", readers=MEMBERS),
+    _case("risk:analysis-edit", _ids("draft_analysis"), readers=SECRETARIAT, writers=SECRETARIAT),
+    _case(
+        "risk:analysis-adjust",
+        _ids("draft_analysis"),
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data={"area": "hr", "likelihood": "4", "rationale": "Rapporter."},
+    ),
+    _case(
+        "risk:analysis-approve",
+        _ids("draft_analysis"),
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data={"note": "OK"},
+    ),
+    # GET of a write-only URL sends the secretariat back to the page it came from.
+    _case(
+        "risk:analysis-new-version",
+        _ids("analysis"),
+        readers=SECRETARIAT,
+        status=302,
+        writers=SECRETARIAT,
+    ),
+    _case(
+        "risk:adjustment-delete",
+        _ids("adjustment"),
+        readers=SECRETARIAT,
+        status=302,
+        writers=SECRETARIAT,
+    ),
+    _case("risk:method-settings", readers=MEMBERS),
+    _case("risk:method-settings-edit", readers=SECRETARIAT, writers=SECRETARIAT),
+    _case("risk:data-editions", readers=MEMBERS),
+    _case("risk:data-editions-load", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
+    _case("risk:spend", readers=MEMBERS, writers=CONTRACT_CREATORS),
+    _case("risk:spend-template", ["csv"], variant="csv", readers=MEMBERS),
+    _case("risk:spend-template", ["xlsx"], variant="xlsx", readers=MEMBERS),
+    _case("risk:screening-list", readers=MEMBERS),
+    _post_only("risk:screening-start", writers=SECRETARIAT, data={"year": 2024}),
+    _case("risk:screening-detail", _ids("run"), readers=MEMBERS),
+    _case(
+        "risk:screening-detail", _ids("run"), variant="csv", query="?format=csv", readers=MEMBERS
+    ),
+    _case("risk:screening-row", lambda w: (w.run.public_id, w.row.pk), readers=MEMBERS),
+    # requirements
+    _case("requirements:index", readers=DOCUMENT_READERS),
+    _case("requirements:code-list", readers=DOCUMENT_READERS),
+    _case("requirements:clause-list", readers=DOCUMENT_READERS),
+    _case("requirements:criterion-list", readers=MEMBERS),
+    _case("requirements:criterion-list", variant="all", query="?status=all", readers=MEMBERS),
+    _case(
+        "requirements:criterion-detail",
+        _ids("criterion_unpublished"),
+        variant="unpublished",
+        readers=MEMBERS,
+    ),
+    _case(
+        "requirements:code-diff",
+        variant="v1-v2",
+        query=lambda w: f"?from={w.code_v1.public_id}&to={w.code.public_id}",
+        readers=DOCUMENT_READERS,
+    ),
+    # With a draft under way, the secretariat is sent to the list instead.
+    _case("requirements:code-create", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
+    _case("requirements:clause-create", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
+    _case("requirements:criterion-create", readers=SECRETARIAT, writers=SECRETARIAT),
+]
+for kind, released in (
+    ("code", DOCUMENT_READERS),
+    ("clause", DOCUMENT_READERS),
+    ("criterion", MEMBERS),
+):
+    published, draft = _ids(kind), _ids(f"{kind}_draft")
+    CASES += [
+        _case(f"requirements:{kind}-detail", published, variant="published", readers=released),
+        _case(f"requirements:{kind}-detail", draft, variant="draft", readers=MEMBERS),
+        _case(
+            f"requirements:{kind}-diff",
+            variant="published",
+            query=lambda w, kind=kind: f"?to={getattr(w, kind).public_id}",
+            readers=released,
+        ),
+        _case(
+            f"requirements:{kind}-diff",
+            variant="draft",
+            query=lambda w, kind=kind: f"?to={getattr(w, f'{kind}_draft').public_id}",
+            readers=MEMBERS,
+        ),
+        _case(f"requirements:{kind}-edit", draft, readers=SECRETARIAT, writers=SECRETARIAT),
+        _case(
+            f"requirements:{kind}-publish",
+            draft,
+            readers=SECRETARIAT,
+            writers=SECRETARIAT,
+            data={"note": "Klar."},
+        ),
+        _case(
+            f"requirements:{kind}-new-version",
+            published,
+            readers=SECRETARIAT,
+            status=302,
+            writers=SECRETARIAT,
+        ),
+    ]
+CASES += [
+    # the API: read-only
+    _case("api:api-root", readers=(), anonymous=404),
+    _case("api:list_regions", readers=MEMBERS),
+    _case("api:get_region", ["23"], readers=MEMBERS),
+    _case("api:list_contributions", query="?year=2024", readers=MEMBERS),
+    _case("api:list_criteria", readers=MEMBERS),
+    _case("api:get_current_clause", readers=DOCUMENT_READERS),
+    _case("api:get_current_code", readers=DOCUMENT_READERS),
+    _case("api:cpv_search", query="?q=handskar", readers=MEMBERS),
+    _case("api:list_suppliers", readers=WITH_SUPPLIERS),
+    _case("api:get_supplier", _ids("supplier_a"), variant="a", readers=OWN_A),
+    _case("api:get_supplier", _ids("supplier_b"), variant="b", readers=OWN_B),
+    _case("api:get_supplier", _ids("supplier_other"), variant="other", readers=MEMBERS),
+    _case("api:list_contracts", query=f"?{FEW_CONTRACTS}", readers=WITH_SUPPLIERS),
+]
+# Cases that can be posted to: the API is read-only and the public views hold no data.
+POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]
+WRITE_CASES = [c for c in CASES if c.writers]
+OBJECT_CASES = [c for c in CASES if c.has_object]
+
+
+@pytest.fixture(scope="module")
+def urls(world, django_db_blocker) -> dict[str, tuple[str, dict]]:
+    """Return each case's URL and POST data in this run's world."""
+    with django_db_blocker.unblock():
+        return {case.id: (case.url(world), case.post_data(world)) for case in CASES}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _url_names(patterns=None, prefix="", namespace=""):
+    """Yield (route, name) for every URL pattern of the project, walking nested includes."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _url_names(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def _counts() -> dict[str, int]:
+    """Return the number of rows of every model (history entries included)."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {
+        label: (before[label], after[label]) for label in before if before[label] != after[label]
+    }
+
+
+def _as(client, world: World, who: str):
+    client.logout()
+    if who != ANONYMOUS:
+        client.force_login(getattr(world.cast, who))
+    return client
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_a_case(urls):
+    # Given every URL pattern of the project outside the admin, the API docs and the auth views
+    names = {
+        name for route, name in _url_names() if name and not route.startswith(SKIPPED_PREFIXES)
+    }
+    # When the cases are listed
+    covered = {case.name for case in CASES}
+    # Then each pattern has a case, and each case's URL resolves to its pattern
+    assert names - covered == set(), "add cases for these URLs"
+    assert covered - names == set()
+    assert len({case.id for case in CASES}) == len(CASES)
+    for case in CASES:
+        url, _data = urls[case.id]
+        assert resolve(url.split("?")[0]).view_name == case.name, url
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_get_gives_each_role_its_status_and_changes_nothing(case, urls, world, client):
+    url, _data = urls[case.id]
+    before = _counts()
+    wrong = []
+    for who in (*EVERYONE, ANONYMOUS):
+        # When the user (or nobody logged in) opens the URL
+        response = _as(client, world, who).get(url)
+        # Then the status is the expected one: the page, 404, or the login page
+        expected = case.expected_get(who)
+        if response.status_code != expected:
+            wrong.append(f"{who}: {response.status_code}, expected {expected}")
+        elif (
+            who == ANONYMOUS
+            and expected == 302
+            and not response["Location"].startswith(reverse(settings.LOGIN_URL))
+        ):
+            wrong.append(f"{who}: redirected to {response['Location']}, not to the login")
+    assert wrong == [], f"GET {url}"
+    # and nothing was written
+    assert _changed(before, _counts()) == {}, f"GET {url} changed data"
+
+
+@pytest.mark.parametrize("case", POST_CASES, ids=lambda case: case.id)
+def test_refused_post_gives_404_and_changes_nothing(case, urls, world, client):
+    url, data = urls[case.id]
+    before = _counts()
+    wrong = []
+    for who in (*case.refused_posters(), ANONYMOUS):
+        # When someone who may not write posts to the URL
+        response = _as(client, world, who).post(url, data)
+        # Then the answer is 404 (or the login page), and nothing is written
+        expected = 302 if who == ANONYMOUS else 404
+        if response.status_code != expected:
+            wrong.append(f"{who}: {response.status_code}, expected {expected}")
+    assert wrong == [], f"POST {url}"
+    assert _changed(before, _counts()) == {}, f"POST {url} changed data"
+
+
+@pytest.mark.parametrize("case", WRITE_CASES, ids=lambda case: case.id)
+def test_writers_get_past_the_gate(case, urls, world, client):
+    """The control for the refusals above: the same POST from a writer is not refused."""
+    url, data = urls[case.id]
+    # When the first writer posts the same data
+    response = _as(client, world, case.writers[0]).post(url, data)
+    # Then the gate lets it through (the form may still find errors in the data)
+    assert response.status_code in {200, 302}, f"POST {url} as {case.writers[0]}"
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _page(response) -> bytes:
+    """Return the body without what differs per request: the CSRF token and the URL's ids."""
+    return re.sub(UUID.pattern.encode(), b"<id>", CSRF.sub(b"", response.content))
+
+
+@pytest.mark.parametrize("case", OBJECT_CASES, ids=lambda case: case.id)
+def test_missing_and_forbidden_give_the_same_404(case, urls, world, client):
+    url, _data = urls[case.id]
+    # Given the same URL with objects that do not exist
+    missing = UUID.sub(lambda _match: str(uuid.uuid4()), url)
+    for who in ("secretariat", "charlie", "nobody"):
+        client = _as(client, world, who)
+        # When the user opens it
+        response = client.get(missing)
+        # Then it is not found (POST-only views answer GET with 405 either way)
+        assert response.status_code == (405 if case.status == 405 else 404), f"{who}: {missing}"
+        # and where the real object is forbidden, the two answers cannot be told apart
+        if case.expected_get(who) == 404:
+            assert _page(client.get(url)) == _page(response), who
+
+
+@pytest.mark.parametrize("who", ["charlie", "dave"])
+def test_supplier_contacts_list_only_their_own_company(who, world, client):
+    own = world.supplier_a if who == "charlie" else world.supplier_b
+    client = _as(client, world, who)
+    own_contracts = Contract.objects.filter(supplier=own).count()
+    assert own_contracts > 0
+    # When the supplier contact opens the lists, an export and the API
+    contracts = client.get(reverse("contracts:contract-list"))
+    suppliers = client.get(reverse("suppliers:supplier-list"))
+    api_contracts = client.get(reverse("api:list_contracts")).json()
+    api_suppliers = client.get(reverse("api:list_suppliers")).json()
+    csv_lines = client.get(reverse("contracts:contract-list") + "?format=csv").content
+    # Then only the own company and its contracts are there
+    assert {c.supplier_id for c in contracts.context["page"].paginator.object_list} == {own.pk}
+    assert contracts.context["total"] == own_contracts
+    assert [s.pk for s in suppliers.context["page"].paginator.object_list] == [own.pk]
+    assert api_contracts["count"] == own_contracts
+    assert {c["supplier_public_id"] for c in api_contracts["items"]} == {str(own.public_id)}
+    assert [s["public_id"] for s in api_suppliers["items"]] == [str(own.public_id)]
+    assert csv_lines.decode("utf-8-sig").count("\n") == own_contracts + 1
