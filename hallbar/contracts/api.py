@@ -33,6 +33,35 @@ class ContractOut(Schema):
     clause_level: str
     production_countries: list[str]
 
+    # Resolvers let the paginator slice the queryset before any contract is built.
+    @staticmethod
+    def resolve_lead_region_code(obj) -> str:
+        return obj.lead_region.county_code
+
+    @staticmethod
+    def resolve_region_codes(obj) -> list[str]:
+        return sorted(r.county_code for r in obj.regions.all())
+
+    @staticmethod
+    def resolve_supplier(obj) -> str:
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_supplier_public_id(obj):
+        return obj.supplier.public_id
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.slug
+
+    @staticmethod
+    def resolve_cpv_code(obj) -> str | None:
+        return obj.cpv_id
+
+    @staticmethod
+    def resolve_clause_version(obj) -> int | None:
+        return obj.clause.version if obj.clause else None
+
 
 class ContractFilters(Schema):
     q: str | None = None
@@ -41,27 +70,6 @@ class ContractFilters(Schema):
     category: str | None = None
     level: str | None = None
     sort: str | None = None
-
-
-def _out(c) -> dict:
-    return {
-        "public_id": c.public_id,
-        "reference": c.reference,
-        "title": c.title,
-        "lead_region_code": c.lead_region.county_code,
-        "region_codes": sorted(r.county_code for r in c.regions.all()),
-        "supplier": c.supplier.name,
-        "supplier_public_id": c.supplier.public_id,
-        "category": c.category.slug,
-        "cpv_code": c.cpv_id,
-        "annual_value_sek": c.annual_value_sek,
-        "start_date": c.start_date,
-        "end_date": c.end_date,
-        "status": c.status,
-        "clause_version": c.clause.version if c.clause else None,
-        "clause_level": c.clause_level,
-        "production_countries": c.production_countries,
-    }
 
 
 @router.get("/", response=list[ContractOut])
@@ -73,10 +81,10 @@ def list_contracts(request, filters: Query[ContractFilters]):
         raise Http404
     params = {k: v for k, v in filters.dict().items() if v}
     contracts = filter_contracts(contracts_visible_to(user), params).select_related("clause")
-    return [_out(c) for c in contracts.prefetch_related("regions")]
+    return contracts.prefetch_related("regions")
 
 
 @router.get("/{public_id}", response=ContractOut)
 def get_contract(request, public_id: UUID):
     contract, _can_edit = access_contract(request.user, public_id)
-    return _out(contract)
+    return contract

@@ -28,7 +28,7 @@ from hallbar.contracts.demo import load_demo_contracts
 from hallbar.contracts.models import Contract
 from hallbar.core.demo import load_fee_decisions
 from hallbar.core.models import ImportJob
-from hallbar.core.testing import make_cast
+from hallbar.core.testing import Cast, make_cast
 from hallbar.funding.models import BudgetLine, RegionDecision
 from hallbar.organisations.models import Region
 from hallbar.organisations.services import load_reference_data
@@ -36,9 +36,9 @@ from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.requirements.services import start_new_version as start_new_library_version
 from hallbar.risk.demo import load_demo_analyses
-from hallbar.risk.models import RiskAnalysis, ScreeningRow, ScreeningRun
+from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis, ScreeningRow, ScreeningRun
 from hallbar.risk.services import start_new_version as start_new_analysis_version
-from hallbar.suppliers.models import MatchReview, ProductionSite, Supplier
+from hallbar.suppliers.models import MatchReview, ProductionSite, Supplier, SupplierMerge
 from hallbar.suppliers.services import merge_suppliers
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +52,6 @@ SECRETARIAT = ("secretariat",)
 DOCUMENT_READERS = (*MEMBERS, "auditor", "charlie", "dave")
 SUPPLIER_EDITORS = ("secretariat", "coordinator_a", "contact_jamtland", "alice", "bob")
 CONTRACT_CREATORS = ("secretariat", "contact_jamtland", "alice", "bob")
-# Who edits the contracts a region leads, besides the secretariat.
-REGION_EDITORS = {"01": ("alice",), "23": ("bob", "contact_jamtland")}
 # Exporting all 8,000 demo contracts takes seconds per user: the sweep exports one small
 # region's contracts (the supplier contacts' own are exported whole below).
 FEW_CONTRACTS = "region=23"
@@ -70,7 +68,7 @@ PUBLIC = {"core:healthz", "core:set-language"}
 
 @dataclass(repr=False)
 class World:
-    cast: object
+    cast: Cast
     supplier_a: Supplier  # charlie's company
     supplier_b: Supplier  # dave's company
     supplier_other: Supplier
@@ -85,10 +83,10 @@ class World:
     budget_line: BudgetLine
     import_job: ImportJob
     review: MatchReview
-    merge: object
+    merge: SupplierMerge
     analysis: RiskAnalysis
     draft_analysis: RiskAnalysis
-    adjustment: object
+    adjustment: LikelihoodAdjustment
     run: ScreeningRun
     row: ScreeningRow
     code: CodeOfConduct  # version 2, published
@@ -123,7 +121,7 @@ def _build_world() -> World:
     own = [supplier_a, supplier_b]
     contract_stockholm = _other_contract(own, lead_region__county_code="01")
     contract_jamtland = _other_contract(own, lead_region__county_code="23")
-    # Two other suppliers merged into a third, to have a merge to undo.
+    # Four other suppliers: one merged into another (a merge to undo), two in an open review.
     spare = list(
         Supplier.objects.exclude(pk__in=[s.pk for s in own])
         .exclude(pk__in=[contract_stockholm.supplier_id, contract_jamtland.supplier_id])
