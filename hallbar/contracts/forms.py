@@ -3,12 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category, CpvCode
-from hallbar.contracts.imports import _country
 from hallbar.contracts.models import Contract
 from hallbar.core.models import ImportJob
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ContractClause
-from hallbar.suppliers.models import Supplier
+from hallbar.suppliers.models import Supplier, country_code
 
 
 class ContractForm(forms.ModelForm):
@@ -105,7 +104,7 @@ class ContractForm(forms.ModelForm):
         for item in self.cleaned_data["countries"].replace(";", ",").split(","):
             if not item.strip():
                 continue
-            code = _country(item)
+            code = country_code(item)
             if code is None:
                 raise forms.ValidationError(
                     _("Unknown country: %(value)s. Use a code such as SE or DE.")

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pycountry
 from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +29,7 @@ from hallbar.core.tabular import (
     read_table,
 )
 from hallbar.organisations.models import Region
+from hallbar.suppliers.models import country_code
 from hallbar.suppliers.services import (
     IncomingSupplier,
     clean_identifiers,
@@ -130,21 +130,6 @@ class ContractRow:
     production_countries: list[str] = field(default_factory=list)
 
 
-def _country(value: str) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
-    found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
-    if found is None and len(value) == 3:
-        found = pycountry.countries.get(alpha_3=value.upper())
-    if found is None:
-        try:
-            found = pycountry.countries.lookup(value)
-        except LookupError:
-            return None
-    return found.alpha_2
-
-
 class Lookups:
     """Everything validation needs from the database, loaded once per file."""
 
@@ -196,7 +181,7 @@ class RowChecker:
         title = text("title", required=True, plain=True)
         supplier_name = text("supplier_name", required=True, plain=True)
         country_text = text("supplier_country", required=True)
-        country = _country(country_text) if country_text else None
+        country = country_code(country_text) if country_text else None
         if country_text and country is None:
             bad(
                 "supplier_country",
@@ -311,7 +296,7 @@ class RowChecker:
         for item in [
             c for c in text("production_countries").replace(",", ";").split(";") if c.strip()
         ]:
-            code = _country(item)
+            code = country_code(item)
             if code is None:
                 bad(
                     "production_countries",

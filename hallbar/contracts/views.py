@@ -31,6 +31,7 @@ from hallbar.contracts.selectors import (
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.history import history_for
+from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
@@ -41,12 +42,6 @@ from hallbar.requirements.selectors import current_clause
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
@@ -79,7 +74,7 @@ def export_response(contracts, export: str) -> HttpResponse:
         import json
 
         package = exports.ocds_package(contracts)
-        return _download(
+        return attachment(
             json.dumps(package, ensure_ascii=False, indent=1).encode(),
             f"contracts-{stamp}.json",
             "application/json",
@@ -87,9 +82,9 @@ def export_response(contracts, export: str) -> HttpResponse:
     buffer = io.BytesIO()
     if export == "csv":
         exports.write_contracts_csv(buffer, contracts)
-        return _download(buffer.getvalue(), f"contracts-{stamp}.csv", "text/csv; charset=utf-8")
+        return attachment(buffer.getvalue(), f"contracts-{stamp}.csv", "text/csv; charset=utf-8")
     exports.write_contracts_xlsx(buffer, contracts)
-    return _download(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
+    return attachment(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
 
 
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
@@ -188,9 +183,9 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     buffer = io.BytesIO()
     if file_format == "xlsx":
         write_xlsx(buffer, columns, rows, sheet_title="Avtal")
-        return _download(buffer.getvalue(), "avtal-mall.xlsx", XLSX)
+        return attachment(buffer.getvalue(), "avtal-mall.xlsx", XLSX)
     write_csv(buffer, columns, rows)
-    return _download(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
+    return attachment(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
 
 
 def harmonisation_page(request: HttpRequest) -> HttpResponse:

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.contracts.imports import _country
 from hallbar.core.imports import Validated
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import TableIssue, check_columns, is_formula_like, parse_int, read_table
-from hallbar.suppliers.models import ProductionSite, Supplier
+from hallbar.suppliers.models import ProductionSite, Supplier, country_code
 from hallbar.suppliers.services import IncomingSupplier, clean_identifiers, resolve_suppliers
 
 REQUIRED = ["name", "country"]
@@ -137,7 +136,7 @@ def check_row(
 
     name = text("name", required=True, plain=True)
     country_text = text("country", required=True)
-    country = _country(country_text) if country_text else None
+    country = country_code(country_text) if country_text else None
     if country_text and not country:
         bad(
             "country",
@@ -161,7 +160,7 @@ def check_row(
     site_name = text("site_name", plain=True)
     if site_name:
         site_country_text = text("site_country", required=True)
-        site_country = _country(site_country_text) if site_country_text else None
+        site_country = country_code(site_country_text) if site_country_text else None
         if site_country_text and not site_country:
             bad(
                 "site_country",

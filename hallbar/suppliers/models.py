@@ -24,6 +24,22 @@ def country_name(code: str) -> str:
     return country.name if country else code
 
 
+def country_code(value: str) -> str | None:
+    """Return the ISO 3166-1 alpha-2 code for a code (alpha-2/alpha-3) or an English name."""
+    value = value.strip()
+    if not value:
+        return None
+    found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
+    if found is None and len(value) == 3:
+        found = pycountry.countries.get(alpha_3=value.upper())
+    if found is None:
+        try:
+            found = pycountry.countries.lookup(value)
+        except LookupError:
+            return None
+    return found.alpha_2
+
+
 class SupplierQuerySet(models.QuerySet):
     def current(self):
         """Return the suppliers that have not been merged into another."""

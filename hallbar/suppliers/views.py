@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from hallbar.contracts.access import contracts_visible_to
 from hallbar.contracts.forms import ImportForm
 from hallbar.core.history import history_for
+from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
@@ -45,12 +46,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def supplier_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
         raise Http404
@@ -75,9 +70,9 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         buffer = io.BytesIO()
         if export == "csv":
             write_csv(buffer, EXPORT_COLUMNS, rows)
-            return _download(buffer.getvalue(), "suppliers.csv", "text/csv; charset=utf-8")
+            return attachment(buffer.getvalue(), "suppliers.csv", "text/csv; charset=utf-8")
         write_xlsx(buffer, EXPORT_COLUMNS, rows, sheet_title="Leverantörer")
-        return _download(buffer.getvalue(), "suppliers.xlsx", XLSX)
+        return attachment(buffer.getvalue(), "suppliers.xlsx", XLSX)
     page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -298,6 +293,6 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     buffer = io.BytesIO()
     if file_format == "xlsx":
         write_xlsx(buffer, columns, rows, sheet_title="Leverantörer")
-        return _download(buffer.getvalue(), "leverantorer-mall.xlsx", XLSX)
+        return attachment(buffer.getvalue(), "leverantorer-mall.xlsx", XLSX)
     write_csv(buffer, columns, rows)
-    return _download(buffer.getvalue(), "leverantorer-mall.csv", "text/csv; charset=utf-8")
+    return attachment(buffer.getvalue(), "leverantorer-mall.csv", "text/csv; charset=utf-8")
