@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hallbar.contracts",
     "hallbar.risk",
     "hallbar.funding",
+    "hallbar.followups",
     "hallbar.api",
 ]
 

@@ -26,6 +26,9 @@ urlpatterns = [
     path("contracts/", include("hallbar.contracts.urls")),
     path("risk/", include("hallbar.risk.urls")),
     path("requirements/", include("hallbar.requirements.urls")),
+    path("followups/", include("hallbar.followups.urls")),
+    path("portal/", include("hallbar.followups.portal_urls")),
+    path("results/", include("hallbar.followups.results_urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,10 @@ def export_response(contracts, export: str) -> HttpResponse:
 
 
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
+    # Imported here: follow-up builds on contracts, not the other way round.
+    from hallbar.followups.access import sees_sub_supplier_names
+    from hallbar.followups.selectors import open_zero_tolerance
+
     contract, can_edit = access_contract(request.user, public_id)
     contract = (
         Contract.objects.select_related(
@@ -104,6 +108,10 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_edit": can_edit,
             "history": history_for(contract)[:20] if request.user.is_cooperation_member else [],
             "current_clause": current_clause(),
+            "show_site_names": sees_sub_supplier_names(request.user, contract.supplier),
+            "zero_tolerance_flag": request.user.is_cooperation_member
+            and contract.status == Contract.Status.ACTIVE
+            and open_zero_tolerance(contract),
         },
     )
 

@@ -198,6 +198,7 @@ def load_demo() -> list[DemoUser]:
         ensure_user(spec)
     # Imported here: these apps build on the organisations and users above.
     from hallbar.contracts.demo import load_demo_contracts
+    from hallbar.followups.demo import load_demo_followups
     from hallbar.requirements.demo import load_requirement_library
     from hallbar.risk.demo import load_demo_analyses
     from hallbar.risk.demo_spend import load_demo_spend
@@ -206,4 +207,5 @@ def load_demo() -> list[DemoUser]:
     load_demo_contracts()
     load_demo_analyses()  # also registers the risk reference data editions
     load_demo_spend()
+    load_demo_followups()
     return DEMO_USERS

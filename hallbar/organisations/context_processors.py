@@ -21,6 +21,10 @@ def navigation(request):
     if user.is_cooperation_member:
         items.append((reverse("categories:category-list"), _("Categories"), "categories:"))
         items.append((reverse("risk:index"), _("Risk"), "risk:"))
+    if user.is_cooperation_member or user.has_role(Role.AUDITOR):
+        items.append((reverse("followups:followup-list"), _("Follow-up"), "followups:"))
+    if user.has_role(Role.SUPPLIER_CONTACT):
+        items.append((reverse("portal:home"), _("Supplier portal"), "portal:"))
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT, Role.AUDITOR):
         items.append((reverse("requirements:index"), _("Requirements"), "requirements:"))
     if can_view_funding(user):

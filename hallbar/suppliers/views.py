@@ -90,6 +90,9 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 
 def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
+    # Imported here: follow-up builds on suppliers, not the other way round.
+    from hallbar.followups.access import sees_sub_supplier_names
+
     supplier, can_edit = access_supplier(request.user, public_id)
     if supplier.merged_into_id:
         messages.info(
@@ -112,6 +115,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_merge": can_merge_suppliers(request.user),
             "names": supplier.names.select_related("region__organisation") if member else [],
             "sites": supplier.sites.all(),
+            "show_site_names": sees_sub_supplier_names(request.user, supplier),
             "contracts": contracts[:100],
             "contract_count": contracts.count(),
             "reviews": MatchReview.objects.filter(supplier=supplier, status="open").select_related(

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -26,14 +27,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hallbar.categories.models import Category
 from hallbar.contracts.demo import load_demo_contracts
 from hallbar.contracts.models import Contract
-from hallbar.core.demo import load_fee_decisions
+from hallbar.core.demo import AUDIT_FIRM, load_fee_decisions
 from hallbar.core.models import ImportJob
 from hallbar.core.testing import Cast, make_cast
+from hallbar.followups import services as followups
+from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
-from hallbar.organisations.models import Region
+from hallbar.organisations.models import Organisation, Region
 from hallbar.organisations.services import load_reference_data
 from hallbar.requirements.demo import load_requirement_library
-from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
+from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion, ZeroToleranceItem
 from hallbar.requirements.services import start_new_version as start_new_library_version
 from hallbar.risk.demo import load_demo_analyses
 from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis, ScreeningRow, ScreeningRun
@@ -60,7 +63,7 @@ FEW_CONTRACTS = "region=23"
 # auth views are Django's own.
 SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
 # Public and without data: the health check and the language switch (a cookie).
-PUBLIC = {"core:healthz", "core:set-language"}
+PUBLIC = {"core:healthz", "core:set-language", "results:list", "results:detail"}
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -97,6 +100,11 @@ class World:
     criterion: Criterion
     criterion_draft: Criterion  # a new version of HU-TEX-01
     criterion_unpublished: Criterion  # HU-LAK-01, never published
+    followup: FollowUp  # charlie's company, led by Stockholm, Jämtland buys too; action plan
+    audit: Audit  # assigned to rolf
+    document: Document  # charlie's evidence
+    action: Action
+    report: Report  # charlie's zero-tolerance report
 
 
 def _other_contract(world_suppliers, **filters) -> Contract:
@@ -195,6 +203,15 @@ def _build_world() -> World:
     code = CodeOfConduct.objects.get(version=2)
     clause = ContractClause.objects.published().get()
     criterion = Criterion.objects.get(identifier="HU-TEX-01", version=2)
+    followup, audit, action = _build_followup(cast, supplier_a, own_contracts["01"], region)
+    report = followups.submit_report(
+        kind="zero_tolerance",
+        supplier=supplier_a,
+        zero_tolerance_item=ZeroToleranceItem.objects.filter(code=code).first(),
+        description="Barnarbete",
+        known_on=date(2026, 1, 1),
+        acting_user=cast.charlie,
+    )
     return World(
         cast=cast,
         supplier_a=supplier_a,
@@ -225,7 +242,99 @@ def _build_world() -> World:
         criterion=criterion,
         criterion_draft=start_new_library_version(criterion, acting_user=cast.secretariat),
         criterion_unpublished=Criterion.objects.get(identifier="HU-LAK-01"),
+        followup=followup,
+        audit=audit,
+        document=Document.objects.filter(purpose="evidence").first(),
+        action=action,
+        report=report,
     )
+
+
+def _build_followup(cast, supplier, contract, region):
+    """A case of charlie's company under way: answered with evidence, assessed, audited by rolf,
+    one deviation and a submitted action plan; its summary is published.
+
+    Only the one contract is active, bought by Stockholm (the lead) and Jämtland, so that the
+    case is shared with exactly those two regions.
+    """
+    Contract.objects.filter(supplier=supplier).exclude(pk=contract.pk).update(status="expired")
+    Contract.objects.filter(pk=contract.pk).update(status="active")
+    contract.regions.set([region["01"], region["23"]])
+    followup = followups.open_followup(
+        supplier=supplier,
+        year=2026,
+        followup_type="self_assessment",
+        lead_region=region["01"],
+        lead_area=None,
+        acting_user=cast.secretariat,
+    )
+    followup.lead_area = None
+    followup.save(update_fields=["lead_area"])
+    followups.send_self_assessment(followup, acting_user=cast.secretariat)
+    followup.refresh_from_db()
+    questions = list(followup.response.questionnaire.questions.all())
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    followups.save_answers(
+        followup,
+        answers={
+            q.pk: {"yes_no": "yes", "number": "1"}.get(
+                q.kind, q.choices[0] if q.choices else "Svar"
+            )
+            for q in questions
+            if q.kind != "file"
+        },
+        uploads=[
+            (q.pk, SimpleUploadedFile(f"e{q.pk}.pdf", pdf), date(2025, 1, 1), False)
+            for q in questions
+            if q.evidence_required
+        ],
+        submit=True,
+        acting_user=cast.charlie,
+    )
+    followup.refresh_from_db()
+    requirements = list(followup.clause.process_requirements.all())
+    followups.assess(
+        followup,
+        verdicts={r.pk: ("approved", "") for r in requirements},
+        acting_user=cast.alice,
+    )
+    followup.refresh_from_db()
+    audit = followups.order_audit(
+        followup,
+        kind="office",
+        firm=Organisation.objects.get(name=AUDIT_FIRM),
+        auditor=cast.auditor,
+        acting_user=cast.alice,
+    )
+    followup.refresh_from_db()
+    deviation = followups.record_deviation(
+        followup,
+        acting_user=cast.alice,
+        requirement=requirements[0],
+        area="workers_rights",
+        severity="major",
+        description="Ingen riskanalys",
+        source="audit",
+        audit=audit,
+    )
+    followup.refresh_from_db()
+    plan = followups.save_action_plan(
+        followup,
+        actions=[
+            {
+                "deviation": deviation,
+                "description": "Riskanalys",
+                "owner": "VD",
+                "deadline": date(2099, 1, 1),
+            }
+        ],
+        submit=True,
+        acting_user=cast.charlie,
+    )
+    followup.refresh_from_db()
+    followups.publish_summary(followup, acting_user=cast.alice)
+    followup.refresh_from_db()
+    return followup, audit, plan.actions.get()
 
 
 @pytest.fixture(scope="module")
@@ -647,6 +756,61 @@ for kind, released in (
             writers=SECRETARIAT,
         ),
     ]
+# follow-up: the case is led by Stockholm (alice) and shared with Jämtland (bob, Åsa); rolf
+# audits it; charlie's company is the supplier.
+CASE_READERS = ("secretariat", "steering", "alice", "bob", "contact_jamtland", "auditor")
+LEAD = ("secretariat", "alice")
+OPENERS = ("secretariat", "coordinator_a", "contact_jamtland")
+FOLLOWUP = _ids("followup")
+CASES += [
+    _case("followups:followup-list", readers=(*MEMBERS, "auditor")),
+    _case(
+        "followups:followup-list",
+        variant="xlsx",
+        query="?format=xlsx",
+        readers=(*MEMBERS, "auditor"),
+    ),
+    _case("followups:followup-create", readers=OPENERS, writers=OPENERS),
+    _case("followups:followup-detail", FOLLOWUP, readers=CASE_READERS),
+    _post_only("followups:followup-send", FOLLOWUP, writers=LEAD),
+    _case("followups:followup-assess", FOLLOWUP, readers=LEAD, writers=LEAD),
+    _post_only("followups:followup-return", FOLLOWUP, writers=LEAD),
+    _case(
+        "followups:deviation-create",
+        FOLLOWUP,
+        readers=(*LEAD, "auditor"),
+        writers=(*LEAD, "auditor"),
+    ),
+    _case("followups:audit-order", FOLLOWUP, readers=LEAD, writers=LEAD),
+    _case("followups:sanction-create", FOLLOWUP, readers=LEAD, writers=LEAD),
+    _post_only("followups:plan-review", FOLLOWUP, writers=LEAD),
+    _post_only("followups:followup-close", FOLLOWUP, writers=LEAD),
+    _case("followups:followup-cancel", FOLLOWUP, readers=LEAD, writers=LEAD),
+    _post_only("followups:followup-publish", FOLLOWUP, writers=LEAD),
+    _post_only("followups:action-verify", _ids("action"), writers=LEAD),
+    _case(
+        "followups:audit-detail",
+        _ids("audit"),
+        readers=(*LEAD, "auditor"),
+        writers=(*LEAD, "auditor"),
+    ),
+    _case("followups:document-download", _ids("document"), readers=(*CASE_READERS, "charlie")),
+    _case("followups:report-list", readers=OPENERS, writers=OPENERS),
+    _case(
+        "followups:report-detail",
+        _ids("report"),
+        readers=("secretariat", "charlie"),
+        writers=SECRETARIAT,
+        data={"decision": "dismiss", "note": "Dubblett"},
+    ),
+    _case("portal:home", readers=("charlie", "dave")),
+    _case("portal:report-create", readers=("charlie", "dave"), writers=("charlie", "dave")),
+    _case("portal:case", FOLLOWUP, readers=("charlie",), writers=("charlie",)),
+    _post_only("portal:plan-save", FOLLOWUP, writers=("charlie",)),
+    _post_only("portal:action-done", _ids("action"), writers=("charlie",)),
+    _case("results:list", readers=EVERYONE),
+    _case("results:detail", FOLLOWUP, readers=EVERYONE),
+]
 CASES += [
     # the API: read-only
     _case("api:api-root", readers=(), anonymous=404),

@@ -1,0 +1,231 @@
+"""Who may see and change follow-up cases. Missing and forbidden both give 404.
+
+- The secretariat and the steering group see every case; the secretariat manages every case.
+- A region sees the cases it leads and every case of a supplier it has an active contract with
+  (sharing is the point of the cooperation); an area coordinator also sees its area's cases.
+- The lead (the secretariat, the lead region's contacts, buyers and coordinators, the lead area's
+  coordinator) manages the case and sees its confidential material.
+- A third-party auditor sees only the cases of the audits assigned to it, and their confidential
+  material (it wrote it).
+- A supplier contact sees only its own company's cases once they have been sent: questionnaires,
+  deviations, action plans. Never interview notes, audit reports or other regions' comments.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hallbar.followups.models import Audit, Document, FollowUp, Report
+from hallbar.followups.states import State
+from hallbar.organisations.models import Role, User
+
+LEAD_ROLES = (Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
+OPENER_ROLES = (Role.SECRETARIAT, Role.AREA_COORDINATOR, Role.REGION_CONTACT)
+
+
+def supplier_organisation_ids(user: User) -> set[int]:
+    return user.organisation_ids(Role.SUPPLIER_CONTACT)
+
+
+def coordinated_area_ids(user: User) -> set[int]:
+    return {
+        m.area_id for m in user.active_memberships if m.role == Role.AREA_COORDINATOR and m.area_id
+    }
+
+
+def followups_visible_to(user: User) -> QuerySet[FollowUp]:
+    """Return the follow-up cases user may see."""
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
+    if user.has_role(Role.SECRETARIAT, Role.STEERING_GROUP):
+        return FollowUp.objects.all()
+    condition = Q(pk__in=[])
+    regions = user.region_ids(Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
+    if regions:
+        condition |= Q(lead_region_id__in=regions) | Q(
+            supplier__contracts__status="active", supplier__contracts__regions__in=regions
+        )
+    areas = coordinated_area_ids(user)
+    if areas:
+        condition |= Q(lead_area_id__in=areas)
+    if user.has_role(Role.AUDITOR):
+        condition |= Q(audits__auditor=user)
+    suppliers = supplier_organisation_ids(user)
+    if suppliers:
+        condition |= Q(supplier__organisation_id__in=suppliers) & ~Q(status=State.PLANNED)
+    return FollowUp.objects.filter(pk__in=FollowUp.objects.filter(condition).values("pk"))
+
+
+def can_open_followups(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*OPENER_ROLES)
+
+
+def can_manage(user: User, followup: FollowUp) -> bool:
+    """Return whether user leads the case: assesses, records deviations, verifies, sanctions."""
+    if not user.is_authenticated:
+        return False
+    if user.is_secretariat:
+        return True
+    if followup.lead_region_id in user.region_ids(*LEAD_ROLES):
+        return True
+    return bool(followup.lead_area_id and followup.lead_area_id in coordinated_area_ids(user))
+
+
+def is_assigned_auditor(user: User, followup: FollowUp) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_role(Role.AUDITOR)
+        and followup.audits.filter(auditor=user).exists()
+    )
+
+
+def is_supplier_of(user: User, followup: FollowUp) -> bool:
+    return user.is_authenticated and followup.supplier.organisation_id in supplier_organisation_ids(
+        user
+    )
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    followup: FollowUp
+    can_manage: bool
+    confidential: bool  # may see confidential material
+    is_supplier: bool
+    is_auditor: bool
+
+
+def case_access(user: User, followup: FollowUp) -> CaseAccess:
+    manage = can_manage(user, followup)
+    auditor = is_assigned_auditor(user, followup)
+    return CaseAccess(
+        followup=followup,
+        can_manage=manage,
+        confidential=manage or auditor,
+        is_supplier=is_supplier_of(user, followup),
+        is_auditor=auditor,
+    )
+
+
+def access_followup(user: User, public_id) -> CaseAccess:
+    """Return the case and what user may do with it; 404 if missing or not visible."""
+    try:
+        followup = (
+            followups_visible_to(user)
+            .select_related("supplier", "lead_region", "lead_area", "clause", "category")
+            .get(public_id=public_id)
+        )
+    except (FollowUp.DoesNotExist, ValueError):
+        raise Http404 from None
+    return case_access(user, followup)
+
+
+def access_followup_for_manage(user: User, public_id) -> CaseAccess:
+    access = access_followup(user, public_id)
+    if not access.can_manage:
+        raise Http404
+    return access
+
+
+def access_followup_as_supplier(user: User, public_id) -> CaseAccess:
+    access = access_followup(user, public_id)
+    if not access.is_supplier:
+        raise Http404
+    return access
+
+
+def access_audit(user: User, public_id) -> tuple[Audit, bool]:
+    """Return the audit and whether user may write in it (the assigned auditor or the lead).
+
+    Only the lead and the assigned auditor see an audit's page: it holds the confidential report.
+    """
+    try:
+        audit = Audit.objects.select_related("followup", "firm", "auditor").get(public_id=public_id)
+    except (Audit.DoesNotExist, ValueError):
+        raise Http404 from None
+    own = audit.auditor_id is not None and audit.auditor_id == getattr(user, "pk", None)
+    if own and user.has_role(Role.AUDITOR):
+        return audit, True
+    if can_manage(user, audit.followup):
+        return audit, True
+    raise Http404
+
+
+def access_document(user: User, public_id) -> Document:
+    """Return the document if user may download it; 404 otherwise."""
+    try:
+        document = Document.objects.select_related("followup", "report").get(public_id=public_id)
+    except (Document.DoesNotExist, ValueError):
+        raise Http404 from None
+    if document.followup_id is None:
+        if document.report_id and can_see_report(user, document.report):
+            return document
+        raise Http404
+    if not followups_visible_to(user).filter(pk=document.followup_id).exists():
+        raise Http404
+    access = case_access(user, document.followup)
+    if access.confidential:
+        return document
+    if document.purpose == Document.Purpose.AUDIT_REPORT:
+        raise Http404
+    if access.is_supplier:
+        return document
+    if document.confidential:
+        raise Http404
+    return document
+
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
+    if not user.is_authenticated:
+        return Report.objects.none()
+    if user.is_secretariat:
+        return Report.objects.all()
+    condition = Q(pk__in=[])
+    suppliers = supplier_organisation_ids(user)
+    if suppliers:
+        # Its own zero-tolerance reports; grievances may identify the people who raised them.
+        condition |= Q(supplier__organisation_id__in=suppliers, kind=Report.Kind.ZERO_TOLERANCE)
+    regions = user.region_ids(*LEAD_ROLES)
+    if regions:
+        condition |= Q(followup__lead_region_id__in=regions)
+    return Report.objects.filter(condition)
+
+
+def can_see_report(user: User, report: Report) -> bool:
+    return reports_visible_to(user).filter(pk=report.pk).exists()
+
+
+def can_triage_reports(user: User) -> bool:
+    return user.is_authenticated and user.is_secretariat
+
+
+def can_register_grievances(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*OPENER_ROLES)
+
+
+def access_report(user: User, public_id) -> tuple[Report, bool]:
+    try:
+        report = reports_visible_to(user).select_related("supplier").get(public_id=public_id)
+    except (Report.DoesNotExist, ValueError):
+        raise Http404 from None
+    return report, can_triage_reports(user)
+
+
+def sees_sub_supplier_names(user: User, supplier) -> bool:
+    """Return whether user may see the names of the supplier's sub-suppliers (tier 2 and on).
+
+    Sub-supplier names are confidential: the secretariat, the lead of a case of the supplier and
+    the auditor assigned to one of its audits see them; other members see country and products.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_secretariat:
+        return True
+    if supplier.organisation_id and supplier.organisation_id in supplier_organisation_ids(user):
+        return True  # the supplier's own supply chain
+    regions = user.region_ids(*LEAD_ROLES)
+    areas = coordinated_area_ids(user)
+    cases = FollowUp.objects.filter(supplier=supplier)
+    if cases.filter(Q(lead_region_id__in=regions) | Q(lead_area_id__in=areas)).exists():
+        return True
+    return user.has_role(Role.AUDITOR) and cases.filter(audits__auditor=user).exists()

@@ -1,0 +1,260 @@
+"""Deadlines: reminders before, escalation after, and the supplier's traffic light.
+
+Every reminder has a key (what, which object, which deadline). It is recorded in the same
+transaction that sends it, under a unique constraint, so a check that runs twice (two workers, a
+retried task, the daily command after the queued task) sends each reminder once.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallbar.followups import notifications
+from hallbar.followups.models import (
+    Action,
+    ActionPlan,
+    CaseEvent,
+    Deviation,
+    FollowUp,
+    Reminder,
+)
+from hallbar.followups.states import OPEN_STATES, State
+
+REMIND_DAYS_BEFORE = 7
+
+
+class Light:
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+LIGHT_LABELS = {
+    Light.GREEN: _("green: no deviations, or all remedied"),
+    Light.YELLOW: _("yellow: deviations being remedied"),
+    Light.RED: _("red: not remedied in time, or not enough"),
+}
+
+
+def deviation_light(deviation: Deviation, today: date, actions=None) -> str:
+    """Return the light of one deviation on the given day."""
+    if deviation.status == Deviation.Status.REMEDIED:
+        return Light.GREEN
+    if deviation.status == Deviation.Status.NOT_REMEDIED:
+        return Light.RED
+    actions = list(deviation.actions.all()) if actions is None else actions
+    if deviation.report_due and deviation.report_due < today and not actions:
+        return Light.RED
+    if not actions:
+        return Light.RED if deviation.plan_due < today else Light.YELLOW
+    for action in actions:
+        if action.status == Action.Status.REJECTED:
+            return Light.RED  # not enough
+        late = action.deadline < today
+        if late and action.status not in {Action.Status.VERIFIED, Action.Status.DONE}:
+            return Light.RED  # not remedied in time
+    return Light.YELLOW
+
+
+def worst(lights) -> str:
+    lights = set(lights)
+    for light in (Light.RED, Light.YELLOW):
+        if light in lights:
+            return light
+    return Light.GREEN
+
+
+def case_light(followup: FollowUp, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    plan = getattr(followup, "action_plan", None)
+    lights = [
+        deviation_light(d, today) for d in followup.deviations.prefetch_related("actions").all()
+    ]
+    if plan is not None and plan.status == ActionPlan.Status.REJECTED:
+        lights.append(Light.RED)
+    return worst(lights)
+
+
+def supplier_lights(supplier_ids, today: date | None = None) -> dict[int, str]:
+    """Return the light of each supplier from the deviations of all its cases."""
+    today = today or timezone.localdate()
+    lights: dict[int, list[str]] = {pk: [] for pk in supplier_ids}
+    deviations = (
+        Deviation.objects.filter(followup__supplier_id__in=list(lights))
+        .exclude(followup__status=State.CANCELLED)
+        .select_related("followup")
+        .prefetch_related("actions")
+    )
+    for deviation in deviations:
+        lights[deviation.followup.supplier_id].append(
+            deviation_light(deviation, today, list(deviation.actions.all()))
+        )
+    rejected = ActionPlan.objects.filter(
+        followup__supplier_id__in=list(lights), status=ActionPlan.Status.REJECTED
+    ).values_list("followup__supplier_id", flat=True)
+    for supplier_id in rejected:
+        lights[supplier_id].append(Light.RED)
+    return {pk: worst(values) for pk, values in lights.items()}
+
+
+# --- reminders and escalation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    key: str
+    due_date: date
+    followup: FollowUp
+    recipients: tuple[str, ...]
+    subject: str
+    body: str
+    escalation: bool  # after the deadline: written to the timeline as overdue
+
+
+def _answer_dues(today: date) -> Iterator[Due]:
+    cases = FollowUp.objects.filter(status=State.SENT, due_date__isnull=False).select_related(
+        "supplier", "lead_region"
+    )
+    for case in cases:
+        if case.due_date - timedelta(days=REMIND_DAYS_BEFORE) <= today <= case.due_date:
+            yield Due(
+                "answer_reminder",
+                f"case:{case.pk}",
+                case.due_date,
+                case,
+                tuple(notifications.supplier_recipients(case)),
+                _("Reminder %(ref)s: answer the self-assessment by %(date)s")
+                % {"ref": case.reference, "date": case.due_date.isoformat()},
+                _("Log in to hallbar's supplier portal to answer."),
+                False,
+            )
+        elif today > case.due_date:
+            yield Due(
+                "answer_overdue",
+                f"case:{case.pk}",
+                case.due_date,
+                case,
+                tuple(
+                    notifications.supplier_recipients(case) + notifications.lead_recipients(case)
+                ),
+                _("%(ref)s: the self-assessment was due %(date)s")
+                % {"ref": case.reference, "date": case.due_date.isoformat()},
+                _("The deadline has passed. The lead region follows up."),
+                True,
+            )
+
+
+def _plan_dues(today: date) -> Iterator[Due]:
+    deviations = (
+        Deviation.objects.filter(status=Deviation.Status.OPEN, followup__status__in=OPEN_STATES)
+        .exclude(followup__action_plan__status=ActionPlan.Status.SUBMITTED)
+        .select_related("followup", "followup__supplier", "followup__lead_region")
+    )
+    for deviation in deviations:
+        case = deviation.followup
+        if deviation.actions.exists():
+            continue
+        due = deviation.plan_due
+        if due - timedelta(days=REMIND_DAYS_BEFORE) <= today <= due:
+            yield Due(
+                "plan_reminder",
+                f"deviation:{deviation.pk}",
+                due,
+                case,
+                tuple(notifications.supplier_recipients(case)),
+                _("Reminder %(ref)s: submit an action plan by %(date)s")
+                % {"ref": case.reference, "date": due.isoformat()},
+                _("Log in to hallbar's supplier portal to write the action plan."),
+                False,
+            )
+        elif today > due:
+            yield Due(
+                "plan_overdue",
+                f"deviation:{deviation.pk}",
+                due,
+                case,
+                tuple(
+                    notifications.supplier_recipients(case)
+                    + notifications.lead_recipients(case)
+                    + notifications.secretariat_recipients()
+                ),
+                _("%(ref)s: the action plan for deviation %(dev)s was due %(date)s")
+                % {"ref": case.reference, "dev": deviation.number, "date": due.isoformat()},
+                _("The deadline has passed: the supplier's light is red and vite may accrue."),
+                True,
+            )
+
+
+def _action_dues(today: date) -> Iterator[Due]:
+    actions = Action.objects.filter(
+        status__in=[Action.Status.OPEN, Action.Status.REJECTED],
+        plan__followup__status__in=OPEN_STATES,
+    ).select_related("plan__followup", "plan__followup__supplier", "plan__followup__lead_region")
+    for action in actions:
+        case = action.plan.followup
+        if action.deadline - timedelta(days=REMIND_DAYS_BEFORE) <= today <= action.deadline:
+            yield Due(
+                "action_reminder",
+                f"action:{action.pk}",
+                action.deadline,
+                case,
+                tuple(notifications.supplier_recipients(case)),
+                _("Reminder %(ref)s: an action is due %(date)s")
+                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                action.description,
+                False,
+            )
+        elif today > action.deadline:
+            yield Due(
+                "action_overdue",
+                f"action:{action.pk}",
+                action.deadline,
+                case,
+                tuple(
+                    notifications.supplier_recipients(case)
+                    + notifications.lead_recipients(case)
+                    + notifications.secretariat_recipients()
+                ),
+                _("%(ref)s: an action was due %(date)s and is not done")
+                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                action.description,
+                True,
+            )
+
+
+def due_items(today: date, followup_id: int | None = None) -> list[Due]:
+    items = [*_answer_dues(today), *_plan_dues(today), *_action_dues(today)]
+    if followup_id is not None:
+        items = [item for item in items if item.followup.pk == followup_id]
+    return items
+
+
+def send_due_reminders(today: date | None = None, followup_id: int | None = None) -> int:
+    """Send every reminder and escalation due on the day that has not been sent; return how many."""
+    today = today or timezone.localdate()
+    sent = 0
+    for item in due_items(today, followup_id):
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    kind=item.kind,
+                    key=item.key,
+                    due_date=item.due_date,
+                    recipients=list(item.recipients),
+                    followup=item.followup,
+                )
+                CaseEvent.objects.create(
+                    followup=item.followup,
+                    kind=CaseEvent.Kind.OVERDUE if item.escalation else CaseEvent.Kind.REMINDER,
+                    message=item.subject,
+                )
+                notifications.mail(item.recipients, item.subject, item.body)
+        except IntegrityError:
+            continue  # already sent by another run
+        sent += 1
+    return sent

@@ -1,0 +1,412 @@
+"""A year of demo follow-ups: cases in every state, deviations, action plans, overdue items,
+sanctions, a zero-tolerance report and a grievance. Idempotent: nothing happens when demo cases
+exist. Cases are made through the services (so the timeline is real) and then dated back over the
+past year, so that deadlines have passed where the demo needs them to."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from hallbar.contracts.models import Contract
+from hallbar.core.demo import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
+from hallbar.followups import services
+from hallbar.followups.models import (
+    Action,
+    CaseEvent,
+    Deviation,
+    FollowUp,
+    Report,
+)
+from hallbar.followups.states import State
+from hallbar.organisations.models import Organisation, Region, User
+from hallbar.requirements.models import ZeroToleranceItem
+from hallbar.suppliers.models import Supplier
+
+PDF = b"%PDF-1.4\n% hallbar demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Who leads: the demo users' regions, so that every demo login has cases to look at.
+LEADS = [
+    ("01", "upphandlare.stockholm"),
+    ("23", "kontakt.jamtland"),
+    ("14", "kontakt.vgr"),
+    ("12", "upphandlare.skane"),
+]
+# The states the demo cases end in (besides the two demo suppliers' own cases).
+PLAN = [
+    State.PLANNED,
+    State.PLANNED,
+    State.PLANNED,
+    State.SENT,
+    State.SENT,
+    State.ANSWERED,
+    State.ASSESSED,
+    State.OFFICE_AUDIT,
+    State.FACTORY_AUDIT,
+    State.DEVIATIONS,
+    State.DEVIATIONS,
+    State.ACTION_PLAN,
+    State.ACTION_PLAN,
+    State.VERIFIED,
+    State.CLOSED,
+    State.CLOSED,
+    State.CLOSED,
+    State.CANCELLED,
+]
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _age(followup: FollowUp, days: int) -> None:
+    """Move the case's timeline back by days, keeping its order."""
+    shift = timedelta(days=days)
+    CaseEvent.objects.filter(followup=followup).update(at=F("at") - shift)
+    FollowUp.objects.filter(pk=followup.pk).update(created_at=F("created_at") - shift)
+
+
+def _answer(followup: FollowUp, user) -> None:
+    followup.refresh_from_db()
+    questions = list(followup.response.questionnaire.questions.all())
+    answers = {
+        q.pk: {"yes_no": "yes", "number": "4", "text": "Se bifogad policy och riskanalys."}.get(
+            q.kind, q.choices[-1] if q.choices else ""
+        )
+        for q in questions
+        if q.kind != "file"
+    }
+    # One honest "no": PR3 is the typical gap.
+    for q in questions:
+        if q.kind == "yes_no" and q.requirement and q.requirement.number == 3:
+            answers[q.pk] = "no"
+    uploads = [
+        (
+            q.pk,
+            _pdf(f"bevis-{q.requirement.code if q.requirement else q.position}.pdf"),
+            timezone.localdate() - timedelta(days=60),
+            False,
+        )
+        for q in questions
+        if q.evidence_required and answers.get(q.pk) == "yes"
+    ]
+    services.save_answers(followup, answers=answers, uploads=uploads, submit=True, acting_user=user)
+
+
+def _assess(followup: FollowUp, lead) -> None:
+    followup.refresh_from_db()
+    verdicts = {
+        r.pk: ("gap", "Riskanalysen saknar produktionsländer.")
+        if r.number == 3
+        else ("approved", "")
+        for r in followup.clause.process_requirements.all()
+    }
+    services.assess(followup, verdicts=verdicts, acting_user=lead)
+
+
+def _deviation(followup: FollowUp, lead, number: int = 3, **options) -> Deviation:
+    followup.refresh_from_db()
+    return services.record_deviation(
+        followup,
+        acting_user=lead,
+        requirement=followup.clause.process_requirements.get(number=number),
+        area=options.pop("area", "workers_rights"),
+        severity=options.pop("severity", "major"),
+        description=options.pop(
+            "description",
+            "Leverantören har inte kartlagt risker i leverantörskedjan bortom första ledet.",
+        ),
+        source=options.pop("source", "assessment"),
+        **options,
+    )
+
+
+def _plan(followup: FollowUp, user, deadline_days: int = 45) -> None:
+    followup.refresh_from_db()
+    today = timezone.localdate()
+    services.save_action_plan(
+        followup,
+        actions=[
+            {
+                "deviation": d,
+                "description": "Genomföra och dokumentera riskanalys för samtliga produktionsled.",
+                "owner": "Hållbarhetschef",
+                "deadline": today + timedelta(days=deadline_days),
+            }
+            for d in followup.deviations.all()
+        ],
+        submit=True,
+        acting_user=user,
+    )
+
+
+def _drive(followup: FollowUp, target: str, *, lead, supplier_user, kansli, firm, auditor):
+    """Move a new case along the process until it is in target."""
+    if target == State.PLANNED:
+        return
+    if target == State.CANCELLED:
+        services.cancel_followup(followup, reason="Avtalet har upphört.", acting_user=kansli)
+        return
+    if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT} and followup.pk % 2:
+        services.order_audit(
+            followup, kind="office", firm=firm, auditor=auditor, critical=True, acting_user=lead
+        )
+        if target == State.FACTORY_AUDIT:
+            followup.refresh_from_db()
+            services.order_audit(
+                followup,
+                kind="factory",
+                firm=firm,
+                auditor=auditor,
+                sites=list(followup.sites.all()[:1]) or [],
+                zero_tolerance_signal=not followup.sites.exists(),
+                acting_user=lead,
+            )
+        return
+    services.send_self_assessment(followup, acting_user=kansli)
+    if target == State.SENT:
+        return
+    _answer(followup, supplier_user)
+    if target == State.ANSWERED:
+        return
+    _assess(followup, lead)
+    if target == State.ASSESSED:
+        return
+    if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT}:
+        followup.refresh_from_db()
+        services.order_audit(followup, kind="office", firm=firm, auditor=auditor, acting_user=lead)
+        if target == State.FACTORY_AUDIT:
+            followup.refresh_from_db()
+            sites = list(followup.sites.all()[:2])
+            services.order_audit(
+                followup,
+                kind="factory",
+                firm=firm,
+                auditor=auditor,
+                sites=sites,
+                zero_tolerance_signal=not sites,
+                acting_user=lead,
+            )
+        return
+    if target == State.CLOSED and followup.pk % 3 == 0:
+        followup.refresh_from_db()
+        services.close_followup(followup, acting_user=lead, note="Inga avvikelser.")
+        return
+    _deviation(followup, lead)
+    if target == State.DEVIATIONS:
+        return
+    _plan(followup, supplier_user)
+    if target == State.ACTION_PLAN:
+        return
+    followup.refresh_from_db()
+    services.review_action_plan(followup, accept=True, comment="", acting_user=lead)
+    for action in Action.objects.filter(plan__followup=followup):
+        services.report_action_done(
+            action,
+            note="Riskanalys genomförd, se bilaga.",
+            evidence=_pdf("riskanalys.pdf"),
+            document_date=timezone.localdate(),
+            acting_user=supplier_user,
+        )
+        services.verify_action(
+            action, accepted=True, verification="Granskat underlag.", acting_user=lead
+        )
+    if target == State.VERIFIED:
+        return
+    followup.refresh_from_db()
+    services.close_followup(followup, acting_user=lead, note="Avvikelsen är släckt.")
+    followup.refresh_from_db()
+    services.publish_summary(followup, acting_user=lead)
+
+
+def _candidates(limit: int) -> list[Supplier]:
+    """Suppliers with active contracts in several regions, the busiest first."""
+    return list(
+        Supplier.objects.exclude(name__in=[SUPPLIER_A, SUPPLIER_B])
+        .filter(contracts__status=Contract.Status.ACTIVE)
+        .annotate(
+            buyers=Count(
+                "contracts__regions",
+                distinct=True,
+                filter=Q(contracts__status=Contract.Status.ACTIVE),
+            )
+        )
+        .filter(buyers__gte=2)
+        .order_by("-buyers", "pk")[:limit]
+    )
+
+
+@transaction.atomic
+def load_demo_followups() -> int:
+    """Create the demo follow-ups; return how many cases were made (0 when they exist)."""
+    if FollowUp.objects.exists():
+        return 0
+    today = timezone.localdate()
+    year = today.year
+    kansli = _user("kansli")
+    auditor = _user("revisor")
+    firm = Organisation.objects.get(name=AUDIT_FIRM)
+    leads = [(Region.objects.get(county_code=code), _user(name)) for code, name in LEADS]
+    made = 0
+    for index, (supplier, target) in enumerate(zip(_candidates(len(PLAN)), PLAN, strict=False)):
+        region, lead = leads[index % len(leads)]
+        followup = services.open_followup(
+            supplier=supplier,
+            year=year,
+            followup_type="office_audit"
+            if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT}
+            else "self_assessment",
+            lead_region=region,
+            acting_user=kansli,
+            cost_sek=6000,
+        )
+        _drive(
+            followup,
+            target,
+            lead=lead,
+            supplier_user=None,
+            kansli=kansli,
+            firm=firm,
+            auditor=auditor,
+        )
+        _age(followup, 300 - index * 15)
+        made += 1
+    made += _overdue_and_sanctions(year, leads, kansli, firm, auditor)
+    made += _demo_suppliers(year, kansli, firm, auditor)
+    return made
+
+
+def _overdue_and_sanctions(year, leads, kansli, firm, auditor) -> int:
+    """Make the overdue items: a late answer, a late action plan with vite, a late action with a
+    call-off stop, and an action plan found not enough."""
+    today = timezone.localdate()
+    cases = FollowUp.objects.filter(status=State.SENT).order_by("pk")
+    late_answer = cases.first()
+    if late_answer:
+        FollowUp.objects.filter(pk=late_answer.pk).update(due_date=today - timedelta(days=12))
+    deviations = Deviation.objects.filter(followup__status=State.DEVIATIONS).order_by("pk")
+    late_plan = deviations.first()
+    if late_plan:
+        Deviation.objects.filter(pk=late_plan.pk).update(
+            found_on=today - timedelta(days=60), plan_due=today - timedelta(days=30)
+        )
+        late_plan.refresh_from_db()
+        services.record_sanction(
+            late_plan.followup,
+            kind="vite",
+            deviation=late_plan,
+            acting_user=late_plan.followup.opened_by or kansli,
+            note="Vite enligt avtalets sanktionsbestämmelse.",
+        )
+    actions = Action.objects.filter(plan__followup__status=State.ACTION_PLAN).order_by("pk")
+    late_action = actions.first()
+    if late_action:
+        Action.objects.filter(pk=late_action.pk).update(deadline=today - timedelta(days=20))
+        contract = late_action.plan.followup.supplier.contracts.filter(status="active").first()
+        if contract:
+            services.record_sanction(
+                late_action.plan.followup,
+                kind="call_off_stop",
+                contract=contract,
+                acting_user=kansli,
+                note="Avropsstopp tills åtgärden är genomförd (demo).",
+            )
+    not_enough = actions.exclude(pk=getattr(late_action, "pk", None)).first()
+    if not_enough:
+        services.verify_action(
+            not_enough,
+            accepted=False,
+            verification="Underlaget visar inte att åtgärden är gjord.",
+            acting_user=kansli,
+        )
+    return 0
+
+
+def _demo_suppliers(year, kansli, firm, auditor) -> int:
+    """The two demo suppliers' own cases, for the supplier-portal logins."""
+    medisupply = Supplier.objects.get(name=SUPPLIER_A, merged_into__isnull=True)
+    globex = Supplier.objects.get(name=SUPPLIER_B, merged_into__isnull=True)
+    stockholm = Region.objects.get(county_code="01")
+    jamtland = Region.objects.get(county_code="23")
+    lena = _user("leverantor")
+    gary = _user("leverantor.globex")
+    sara = _user("upphandlare.stockholm")
+    asa = _user("kontakt.jamtland")
+    # Medisupply: last year's case closed; this year's self-assessment to answer.
+    earlier = services.open_followup(
+        supplier=medisupply,
+        year=year - 1,
+        followup_type="self_assessment",
+        lead_region=stockholm,
+        acting_user=kansli,
+        cost_sek=6000,
+    )
+    _drive(
+        earlier,
+        State.CLOSED,
+        lead=sara,
+        supplier_user=lena,
+        kansli=kansli,
+        firm=firm,
+        auditor=auditor,
+    )
+    _age(earlier, 330)
+    current = services.open_followup(
+        supplier=medisupply,
+        year=year,
+        followup_type="self_assessment",
+        lead_region=stockholm,
+        acting_user=kansli,
+        cost_sek=6000,
+    )
+    services.send_self_assessment(current, acting_user=kansli)
+    # Globex: deviations found, the action plan is due within the week.
+    textiles = services.open_followup(
+        supplier=globex,
+        year=year,
+        followup_type="self_assessment",
+        lead_region=jamtland,
+        acting_user=kansli,
+        cost_sek=6000,
+    )
+    _drive(
+        textiles,
+        State.DEVIATIONS,
+        lead=asa,
+        supplier_user=gary,
+        kansli=kansli,
+        firm=firm,
+        auditor=auditor,
+    )
+    Deviation.objects.filter(followup=textiles).update(
+        plan_due=timezone.localdate() + timedelta(days=5)
+    )
+    _age(textiles, 40)
+    item = ZeroToleranceItem.objects.filter(code__status="published").order_by("position").first()
+    services.submit_report(
+        kind=Report.Kind.ZERO_TOLERANCE,
+        supplier=globex,
+        zero_tolerance_item=item,
+        known_on=timezone.localdate() - timedelta(days=3),
+        country="BD",
+        description="En underleverantör i Bangladesh har anställt minderåriga "
+        "i packningen; vi har stoppat beställningar och inlett utredning.",
+        acting_user=gary,
+    )
+    services.submit_report(
+        kind=Report.Kind.GRIEVANCE,
+        supplier=medisupply,
+        area="workers_rights",
+        known_on=timezone.localdate() - timedelta(days=10),
+        country="MY",
+        channel="Leverantörens klagomålsmekanism (PR6)",
+        description="Anonym arbetare uppger att rekryteringsavgifter tas ut "
+        "av bemanningsföretaget.",
+        acting_user=asa,
+    )
+    return 3

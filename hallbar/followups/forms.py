@@ -1,0 +1,222 @@
+"""Forms of the follow-up pages. They validate input; the services apply the process's rules."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hallbar.followups import files
+from hallbar.followups.models import Audit, Deviation, FollowUpType, Report, Sanction
+from hallbar.organisations.models import Organisation, ProcurementArea, Region, Role, User
+from hallbar.requirements.models import ProcessRequirement, SustainabilityArea, ZeroToleranceItem
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class FileInput(forms.ClearableFileInput):
+    def __init__(self, attrs=None):
+        super().__init__({"accept": files.ACCEPT, **(attrs or {})})
+
+
+class OpenFollowUpForm(forms.Form):
+    suppliers = forms.CharField(
+        label=_("Suppliers"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: org number, VAT number, other id or the exact name."),
+    )
+    followup_type = forms.ChoiceField(label=_("Type"), choices=FollowUpType.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2010, max_value=2100)
+    lead_region = forms.ModelChoiceField(
+        label=_("Lead region"), queryset=Region.objects.order_by("county_code")
+    )
+    lead_area = forms.ModelChoiceField(
+        label=_("Lead area"),
+        queryset=ProcurementArea.objects.order_by("code"),
+        required=False,
+        help_text=_("Empty: the area that owns the supplier's main category."),
+    )
+    cost_sek = forms.IntegerField(label=_("Cost (SEK)"), min_value=0, initial=0)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        if not user.is_secretariat:
+            own = user.region_ids(Role.REGION_CONTACT, Role.AREA_COORDINATOR)
+            self.fields["lead_region"].queryset = Region.objects.filter(pk__in=own)
+
+
+class SendForm(forms.Form):
+    due_date = forms.DateField(label=_("Answer due"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].initial = timezone.localdate() + timedelta(days=30)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeviationForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        label=_("Process requirement"), queryset=ProcessRequirement.objects.none(), required=False
+    )
+    commitment = forms.CharField(
+        label=_("Or the Code of Conduct commitment breached"), max_length=300, required=False
+    )
+    area = forms.ChoiceField(label=_("Area"), choices=SustainabilityArea.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Deviation.Severity.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.ChoiceField(label=_("Found through"), choices=Deviation.Source.choices)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
+    audit = forms.ModelChoiceField(label=_("Audit"), queryset=None, required=False)
+    found_on = forms.DateField(label=_("Found on"), widget=DATE)
+    zero_tolerance = forms.BooleanField(label=_("Zero-tolerance deviation"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Confidential (only the lead, the secretariat and the auditor)"), required=False
+    )
+
+    def __init__(self, *args, followup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = followup.clause.process_requirements.order_by(
+            "number"
+        )
+        self.fields["site"].queryset = followup.supplier.sites.order_by("tier", "name")
+        self.fields["audit"].queryset = followup.audits.all()
+        self.fields["found_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("requirement") and not (data.get("commitment") or "").strip():
+            raise forms.ValidationError(
+                _("Name the process requirement or the commitment that was breached.")
+            )
+        return data
+
+
+class OrderAuditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Audit"), choices=Audit.Kind.choices)
+    firm = forms.ModelChoiceField(
+        label=_("Audit firm"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.AUDIT_FIRM).order_by("name"),
+    )
+    auditor = forms.ModelChoiceField(
+        label=_("Auditor"),
+        queryset=User.objects.filter(
+            memberships__role=Role.AUDITOR, memberships__is_active=True
+        ).distinct(),
+        required=False,
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites in scope"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    planned_date = forms.DateField(label=_("Planned date"), widget=DATE, required=False)
+    cost_sek = forms.IntegerField(label=_("Cost (SEK)"), min_value=0, initial=0)
+    critical = forms.BooleanField(
+        label=_("Critical risk (office audit without a self-assessment first)"), required=False
+    )
+    zero_tolerance_signal = forms.BooleanField(
+        label=_("Zero-tolerance signal (factory audit without an office audit first)"),
+        required=False,
+    )
+
+    def __init__(self, *args, followup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = followup.supplier.sites.order_by("tier", "name")
+
+
+class AuditWorkForm(forms.ModelForm):
+    report_file = forms.FileField(
+        label=_("Report file (PDF, DOCX)"), required=False, widget=FileInput
+    )
+
+    class Meta:
+        model = Audit
+        fields = ["performed_date", "documents_reviewed", "interviews", "report"]
+        widgets = {
+            "performed_date": DATE,
+            "documents_reviewed": forms.Textarea(attrs={"rows": 4}),
+            "interviews": forms.Textarea(attrs={"rows": 4}),
+            "report": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices)
+    deviation = forms.ModelChoiceField(label=_("Deviation"), queryset=None, required=False)
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
+    note = forms.CharField(
+        label=_("Decision and note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, followup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deviation"].queryset = followup.deviations.all()
+        self.fields["contract"].queryset = followup.supplier.contracts.filter(status="active")
+        self.fields["decided_on"].initial = timezone.localdate()
+
+
+class ReportForm(forms.Form):
+    """A supplier's zero-tolerance report (the clause's reporting duty)."""
+
+    zero_tolerance_item = forms.ModelChoiceField(
+        label=_("Zero-tolerance deviation"), queryset=ZeroToleranceItem.objects.none()
+    )
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
+    known_on = forms.DateField(label=_("When did the company learn of it?"), widget=DATE)
+    description = forms.CharField(
+        label=_("What happened, where, and what has been done"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False, widget=FileInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hallbar.requirements.selectors import published_code
+
+        code = published_code()
+        self.fields["zero_tolerance_item"].queryset = (
+            code.zero_tolerance_items.all() if code else ZeroToleranceItem.objects.none()
+        )
+
+
+class GrievanceForm(forms.Form):
+    """A grievance received under PR6, registered by the cooperation."""
+
+    supplier = forms.CharField(
+        label=_("Supplier"), help_text=_("Org number, VAT number, other id or the exact name.")
+    )
+    area = forms.ChoiceField(label=_("Area"), choices=SustainabilityArea.choices)
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
+    channel = forms.CharField(label=_("Received through"), max_length=200)
+    known_on = forms.DateField(label=_("Received on"), widget=DATE)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TriageForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("case", _("Record as a deviation in a case")), ("dismiss", _("Dismiss"))],
+        widget=forms.RadioSelect,
+    )
+    lead_region = forms.ModelChoiceField(
+        label=_("Lead region of a new case"),
+        queryset=Region.objects.order_by("county_code"),
+        required=False,
+        help_text=_("Used only when the supplier has no open case."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+REPORT_KINDS = Report.Kind

@@ -1,0 +1,251 @@
+"""The supplier portal: a supplier contact sees only its own company's questionnaires, deviations
+and action plans, answers with evidence, writes action plans and reports zero-tolerance
+deviations."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hallbar.followups import files, services
+from hallbar.followups.access import (
+    access_followup_as_supplier,
+    followups_visible_to,
+    reports_visible_to,
+    supplier_organisation_ids,
+)
+from hallbar.followups.deadlines import LIGHT_LABELS, case_light, supplier_lights
+from hallbar.followups.forms import ReportForm
+from hallbar.followups.models import Action, Document, Report
+from hallbar.followups.selectors import deviations_for, timeline
+from hallbar.followups.states import State
+from hallbar.suppliers.models import Supplier
+
+MAX_NEW_ACTIONS = 3  # empty action rows offered per deviation
+
+
+def _own_suppliers(user) -> list[Supplier]:
+    organisations = supplier_organisation_ids(user)
+    if not organisations:
+        raise Http404
+    return list(Supplier.objects.filter(organisation_id__in=organisations))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    suppliers = _own_suppliers(request.user)
+    followups = (
+        followups_visible_to(request.user)
+        .filter(supplier__in=suppliers)
+        .select_related("supplier", "lead_region")
+        .order_by("-year", "-reference")
+    )
+    lights = supplier_lights([s.pk for s in suppliers])
+    for supplier in suppliers:
+        supplier.light = lights.get(supplier.pk, "green")
+    todo = [f for f in followups if f.status in {State.SENT, State.DEVIATIONS, State.ACTION_PLAN}]
+    return render(
+        request,
+        "followups/portal_home.html",
+        {
+            "suppliers": suppliers,
+            "followups": followups,
+            "todo": todo,
+            "reports": reports_visible_to(request.user).select_related("supplier"),
+            "light_labels": LIGHT_LABELS,
+        },
+    )
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def case(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_as_supplier(request.user, public_id)
+    followup = access.followup
+    response = getattr(followup, "response", None)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and "answers" in request.POST:
+        errors = _save_answers(request, followup)
+        if not errors:
+            return redirect("portal:case", public_id)
+    rows = []
+    if response is not None:
+        values = dict(response.answers.values_list("question_id", "value"))
+        documents = {}
+        for document in followup.documents.filter(purpose=Document.Purpose.EVIDENCE):
+            documents.setdefault(document.question_id, []).append(document)
+        for question in response.questionnaire.questions.select_related("requirement"):
+            rows.append(
+                {
+                    "question": question,
+                    "value": request.POST.get(f"q{question.pk}", values.get(question.pk, "")),
+                    "documents": documents.get(question.pk, []),
+                    "errors": errors.get(f"q{question.pk}", []),
+                }
+            )
+    deviations = deviations_for(access)
+    plan = getattr(followup, "action_plan", None)
+    plan_open = followup.status in {State.DEVIATIONS, State.ACTION_PLAN} and (
+        plan is None or plan.status in {"draft", "rejected"}
+    )
+    plan_errors = getattr(request, "_plan_errors", {})
+    for deviation in deviations:
+        deviation.new_rows = range(MAX_NEW_ACTIONS) if deviation.is_open else range(0)
+    return render(
+        request,
+        "followups/portal_case.html",
+        {
+            "followup": followup,
+            "response": response,
+            "rows": rows,
+            "editable": followup.status == State.SENT,
+            "general_errors": errors.get("__all__", []),
+            "deviations": deviations,
+            "plan": plan,
+            "plan_open": plan_open,
+            "plan_errors": plan_errors,
+            "events": timeline(access),
+            "light": case_light(followup),
+            "light_labels": LIGHT_LABELS,
+            "accept": files.ACCEPT,
+        },
+    )
+
+
+def _save_answers(request: HttpRequest, followup) -> dict[str, list[str]]:
+    questions = followup.response.questionnaire.questions.all()
+    answers = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
+    uploads = []
+    for question in questions:
+        upload = request.FILES.get(f"file{question.pk}")
+        if upload is not None:
+            uploads.append(
+                (
+                    question.pk,
+                    upload,
+                    _parse_date(request.POST.get(f"date{question.pk}", "")),
+                    request.POST.get(f"secret{question.pk}") == "on",
+                )
+            )
+    submit = request.POST.get("answers") == "submit"
+    try:
+        services.save_answers(
+            followup, answers=answers, uploads=uploads, submit=submit, acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _("The answers could not be saved; see the questions marked."))
+        if hasattr(error, "error_dict"):
+            return error.message_dict
+        return {"__all__": error.messages}
+    messages.success(
+        request,
+        _("Your answers have been submitted.") if submit else _("Your draft has been saved."),
+    )
+    return {}
+
+
+@require_POST
+def plan_save(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_as_supplier(request.user, public_id)
+    followup = access.followup
+    deviations = {str(d.pk): d for d in followup.deviations.all()}
+    actions = []
+    for key, deviation in deviations.items():
+        for index in range(MAX_NEW_ACTIONS + 20):
+            prefix = f"d{key}-{index}-"
+            description = request.POST.get(prefix + "description", "").strip()
+            if not description:
+                continue
+            actions.append(
+                {
+                    "deviation": deviation,
+                    "description": description,
+                    "owner": request.POST.get(prefix + "owner", ""),
+                    "deadline": _parse_date(request.POST.get(prefix + "deadline", "")),
+                }
+            )
+    submit = request.POST.get("plan") == "submit"
+    try:
+        services.save_action_plan(
+            followup, actions=actions, submit=submit, acting_user=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Your action plan has been submitted.")
+            if submit
+            else _("Your draft has been saved."),
+        )
+    return redirect("portal:case", public_id)
+
+
+@require_POST
+def action_done(request: HttpRequest, public_id) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("plan__followup"), public_id=public_id)
+    access = access_followup_as_supplier(request.user, action.plan.followup.public_id)
+    try:
+        services.report_action_done(
+            action,
+            note=request.POST.get("note", ""),
+            evidence=request.FILES.get("evidence"),
+            document_date=_parse_date(request.POST.get("document_date", "")),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The action has been reported done."))
+    return redirect("portal:case", access.followup.public_id)
+
+
+def report_create(request: HttpRequest) -> HttpResponse:
+    suppliers = _own_suppliers(request.user)
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_report(
+                kind=Report.Kind.ZERO_TOLERANCE,
+                supplier=suppliers[0],
+                zero_tolerance_item=data["zero_tolerance_item"],
+                description=data["description"],
+                known_on=data["known_on"],
+                country=data["country"].upper(),
+                attachment=data["attachment"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, field_errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Thank you. The report has been sent to the secretariat."))
+            return redirect("portal:home")
+    return render(
+        request,
+        "followups/form_page.html",
+        {
+            "form": form,
+            "title": _("Report a zero-tolerance deviation"),
+            "intro": _(
+                "The contract clause obliges the supplier to report zero-tolerance deviations "
+                "in its supply chain to the regions promptly."
+            ),
+            "submit": _("Send the report"),
+            "multipart": True,
+        },
+    )

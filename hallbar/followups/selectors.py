@@ -1,0 +1,124 @@
+"""Reads for follow-up pages: filtered lists and what each viewer may see of a case."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from hallbar.contracts.models import Contract
+from hallbar.followups.access import CaseAccess
+from hallbar.followups.deadlines import deviation_light, supplier_lights
+from hallbar.followups.models import CaseEvent, Deviation, Document, FollowUp
+from hallbar.followups.states import OPEN_STATES
+
+SORTS = {
+    "reference": "reference",
+    "-reference": "-reference",
+    "supplier": "supplier__name",
+    "status": "status",
+    "due": "due_date",
+    "region": "lead_region__county_code",
+    "-updated": "-updated_at",
+}
+
+
+def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]:
+    """Apply the list page's search, filters and sort."""
+    query = (params.get("q") or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(reference__icontains=query)
+            | Q(supplier__name__icontains=query)
+            | Q(supplier__org_number__icontains=query)
+        )
+    if status := params.get("status"):
+        if status == "open":
+            queryset = queryset.filter(status__in=OPEN_STATES)
+        else:
+            queryset = queryset.filter(status=status)
+    if kind := params.get("type"):
+        queryset = queryset.filter(followup_type=kind)
+    if (year := params.get("year")) and str(year).isdigit():
+        queryset = queryset.filter(year=int(year))
+    if region := params.get("region"):
+        queryset = queryset.filter(lead_region__county_code=region)
+    if params.get("overdue") == "1":
+        today = timezone.localdate()
+        queryset = queryset.filter(
+            Q(status="sent", due_date__lt=today)
+            | Q(deviations__status="open", deviations__plan_due__lt=today)
+            | Q(
+                deviations__actions__status__in=["open", "rejected"],
+                deviations__actions__deadline__lt=today,
+            )
+        ).distinct()
+    order = SORTS.get(params.get("sort") or "", "-reference")
+    return (
+        queryset.select_related("supplier", "lead_region", "lead_area")
+        .annotate(deviation_count=Count("deviations", distinct=True))
+        .order_by(order, "pk")
+    )
+
+
+def with_lights(followups) -> list[FollowUp]:
+    """Attach each case's supplier light (from all the supplier's cases)."""
+    followups = list(followups)
+    lights = supplier_lights({f.supplier_id for f in followups})
+    for followup in followups:
+        followup.light = lights.get(followup.supplier_id, "green")
+    return followups
+
+
+def timeline(access: CaseAccess) -> QuerySet[CaseEvent]:
+    events = access.followup.events.select_related("actor")
+    if access.is_supplier and not access.confidential:
+        return events.filter(visible_to_supplier=True)
+    if not access.confidential:
+        events = events.filter(confidential=False)
+    return events
+
+
+def deviations_for(access: CaseAccess) -> list[Deviation]:
+    """Return the deviations the viewer may see, each with its light and actions."""
+    deviations = access.followup.deviations.select_related("requirement", "site").prefetch_related(
+        "actions", "actions__documents", "sanctions"
+    )
+    if not (access.confidential or access.is_supplier):
+        deviations = deviations.filter(confidential=False)
+    today = timezone.localdate()
+    result = list(deviations)
+    for deviation in result:
+        deviation.light = deviation_light(deviation, today, list(deviation.actions.all()))
+    return result
+
+
+def documents_for(access: CaseAccess) -> QuerySet[Document]:
+    documents = access.followup.documents.all()
+    if access.confidential:
+        return documents
+    documents = documents.exclude(purpose=Document.Purpose.AUDIT_REPORT)
+    if access.is_supplier:
+        return documents
+    return documents.filter(confidential=False)
+
+
+def flagged_contracts(followup: FollowUp) -> QuerySet[Contract]:
+    """Return the supplier's active contracts flagged for immediate termination (open
+    zero-tolerance deviation), for each buyer's decision."""
+    if not followup.deviations.filter(
+        zero_tolerance=True, status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED]
+    ).exists():
+        return Contract.objects.none()
+    return Contract.objects.filter(supplier=followup.supplier, status="active").select_related(
+        "lead_region"
+    )
+
+
+def open_zero_tolerance(contract: Contract) -> bool:
+    return Deviation.objects.filter(
+        followup__supplier_id=contract.supplier_id,
+        zero_tolerance=True,
+        status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED],
+    ).exists()
+
+
+def published_followups() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(published_at__isnull=False).select_related("category")

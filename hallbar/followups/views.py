@@ -1,0 +1,657 @@
+"""Follow-up pages for the cooperation and auditors: cases, assessment, audits, deviations,
+verification, sanctions, reports and grievances; and the public, anonymised results."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hallbar.core.history import history_for
+from hallbar.core.http import attachment
+from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.followups import files, services
+from hallbar.followups.access import (
+    access_audit,
+    access_document,
+    access_followup,
+    access_followup_for_manage,
+    access_report,
+    can_open_followups,
+    can_register_grievances,
+    can_triage_reports,
+    followups_visible_to,
+    reports_visible_to,
+)
+from hallbar.followups.deadlines import LIGHT_LABELS, case_light
+from hallbar.followups.forms import (
+    AuditWorkForm,
+    DeviationForm,
+    GrievanceForm,
+    OpenFollowUpForm,
+    OrderAuditForm,
+    ReasonForm,
+    SanctionForm,
+    SendForm,
+    TriageForm,
+)
+from hallbar.followups.models import Action, Assessment, FollowUpType, Report
+from hallbar.followups.selectors import (
+    deviations_for,
+    documents_for,
+    filter_followups,
+    flagged_contracts,
+    published_followups,
+    timeline,
+    with_lights,
+)
+from hallbar.followups.states import State, can_transition
+from hallbar.organisations.models import Region, Role
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- the list and the case --------------------------------------------------------------------
+
+
+def followup_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_cooperation_member or user.has_role(Role.AUDITOR)):
+        raise Http404
+    followups = filter_followups(followups_visible_to(user), request.GET)
+    if (export := request.GET.get("format")) in {"csv", "xlsx"}:
+        return _export(followups, export)
+    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_lights(page.object_list)
+    return render(
+        request,
+        "followups/followup_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": request.GET,
+            "statuses": State.choices,
+            "types": FollowUpType.choices,
+            "regions": Region.objects.order_by("county_code"),
+            "can_open": can_open_followups(user),
+            "can_triage": can_triage_reports(user) or can_register_grievances(user),
+            "light_labels": LIGHT_LABELS,
+        },
+    )
+
+
+def _export(followups, export: str) -> HttpResponse:
+    rows = with_lights(followups)
+    header = [
+        "reference",
+        "year",
+        "supplier",
+        "org_number",
+        "type",
+        "status",
+        "lead_region",
+        "lead_area",
+        "due_date",
+        "deviations",
+        "light",
+    ]
+    data = [
+        [
+            f.reference,
+            f.year,
+            f.supplier.name,
+            f.supplier.org_number,
+            f.get_followup_type_display(),
+            f.get_status_display(),
+            f.lead_region.name,
+            f.lead_area.code if f.lead_area else "",
+            f.due_date.isoformat() if f.due_date else "",
+            f.deviation_count,
+            f.light,
+        ]
+        for f in rows
+    ]
+    stamp = timezone.localdate().isoformat()
+    buffer = io.BytesIO()
+    if export == "csv":
+        write_csv(buffer, header, data)
+        return attachment(buffer.getvalue(), f"followups-{stamp}.csv", "text/csv; charset=utf-8")
+    write_xlsx(buffer, header, data, sheet_title="Uppföljningar")
+    return attachment(buffer.getvalue(), f"followups-{stamp}.xlsx", XLSX)
+
+
+def followup_create(request: HttpRequest) -> HttpResponse:
+    if not can_open_followups(request.user):
+        raise Http404
+    form = OpenFollowUpForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.open_followups(
+                lines=data["suppliers"].splitlines(),
+                year=data["year"],
+                followup_type=data["followup_type"],
+                lead_region=data["lead_region"],
+                lead_area=data["lead_area"],
+                cost_sek=data["cost_sek"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s cases opened.") % {"count": len(created)})
+            if len(created) == 1:
+                return redirect("followups:followup-detail", created[0].public_id)
+            return redirect("followups:followup-list")
+    return render(
+        request,
+        "followups/form_page.html",
+        {"form": form, "title": _("Open follow-up cases"), "submit": _("Open")},
+    )
+
+
+def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup(request.user, public_id)
+    if access.is_supplier and not (access.confidential or request.user.is_cooperation_member):
+        raise Http404  # suppliers follow their cases in the portal
+    followup = access.followup
+    response = getattr(followup, "response", None)
+    answers = []
+    if response is not None and (access.can_manage or followup.status not in {State.SENT}):
+        values = dict(response.answers.values_list("question_id", "value"))
+        for question in response.questionnaire.questions.select_related("requirement"):
+            answers.append((question, values.get(question.pk, "")))
+    assessments = {a.requirement_id: a for a in followup.assessments.select_related("requirement")}
+    requirements = list(followup.clause.process_requirements.order_by("number"))
+    for requirement in requirements:
+        requirement.assessment = assessments.get(requirement.pk)
+    plan = getattr(followup, "action_plan", None)
+    context = {
+        "access": access,
+        "followup": followup,
+        "light": case_light(followup),
+        "light_labels": LIGHT_LABELS,
+        "events": timeline(access),
+        "answers": answers,
+        "response": response,
+        "requirements": requirements,
+        "assessed": bool(assessments),
+        "audits": followup.audits.select_related("firm", "auditor").prefetch_related("sites"),
+        "deviations": deviations_for(access),
+        "plan": plan,
+        "documents": documents_for(access),
+        "sanctions": followup.sanctions.select_related("deviation", "contract"),
+        "participants": services.participating_regions(followup.supplier),
+        "flagged": flagged_contracts(followup),
+        "sites": followup.sites.order_by("tier", "name"),
+        "can_publish": access.can_manage and services.can_publish(followup),
+        "history": history_for(followup)[:20] if access.can_manage else [],
+    }
+    if access.can_manage:
+        context.update(
+            {
+                "send_form": SendForm() if followup.status == State.PLANNED else None,
+                "can_assess": followup.status in {State.ANSWERED, State.ASSESSED},
+                "can_return": followup.status == State.ANSWERED,
+                "can_audit": followup.status
+                in {State.PLANNED, State.ASSESSED, State.OFFICE_AUDIT, State.DEVIATIONS},
+                "can_deviate": followup.status in services.DEVIATION_STATES,
+                "can_close": can_transition(followup.status, State.CLOSED),
+                "can_cancel": can_transition(followup.status, State.CANCELLED),
+                "can_review_plan": plan is not None and plan.status == "submitted",
+            }
+        )
+    return render(request, "followups/followup_detail.html", context)
+
+
+# --- the lead's moves -------------------------------------------------------------------------
+
+
+@require_POST
+def followup_send(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        try:
+            services.send_self_assessment(
+                access.followup, due_date=form.cleaned_data["due_date"], acting_user=request.user
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("The self-assessment has been sent to the supplier."))
+    return redirect("followups:followup-detail", public_id)
+
+
+def followup_assess(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    followup = access.followup
+    requirements = list(followup.clause.process_requirements.order_by("number"))
+    existing = {a.requirement_id: a for a in followup.assessments.all()}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        verdicts = {
+            r.pk: (request.POST.get(f"verdict-{r.pk}", ""), request.POST.get(f"comment-{r.pk}", ""))
+            for r in requirements
+        }
+        try:
+            services.assess(followup, verdicts=verdicts, acting_user=request.user)
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        else:
+            messages.success(request, _("The assessment has been saved."))
+            return redirect("followups:followup-detail", public_id)
+    response = getattr(followup, "response", None)
+    values = dict(response.answers.values_list("question_id", "value")) if response else {}
+    rows = []
+    for requirement in requirements:
+        previous = existing.get(requirement.pk)
+        questions = (
+            [
+                (q, values.get(q.pk, ""), list(q.documents.filter(followup=followup)))
+                for q in requirement.questions.filter(questionnaire=followup.questionnaire)
+            ]
+            if response
+            else []
+        )
+        rows.append(
+            {
+                "requirement": requirement,
+                "verdict": request.POST.get(f"verdict-{requirement.pk}")
+                or (previous.verdict if previous else ""),
+                "comment": request.POST.get(f"comment-{requirement.pk}")
+                or (previous.comment if previous else ""),
+                "errors": errors.get(f"r{requirement.pk}", []),
+                "questions": questions,
+            }
+        )
+    return render(
+        request,
+        "followups/assess.html",
+        {
+            "followup": followup,
+            "rows": rows,
+            "verdicts": Assessment.Verdict.choices,
+            "general_errors": errors.get("", []) + errors.get("__all__", []),
+        },
+    )
+
+
+@require_POST
+def followup_return(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    try:
+        services.return_for_completion(
+            access.followup, comment=request.POST.get("comment", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The answers have been returned to the supplier."))
+    return redirect("followups:followup-detail", public_id)
+
+
+def _case_form_page(request, access, form_class, title, submit, run, **form_kwargs):
+    form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("followups:followup-detail", access.followup.public_id)
+    return render(
+        request,
+        "followups/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "followup": access.followup,
+            "multipart": any(f.widget.needs_multipart_form for f in form.fields.values()),
+        },
+    )
+
+
+def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
+    """Record a deviation: the lead, or the assigned auditor recording a finding directly."""
+    access = access_followup(request.user, public_id)
+    if not (access.can_manage or access.is_auditor):
+        raise Http404
+
+    def run(data):
+        audit = data["audit"]
+        if access.is_auditor and not access.can_manage:
+            audit = audit or access.followup.audits.filter(auditor=request.user).first()
+            if audit is None or audit.auditor_id != request.user.pk:
+                raise ValidationError({"audit": _("Choose your audit.")})
+        services.record_deviation(
+            access.followup,
+            acting_user=request.user,
+            requirement=data["requirement"],
+            commitment=data["commitment"],
+            area=data["area"],
+            severity=data["severity"],
+            description=data["description"],
+            source="audit" if access.is_auditor and not access.can_manage else data["source"],
+            site=data["site"],
+            audit=audit,
+            found_on=data["found_on"],
+            zero_tolerance=data["zero_tolerance"],
+            confidential=data["confidential"],
+        )
+        messages.success(request, _("The deviation has been recorded."))
+
+    return _case_form_page(
+        request,
+        access,
+        DeviationForm,
+        _("Record a deviation"),
+        _("Record"),
+        run,
+        followup=access.followup,
+    )
+
+
+def audit_order(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+
+    def run(data):
+        services.order_audit(
+            access.followup,
+            kind=data["kind"],
+            firm=data["firm"],
+            auditor=data["auditor"],
+            sites=data["sites"],
+            planned_date=data["planned_date"],
+            cost_sek=data["cost_sek"],
+            critical=data["critical"],
+            zero_tolerance_signal=data["zero_tolerance_signal"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("The audit has been assigned."))
+
+    return _case_form_page(
+        request,
+        access,
+        OrderAuditForm,
+        _("Order an audit"),
+        _("Assign"),
+        run,
+        followup=access.followup,
+    )
+
+
+def sanction_create(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+
+    def run(data):
+        sanction = services.record_sanction(
+            access.followup,
+            kind=data["kind"],
+            deviation=data["deviation"],
+            contract=data["contract"],
+            decided_on=data["decided_on"],
+            note=data["note"],
+            acting_user=request.user,
+        )
+        messages.success(
+            request, _("Sanction recorded: %(s)s.") % {"s": sanction.get_kind_display()}
+        )
+
+    return _case_form_page(
+        request,
+        access,
+        SanctionForm,
+        _("Record a sanction"),
+        _("Record"),
+        run,
+        followup=access.followup,
+    )
+
+
+@require_POST
+def plan_review(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    try:
+        services.review_action_plan(
+            access.followup,
+            accept=request.POST.get("decision") == "accept",
+            comment=request.POST.get("comment", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The review of the action plan has been saved."))
+    return redirect("followups:followup-detail", public_id)
+
+
+@require_POST
+def action_verify(request: HttpRequest, public_id) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("plan__followup"), public_id=public_id)
+    access = access_followup_for_manage(request.user, action.plan.followup.public_id)
+    try:
+        services.verify_action(
+            action,
+            accepted=request.POST.get("decision") == "verify",
+            verification=request.POST.get("verification", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The verification has been saved."))
+    return redirect("followups:followup-detail", access.followup.public_id)
+
+
+@require_POST
+def followup_close(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    try:
+        services.close_followup(
+            access.followup, note=request.POST.get("note", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The case is closed."))
+    return redirect("followups:followup-detail", public_id)
+
+
+def followup_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+
+    def run(data):
+        services.cancel_followup(access.followup, reason=data["reason"], acting_user=request.user)
+        messages.success(request, _("The case is cancelled."))
+
+    return _case_form_page(
+        request, access, ReasonForm, _("Cancel the case?"), _("Cancel the case"), run
+    )
+
+
+@require_POST
+def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
+    access = access_followup_for_manage(request.user, public_id)
+    try:
+        services.publish_summary(access.followup, acting_user=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The anonymised summary is published."))
+    return redirect("followups:followup-detail", public_id)
+
+
+# --- audits and documents ----------------------------------------------------------------------
+
+
+def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
+    audit, can_edit = access_audit(request.user, public_id)
+    form = AuditWorkForm(request.POST or None, request.FILES or None, instance=audit)
+    if request.method == "POST" and can_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_audit(
+                audit,
+                acting_user=request.user,
+                documents_reviewed=data["documents_reviewed"],
+                interviews=data["interviews"],
+                report=data["report"],
+                performed_date=data["performed_date"],
+                report_file=data["report_file"],
+                finish="finish" in request.POST,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The audit has been saved."))
+            return redirect("followups:audit-detail", public_id)
+    followup = audit.followup
+    return render(
+        request,
+        "followups/audit_detail.html",
+        {
+            "audit": audit,
+            "followup": followup,
+            "form": form,
+            "can_edit": can_edit,
+            "sites": audit.sites.all(),
+            "reports": followup.documents.filter(purpose="audit_report"),
+            "findings": audit.deviations.all(),
+            "can_record": followup.status in services.DEVIATION_STATES,
+        },
+    )
+
+
+def document_download(request: HttpRequest, public_id) -> HttpResponse:
+    document = access_document(request.user, public_id)
+    try:
+        path = files.absolute_path(document.stored_path)
+        handle = path.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- reports and grievances --------------------------------------------------------------------
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (can_triage_reports(user) or can_register_grievances(user)):
+        raise Http404
+    form = GrievanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        suppliers, errors = services.find_suppliers([data["supplier"]])
+        if errors:
+            form.add_error("supplier", errors)
+        else:
+            try:
+                report = services.submit_report(
+                    kind=Report.Kind.GRIEVANCE,
+                    supplier=suppliers[0],
+                    description=data["description"],
+                    known_on=data["known_on"],
+                    area=data["area"],
+                    country=data["country"].upper(),
+                    channel=data["channel"],
+                    acting_user=user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The grievance has been registered."))
+                if can_triage_reports(user):
+                    return redirect("followups:report-detail", report.public_id)
+                return redirect("followups:report-list")
+    reports = reports_visible_to(user).select_related("supplier", "followup")
+    if status := request.GET.get("status"):
+        reports = reports.filter(status=status)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "followups/report_list.html",
+        {"page": page, "form": form, "params": request.GET, "statuses": Report.Status.choices},
+    )
+
+
+def report_detail(request: HttpRequest, public_id) -> HttpResponse:
+    report, can_triage = access_report(request.user, public_id)
+    form = TriageForm(request.POST or None)
+    if request.method == "POST":
+        if not can_triage:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.triage_report(
+                    report,
+                    dismiss=data["decision"] == "dismiss",
+                    note=data["note"],
+                    lead_region=data["lead_region"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The report has been triaged."))
+                return redirect("followups:report-detail", public_id)
+    return render(
+        request,
+        "followups/report_detail.html",
+        {
+            "report": report,
+            "form": form if can_triage and report.status == "new" else None,
+            "late": services.report_is_late(report),
+            "documents": report.documents.all(),
+        },
+    )
+
+
+# --- public results ----------------------------------------------------------------------------
+
+
+@login_not_required
+def results_list(request: HttpRequest) -> HttpResponse:
+    followups = published_followups().order_by("-published_at")
+    if (year := request.GET.get("year")) and year.isdigit():
+        followups = followups.filter(year=int(year))
+    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followups/results_list.html", {"page": page, "params": request.GET})
+
+
+@login_not_required
+def results_detail(request: HttpRequest, public_id) -> HttpResponse:
+    followup = get_object_or_404(published_followups(), public_id=public_id)
+    return render(request, "followups/results_detail.html", {"followup": followup})

@@ -1,0 +1,1 @@
+"""Annual follow-up planning: which suppliers to follow up, how, and which region leads."""
