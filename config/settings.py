@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "hallbar.risk",
     "hallbar.funding",
     "hallbar.followups",
+    "hallbar.planning",
     "hallbar.api",
 ]
 

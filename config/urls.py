@@ -29,6 +29,7 @@ urlpatterns = [
     path("followups/", include("hallbar.followups.urls")),
     path("portal/", include("hallbar.followups.portal_urls")),
     path("results/", include("hallbar.followups.results_urls")),
+    path("plans/", include("hallbar.planning.urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),
 ]

@@ -199,13 +199,15 @@ def load_demo() -> list[DemoUser]:
     # Imported here: these apps build on the organisations and users above.
     from hallbar.contracts.demo import load_demo_contracts
     from hallbar.followups.demo import load_demo_followups
+    from hallbar.planning.demo import load_demo_plan
     from hallbar.requirements.demo import load_requirement_library
     from hallbar.risk.demo import load_demo_analyses
-    from hallbar.risk.demo_spend import load_demo_spend
+    from hallbar.risk.demo_spend import YEARS, load_demo_spend
 
     load_requirement_library()
     load_demo_contracts()
     load_demo_analyses()  # also registers the risk reference data editions
     load_demo_spend()
     load_demo_followups()
+    load_demo_plan(spend_year=YEARS[0])
     return DEMO_USERS

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hallbar.core.models import PublicModel
 from hallbar.followups.states import State
@@ -128,7 +129,7 @@ class CaseEvent(models.Model):
         AUDIT = "audit", _("audit")
         DEVIATION = "deviation", _("deviation recorded")
         ACTION_PLAN = "action_plan", _("action plan")
-        ACTION = "action", _("action")
+        ACTION = "action", pgettext_lazy("case event", "action")
         SANCTION = "sanction", _("sanction")
         REMINDER = "reminder", _("reminder sent")
         OVERDUE = "overdue", _("deadline passed")

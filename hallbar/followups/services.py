@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from hallbar.contracts.models import Contract
 from hallbar.core.history import record_change
@@ -47,11 +48,11 @@ ANSWER_DAYS = 30  # default time to answer a self-assessment
 PLAN_DAYS = 30  # time to submit an action plan after a deviation is recorded
 ACTIVE = Contract.Status.ACTIVE
 
-NO_CLAUSE = "There is no published contract clause to follow up against."
-OFFICE_AUDIT_NEEDS_SELF_ASSESSMENT = (
+NO_CLAUSE = gettext_noop("There is no published contract clause to follow up against.")
+OFFICE_AUDIT_NEEDS_SELF_ASSESSMENT = gettext_noop(
     "An office audit needs an assessed self-assessment first, unless the risk is critical."
 )
-FACTORY_AUDIT_NEEDS_OFFICE_AUDIT = (
+FACTORY_AUDIT_NEEDS_OFFICE_AUDIT = gettext_noop(
     "A factory audit needs an office audit first, unless there is a zero-tolerance signal."
 )
 
@@ -927,7 +928,11 @@ def save_action_plan(
             followup,
             CaseEvent.Kind.ACTION_PLAN,
             acting_user=acting_user,
-            message=_("Action plan submitted with %(count)s actions.")
+            message=ngettext(
+                "Action plan submitted with %(count)s action.",
+                "Action plan submitted with %(count)s actions.",
+                plan.actions.count(),
+            )
             % {"count": plan.actions.count()},
         )
         _move(followup, State.ACTION_PLAN, acting_user=acting_user)

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hallbar.core.history import history_for
@@ -159,7 +160,11 @@ def followup_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("%(count)s cases opened.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)s case opened.", "%(count)s cases opened.", len(created))
+                % {"count": len(created)},
+            )
             if len(created) == 1:
                 return redirect("followups:followup-detail", created[0].public_id)
             return redirect("followups:followup-list")

@@ -23,6 +23,8 @@ def navigation(request):
         items.append((reverse("risk:index"), _("Risk"), "risk:"))
     if user.is_cooperation_member or user.has_role(Role.AUDITOR):
         items.append((reverse("followups:followup-list"), _("Follow-up"), "followups:"))
+    if user.is_cooperation_member:
+        items.append((reverse("planning:plan-list"), _("Plan"), "planning:"))
     if user.has_role(Role.SUPPLIER_CONTACT):
         items.append((reverse("portal:home"), _("Supplier portal"), "portal:"))
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT, Role.AUDITOR):

@@ -35,6 +35,8 @@ from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
 from hallbar.organisations.models import Organisation, Region
 from hallbar.organisations.services import load_reference_data
+from hallbar.planning.models import FollowUpPlan, PlanItem
+from hallbar.planning.services import propose_plan
 from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion, ZeroToleranceItem
 from hallbar.requirements.services import start_new_version as start_new_library_version
@@ -105,6 +107,8 @@ class World:
     document: Document  # charlie's evidence
     action: Action
     report: Report  # charlie's zero-tolerance report
+    plan: FollowUpPlan  # proposed from the 2024 screening run
+    item: PlanItem
 
 
 def _other_contract(world_suppliers, **filters) -> Contract:
@@ -212,6 +216,7 @@ def _build_world() -> World:
         known_on=date(2026, 1, 1),
         acting_user=cast.charlie,
     )
+    plan = propose_plan(year=2024, budget_sek=10_000, acting_user=cast.secretariat)
     return World(
         cast=cast,
         supplier_a=supplier_a,
@@ -247,6 +252,8 @@ def _build_world() -> World:
         document=Document.objects.filter(purpose="evidence").first(),
         action=action,
         report=report,
+        plan=plan,
+        item=plan.items.get(),
     )
 
 
@@ -810,6 +817,32 @@ CASES += [
     _post_only("portal:action-done", _ids("action"), writers=("charlie",)),
     _case("results:list", readers=EVERYONE),
     _case("results:detail", FOLLOWUP, readers=EVERYONE),
+]
+# planning
+PLAN = _ids("plan")
+ITEM = lambda w: (w.plan.public_id, w.item.pk)  # noqa: E731
+CASES += [
+    _case("planning:plan-list", readers=MEMBERS),
+    _case("planning:plan-create", readers=SECRETARIAT, writers=SECRETARIAT),
+    _case("planning:followed-up", readers=MEMBERS),
+    _case(
+        "planning:external-list",
+        readers=MEMBERS,
+        writers=("secretariat", "coordinator_a"),
+    ),
+    _case("planning:plan-detail", PLAN, readers=MEMBERS),
+    _case("planning:plan-detail", PLAN, variant="csv", query="?format=csv", readers=MEMBERS),
+    _case("planning:item-add", PLAN, readers=SECRETARIAT, writers=SECRETARIAT),
+    _case(
+        "planning:item-edit",
+        ITEM,
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data=lambda w: {"followup_type": "dialogue", "lead_region": w.item.lead_region_id},
+    ),
+    _case("planning:item-remove", ITEM, readers=SECRETARIAT, writers=SECRETARIAT),
+    _post_only("planning:plan-approve", PLAN, writers=("secretariat", "steering")),
+    _post_only("planning:plan-publish", PLAN, writers=SECRETARIAT),
 ]
 CASES += [
     # the API: read-only

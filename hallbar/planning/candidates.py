@@ -1,0 +1,319 @@
+"""From the database to the planner's problem: candidates from the latest screening, history
+from follow-up cases and other organisations' follow-ups (the reuse rule), populations.
+
+The reuse rule: a supplier needs no new follow-up if one exists, by the cooperation or recorded
+from another organisation (such as Adda), at the same or a higher clause level, with a similar
+method, and less than three years old. "Similar method" is read as at least as thorough: a desk
+follow-up (self-assessment, dialogue, traceability) serves a supplier whose risk is not critical;
+a supplier with critical risk needs an earlier audit to be spared.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+
+from hallbar.contracts.models import Contract
+from hallbar.followups.models import Audit, Deviation, FollowUp, Report
+from hallbar.followups.states import State
+from hallbar.organisations.models import AreaCategory, PopulationFigure, Region
+from hallbar.planning.models import ExternalFollowUp
+from hallbar.planning.solver import Candidate, FollowUpType, Problem, default_types
+from hallbar.requirements.models import LEVEL_RANK
+from hallbar.risk.models import ScreeningRun
+from hallbar.suppliers.models import Supplier
+
+REUSE_YEARS = 3
+METHOD_RANK = {
+    "dialogue": 1,
+    "self_assessment": 1,
+    "traceability": 1,
+    "office_audit": 2,
+    "factory_audit": 3,
+}
+# A supplier is critical when its highest area score reaches this (the screening's 0–25 scale).
+CRITICAL_SCORE = 20.0
+# Cases that have been carried out (the supplier answered or was audited), cancelled ones not.
+DONE_STATES = {
+    State.ASSESSED,
+    State.OFFICE_AUDIT,
+    State.FACTORY_AUDIT,
+    State.DEVIATIONS,
+    State.ACTION_PLAN,
+    State.VERIFIED,
+    State.CLOSED,
+}
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class PastFollowUp:
+    supplier_id: int
+    by: str
+    method: str
+    clause_level: str
+    performed_on: date
+    reference: str = ""
+
+
+def reusable(past: PastFollowUp, *, level: str, critical: bool, on: date) -> bool:
+    """Return whether past spares the supplier a new follow-up (the reuse rule)."""
+    return (
+        LEVEL_RANK.get(past.clause_level, 0) >= LEVEL_RANK.get(level or "basic", 1)
+        and METHOD_RANK.get(past.method, 0) >= (2 if critical else 1)
+        and past.performed_on > years_before(on, REUSE_YEARS)
+        and past.performed_on <= on
+    )
+
+
+def past_followups(supplier_ids, *, on: date, secretariat_name: str) -> dict[int, list]:
+    """Return every follow-up of the suppliers carried out in the three years before on."""
+    since = years_before(on, REUSE_YEARS)
+    history: dict[int, list[PastFollowUp]] = defaultdict(list)
+    cases = FollowUp.objects.filter(
+        supplier_id__in=supplier_ids, status__in=DONE_STATES, updated_at__date__gt=since
+    ).values_list("supplier_id", "followup_type", "clause_level", "updated_at", "reference")
+    for supplier_id, method, level, when, reference in cases:
+        history[supplier_id].append(
+            PastFollowUp(supplier_id, secretariat_name, method, level, when.date(), reference)
+        )
+    external = ExternalFollowUp.objects.filter(
+        supplier_id__in=supplier_ids, performed_on__gt=since
+    ).values_list(
+        "supplier_id", "organisation", "followup_type", "clause_level", "performed_on", "reference"
+    )
+    for supplier_id, by, method, level, when, reference in external:
+        history[supplier_id].append(PastFollowUp(supplier_id, by, method, level, when, reference))
+    return history
+
+
+def populations(year: int) -> dict[str, int]:
+    """Return each region's population at the latest reference date before the year."""
+    result: dict[str, int] = {}
+    figures = (
+        PopulationFigure.objects.filter(reference_date__lt=date(year, 1, 1))
+        .select_related("region")
+        .order_by("region__county_code", "reference_date")
+    )
+    for figure in figures:
+        result[figure.region.county_code] = figure.population
+    if not result:  # no figure before the year: take the latest there is
+        for figure in PopulationFigure.objects.select_related("region").order_by("reference_date"):
+            result[figure.region.county_code] = figure.population
+    return result
+
+
+@dataclass
+class SupplierFacts:
+    """What the page and the plan items need about a candidate beyond the solver's view."""
+
+    supplier_id: int
+    category_key: str
+    area: str
+    level: str
+    spend_by_region: dict[str, float] = field(default_factory=dict)
+    reused_by: PastFollowUp | None = None
+    in_progress: str = ""
+
+
+@dataclass
+class Built:
+    problem: Problem
+    facts: dict[str, SupplierFacts]
+    run: ScreeningRun | None
+    messages: list[str]
+
+
+def latest_run(year: int) -> ScreeningRun | None:
+    return (
+        ScreeningRun.objects.filter(status=ScreeningRun.Status.DONE, year__lte=year)
+        .order_by("-year", "-created_at")
+        .first()
+    )
+
+
+def build_problem(
+    *,
+    year: int,
+    budget_sek: float,
+    run: ScreeningRun | None = None,
+    rel_tol: float = 0.10,
+    abs_tol: float = 2.0,
+    area_capacity: dict[str, int] | None = None,
+    types: list[FollowUpType] | None = None,
+    on: date | None = None,
+    secretariat_name: str = "Hållbar upphandling",
+) -> Built:
+    """Build the year's planning problem from the screening run (the latest if none is given)."""
+    on = on or date(year, 1, 1)
+    run = run or latest_run(year)
+    messages: list[str] = []
+    exposure: dict[int, float] = defaultdict(float)
+    best_category: dict[int, tuple[float, str]] = {}
+    top_score: dict[int, float] = defaultdict(float)
+    spend: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    if run is not None:
+        rows = run.rows.exclude(supplier_key="").values_list(
+            "region_code",
+            "category_key",
+            "supplier_key",
+            "spend_sek",
+            "hr",
+            "wr",
+            "env",
+            "be",
+            "exposure",
+        )
+        for region, category, key, amount, hr, wr, env, be, value in rows.iterator(chunk_size=5000):
+            if not key.isdigit():
+                continue
+            supplier_id = int(key)
+            if region == "SE":
+                exposure[supplier_id] += value
+                if value > best_category.get(supplier_id, (-1.0, ""))[0]:
+                    best_category[supplier_id] = (value, category)
+                top_score[supplier_id] = max(top_score[supplier_id], hr, wr, env, be)
+            else:
+                spend[supplier_id][region] += float(amount)
+    # Merged suppliers count as their survivor.
+    merged = dict(
+        Supplier.objects.filter(pk__in=list(exposure), merged_into__isnull=False).values_list(
+            "pk", "merged_into_id"
+        )
+    )
+    for old, new in merged.items():
+        exposure[new] += exposure.pop(old)
+        best_category.setdefault(new, best_category.pop(old, (0.0, "")))
+        top_score[new] = max(top_score[new], top_score.pop(old, 0.0))
+        for region, amount in spend.pop(old, {}).items():
+            spend[new][region] += amount
+    supplier_ids = [pk for pk, value in exposure.items() if value > 0]
+    buyers: dict[int, set[str]] = defaultdict(set)
+    levels: dict[int, str] = {}
+    contracts = Contract.objects.filter(
+        supplier_id__in=supplier_ids, status=Contract.Status.ACTIVE
+    ).values_list("supplier_id", "regions__county_code", "clause_level")
+    for supplier_id, region, level in contracts:
+        if region:
+            buyers[supplier_id].add(region)
+        if level and LEVEL_RANK[level] > LEVEL_RANK.get(levels.get(supplier_id, ""), 0):
+            levels[supplier_id] = level
+    owners = {
+        ownership.category.slug: ownership.area.code
+        for ownership in AreaCategory.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("area", "category")
+    }
+    history = past_followups(supplier_ids, on=on, secretariat_name=secretariat_name)
+    open_now = dict(
+        FollowUp.objects.filter(supplier_id__in=supplier_ids, year=year)
+        .exclude(status=State.CANCELLED)
+        .values_list("supplier_id", "reference")
+    )
+    self_assessed = set(
+        FollowUp.objects.filter(
+            supplier_id__in=supplier_ids,
+            response__status="submitted",
+            status__in=DONE_STATES,
+            updated_at__date__gt=years_before(on, REUSE_YEARS),
+        ).values_list("supplier_id", flat=True)
+    )
+    office_audited = set(
+        Audit.objects.filter(
+            followup__supplier_id__in=supplier_ids,
+            kind=Audit.Kind.OFFICE,
+            status__in=[Audit.Status.PERFORMED, Audit.Status.REPORTED],
+        ).values_list("followup__supplier_id", flat=True)
+    ) | {pk for pk, items in history.items() for p in items if p.method == "office_audit"}
+    self_assessed |= {
+        pk for pk, items in history.items() for p in items if p.method == "self_assessment"
+    }
+    signals = set(
+        Deviation.objects.filter(
+            followup__supplier_id__in=supplier_ids,
+            zero_tolerance=True,
+            status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED],
+        ).values_list("followup__supplier_id", flat=True)
+    ) | set(
+        Report.objects.filter(supplier_id__in=supplier_ids, kind="zero_tolerance")
+        .exclude(status="dismissed")
+        .values_list("supplier_id", flat=True)
+    )
+    population = populations(year)
+    candidates: list[Candidate] = []
+    facts: dict[str, SupplierFacts] = {}
+    no_contract = 0
+    for supplier_id in sorted(supplier_ids):
+        regions = buyers.get(supplier_id) or {
+            r for r, amount in spend.get(supplier_id, {}).items() if amount > 0
+        }
+        regions = {r for r in regions if r in population}
+        if not buyers.get(supplier_id):
+            no_contract += 1
+        if not regions:
+            continue
+        category = best_category.get(supplier_id, (0.0, ""))[1]
+        area = owners.get(category, "")
+        level = levels.get(supplier_id, "basic")
+        critical = top_score.get(supplier_id, 0.0) >= CRITICAL_SCORE
+        reused_by = next(
+            (
+                p
+                for p in sorted(
+                    history.get(supplier_id, []), key=lambda p: p.performed_on, reverse=True
+                )
+                if reusable(p, level=level, critical=critical, on=on)
+            ),
+            None,
+        )
+        in_progress = open_now.get(supplier_id, "")
+        key = str(supplier_id)
+        shares = {r: spend.get(supplier_id, {}).get(r, 0.0) for r in regions}
+        candidates.append(
+            Candidate(
+                id=key,
+                exposure=float(exposure[supplier_id]),
+                area=area,
+                regions=tuple(sorted(regions)),
+                has_self_assessment=supplier_id in self_assessed,
+                has_office_audit=supplier_id in office_audited,
+                zero_tolerance_signal=supplier_id in signals,
+                critical=critical,
+                reused=bool(reused_by or in_progress),
+                region_shares=shares if any(shares.values()) else None,
+            )
+        )
+        facts[key] = SupplierFacts(
+            supplier_id=supplier_id,
+            category_key=category,
+            area=area,
+            level=level,
+            spend_by_region=dict(spend.get(supplier_id, {})),
+            reused_by=reused_by,
+            in_progress=in_progress,
+        )
+    if run is None:
+        messages.append("no_run")
+    if no_contract:
+        messages.append(f"no_contract:{no_contract}")
+    problem = Problem(
+        candidates=candidates,
+        budget_sek=float(budget_sek),
+        region_population={
+            r.county_code: population.get(r.county_code, 0)
+            for r in Region.objects.order_by("county_code")
+            if population.get(r.county_code)
+        },
+        types=types or default_types(),
+        area_capacity=area_capacity or {},
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+    )
+    return Built(problem=problem, facts=facts, run=run, messages=messages)

@@ -1,0 +1,331 @@
+"""Changes to follow-up plans: propose (run the planner), change, approve (open the cases),
+publish; and record other organisations' follow-ups for the reuse rule."""
+
+from dataclasses import asdict
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hallbar.categories.models import Category
+from hallbar.core.history import record_change
+from hallbar.followups import services as followups
+from hallbar.organisations.models import ProcurementArea, Region, User
+from hallbar.organisations.services import SECRETARIAT_NAME
+from hallbar.planning import solver
+from hallbar.planning.candidates import Built, build_problem
+from hallbar.planning.models import ExternalFollowUp, FollowUpPlan, PlanItem
+from hallbar.suppliers.models import Supplier
+
+NOT_PROPOSED = gettext_noop("Only a proposed plan can be changed.")
+
+
+def types_from(data: list[dict] | None) -> list[solver.FollowUpType]:
+    if not data:
+        return solver.default_types()
+    return [
+        solver.FollowUpType(t["name"], float(t["cost_sek"]), float(t["coverage"])) for t in data
+    ]
+
+
+def run_planner(
+    *,
+    year: int,
+    budget_sek: int,
+    rel_tol: float = 0.10,
+    abs_tol: float = 2.0,
+    area_capacity: dict[str, int] | None = None,
+    types: list[dict] | None = None,
+    mode: str = "optimal",
+    time_limit_s: float = 30.0,
+    on: date | None = None,
+) -> tuple[Built, solver.Plan]:
+    """Build the problem from the database and solve it; raise ValidationError on bad input."""
+    if budget_sek < 0:
+        raise ValidationError({"budget_sek": _("The budget cannot be negative.")})
+    if rel_tol < 0 or abs_tol < 0:
+        raise ValidationError(_("The tolerances cannot be negative."))
+    built = build_problem(
+        year=year,
+        budget_sek=budget_sek,
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+        area_capacity=area_capacity,
+        types=types_from(types),
+        on=on,
+        secretariat_name=SECRETARIAT_NAME,
+    )
+    if built.run is None:
+        raise ValidationError(
+            _("There is no risk screening to plan from. Run a screening of the spend first.")
+        )
+    try:
+        result = solver.plan(built.problem, mode=mode, time_limit_s=time_limit_s)
+    except solver.ValidationError as error:
+        raise ValidationError(error.messages) from None
+    return built, result
+
+
+def _result_json(result: solver.Plan) -> dict:
+    data = result.to_dict()
+    data.pop("choices")
+    data.pop("reused")
+    return data
+
+
+@transaction.atomic
+def propose_plan(
+    *,
+    year: int,
+    budget_sek: int,
+    acting_user: User | None,
+    rel_tol: float = 0.10,
+    abs_tol: float = 2.0,
+    area_capacity: dict[str, int] | None = None,
+    types: list[dict] | None = None,
+    mode: str = "optimal",
+) -> FollowUpPlan:
+    """Run the planner and store its proposal as a plan with one item per chosen follow-up."""
+    types = types or [asdict(t) for t in solver.default_types()]
+    built, result = run_planner(
+        year=year,
+        budget_sek=budget_sek,
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+        area_capacity=area_capacity,
+        types=types,
+        mode=mode,
+    )
+    plan = FollowUpPlan.objects.create(
+        year=year,
+        budget_sek=budget_sek,
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+        area_capacity=area_capacity or {},
+        types=types,
+        mode=mode,
+        screening_run=built.run,
+        result=_result_json(result),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    regions = {r.county_code: r for r in Region.objects.all()}
+    areas = {a.code: a for a in ProcurementArea.objects.all()}
+    categories = {c.slug: c for c in Category.objects.all()}
+    exposure = {c.id: c.exposure for c in built.problem.candidates}
+    items = []
+    for choice in result.choices:
+        facts = built.facts[choice.supplier_id]
+        items.append(
+            PlanItem(
+                plan=plan,
+                supplier_id=facts.supplier_id,
+                followup_type=choice.type,
+                lead_region=regions[choice.lead_region],
+                lead_area=areas.get(facts.area),
+                category=categories.get(facts.category_key),
+                participating=list(choice.participating_regions),
+                cost_sek=round(choice.cost_sek),
+                exposure=exposure[choice.supplier_id],
+                covered=choice.covered_exposure,
+            )
+        )
+    PlanItem.objects.bulk_create(items, batch_size=1000)
+    plan.proposal = [
+        {
+            "supplier_id": item.supplier_id,
+            "type": item.followup_type,
+            "lead_region": item.lead_region.county_code,
+            "cost_sek": item.cost_sek,
+            "covered": item.covered,
+        }
+        for item in items
+    ]
+    plan.reused = [
+        {
+            "supplier_id": facts.supplier_id,
+            "by": facts.reused_by.by if facts.reused_by else "",
+            "method": facts.reused_by.method if facts.reused_by else "",
+            "performed_on": facts.reused_by.performed_on.isoformat() if facts.reused_by else "",
+            "reference": facts.reused_by.reference if facts.reused_by else facts.in_progress,
+            "in_progress": bool(facts.in_progress and not facts.reused_by),
+        }
+        for key, facts in built.facts.items()
+        if facts.reused_by or facts.in_progress
+    ]
+    plan.save(update_fields=["proposal", "reused", "updated_at"])
+    record_change(plan, action="created", acting_user=acting_user)
+    return plan
+
+
+def _check_proposed(plan: FollowUpPlan) -> None:
+    if plan.status != FollowUpPlan.Status.PROPOSED:
+        raise ValidationError(_(NOT_PROPOSED))
+
+
+def _cost_of(plan: FollowUpPlan, type_name: str) -> int:
+    for entry in plan.types or [asdict(t) for t in solver.default_types()]:
+        if entry["name"] == type_name:
+            return round(float(entry["cost_sek"]))
+    raise ValidationError({"followup_type": _("Unknown follow-up type.")})
+
+
+def _coverage_of(plan: FollowUpPlan, type_name: str) -> float:
+    for entry in plan.types or [asdict(t) for t in solver.default_types()]:
+        if entry["name"] == type_name:
+            return float(entry["coverage"])
+    return 0.0
+
+
+@transaction.atomic
+def change_item(
+    item: PlanItem, *, followup_type: str, lead_region: Region, acting_user: User
+) -> PlanItem:
+    """Change a planned follow-up's type or lead region (people know what the planner cannot)."""
+    _check_proposed(item.plan)
+    if lead_region.county_code not in item.participating:
+        raise ValidationError(
+            {"lead_region": _("The lead must be one of the regions that buy from the supplier.")}
+        )
+    before = {"type": item.followup_type, "lead": item.lead_region.county_code}
+    item.followup_type = followup_type
+    item.lead_region = lead_region
+    item.cost_sek = _cost_of(item.plan, followup_type)
+    item.covered = item.exposure * _coverage_of(item.plan, followup_type)
+    if item.origin == PlanItem.Origin.PROPOSED:
+        item.origin = PlanItem.Origin.CHANGED
+    item.save()
+    record_change(
+        item.plan,
+        action="updated",
+        acting_user=acting_user,
+        changes={
+            "item": str(item.supplier),
+            "type": [before["type"], followup_type],
+            "lead": [before["lead"], lead_region.county_code],
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def remove_item(item: PlanItem, *, acting_user: User) -> None:
+    _check_proposed(item.plan)
+    record_change(
+        item.plan,
+        action="updated",
+        acting_user=acting_user,
+        changes={"removed": str(item.supplier)},
+    )
+    item.delete()
+
+
+@transaction.atomic
+def add_item(
+    plan: FollowUpPlan,
+    *,
+    supplier: Supplier,
+    followup_type: str,
+    lead_region: Region,
+    acting_user: User,
+) -> PlanItem:
+    """Add a follow-up the planner did not choose."""
+    _check_proposed(plan)
+    if plan.items.filter(supplier=supplier).exists():
+        raise ValidationError({"supplier": _("The supplier is already in the plan.")})
+    participating = sorted(
+        {r.county_code for r in followups.participating_regions(supplier)}
+        | {lead_region.county_code}
+    )
+    exposure = 0.0
+    category = None
+    if plan.screening_run_id:
+        rows = plan.screening_run.rows.filter(region_code="SE", supplier_key=str(supplier.pk))
+        exposure = sum(r.exposure for r in rows)
+        top = rows.order_by("-exposure").first()
+        category = Category.objects.filter(slug=top.category_key).first() if top else None
+    item = PlanItem.objects.create(
+        plan=plan,
+        supplier=supplier,
+        followup_type=followup_type,
+        lead_region=lead_region,
+        lead_area=followups._lead_area_for(category, date(plan.year, 1, 1)),
+        category=category,
+        participating=participating,
+        cost_sek=_cost_of(plan, followup_type),
+        exposure=exposure,
+        covered=exposure * _coverage_of(plan, followup_type),
+        origin=PlanItem.Origin.ADDED,
+    )
+    record_change(plan, action="updated", acting_user=acting_user, changes={"added": str(supplier)})
+    return item
+
+
+@transaction.atomic
+def approve_plan(plan: FollowUpPlan, *, acting_user: User, note: str = "") -> FollowUpPlan:
+    """Approve the plan and open one follow-up case per planned follow-up."""
+    plan = FollowUpPlan.objects.select_for_update().get(pk=plan.pk)
+    _check_proposed(plan)
+    total = sum(plan.items.values_list("cost_sek", flat=True))
+    if total > plan.budget_sek:
+        raise ValidationError(
+            _("The plan costs %(total)s SEK, more than the budget of %(budget)s SEK.")
+            % {
+                "total": f"{total:,}".replace(",", " "),
+                "budget": f"{plan.budget_sek:,}".replace(",", " "),
+            }
+        )
+    for item in plan.items.select_related("supplier", "lead_region", "lead_area"):
+        case = followups.open_followup(
+            supplier=item.supplier,
+            year=plan.year,
+            followup_type=item.followup_type,
+            lead_region=item.lead_region,
+            lead_area=item.lead_area,
+            cost_sek=item.cost_sek,
+            acting_user=acting_user,
+        )
+        item.followup = case
+        item.save(update_fields=["followup"])
+    plan.status = FollowUpPlan.Status.APPROVED
+    plan.approved_by = acting_user
+    plan.approved_at = timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    record_change(
+        plan,
+        action="updated",
+        acting_user=acting_user,
+        changes={"status": ["proposed", "approved"], "note": note},
+    )
+    return plan
+
+
+@transaction.atomic
+def publish_plan(plan: FollowUpPlan, *, acting_user: User) -> FollowUpPlan:
+    """Publish "suppliers followed up this year" to every region."""
+    if plan.status != FollowUpPlan.Status.APPROVED:
+        raise ValidationError(_("Only an approved plan can be published."))
+    plan.status = FollowUpPlan.Status.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at", "updated_at"])
+    record_change(
+        plan,
+        action="updated",
+        acting_user=acting_user,
+        changes={"status": ["approved", "published"]},
+    )
+    return plan
+
+
+@transaction.atomic
+def record_external_followup(*, acting_user: User, **fields) -> ExternalFollowUp:
+    """Record a follow-up by another organisation so that the reuse rule can count it."""
+    external = ExternalFollowUp(recorded_by=acting_user, **fields)
+    if external.performed_on and external.performed_on > timezone.localdate():
+        raise ValidationError({"performed_on": _("The date cannot be in the future.")})
+    external.full_clean()
+    external.save()
+    record_change(external, action="created", acting_user=acting_user)
+    return external

@@ -1,0 +1,307 @@
+"""Plan pages: proposals, their coverage, lead shares and value of coordination; changing,
+approving and publishing a plan; other organisations' follow-ups for the reuse rule."""
+
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.history import history_for
+from hallbar.core.http import attachment
+from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.followups.services import find_suppliers
+from hallbar.planning import services
+from hallbar.planning.access import (
+    access_plan,
+    access_plan_for_write,
+    can_approve_plans,
+    can_edit_plans,
+    can_record_external,
+    can_view_plans,
+)
+from hallbar.planning.forms import AddItemForm, ExternalFollowUpForm, ItemForm, ProposeForm
+from hallbar.planning.models import ExternalFollowUp, FollowUpPlan
+from hallbar.planning.selectors import followed_up, summary
+from hallbar.suppliers.models import Supplier
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_plans(request.user):
+        raise Http404
+    plans = FollowUpPlan.objects.select_related("created_by", "approved_by")
+    return render(
+        request,
+        "planning/plan_list.html",
+        {
+            "plans": plans,
+            "can_edit": can_edit_plans(request.user),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    if not can_edit_plans(request.user):
+        raise Http404
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.propose_plan(
+                year=data["year"],
+                budget_sek=data["budget_sek"],
+                mode=data["mode"],
+                rel_tol=float(data["rel_tol"] / Decimal(100)),
+                abs_tol=float(data["abs_tol"]),
+                area_capacity=form.capacities(),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The planner has proposed a plan."))
+            return redirect("planning:plan-detail", plan.public_id)
+    return render(request, "planning/plan_form.html", {"form": form})
+
+
+def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
+    plan, can_edit = access_plan(request.user, public_id)
+    data = summary(plan)
+    items = plan.items.select_related(
+        "supplier", "lead_region", "lead_area", "category", "followup"
+    )
+    if (export := request.GET.get("format")) in {"csv", "xlsx"}:
+        return _export(plan, items, export)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    reused_names = dict(
+        Supplier.objects.filter(pk__in=[r["supplier_id"] for r in plan.reused]).values_list(
+            "pk", "name"
+        )
+    )
+    reused = [{**r, "name": reused_names.get(r["supplier_id"], "")} for r in plan.reused]
+    area_chart = bar_chart(
+        [Bar(a["area"], a["share"] * 100, f"{a['share'] * 100:.0f} %") for a in data["areas"]],
+        title=_("Share of the risk exposure covered, per procurement area"),
+    )
+    lead_chart = bar_chart(
+        [Bar(row["region"].county_code, row["leads"], str(row["leads"])) for row in data["leads"]],
+        title=_("Follow-ups led per region (county code)"),
+    )
+    result = plan.result
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "page": page,
+            "data": data,
+            "result": result,
+            "gap_percent": (result.get("gap") or 0) * 100,
+            "greedy_gap_percent": (result.get("greedy_gap") or 0) * 100,
+            "reused": reused,
+            "area_chart": area_chart,
+            "lead_chart": lead_chart,
+            "can_edit": can_edit and plan.status == FollowUpPlan.Status.PROPOSED,
+            "can_approve": can_approve_plans(request.user)
+            and plan.status == FollowUpPlan.Status.PROPOSED,
+            "can_publish": can_edit and plan.status == FollowUpPlan.Status.APPROVED,
+            "history": history_for(plan)[:20],
+        },
+    )
+
+
+def _export(plan, items, export: str) -> HttpResponse:
+    header = [
+        "supplier",
+        "org_number",
+        "type",
+        "lead_region",
+        "lead_area",
+        "category",
+        "participating_regions",
+        "cost_sek",
+        "exposure",
+        "covered",
+        "origin",
+        "case",
+    ]
+    rows = [
+        [
+            i.supplier.name,
+            i.supplier.org_number,
+            i.followup_type,
+            i.lead_region.county_code,
+            i.lead_area.code if i.lead_area else "",
+            i.category.slug if i.category else "",
+            " ".join(i.participating),
+            i.cost_sek,
+            round(i.exposure, 2),
+            round(i.covered, 2),
+            i.origin,
+            i.followup.reference if i.followup else "",
+        ]
+        for i in items
+    ]
+    buffer = io.BytesIO()
+    name = f"followup-plan-{plan.year}"
+    if export == "csv":
+        write_csv(buffer, header, rows)
+        return attachment(buffer.getvalue(), f"{name}.csv", "text/csv; charset=utf-8")
+    write_xlsx(buffer, header, rows, sheet_title=f"Plan {plan.year}")
+    return attachment(buffer.getvalue(), f"{name}.xlsx", XLSX)
+
+
+def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
+    plan = access_plan_for_write(request.user, public_id)
+    item = get_object_or_404(plan.items.select_related("supplier", "lead_region"), pk=item_id)
+    form = ItemForm(
+        request.POST or None,
+        participating=item.participating,
+        initial={"followup_type": item.followup_type, "lead_region": item.lead_region},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_item(item, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The planned follow-up has been changed."))
+            return redirect("planning:plan-detail", plan.public_id)
+    return render(
+        request,
+        "planning/item_form.html",
+        {"plan": plan, "form": form, "item": item, "title": _("Change a planned follow-up")},
+    )
+
+
+def item_remove(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
+    plan = access_plan_for_write(request.user, public_id)
+    item = get_object_or_404(plan.items.select_related("supplier"), pk=item_id)
+    if request.method == "POST":
+        try:
+            services.remove_item(item, acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The follow-up has been removed from the plan."))
+        return redirect("planning:plan-detail", plan.public_id)
+    return render(request, "planning/item_remove.html", {"plan": plan, "item": item})
+
+
+def item_add(request: HttpRequest, public_id) -> HttpResponse:
+    plan = access_plan_for_write(request.user, public_id)
+    form = AddItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found, errors = find_suppliers([form.cleaned_data["supplier"]])
+        if errors:
+            form.add_error("supplier", errors)
+        else:
+            try:
+                services.add_item(
+                    plan,
+                    supplier=found[0],
+                    followup_type=form.cleaned_data["followup_type"],
+                    lead_region=form.cleaned_data["lead_region"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The follow-up has been added to the plan."))
+                return redirect("planning:plan-detail", plan.public_id)
+    return render(
+        request,
+        "planning/item_form.html",
+        {"plan": plan, "form": form, "title": _("Add a follow-up to the plan")},
+    )
+
+
+@require_POST
+def plan_approve(request: HttpRequest, public_id) -> HttpResponse:
+    plan, _can_edit = access_plan(request.user, public_id)
+    if not can_approve_plans(request.user):
+        raise Http404
+    try:
+        services.approve_plan(plan, acting_user=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is approved and its follow-up cases are opened."))
+    return redirect("planning:plan-detail", plan.public_id)
+
+
+@require_POST
+def plan_publish(request: HttpRequest, public_id) -> HttpResponse:
+    plan = access_plan_for_write(request.user, public_id)
+    try:
+        services.publish_plan(plan, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The suppliers followed up this year are published."))
+    return redirect("planning:plan-detail", plan.public_id)
+
+
+def followed_up_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_plans(request.user):
+        raise Http404
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else timezone.localdate().year
+    items = followed_up(year)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "planning/followed_up.html", {"page": page, "year": year})
+
+
+def external_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_plans(request.user):
+        raise Http404
+    can_record = can_record_external(request.user)
+    form = ExternalFollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if not can_record:
+            raise Http404
+        if form.is_valid():
+            found, errors = find_suppliers([form.cleaned_data["supplier_text"]])
+            if errors:
+                form.add_error("supplier_text", errors)
+            else:
+                data = {k: v for k, v in form.cleaned_data.items() if k != "supplier_text"}
+                try:
+                    services.record_external_followup(
+                        supplier=found[0], acting_user=request.user, **data
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, _("The follow-up has been recorded."))
+                    return redirect("planning:external-list")
+    page = Paginator(ExternalFollowUp.objects.select_related("supplier"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "planning/external_list.html",
+        {"page": page, "form": form if can_record else None},
+    )
