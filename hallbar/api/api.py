@@ -6,15 +6,20 @@ from ninja.security import django_auth
 
 from hallbar.categories.api import router as categories_router
 from hallbar.contracts.api import router as contracts_router
+from hallbar.followups.api import router as followups_router
 from hallbar.funding.api import router as funding_router
 from hallbar.organisations.api import router as organisations_router
+from hallbar.planning.api import router as planning_router
 from hallbar.requirements.api import router as requirements_router
 from hallbar.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
     title="hallbar API",
     version="1",
-    description="Regions, funding, requirements, categories, suppliers and contracts.",
+    description=(
+        "Regions, funding, requirements, categories, suppliers, contracts, follow-up cases "
+        "and follow-up plans."
+    ),
     auth=django_auth,
     urls_namespace="api",
 )
@@ -24,6 +29,8 @@ api.add_router("/requirements", requirements_router)
 api.add_router("/categories", categories_router)
 api.add_router("/suppliers", suppliers_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/followups", followups_router)
+api.add_router("/plans", planning_router)
 
 
 @api.exception_handler(PermissionError)

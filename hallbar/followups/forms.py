@@ -28,7 +28,8 @@ class OpenFollowUpForm(forms.Form):
     followup_type = forms.ChoiceField(label=_("Type"), choices=FollowUpType.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2010, max_value=2100)
     lead_region = forms.ModelChoiceField(
-        label=_("Lead region"), queryset=Region.objects.order_by("county_code")
+        label=_("Lead region"),
+        queryset=Region.objects.select_related("organisation").order_by("county_code"),
     )
     lead_area = forms.ModelChoiceField(
         label=_("Lead area"),
@@ -43,7 +44,9 @@ class OpenFollowUpForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         if not user.is_secretariat:
             own = user.region_ids(Role.REGION_CONTACT, Role.AREA_COORDINATOR)
-            self.fields["lead_region"].queryset = Region.objects.filter(pk__in=own)
+            self.fields["lead_region"].queryset = Region.objects.select_related(
+                "organisation"
+            ).filter(pk__in=own)
 
 
 class SendForm(forms.Form):
@@ -210,7 +213,7 @@ class TriageForm(forms.Form):
     )
     lead_region = forms.ModelChoiceField(
         label=_("Lead region of a new case"),
-        queryset=Region.objects.order_by("county_code"),
+        queryset=Region.objects.select_related("organisation").order_by("county_code"),
         required=False,
         help_text=_("Used only when the supplier has no open case."),
     )

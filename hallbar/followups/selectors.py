@@ -52,7 +52,7 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
         ).distinct()
     order = SORTS.get(params.get("sort") or "", "-reference")
     return (
-        queryset.select_related("supplier", "lead_region", "lead_area")
+        queryset.select_related("supplier", "lead_region__organisation", "lead_area")
         .annotate(deviation_count=Count("deviations", distinct=True))
         .order_by(order, "pk")
     )

@@ -93,7 +93,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
             "params": request.GET,
             "statuses": State.choices,
             "types": FollowUpType.choices,
-            "regions": Region.objects.order_by("county_code"),
+            "regions": Region.objects.select_related("organisation").order_by("county_code"),
             "can_open": can_open_followups(user),
             "can_triage": can_triage_reports(user) or can_register_grievances(user),
             "light_labels": LIGHT_LABELS,

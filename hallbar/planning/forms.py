@@ -56,15 +56,18 @@ class ProposeForm(forms.Form):
 class ItemForm(forms.Form):
     followup_type = forms.ChoiceField(label=_("Type"), choices=FollowUpType.choices)
     lead_region = forms.ModelChoiceField(
-        label=_("Lead region"), queryset=Region.objects.order_by("county_code")
+        label=_("Lead region"),
+        queryset=Region.objects.select_related("organisation").order_by("county_code"),
     )
 
     def __init__(self, *args, participating=None, **kwargs):
         super().__init__(*args, **kwargs)
         if participating is not None:
-            self.fields["lead_region"].queryset = Region.objects.filter(
-                county_code__in=participating
-            ).order_by("county_code")
+            self.fields["lead_region"].queryset = (
+                Region.objects.select_related("organisation")
+                .filter(county_code__in=participating)
+                .order_by("county_code")
+            )
 
 
 class AddItemForm(ItemForm):

@@ -7,6 +7,7 @@ Follow-ups recorded from other organisations (e.g. Adda) count towards the reuse
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hallbar.core.models import PublicModel
 from hallbar.followups.models import FollowUpType
@@ -15,9 +16,9 @@ from hallbar.requirements.models import ClauseLevel
 
 class FollowUpPlan(PublicModel):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        APPROVED = "approved", _("approved")
-        PUBLISHED = "published", _("published")
+        PROPOSED = "proposed", pgettext_lazy("plan status", "proposed")
+        APPROVED = "approved", pgettext_lazy("plan status", "approved")
+        PUBLISHED = "published", pgettext_lazy("plan status", "published")
 
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(

@@ -113,7 +113,7 @@ def lead_shares(plan: FollowUpPlan, rows: list[dict]) -> list[dict]:
     for row in rows:
         leads[row["lead_region__county_code"]] += 1
     result = []
-    for region in Region.objects.order_by("county_code"):
+    for region in Region.objects.select_related("organisation").order_by("county_code"):
         code = region.county_code
         lo, hi = bounds.get(code, (0, 0))
         result.append(

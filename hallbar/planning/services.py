@@ -251,7 +251,7 @@ def add_item(
         supplier=supplier,
         followup_type=followup_type,
         lead_region=lead_region,
-        lead_area=followups._lead_area_for(category, date(plan.year, 1, 1)),
+        lead_area=followups.lead_area_for(category, date(plan.year, 1, 1)),
         category=category,
         participating=participating,
         cost_sek=_cost_of(plan, followup_type),

@@ -859,6 +859,10 @@ CASES += [
     _case("api:get_supplier", _ids("supplier_b"), variant="b", readers=OWN_B),
     _case("api:get_supplier", _ids("supplier_other"), variant="other", readers=MEMBERS),
     _case("api:list_contracts", query=f"?{FEW_CONTRACTS}", readers=WITH_SUPPLIERS),
+    _case("api:list_followups", readers=EVERYONE[:-1]),  # all but nobody
+    _case("api:get_followup", FOLLOWUP, readers=(*CASE_READERS, "charlie")),
+    _case("api:list_plans", readers=MEMBERS),
+    _case("api:get_plan", PLAN, readers=MEMBERS),
 ]
 # Cases that can be posted to: the API is read-only and the public views hold no data.
 POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]

@@ -313,3 +313,23 @@ def test_contracts_show_the_zero_tolerance_flag(world, client):
     record(world, followup, zero_tolerance=True)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "flagged for immediate termination" in page or "hävning" in page
+
+
+def test_the_api_gives_each_caller_what_the_pages_give(world, client):
+    followup = to_assessed(world, open_case(world))
+    record(world, followup)
+    record(world, followup, pr=2, confidential=True)
+    open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
+    url = reverse("api:get_followup", args=[followup.public_id])
+    client.force_login(world.cast.alice)
+    data = client.get(url).json()
+    assert data["status"] == "deviations" and data["participating_region_codes"] == ["01", "23"]
+    assert len(data["deviations"]) == 2 and data["light"] == "yellow"
+    client.force_login(world.cast.bob)
+    assert len(client.get(url).json()["deviations"]) == 1  # not the confidential one
+    client.force_login(world.cast.charlie)
+    listed = client.get(reverse("api:list_followups")).json()
+    assert [item["reference"] for item in listed["items"]] == [followup.reference]
+    client.force_login(world.cast.dave)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("api:list_followups")).json()["count"] == 0

@@ -1,0 +1,65 @@
+"""In a real browser: the secretariat proposes a plan, changes it, the steering group approves it;
+axe-core on every plan page in Swedish and English."""
+
+import pytest
+
+from hallbar.core.testing import CAST_PASSWORD
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.followups.models import FollowUp
+from hallbar.planning.models import FollowUpPlan
+from hallbar.planning.tests.test_plans import YEAR, run  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _as(page, username):
+    page.context.clear_cookies()
+    login(page, username, CAST_PASSWORD)
+
+
+def test_propose_change_and_approve_a_plan(page, world, run):  # noqa: F811
+    problems = []
+    _as(page, "karin")
+    page.goto("/plans/")
+    problems += serious_violations(page)
+    page.goto("/plans/new/")
+    problems += serious_violations(page)
+    page.locator("#id_year").fill(str(YEAR))
+    page.locator("#id_budget_sek").fill("60000")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/plans/new/" not in url)
+    plan = FollowUpPlan.objects.get()
+    assert page.get_by_test_id("coordinated").inner_text() == str(plan.items.count())
+    problems += serious_violations(page)
+    item = plan.items.first()
+    page.locator(f"a[href='/plans/{plan.public_id}/items/{item.pk}/']").click()
+    problems += serious_violations(page)
+    page.locator("#id_followup_type").select_option("dialogue")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"**/plans/{plan.public_id}/")
+    item.refresh_from_db()
+    assert item.followup_type == "dialogue" and item.origin == "changed"
+    for url in (
+        f"/plans/{plan.public_id}/items/new/",
+        f"/plans/{plan.public_id}/items/{item.pk}/remove/",
+        "/plans/external/",
+        f"/plans/followed-up/?year={YEAR}",
+    ):
+        assert page.goto(url).status == 200
+        problems += serious_violations(page)
+
+    _as(page, "stig")  # the steering group approves
+    page.goto(f"/plans/{plan.public_id}/")
+    page.locator("form[action$='/approve/'] button").click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert plan.status == "approved"
+    assert FollowUp.objects.count() == plan.items.count()
+
+    site = page.url.split("/plans/")[0] + "/"
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
+    for url in ("/plans/", f"/plans/{plan.public_id}/", "/plans/external/"):
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == "en"
+        problems += serious_violations(page)
+    assert problems == []
