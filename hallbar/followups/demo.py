@@ -65,10 +65,29 @@ def _user(username: str) -> User:
 
 
 def _age(followup: FollowUp, days: int) -> None:
-    """Move the case's timeline back by days, keeping its order."""
+    """Move the case's timeline back by days, keeping its order; a finished case's dates too."""
     shift = timedelta(days=days)
     CaseEvent.objects.filter(followup=followup).update(at=F("at") - shift)
     FollowUp.objects.filter(pk=followup.pk).update(created_at=F("created_at") - shift)
+    followup.refresh_from_db()
+    if followup.status not in {State.CLOSED, State.CANCELLED, State.VERIFIED}:
+        return
+    FollowUp.objects.filter(pk=followup.pk, due_date__isnull=False).update(
+        due_date=F("due_date") - shift, sent_at=F("sent_at") - shift
+    )
+    FollowUp.objects.filter(pk=followup.pk, closed_at__isnull=False).update(
+        closed_at=F("closed_at") - shift
+    )
+    Deviation.objects.filter(followup=followup).update(
+        found_on=F("found_on") - shift,
+        plan_due=F("plan_due") - shift,
+        closed_out_on=F("closed_out_on") - shift,
+    )
+    Action.objects.filter(plan__followup=followup).update(
+        deadline=F("deadline") - shift,
+        done_on=F("done_on") - shift,
+        verified_on=F("verified_on") - shift,
+    )
 
 
 def _answer(followup: FollowUp, user) -> None:

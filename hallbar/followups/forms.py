@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.followups import files
-from hallbar.followups.models import Audit, Deviation, FollowUpType, Report, Sanction
+from hallbar.followups.models import Audit, Deviation, FollowUpType, Sanction
 from hallbar.organisations.models import Organisation, ProcurementArea, Region, Role, User
 from hallbar.requirements.models import ProcessRequirement, SustainabilityArea, ZeroToleranceItem
 
@@ -55,10 +55,6 @@ class SendForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due_date"].initial = timezone.localdate() + timedelta(days=30)
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):
@@ -220,6 +216,3 @@ class TriageForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-
-REPORT_KINDS = Report.Kind

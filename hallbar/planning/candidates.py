@@ -194,7 +194,9 @@ def build_problem(
         top_score[new] = max(top_score[new], top_score.pop(old, 0.0))
         for region, amount in spend.pop(old, {}).items():
             spend[new][region] += amount
-    supplier_ids = [pk for pk, value in exposure.items() if value > 0]
+    # A run may name suppliers deleted since; plan only those that exist.
+    existing = set(Supplier.objects.filter(pk__in=list(exposure)).values_list("pk", flat=True))
+    supplier_ids = [pk for pk, value in exposure.items() if value > 0 and pk in existing]
     buyers: dict[int, set[str]] = defaultdict(set)
     levels: dict[int, str] = {}
     contracts = Contract.objects.filter(

@@ -277,18 +277,25 @@ def approve_plan(plan: FollowUpPlan, *, acting_user: User, note: str = "") -> Fo
                 "budget": f"{plan.budget_sek:,}".replace(",", " "),
             }
         )
-    for item in plan.items.select_related("supplier", "lead_region", "lead_area"):
-        case = followups.open_followup(
-            supplier=item.supplier,
-            year=plan.year,
-            followup_type=item.followup_type,
-            lead_region=item.lead_region,
-            lead_area=item.lead_area,
-            cost_sek=item.cost_sek,
-            acting_user=acting_user,
-        )
-        item.followup = case
-        item.save(update_fields=["followup"])
+    items = list(plan.items.select_related("supplier", "lead_region", "lead_area"))
+    cases = followups.open_followups_in_bulk(
+        [
+            followups.CaseSpec(
+                supplier=item.supplier,
+                followup_type=item.followup_type,
+                lead_region=item.lead_region,
+                lead_area=item.lead_area,
+                cost_sek=item.cost_sek,
+            )
+            for item in items
+        ],
+        year=plan.year,
+        acting_user=acting_user,
+    )
+    by_supplier = {case.supplier_id: case for case in cases}
+    for item in items:
+        item.followup = by_supplier[item.supplier_id]
+    PlanItem.objects.bulk_update(items, ["followup"], batch_size=500)
     plan.status = FollowUpPlan.Status.APPROVED
     plan.approved_by = acting_user
     plan.approved_at = timezone.now()

@@ -17,6 +17,7 @@ from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.followups.models import FollowUpType
 from hallbar.followups.services import find_suppliers
 from hallbar.planning import services
 from hallbar.planning.access import (
@@ -107,6 +108,8 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         title=_("Follow-ups led per region (county code)"),
     )
     result = plan.result
+    labels = dict(FollowUpType.choices)
+    by_type = [(labels.get(name, name), count) for name, count in sorted(data["by_type"].items())]
     return render(
         request,
         "planning/plan_detail.html",
@@ -118,6 +121,8 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
             "gap_percent": (result.get("gap") or 0) * 100,
             "greedy_gap_percent": (result.get("greedy_gap") or 0) * 100,
             "reused": reused,
+            "by_type": by_type,
+            "rel_tol_percent": plan.rel_tol * 100,
             "area_chart": area_chart,
             "lead_chart": lead_chart,
             "can_edit": can_edit and plan.status == FollowUpPlan.Status.PROPOSED,

@@ -108,7 +108,9 @@ def test_admin_is_for_secretariat_administrators(cast, client_for, who, allowed)
     assert (response.status_code == 200) is allowed
 
 
-def test_load_demo_is_deterministic_and_idempotent(db):
+def test_load_demo_is_deterministic_and_idempotent(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # never the developer's var/: the demo writes spend and files
+    settings.MEDIA_ROOT = tmp_path / "uploads"
     call_command("load_demo", stdout=None)
     counts = [
         m.objects.count() for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine)

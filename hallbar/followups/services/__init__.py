@@ -7,6 +7,7 @@ a message for the user when a rule says no.
 
 from hallbar.followups.services.audits import order_audit, save_audit
 from hallbar.followups.services.cases import (
+    CaseSpec,
     can_publish,
     cancel_followup,
     close_followup,
@@ -15,6 +16,7 @@ from hallbar.followups.services.cases import (
     next_reference,
     open_followup,
     open_followups,
+    open_followups_in_bulk,
     participating_regions,
     publish_summary,
 )
@@ -41,6 +43,7 @@ from hallbar.followups.services.self_assessment import (
 )
 
 __all__ = [
+    "CaseSpec",
     "ANSWER_DAYS",
     "DEVIATION_STATES",
     "PLAN_DAYS",
@@ -54,6 +57,7 @@ __all__ = [
     "next_reference",
     "open_followup",
     "open_followups",
+    "open_followups_in_bulk",
     "order_audit",
     "participating_regions",
     "publish_summary",

@@ -543,3 +543,24 @@ def test_the_timeline_says_who_did_what(world):
     assert submitted.actor == world.cast.charlie
     assessed = next(e for e in events if e.kind == "assessed")
     assert assessed.actor == world.cast.alice and "approved" in assessed.message
+
+
+def test_opening_in_bulk_makes_the_same_cases_as_one_by_one(world):
+    single = open_case(world)
+    bulk = services.open_followups_in_bulk(
+        [
+            services.CaseSpec(world.supplier_a, "self_assessment", world.stockholm),
+            services.CaseSpec(world.supplier_b, "dialogue", world.jamtland, cost_sek=4000),
+        ],
+        year=single.year,
+        acting_user=world.cast.secretariat,
+    )
+    a, b = bulk
+    assert [a.reference[-4:], b.reference[-4:]] == ["0002", "0003"]
+    for field in ("clause_id", "clause_level", "lead_area_id", "category_id", "contact_email"):
+        assert getattr(a, field) == getattr(single, field), field
+    assert set(a.contracts.all()) == set(single.contracts.all())
+    assert set(a.sites.all()) == set(single.sites.all())
+    assert b.cost_sek == 4000 and list(b.contracts.all()) == [world.contract_b]
+    assert a.events.get().kind == single.events.get().kind == "opened"
+    assert a.events.get().message == single.events.get().message

@@ -57,6 +57,7 @@ def test_after_the_deadline_the_lead_is_told_once_and_a_new_deadline_reminds_aga
     assert send_due_reminders(later(15)) == 1  # the extended deadline gets its own reminder
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection after its batch
 def test_the_queued_check_sends_once_when_the_worker_runs_twice(world, settings):
     """Two queued checks of the same case, run by the real database worker, twice over."""
     settings.TASKS = {
