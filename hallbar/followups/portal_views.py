@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_followup_as_supplier,
@@ -178,8 +179,7 @@ def plan_save(request: HttpRequest, public_id) -> HttpResponse:
             followup, actions=actions, submit=submit, acting_user=request.user
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -203,8 +203,7 @@ def action_done(request: HttpRequest, public_id) -> HttpResponse:
             acting_user=request.user,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The action has been reported done."))
     return redirect("portal:case", access.followup.public_id)
@@ -227,11 +226,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. The report has been sent to the secretariat."))
             return redirect("portal:home")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.tabular import write_csv, write_xlsx
@@ -57,19 +58,6 @@ from hallbar.organisations.models import Region, Role
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- the list and the case --------------------------------------------------------------------
@@ -158,7 +146,7 @@ def followup_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -246,7 +234,7 @@ def followup_send(request: HttpRequest, public_id) -> HttpResponse:
                 access.followup, due_date=form.cleaned_data["due_date"], acting_user=request.user
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The self-assessment has been sent to the supplier."))
     return redirect("followups:followup-detail", public_id)
@@ -314,7 +302,7 @@ def followup_return(request: HttpRequest, public_id) -> HttpResponse:
             access.followup, comment=request.POST.get("comment", ""), acting_user=request.user
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The answers have been returned to the supplier."))
     return redirect("followups:followup-detail", public_id)
@@ -326,7 +314,7 @@ def _case_form_page(request, access, form_class, title, submit, run, **form_kwar
         try:
             run(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("followups:followup-detail", access.followup.public_id)
     return render(
@@ -450,7 +438,7 @@ def plan_review(request: HttpRequest, public_id) -> HttpResponse:
             acting_user=request.user,
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The review of the action plan has been saved."))
     return redirect("followups:followup-detail", public_id)
@@ -468,7 +456,7 @@ def action_verify(request: HttpRequest, public_id) -> HttpResponse:
             acting_user=request.user,
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The verification has been saved."))
     return redirect("followups:followup-detail", access.followup.public_id)
@@ -482,7 +470,7 @@ def followup_close(request: HttpRequest, public_id) -> HttpResponse:
             access.followup, note=request.POST.get("note", ""), acting_user=request.user
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The case is closed."))
     return redirect("followups:followup-detail", public_id)
@@ -506,7 +494,7 @@ def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
     try:
         services.publish_summary(access.followup, acting_user=request.user)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The anonymised summary is published."))
     return redirect("followups:followup-detail", public_id)
@@ -532,7 +520,7 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
                 finish="finish" in request.POST,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The audit has been saved."))
             return redirect("followups:audit-detail", public_id)
@@ -594,7 +582,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     acting_user=user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The grievance has been registered."))
                 if can_triage_reports(user):
@@ -628,7 +616,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The report has been triaged."))
                 return redirect("followups:report-detail", public_id)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.tabular import write_csv, write_xlsx
@@ -35,14 +36,6 @@ from hallbar.suppliers.models import Supplier
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -77,7 +70,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The planner has proposed a plan."))
             return redirect("planning:plan-detail", plan.public_id)
@@ -187,7 +180,7 @@ def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
         try:
             services.change_item(item, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The planned follow-up has been changed."))
             return redirect("planning:plan-detail", plan.public_id)
@@ -205,8 +198,7 @@ def item_remove(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
         try:
             services.remove_item(item, acting_user=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The follow-up has been removed from the plan."))
         return redirect("planning:plan-detail", plan.public_id)
@@ -230,7 +222,7 @@ def item_add(request: HttpRequest, public_id) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The follow-up has been added to the plan."))
                 return redirect("planning:plan-detail", plan.public_id)
@@ -249,8 +241,7 @@ def plan_approve(request: HttpRequest, public_id) -> HttpResponse:
     try:
         services.approve_plan(plan, acting_user=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The plan is approved and its follow-up cases are opened."))
     return redirect("planning:plan-detail", plan.public_id)
@@ -262,8 +253,7 @@ def plan_publish(request: HttpRequest, public_id) -> HttpResponse:
     try:
         services.publish_plan(plan, acting_user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The suppliers followed up this year are published."))
     return redirect("planning:plan-detail", plan.public_id)
@@ -298,7 +288,7 @@ def external_list(request: HttpRequest) -> HttpResponse:
                         supplier=found[0], acting_user=request.user, **data
                     )
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    add_service_errors(form, error)
                 else:
                     messages.success(request, _("The follow-up has been recorded."))
                     return redirect("planning:external-list")

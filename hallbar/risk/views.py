@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
@@ -17,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from hallbar.core.forms import add_service_errors
 from hallbar.risk.access import (
     access_adjustment_for_write,
     access_analysis,
@@ -110,15 +110,6 @@ def _number(value: Any, digits: int = 4) -> str:
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     return render(request, template, {"risk_editor": can_edit_analyses(request.user), **context})
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- overview ---------------------------------------------------------------------------------
@@ -283,7 +274,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft was saved and its risks computed."))
             return redirect("risk:analysis-detail", analysis.public_id)
@@ -320,7 +311,7 @@ def analysis_edit(request: HttpRequest, public_id) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft was saved and its risks computed again."))
             return redirect("risk:analysis-detail", analysis.public_id)
@@ -356,7 +347,7 @@ def analysis_adjust(request: HttpRequest, public_id) -> HttpResponse:
         try:
             add_expert_adjustment(analysis, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The expert adjustment was saved and the risks computed again.")
@@ -401,7 +392,7 @@ def analysis_approve(request: HttpRequest, public_id) -> HttpResponse:
         try:
             approve_analysis(analysis, note=form.cleaned_data["note"], acting_user=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Version %(version)s is approved.") % {"version": analysis.version}
@@ -469,7 +460,7 @@ def method_settings_edit(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
