@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.followups.models import FollowUpType
 from hallbar.organisations.models import Region
 from hallbar.planning.models import ExternalFollowUp
+from hallbar.planning.solver import default_types
 
 AREAS = "ABCDEFGH"
 
@@ -38,12 +39,36 @@ class ProposeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        labels = dict(FollowUpType.choices)
+        for kind in default_types():
+            self.fields[f"cost_{kind.name}"] = forms.IntegerField(
+                label=_("Cost of a %(type)s (SEK)") % {"type": labels[kind.name]},
+                min_value=0,
+                initial=round(kind.cost_sek),
+            )
+            self.fields[f"coverage_{kind.name}"] = forms.DecimalField(
+                label=_("Share of the exposure a %(type)s covers (%%)")
+                % {"type": labels[kind.name]},
+                min_value=0,
+                max_value=100,
+                initial=round(kind.coverage * 100),
+            )
         for code in AREAS:
             self.fields[f"capacity_{code}"] = forms.IntegerField(
                 label=_("Capacity of area %(code)s (follow-ups; empty: no limit)") % {"code": code},
                 min_value=0,
                 required=False,
             )
+
+    def types(self) -> list[dict]:
+        return [
+            {
+                "name": kind.name,
+                "cost_sek": float(self.cleaned_data[f"cost_{kind.name}"]),
+                "coverage": float(self.cleaned_data[f"coverage_{kind.name}"]) / 100,
+            }
+            for kind in default_types()
+        ]
 
     def capacities(self) -> dict[str, int]:
         return {

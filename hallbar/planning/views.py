@@ -67,6 +67,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 rel_tol=float(data["rel_tol"] / Decimal(100)),
                 abs_tol=float(data["abs_tol"]),
                 area_capacity=form.capacities(),
+                types=form.types(),
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -103,6 +104,14 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     result = plan.result
     labels = dict(FollowUpType.choices)
     by_type = [(labels.get(name, name), count) for name, count in sorted(data["by_type"].items())]
+    types = [
+        {
+            "label": labels.get(t["name"], t["name"]),
+            "cost_sek": t["cost_sek"],
+            "coverage_percent": t["coverage"] * 100,
+        }
+        for t in plan.types
+    ]
     return render(
         request,
         "planning/plan_detail.html",
@@ -115,6 +124,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
             "greedy_gap_percent": (result.get("greedy_gap") or 0) * 100,
             "reused": reused,
             "by_type": by_type,
+            "types": types,
             "rel_tol_percent": plan.rel_tol * 100,
             "area_chart": area_chart,
             "lead_chart": lead_chart,

@@ -216,20 +216,24 @@ def test_without_a_screening_the_planner_says_what_to_do(world):
 
 def test_the_plan_pages(world, run, client):
     client.force_login(world.cast.secretariat)
-    response = client.post(
-        reverse("planning:plan-create"),
+    form = client.get(reverse("planning:plan-create")).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
+    data.update(
         {
             "year": YEAR,
             "budget_sek": 60000,
             "mode": "interactive",
-            "rel_tol": "10",
-            "abs_tol": "2",
             "capacity_A": "0",
-        },
+            "cost_office_audit": 30000,
+            "coverage_dialogue": 25,
+        }
     )
+    response = client.post(reverse("planning:plan-create"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = FollowUpPlan.objects.get()
     assert plan.area_capacity == {"A": 0}
+    types = {t["name"]: t for t in plan.types}
+    assert types["office_audit"]["cost_sek"] == 30000 and types["dialogue"]["coverage"] == 0.25
     page = client.get(response.url)
     assert page.status_code == 200
     assert page.context["data"]["coordination"].coordinated == plan.items.count()
