@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallbar.followups import notifications
 from hallbar.followups.models import (
@@ -34,9 +35,9 @@ class Light:
 
 
 LIGHT_LABELS = {
-    Light.GREEN: _("green: no deviations, or all remedied"),
-    Light.YELLOW: _("yellow: deviations being remedied"),
-    Light.RED: _("red: not remedied in time, or not enough"),
+    Light.GREEN: gettext_lazy("green: no deviations, or all remedied"),
+    Light.YELLOW: gettext_lazy("yellow: deviations being remedied"),
+    Light.RED: gettext_lazy("red: not remedied in time, or not enough"),
 }
 
 

@@ -91,7 +91,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Imported here: follow-up builds on suppliers, not the other way round.
-    from hallbar.followups.access import sees_sub_supplier_names
+    from hallbar.followups.access import followups_visible_to, sees_sub_supplier_names
+    from hallbar.followups.deadlines import LIGHT_LABELS, supplier_lights
 
     supplier, can_edit = access_supplier(request.user, public_id)
     if supplier.merged_into_id:
@@ -127,6 +128,13 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             if member
             else [],
             "history": history_for(supplier)[:20] if member else [],
+            "followups": followups_visible_to(request.user)
+            .filter(supplier=supplier)
+            .select_related("lead_region__organisation")
+            .order_by("-year", "-reference")[:20],
+            "light": supplier_lights([supplier.pk])[supplier.pk],
+            "light_labels": LIGHT_LABELS,
+            "portal": request.user.has_role(Role.SUPPLIER_CONTACT) and not member,
         },
     )
 

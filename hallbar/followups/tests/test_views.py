@@ -333,3 +333,15 @@ def test_the_api_gives_each_caller_what_the_pages_give(world, client):
     client.force_login(world.cast.dave)
     assert client.get(url).status_code == 404
     assert client.get(reverse("api:list_followups")).json()["count"] == 0
+
+
+def test_the_supplier_page_shows_the_light_and_the_cases_the_viewer_may_see(world, client):
+    followup = to_assessed(world, open_case(world))
+    record(world, followup)
+    url = reverse("suppliers:supplier-detail", args=[world.supplier_a.public_id])
+    client.force_login(world.cast.bob)
+    response = client.get(url)
+    assert response.context["light"] == "yellow"
+    assert followup.reference in response.content.decode()
+    client.force_login(world.cast.charlie)  # the supplier's own page links to the portal
+    assert reverse("portal:case", args=[followup.public_id]) in client.get(url).content.decode()
