@@ -26,6 +26,7 @@ from hallbar.followups.models import (
 from hallbar.followups.states import OPEN_STATES, State
 
 REMIND_DAYS_BEFORE = 7
+WINDOW = timedelta(days=REMIND_DAYS_BEFORE)  # nothing is due further ahead than this
 
 
 class Light:
@@ -111,16 +112,33 @@ class Due:
     key: str
     due_date: date
     followup: FollowUp
-    recipients: tuple[str, ...]
+    audience: tuple[str, ...]  # who is told: "supplier", "lead", "secretariat"
     subject: str
     body: str
     escalation: bool  # after the deadline: written to the timeline as overdue
 
 
-def _answer_dues(today: date) -> Iterator[Due]:
-    cases = FollowUp.objects.filter(status=State.SENT, due_date__isnull=False).select_related(
-        "supplier", "lead_region"
-    )
+SUPPLIER = ("supplier",)
+SUPPLIER_AND_LEAD = ("supplier", "lead")
+ESCALATION = ("supplier", "lead", "secretariat")
+
+
+def recipients(item: Due) -> list[str]:
+    """Return the addresses of the item's audience (looked up only when it is sent)."""
+    found: list[str] = []
+    if "supplier" in item.audience:
+        found += notifications.supplier_recipients(item.followup)
+    if "lead" in item.audience:
+        found += notifications.lead_recipients(item.followup)
+    if "secretariat" in item.audience:
+        found += notifications.secretariat_recipients()
+    return sorted(set(found))
+
+
+def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
+    cases = FollowUp.objects.filter(
+        status=State.SENT, due_date__lte=today + WINDOW, **case_filter
+    ).select_related("supplier", "lead_region")
     for case in cases:
         if case.due_date - timedelta(days=REMIND_DAYS_BEFORE) <= today <= case.due_date:
             yield Due(
@@ -128,7 +146,7 @@ def _answer_dues(today: date) -> Iterator[Due]:
                 f"case:{case.pk}",
                 case.due_date,
                 case,
-                tuple(notifications.supplier_recipients(case)),
+                SUPPLIER,
                 _("Reminder %(ref)s: answer the self-assessment by %(date)s")
                 % {"ref": case.reference, "date": case.due_date.isoformat()},
                 _("Log in to hallbar's supplier portal to answer."),
@@ -140,9 +158,7 @@ def _answer_dues(today: date) -> Iterator[Due]:
                 f"case:{case.pk}",
                 case.due_date,
                 case,
-                tuple(
-                    notifications.supplier_recipients(case) + notifications.lead_recipients(case)
-                ),
+                SUPPLIER_AND_LEAD,
                 _("%(ref)s: the self-assessment was due %(date)s")
                 % {"ref": case.reference, "date": case.due_date.isoformat()},
                 _("The deadline has passed. The lead region follows up."),
@@ -150,16 +166,20 @@ def _answer_dues(today: date) -> Iterator[Due]:
             )
 
 
-def _plan_dues(today: date) -> Iterator[Due]:
+def _plan_dues(today: date, case_filter: dict) -> Iterator[Due]:
     deviations = (
-        Deviation.objects.filter(status=Deviation.Status.OPEN, followup__status__in=OPEN_STATES)
+        Deviation.objects.filter(
+            status=Deviation.Status.OPEN,
+            followup__status__in=OPEN_STATES,
+            actions__isnull=True,
+            plan_due__lte=today + WINDOW,
+            **{f"followup__{k}": v for k, v in case_filter.items()},
+        )
         .exclude(followup__action_plan__status=ActionPlan.Status.SUBMITTED)
         .select_related("followup", "followup__supplier", "followup__lead_region")
     )
     for deviation in deviations:
         case = deviation.followup
-        if deviation.actions.exists():
-            continue
         due = deviation.plan_due
         if due - timedelta(days=REMIND_DAYS_BEFORE) <= today <= due:
             yield Due(
@@ -167,7 +187,7 @@ def _plan_dues(today: date) -> Iterator[Due]:
                 f"deviation:{deviation.pk}",
                 due,
                 case,
-                tuple(notifications.supplier_recipients(case)),
+                SUPPLIER,
                 _("Reminder %(ref)s: submit an action plan by %(date)s")
                 % {"ref": case.reference, "date": due.isoformat()},
                 _("Log in to hallbar's supplier portal to write the action plan."),
@@ -179,11 +199,7 @@ def _plan_dues(today: date) -> Iterator[Due]:
                 f"deviation:{deviation.pk}",
                 due,
                 case,
-                tuple(
-                    notifications.supplier_recipients(case)
-                    + notifications.lead_recipients(case)
-                    + notifications.secretariat_recipients()
-                ),
+                ESCALATION,
                 _("%(ref)s: the action plan for deviation %(dev)s was due %(date)s")
                 % {"ref": case.reference, "dev": deviation.number, "date": due.isoformat()},
                 _("The deadline has passed: the supplier's light is red and vite may accrue."),
@@ -191,10 +207,12 @@ def _plan_dues(today: date) -> Iterator[Due]:
             )
 
 
-def _action_dues(today: date) -> Iterator[Due]:
+def _action_dues(today: date, case_filter: dict) -> Iterator[Due]:
     actions = Action.objects.filter(
         status__in=[Action.Status.OPEN, Action.Status.REJECTED],
         plan__followup__status__in=OPEN_STATES,
+        deadline__lte=today + WINDOW,
+        **{f"plan__followup__{k}": v for k, v in case_filter.items()},
     ).select_related("plan__followup", "plan__followup__supplier", "plan__followup__lead_region")
     for action in actions:
         case = action.plan.followup
@@ -204,7 +222,7 @@ def _action_dues(today: date) -> Iterator[Due]:
                 f"action:{action.pk}",
                 action.deadline,
                 case,
-                tuple(notifications.supplier_recipients(case)),
+                SUPPLIER,
                 _("Reminder %(ref)s: an action is due %(date)s")
                 % {"ref": case.reference, "date": action.deadline.isoformat()},
                 action.description,
@@ -216,11 +234,7 @@ def _action_dues(today: date) -> Iterator[Due]:
                 f"action:{action.pk}",
                 action.deadline,
                 case,
-                tuple(
-                    notifications.supplier_recipients(case)
-                    + notifications.lead_recipients(case)
-                    + notifications.secretariat_recipients()
-                ),
+                ESCALATION,
                 _("%(ref)s: an action was due %(date)s and is not done")
                 % {"ref": case.reference, "date": action.deadline.isoformat()},
                 action.description,
@@ -229,10 +243,13 @@ def _action_dues(today: date) -> Iterator[Due]:
 
 
 def due_items(today: date, followup_id: int | None = None) -> list[Due]:
-    items = [*_answer_dues(today), *_plan_dues(today), *_action_dues(today)]
-    if followup_id is not None:
-        items = [item for item in items if item.followup.pk == followup_id]
-    return items
+    """Return the reminders and escalations due on the day (of one case, or of all)."""
+    case_filter = {} if followup_id is None else {"pk": followup_id}
+    return [
+        *_answer_dues(today, case_filter),
+        *_plan_dues(today, case_filter),
+        *_action_dues(today, case_filter),
+    ]
 
 
 def send_due_reminders(today: date | None = None, followup_id: int | None = None) -> int:
@@ -240,13 +257,20 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
     today = today or timezone.localdate()
     sent = 0
     for item in due_items(today, followup_id):
+        sent_before = Reminder.objects.filter(
+            kind=item.kind, key=item.key, due_date=item.due_date
+        ).exists()
+        if sent_before:
+            continue
+        addresses = recipients(item)
         try:
             with transaction.atomic():
+                # The unique constraint stops a run that got past the check at the same time.
                 Reminder.objects.create(
                     kind=item.kind,
                     key=item.key,
                     due_date=item.due_date,
-                    recipients=list(item.recipients),
+                    recipients=addresses,
                     followup=item.followup,
                 )
                 CaseEvent.objects.create(
@@ -254,7 +278,7 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
                     kind=CaseEvent.Kind.OVERDUE if item.escalation else CaseEvent.Kind.REMINDER,
                     message=item.subject,
                 )
-                notifications.mail(item.recipients, item.subject, item.body)
+                notifications.mail(addresses, item.subject, item.body)
         except IntegrityError:
             continue  # already sent by another run
         sent += 1

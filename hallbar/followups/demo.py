@@ -271,7 +271,6 @@ def load_demo_followups() -> int:
     auditor = _user("revisor")
     firm = Organisation.objects.get(name=AUDIT_FIRM)
     leads = [(Region.objects.get(county_code=code), _user(name)) for code, name in LEADS]
-    made = 0
     for index, (supplier, target) in enumerate(zip(_candidates(len(PLAN)), PLAN, strict=False)):
         region, lead = leads[index % len(leads)]
         followup = services.open_followup(
@@ -294,13 +293,12 @@ def load_demo_followups() -> int:
             auditor=auditor,
         )
         _age(followup, 300 - index * 15)
-        made += 1
-    made += _overdue_and_sanctions(year, leads, kansli, firm, auditor)
-    made += _demo_suppliers(year, kansli, firm, auditor)
-    return made
+    _overdue_and_sanctions(kansli)
+    _demo_suppliers(year, kansli, firm, auditor)
+    return FollowUp.objects.count()
 
 
-def _overdue_and_sanctions(year, leads, kansli, firm, auditor) -> int:
+def _overdue_and_sanctions(kansli) -> None:
     """Make the overdue items: a late answer, a late action plan with vite, a late action with a
     call-off stop, and an action plan found not enough."""
     today = timezone.localdate()
@@ -343,10 +341,9 @@ def _overdue_and_sanctions(year, leads, kansli, firm, auditor) -> int:
             verification="Underlaget visar inte att åtgärden är gjord.",
             acting_user=kansli,
         )
-    return 0
 
 
-def _demo_suppliers(year, kansli, firm, auditor) -> int:
+def _demo_suppliers(year, kansli, firm, auditor) -> None:
     """The two demo suppliers' own cases, for the supplier-portal logins."""
     medisupply = Supplier.objects.get(name=SUPPLIER_A, merged_into__isnull=True)
     globex = Supplier.objects.get(name=SUPPLIER_B, merged_into__isnull=True)
@@ -428,4 +425,3 @@ def _demo_suppliers(year, kansli, firm, auditor) -> int:
         "av bemanningsföretaget.",
         acting_user=asa,
     )
-    return 3

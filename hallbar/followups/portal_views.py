@@ -97,7 +97,6 @@ def case(request: HttpRequest, public_id) -> HttpResponse:
     plan_open = followup.status in {State.DEVIATIONS, State.ACTION_PLAN} and (
         plan is None or plan.status in {"draft", "rejected"}
     )
-    plan_errors = getattr(request, "_plan_errors", {})
     for deviation in deviations:
         deviation.new_rows = range(MAX_NEW_ACTIONS) if deviation.is_open else range(0)
     return render(
@@ -112,7 +111,6 @@ def case(request: HttpRequest, public_id) -> HttpResponse:
             "deviations": deviations,
             "plan": plan,
             "plan_open": plan_open,
-            "plan_errors": plan_errors,
             "events": timeline(access),
             "light": case_light(followup),
             "light_labels": LIGHT_LABELS,

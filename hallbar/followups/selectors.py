@@ -100,12 +100,16 @@ def documents_for(access: CaseAccess) -> QuerySet[Document]:
     return documents.filter(confidential=False)
 
 
+def _open_zero_tolerance():
+    return Deviation.objects.filter(
+        zero_tolerance=True, status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED]
+    )
+
+
 def flagged_contracts(followup: FollowUp) -> QuerySet[Contract]:
     """Return the supplier's active contracts flagged for immediate termination (open
     zero-tolerance deviation), for each buyer's decision."""
-    if not followup.deviations.filter(
-        zero_tolerance=True, status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED]
-    ).exists():
+    if not _open_zero_tolerance().filter(followup=followup).exists():
         return Contract.objects.none()
     return Contract.objects.filter(supplier=followup.supplier, status="active").select_related(
         "lead_region"
@@ -113,11 +117,7 @@ def flagged_contracts(followup: FollowUp) -> QuerySet[Contract]:
 
 
 def open_zero_tolerance(contract: Contract) -> bool:
-    return Deviation.objects.filter(
-        followup__supplier_id=contract.supplier_id,
-        zero_tolerance=True,
-        status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED],
-    ).exists()
+    return _open_zero_tolerance().filter(followup__supplier_id=contract.supplier_id).exists()
 
 
 def published_followups() -> QuerySet[FollowUp]:

@@ -1,8 +1,6 @@
 """Follow-up pages for the cooperation and auditors: cases, assessment, audits, deviations,
 verification, sanctions, reports and grievances; and the public, anonymised results."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -16,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
-from hallbar.core.http import attachment
-from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.core.http import table_download
 from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_audit,
@@ -57,7 +54,6 @@ from hallbar.followups.states import State, can_transition
 from hallbar.organisations.models import Region, Role
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- the list and the case --------------------------------------------------------------------
@@ -121,12 +117,9 @@ def _export(followups, export: str) -> HttpResponse:
         for f in rows
     ]
     stamp = timezone.localdate().isoformat()
-    buffer = io.BytesIO()
-    if export == "csv":
-        write_csv(buffer, header, data)
-        return attachment(buffer.getvalue(), f"followups-{stamp}.csv", "text/csv; charset=utf-8")
-    write_xlsx(buffer, header, data, sheet_title="Uppföljningar")
-    return attachment(buffer.getvalue(), f"followups-{stamp}.xlsx", XLSX)
+    return table_download(
+        header, data, export=export, name=f"followups-{stamp}", sheet_title="Uppföljningar"
+    )
 
 
 def followup_create(request: HttpRequest) -> HttpResponse:

@@ -165,18 +165,12 @@ def _check_proposed(plan: FollowUpPlan) -> None:
         raise ValidationError(_(NOT_PROPOSED))
 
 
-def _cost_of(plan: FollowUpPlan, type_name: str) -> int:
+def _price(plan: FollowUpPlan, type_name: str) -> tuple[int, float]:
+    """Return the plan's (cost in SEK, coverage) of a follow-up type."""
     for entry in plan.types or [asdict(t) for t in solver.default_types()]:
         if entry["name"] == type_name:
-            return round(float(entry["cost_sek"]))
+            return round(float(entry["cost_sek"])), float(entry["coverage"])
     raise ValidationError({"followup_type": _("Unknown follow-up type.")})
-
-
-def _coverage_of(plan: FollowUpPlan, type_name: str) -> float:
-    for entry in plan.types or [asdict(t) for t in solver.default_types()]:
-        if entry["name"] == type_name:
-            return float(entry["coverage"])
-    return 0.0
 
 
 @transaction.atomic
@@ -192,8 +186,8 @@ def change_item(
     before = {"type": item.followup_type, "lead": item.lead_region.county_code}
     item.followup_type = followup_type
     item.lead_region = lead_region
-    item.cost_sek = _cost_of(item.plan, followup_type)
-    item.covered = item.exposure * _coverage_of(item.plan, followup_type)
+    item.cost_sek, coverage = _price(item.plan, followup_type)
+    item.covered = item.exposure * coverage
     if item.origin == PlanItem.Origin.PROPOSED:
         item.origin = PlanItem.Origin.CHANGED
     item.save()
@@ -246,6 +240,7 @@ def add_item(
         exposure = sum(r.exposure for r in rows)
         top = rows.order_by("-exposure").first()
         category = Category.objects.filter(slug=top.category_key).first() if top else None
+    cost_sek, coverage = _price(plan, followup_type)
     item = PlanItem.objects.create(
         plan=plan,
         supplier=supplier,
@@ -254,9 +249,9 @@ def add_item(
         lead_area=followups.lead_area_for(category, date(plan.year, 1, 1)),
         category=category,
         participating=participating,
-        cost_sek=_cost_of(plan, followup_type),
+        cost_sek=cost_sek,
         exposure=exposure,
-        covered=exposure * _coverage_of(plan, followup_type),
+        covered=exposure * coverage,
         origin=PlanItem.Origin.ADDED,
     )
     record_change(plan, action="updated", acting_user=acting_user, changes={"added": str(supplier)})

@@ -1,7 +1,6 @@
 """Plan pages: proposals, their coverage, lead shares and value of coordination; changing,
 approving and publishing a plan; other organisations' follow-ups for the reuse rule."""
 
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,8 +15,7 @@ from django.views.decorators.http import require_POST
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
-from hallbar.core.http import attachment
-from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.core.http import table_download
 from hallbar.followups.models import FollowUpType
 from hallbar.followups.services import find_suppliers
 from hallbar.planning import services
@@ -35,7 +33,6 @@ from hallbar.planning.selectors import followed_up, summary
 from hallbar.suppliers.models import Supplier
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -169,13 +166,13 @@ def _export(plan, items, export: str) -> HttpResponse:
         ]
         for i in items
     ]
-    buffer = io.BytesIO()
-    name = f"followup-plan-{plan.year}"
-    if export == "csv":
-        write_csv(buffer, header, rows)
-        return attachment(buffer.getvalue(), f"{name}.csv", "text/csv; charset=utf-8")
-    write_xlsx(buffer, header, rows, sheet_title=f"Plan {plan.year}")
-    return attachment(buffer.getvalue(), f"{name}.xlsx", XLSX)
+    return table_download(
+        header,
+        rows,
+        export=export,
+        name=f"followup-plan-{plan.year}",
+        sheet_title=f"Plan {plan.year}",
+    )
 
 
 def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:

@@ -16,7 +16,6 @@ from hallbar.contracts.models import Contract
 from hallbar.core.history import record_change, record_changes
 from hallbar.followups import notifications
 from hallbar.followups.models import (
-    ActionPlan,
     CaseEvent,
     Deviation,
     FollowUp,
@@ -318,13 +317,8 @@ def cancel_followup(followup: FollowUp, *, reason: str, acting_user: User) -> Fo
 def can_publish(followup: FollowUp) -> bool:
     """A summary is published once an action plan exists (or the case closed without deviations)."""
     plan = getattr(followup, "action_plan", None)
-    if plan is not None and plan.status in {
-        ActionPlan.Status.SUBMITTED,
-        ActionPlan.Status.ACCEPTED,
-    }:
-        return True
     if plan is not None and plan.submitted_at:
-        return True
+        return True  # submitted once (a plan sent back for revision still exists)
     return followup.status == State.CLOSED and not followup.deviations.exists()
 
 

@@ -232,7 +232,6 @@ def save_answers(
     if submit:
         missing = _missing_answers(response, questions.values())
         if missing:
-            transaction.set_rollback(True)
             _discard(stored)
             raise ValidationError(missing)
         response.status = Response.Status.SUBMITTED
