@@ -5,18 +5,23 @@
   (sharing is the point of the cooperation); an area coordinator also sees its area's cases.
 - The lead (the secretariat, the lead region's contacts, buyers and coordinators, the lead area's
   coordinator) manages the case and sees its confidential material.
-- A third-party auditor sees only the cases of the audits assigned to it, and their confidential
-  material (it wrote it).
+- A third-party auditor sees only the cases of the audits assigned to it, and of those only its
+  own audits, their reports and the confidential deviations they found: never another firm's
+  audit or report on the same case.
 - A supplier contact sees only its own company's cases once they have been sent: questionnaires,
   deviations, action plans. Never interview notes, audit reports or other regions' comments.
+  Of a confidential deviation, or of one found through a grievance, it reads only the
+  description the lead writes for it (`supplier_description`): never the source text, which may
+  identify the worker who raised it.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from hallbar.followups.models import Audit, Document, FollowUp, Report
+from hallbar.followups.models import Audit, Deviation, Document, FollowUp, Report
 from hallbar.followups.states import State
 from hallbar.organisations.models import Role, User
 
@@ -93,18 +98,80 @@ class CaseAccess:
     confidential: bool  # may see confidential material
     is_supplier: bool
     is_auditor: bool
+    own_audit_ids: frozenset[int] = frozenset()  # the audits of this case assigned to the viewer
 
 
 def case_access(user: User, followup: FollowUp) -> CaseAccess:
     manage = can_manage(user, followup)
-    auditor = is_assigned_auditor(user, followup)
+    own_audits: frozenset[int] = frozenset()
+    if user.is_authenticated and user.has_role(Role.AUDITOR):
+        own_audits = frozenset(followup.audits.filter(auditor=user).values_list("pk", flat=True))
+    auditor = bool(own_audits)
     return CaseAccess(
         followup=followup,
         can_manage=manage,
         confidential=manage or auditor,
         is_supplier=is_supplier_of(user, followup),
         is_auditor=auditor,
+        own_audit_ids=own_audits,
     )
+
+
+def may_see_audit(access: CaseAccess, audit_id: int | None) -> bool:
+    """Return whether the viewer may see an audit of the case: its page, report and findings.
+
+    The lead sees every audit; an auditor only its own, never another firm's on the same case.
+    """
+    if access.can_manage:
+        return True
+    return audit_id is not None and audit_id in access.own_audit_ids
+
+
+def may_see_deviation(access: CaseAccess, deviation: Deviation) -> bool:
+    """Return whether the viewer may see the deviation at all (its text is another question)."""
+    if access.can_manage or access.is_supplier:
+        return True  # the supplier must remedy even a confidential deviation
+    if not deviation.confidential:
+        return True
+    if not access.is_auditor:
+        return False
+    # an auditor sees the confidential findings of its own audits and those of no audit
+    return deviation.audit_id is None or may_see_audit(access, deviation.audit_id)
+
+
+def supplier_reads_own_wording(deviation: Deviation) -> bool:
+    """Return whether the supplier reads the lead's wording instead of the deviation's text."""
+    return deviation.confidential or deviation.source == Deviation.Source.GRIEVANCE
+
+
+def _supplier_only(access: CaseAccess) -> bool:
+    return access.is_supplier and not access.confidential
+
+
+def deviation_label_for(access: CaseAccess, deviation: Deviation) -> str:
+    """Return the deviation's heading for the viewer: the supplier does not learn the source."""
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        if deviation.requirement_id:
+            return str(deviation.requirement.code)
+        return str(_("Code of Conduct"))
+    return deviation.label
+
+
+def may_see_site_name(access: CaseAccess, site) -> bool:
+    """Return whether the viewer may read a site's name: sub-supplier names (tier 2 and on) are
+    for the lead, the secretariat, the assigned auditor and the supplier itself."""
+    return site.tier == 1 or access.confidential or access.is_supplier
+
+
+def deviation_text_for(access: CaseAccess, deviation: Deviation) -> str:
+    """Return the description of the deviation that the viewer may read ("" if none yet).
+
+    A supplier (not also the lead or an auditor of the case) reads the lead's wording of a
+    confidential or grievance-based deviation, never its source text.
+    """
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        return deviation.supplier_description
+    return deviation.description
 
 
 def access_followup(user: User, public_id) -> CaseAccess:
@@ -125,6 +192,17 @@ def access_followup_for_manage(user: User, public_id) -> CaseAccess:
     if not access.can_manage:
         raise Http404
     return access
+
+
+def access_deviation_for_manage(user: User, public_id) -> Deviation:
+    """Return the deviation if user leads its case; 404 otherwise."""
+    try:
+        deviation = Deviation.objects.select_related("followup").get(public_id=public_id)
+    except (Deviation.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can_manage(user, deviation.followup):
+        raise Http404
+    return deviation
 
 
 def access_followup_as_supplier(user: User, public_id) -> CaseAccess:
@@ -164,10 +242,13 @@ def access_document(user: User, public_id) -> Document:
     if not followups_visible_to(user).filter(pk=document.followup_id).exists():
         raise Http404
     access = case_access(user, document.followup)
+    if document.purpose == Document.Purpose.AUDIT_REPORT or document.audit_id:
+        # only the lead and the auditor of the audit it reports on
+        if may_see_audit(access, document.audit_id):
+            return document
+        raise Http404
     if access.confidential:
         return document
-    if document.purpose == Document.Purpose.AUDIT_REPORT:
-        raise Http404
     if access.is_supplier:
         return document
     if document.confidential:

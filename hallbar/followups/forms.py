@@ -79,6 +79,16 @@ class DeviationForm(forms.Form):
     confidential = forms.BooleanField(
         label=_("Confidential (only the lead, the secretariat and the auditor)"), required=False
     )
+    supplier_description = forms.CharField(
+        label=_("Description for the supplier"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Needed for a confidential deviation or one found through a grievance: the supplier "
+            "reads this instead of the description. Say what must be remedied; do not quote the "
+            "source or name who reported it."
+        ),
+    )
 
     def __init__(self, *args, followup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +106,17 @@ class DeviationForm(forms.Form):
                 _("Name the process requirement or the commitment that was breached.")
             )
         return data
+
+
+class SupplierDescriptionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Description for the supplier"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The supplier reads this instead of the deviation's description. Say what must be "
+            "remedied; do not quote the source or name who reported it."
+        ),
+    )
 
 
 class OrderAuditForm(forms.Form):
@@ -215,4 +236,13 @@ class TriageForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    supplier_description = forms.CharField(
+        label=_("Description for the supplier"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "A grievance is never shown to the supplier. Write what the supplier must remedy; "
+            "the lead region can also write it later."
+        ),
     )

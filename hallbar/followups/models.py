@@ -301,6 +301,16 @@ class Document(PublicModel):
     report = models.ForeignKey(
         "Report", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
+    # An audit report belongs to the audit it reports on: only that audit's auditor and the
+    # lead see it, never the auditor of another audit of the same case.
+    audit = models.ForeignKey(
+        "Audit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_documents",
+        verbose_name=_("audit"),
+    )
     filename = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500)
     content_type = models.CharField(_("type"), max_length=100)
@@ -470,6 +480,14 @@ class Deviation(PublicModel):
         help_text=_("Only the lead region, the secretariat and the assigned auditor see it."),
     )
     description = models.TextField(_("description"))
+    supplier_description = models.TextField(
+        _("description for the supplier"),
+        blank=True,
+        help_text=_(
+            "What the supplier reads of a confidential deviation or of one found through a "
+            "grievance: what it must remedy, without the source text or who reported it."
+        ),
+    )
     source = models.CharField(_("found through"), max_length=20, choices=Source.choices)
     audit = models.ForeignKey(
         Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="deviations"

@@ -4,9 +4,17 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hallbar.contracts.models import Contract
-from hallbar.followups.access import CaseAccess
+from hallbar.followups.access import (
+    CaseAccess,
+    deviation_label_for,
+    deviation_text_for,
+    may_see_audit,
+    may_see_deviation,
+    may_see_site_name,
+    supplier_reads_own_wording,
+)
 from hallbar.followups.deadlines import deviation_light, supplier_lights
-from hallbar.followups.models import CaseEvent, Deviation, Document, FollowUp
+from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp
 from hallbar.followups.states import OPEN_STATES
 
 SORTS = {
@@ -84,17 +92,52 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
     if not (access.confidential or access.is_supplier):
         deviations = deviations.filter(confidential=False)
     today = timezone.localdate()
-    result = list(deviations)
+    result = [d for d in deviations if may_see_deviation(access, d)]
     for deviation in result:
         deviation.light = deviation_light(deviation, today, list(deviation.actions.all()))
+        deviation.shown_description = deviation_text_for(access, deviation)
+        deviation.shown_label = deviation_label_for(access, deviation)
+        deviation.withheld_from_supplier = supplier_reads_own_wording(deviation)
+        deviation.shown_site_name = (
+            deviation.site.name
+            if deviation.site and may_see_site_name(access, deviation.site)
+            else ""
+        )
     return result
+
+
+def audits_for(access: CaseAccess) -> list[Audit]:
+    """Return the audits listed on the case page, each with ``may_open`` (its page and report).
+
+    An auditor lists only its own audits; other members see that audits exist and who made them.
+    """
+    audits = access.followup.audits.select_related("firm", "auditor").prefetch_related("sites")
+    result = []
+    for audit in audits:
+        audit.may_open = may_see_audit(access, audit.pk)
+        if audit.may_open or not (access.is_auditor and not access.can_manage):
+            result.append(audit)
+    return result
+
+
+def sites_for(access: CaseAccess) -> list:
+    """Return the case's sites, each with ``shown_name`` ("" where the name is confidential)."""
+    sites = list(access.followup.sites.order_by("tier", "name"))
+    for site in sites:
+        site.shown_name = site.name if may_see_site_name(access, site) else ""
+    return sites
 
 
 def documents_for(access: CaseAccess) -> QuerySet[Document]:
     documents = access.followup.documents.all()
+    if not access.can_manage:
+        # audit reports: only those of the viewer's own audits
+        documents = documents.exclude(
+            Q(purpose=Document.Purpose.AUDIT_REPORT) | Q(audit__isnull=False),
+            ~Q(audit_id__in=access.own_audit_ids),
+        ).exclude(purpose=Document.Purpose.AUDIT_REPORT, audit__isnull=True)
     if access.confidential:
         return documents
-    documents = documents.exclude(purpose=Document.Purpose.AUDIT_REPORT)
     if access.is_supplier:
         return documents
     return documents.filter(confidential=False)

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<uuid:public_id>/assess/", views.followup_assess, name="followup-assess"),
     path("<uuid:public_id>/return/", views.followup_return, name="followup-return"),
     path("<uuid:public_id>/deviations/new/", views.deviation_create, name="deviation-create"),
+    path(
+        "deviations/<uuid:public_id>/supplier-text/",
+        views.deviation_supplier_text,
+        name="deviation-supplier-text",
+    ),
     path("<uuid:public_id>/audits/new/", views.audit_order, name="audit-order"),
     path("<uuid:public_id>/sanctions/new/", views.sanction_create, name="sanction-create"),
     path("<uuid:public_id>/plan-review/", views.plan_review, name="plan-review"),

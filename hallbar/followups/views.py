@@ -18,6 +18,7 @@ from hallbar.core.http import table_download
 from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_audit,
+    access_deviation_for_manage,
     access_document,
     access_followup,
     access_followup_for_manage,
@@ -38,15 +39,18 @@ from hallbar.followups.forms import (
     ReasonForm,
     SanctionForm,
     SendForm,
+    SupplierDescriptionForm,
     TriageForm,
 )
 from hallbar.followups.models import Action, Assessment, FollowUpType, Report
 from hallbar.followups.selectors import (
+    audits_for,
     deviations_for,
     documents_for,
     filter_followups,
     flagged_contracts,
     published_followups,
+    sites_for,
     timeline,
     with_lights,
 )
@@ -182,14 +186,14 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
         "response": response,
         "requirements": requirements,
         "assessed": bool(assessments),
-        "audits": followup.audits.select_related("firm", "auditor").prefetch_related("sites"),
+        "audits": audits_for(access),
         "deviations": deviations_for(access),
         "plan": plan,
         "documents": documents_for(access),
         "sanctions": followup.sanctions.select_related("deviation", "contract"),
         "participants": services.participating_regions(followup.supplier),
         "flagged": flagged_contracts(followup),
-        "sites": followup.sites.order_by("tier", "name"),
+        "sites": sites_for(access),
         "can_publish": access.can_manage and services.can_publish(followup),
         "history": history_for(followup)[:20] if access.can_manage else [],
     }
@@ -323,6 +327,26 @@ def _case_form_page(request, access, form_class, title, submit, run, **form_kwar
     )
 
 
+def deviation_supplier_text(request: HttpRequest, public_id) -> HttpResponse:
+    """The lead writes what the supplier reads of a confidential or grievance-based deviation."""
+    deviation = access_deviation_for_manage(request.user, public_id)
+    access = access_followup_for_manage(request.user, deviation.followup.public_id)
+
+    def run(data):
+        services.set_supplier_description(deviation, text=data["text"], acting_user=request.user)
+        messages.success(request, _("The description for the supplier has been saved."))
+
+    return _case_form_page(
+        request,
+        access,
+        SupplierDescriptionForm,
+        _("Description for the supplier of deviation %(number)s") % {"number": deviation.number},
+        _("Save"),
+        run,
+        initial={"text": deviation.supplier_description},
+    )
+
+
 def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
     """Record a deviation: the lead, or the assigned auditor recording a finding directly."""
     access = access_followup(request.user, public_id)
@@ -349,6 +373,7 @@ def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
             found_on=data["found_on"],
             zero_tolerance=data["zero_tolerance"],
             confidential=data["confidential"],
+            supplier_description=data["supplier_description"],
         )
         messages.success(request, _("The deviation has been recorded."))
 
@@ -527,7 +552,7 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "sites": audit.sites.all(),
-            "reports": followup.documents.filter(purpose="audit_report"),
+            "reports": audit.report_documents.all(),
             "findings": audit.deviations.all(),
             "can_record": followup.status in services.DEVIATION_STATES,
         },
@@ -606,6 +631,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
                     dismiss=data["decision"] == "dismiss",
                     note=data["note"],
                     lead_region=data["lead_region"],
+                    supplier_description=data["supplier_description"],
                     acting_user=request.user,
                 )
             except ValidationError as error:

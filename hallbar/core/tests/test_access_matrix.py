@@ -788,6 +788,12 @@ CASES += [
         readers=(*LEAD, "auditor"),
         writers=(*LEAD, "auditor"),
     ),
+    _case(
+        "followups:deviation-supplier-text",
+        lambda w: (w.action.deviation.public_id,),
+        readers=LEAD,
+        writers=LEAD,
+    ),
     _case("followups:audit-order", FOLLOWUP, readers=LEAD, writers=LEAD),
     _case("followups:sanction-create", FOLLOWUP, readers=LEAD, writers=LEAD),
     _post_only("followups:plan-review", FOLLOWUP, writers=LEAD),

@@ -140,6 +140,7 @@ def save_audit(
             audit.followup,
             stored,
             purpose=Document.Purpose.AUDIT_REPORT,
+            audit=audit,
             document_date=performed_date,
             confidential=True,
             acting_user=acting_user,

@@ -13,6 +13,7 @@ from hallbar.core.history import record_change
 from hallbar.followups import files
 from hallbar.followups.models import (
     Action,
+    Audit,
     CaseEvent,
     Document,
     FollowUp,
@@ -108,6 +109,7 @@ def _document(
     question_id: int | None = None,
     action: Action | None = None,
     report: Report | None = None,
+    audit: Audit | None = None,
     document_date: date | None = None,
     confidential: bool = False,
 ) -> Document:
@@ -117,6 +119,7 @@ def _document(
         question_id=question_id,
         action=action,
         report=report,
+        audit=audit,
         filename=stored_file.filename,
         stored_path=stored_file.stored_path,
         content_type=stored_file.content_type,

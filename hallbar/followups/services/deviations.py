@@ -64,6 +64,7 @@ def record_deviation(
     audit: Audit | None = None,
     site: ProductionSite | None = None,
     found_on: date | None = None,
+    supplier_description: str = "",
 ) -> Deviation:
     """Record a deviation; the supplier then has PLAN_DAYS to submit an action plan.
 
@@ -95,6 +96,7 @@ def record_deviation(
         zero_tolerance=zero_tolerance,
         confidential=confidential,
         description=description.strip(),
+        supplier_description=supplier_description.strip(),
         source=source,
         audit=audit,
         site=site,
@@ -139,6 +141,38 @@ def record_deviation(
         notifications.on_commit_notify_buyers(followup, deviation)
     notifications.schedule_deadline_checks(
         followup, [deviation.plan_due - timedelta(days=7), deviation.plan_due + timedelta(days=1)]
+    )
+    return deviation
+
+
+@transaction.atomic
+def set_supplier_description(deviation: Deviation, *, text: str, acting_user: User) -> Deviation:
+    """Write what the supplier reads of a confidential or grievance-based deviation.
+
+    The supplier never reads such a deviation's own text, which may quote or identify the people
+    who reported it; it reads this wording: what it must remedy.
+    """
+    deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write what the supplier must remedy.")})
+    old = deviation.supplier_description
+    if old == text:
+        return deviation
+    deviation.supplier_description = text
+    deviation.save(update_fields=["supplier_description", "updated_at"])
+    record_change(
+        deviation,
+        action="updated",
+        acting_user=acting_user,
+        changes={"supplier_description": [old, text]},
+    )
+    _event(
+        deviation.followup,
+        CaseEvent.Kind.DEVIATION,
+        acting_user=acting_user,
+        message=_("Deviation %(number)s: the description for the supplier was written.")
+        % {"number": deviation.number},
     )
     return deviation
 

@@ -93,6 +93,7 @@ def triage_report(
     followup: FollowUp | None = None,
     lead_region: Region | None = None,
     severity: str = Deviation.Severity.CRITICAL,
+    supplier_description: str = "",
 ) -> Report:
     """Dismiss the report, or turn it into a deviation of an open case of the supplier (opening
     one, led by lead_region, when there is none)."""
@@ -150,6 +151,7 @@ def triage_report(
         zero_tolerance=zero,
         confidential=report.kind == Report.Kind.GRIEVANCE,
         found_on=report.known_on,
+        supplier_description=supplier_description,
     )
     report.status = Report.Status.TRIAGED
     report.followup = followup
