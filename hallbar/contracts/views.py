@@ -39,6 +39,7 @@ from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import Region, Role
 from hallbar.requirements.selectors import current_clause
+from hallbar.suppliers.access import sites_for
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,7 +90,6 @@ def export_response(contracts, export: str) -> HttpResponse:
 
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Imported here: follow-up builds on contracts, not the other way round.
-    from hallbar.followups.access import sees_sub_supplier_names
     from hallbar.followups.selectors import open_zero_tolerance
 
     contract, can_edit = access_contract(request.user, public_id)
@@ -108,7 +108,7 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_edit": can_edit,
             "history": history_for(contract)[:20] if request.user.is_cooperation_member else [],
             "current_clause": current_clause(),
-            "show_site_names": sees_sub_supplier_names(request.user, contract.supplier),
+            "sites": sites_for(request.user, contract.supplier, contract.supplier.sites.all()),
             "zero_tolerance_flag": request.user.is_cooperation_member
             and contract.status == Contract.Status.ACTIVE
             and open_zero_tolerance(contract),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from hallbar.followups.models import Audit, Deviation, Document, FollowUp, Report
 from hallbar.followups.states import State
 from hallbar.organisations.models import Role, User
+from hallbar.suppliers import access as suppliers_access
 
 LEAD_ROLES = (Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
 OPENER_ROLES = (Role.SECRETARIAT, Role.AREA_COORDINATOR, Role.REGION_CONTACT)
@@ -292,21 +293,22 @@ def access_report(user: User, public_id) -> tuple[Report, bool]:
     return report, can_triage_reports(user)
 
 
-def sees_sub_supplier_names(user: User, supplier) -> bool:
-    """Return whether user may see the names of the supplier's sub-suppliers (tier 2 and on).
+def leads_or_audits_a_case_of(user: User, supplier) -> bool:
+    """Return whether user leads a case of the supplier or is assigned to one of its audits.
 
-    Sub-supplier names are confidential: the secretariat, the lead of a case of the supplier and
-    the auditor assigned to one of its audits see them; other members see country and products.
+    Registered with the supplier registry (``apps.py``) as a grant to read the supplier's
+    sub-supplier names; the rule itself is ``suppliers.access.sees_sub_supplier_names``.
     """
-    if not user.is_authenticated:
-        return False
-    if user.is_secretariat:
-        return True
-    if supplier.organisation_id and supplier.organisation_id in supplier_organisation_ids(user):
-        return True  # the supplier's own supply chain
     regions = user.region_ids(*LEAD_ROLES)
     areas = coordinated_area_ids(user)
     cases = FollowUp.objects.filter(supplier=supplier)
-    if cases.filter(Q(lead_region_id__in=regions) | Q(lead_area_id__in=areas)).exists():
+    if (regions or areas) and cases.filter(
+        Q(lead_region_id__in=regions) | Q(lead_area_id__in=areas)
+    ).exists():
         return True
     return user.has_role(Role.AUDITOR) and cases.filter(audits__auditor=user).exists()
+
+
+def sees_sub_supplier_names(user: User, supplier) -> bool:
+    """Return whether user may see the names of the supplier's sub-suppliers (tier 2 and on)."""
+    return suppliers_access.sees_sub_supplier_names(user, supplier)

@@ -6,3 +6,10 @@ class FollowupsConfig(AppConfig):
     name = "hallbar.followups"
     label = "followups"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from hallbar.followups.access import leads_or_audits_a_case_of
+        from hallbar.suppliers.access import register_supply_chain_grant
+
+        # The lead of a case of a supplier and its assigned auditors read its sub-suppliers' names.
+        register_supply_chain_grant(leads_or_audits_a_case_of)

@@ -1,20 +1,59 @@
 """Who may see and change suppliers. Missing and forbidden both give 404.
 
 Every cooperation member reads the whole registry; a supplier contact sees only its own company;
-auditors reach suppliers only through the audits assigned to them (a later issue).
+auditors reach suppliers only through the audits assigned to them.
+
+The registry is shared by all 21 regions, so changing a supplier is not for everyone who reads
+it: the secretariat may change any supplier; a region's contacts, buyers and area coordinators
+may change a supplier their region has an active contract with, or one that has no active
+contract with any region yet (a supplier being registered before its first contract). Every
+change is recorded in the supplier's history (`services.py`).
+
+Sub-supplier names (sites of tier 2 and on) are confidential: the secretariat, the supplier's
+own contacts and whoever an app above grants it to (the follow-up app grants the lead of a case of
+the supplier and its assigned auditors: `register_supply_chain_grant`) read them; everyone else
+sees the country and products only.
 """
+
+from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from hallbar.organisations.models import Role, User
-from hallbar.suppliers.models import Supplier
+from hallbar.suppliers.models import ProductionSite, Supplier
 
 EDIT_ROLES = (Role.SECRETARIAT, Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
+REGION_EDIT_ROLES = (Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
+
+SupplyChainGrant = Callable[[User, Supplier], bool]
+_supply_chain_grants: list[SupplyChainGrant] = []
+
+
+def register_supply_chain_grant(grant: SupplyChainGrant) -> None:
+    """Let an app above grant users the right to read a supplier's sub-supplier names."""
+    if grant not in _supply_chain_grants:
+        _supply_chain_grants.append(grant)
 
 
 def can_edit_suppliers(user: User) -> bool:
+    """Return whether user may register suppliers at all (and so see the edit links)."""
     return user.is_authenticated and user.has_role(*EDIT_ROLES)
+
+
+def can_edit_supplier(user: User, supplier: Supplier) -> bool:
+    """Return whether user may change this supplier: its details and production sites."""
+    if not user.is_authenticated:
+        return False
+    if user.is_secretariat:
+        return True
+    regions = user.region_ids(*REGION_EDIT_ROLES)
+    if not regions:
+        return False
+    active = supplier.contracts.filter(status="active")
+    if active.filter(regions__in=regions).exists():
+        return True
+    return not active.exists()
 
 
 def can_merge_suppliers(user: User) -> bool:
@@ -36,7 +75,7 @@ def access_supplier(user: User, public_id) -> tuple[Supplier, bool]:
         supplier = suppliers_visible_to(user).get(public_id=public_id)
     except (Supplier.DoesNotExist, ValueError):
         raise Http404 from None
-    return supplier, can_edit_suppliers(user)
+    return supplier, can_edit_supplier(user, supplier)
 
 
 def access_supplier_for_write(user: User, public_id) -> Supplier:
@@ -44,3 +83,36 @@ def access_supplier_for_write(user: User, public_id) -> Supplier:
     if not can_edit:
         raise Http404
     return supplier
+
+
+def sees_sub_supplier_names(user: User, supplier: Supplier) -> bool:
+    """Return whether user may read the names of the supplier's sub-suppliers (tier 2 and on)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_secretariat:
+        return True
+    if supplier.organisation_id and supplier.organisation_id in user.organisation_ids(
+        Role.SUPPLIER_CONTACT
+    ):
+        return True  # the supplier's own supply chain
+    return any(grant(user, supplier) for grant in _supply_chain_grants)
+
+
+def sites_for(user: User, supplier: Supplier, sites: Iterable[ProductionSite]) -> list:
+    """Return the sites with what user may read of each: ``shown_name`` and ``shown_city`` are
+    "" and ``shown_osh_id`` is "" where the site is a confidential sub-supplier."""
+    names = None
+    result = []
+    for site in sites:
+        if site.tier <= 1:
+            visible = True
+        else:
+            if names is None:
+                names = sees_sub_supplier_names(user, supplier)
+            visible = names
+        site.name_visible = visible
+        site.shown_name = site.name if visible else ""
+        site.shown_city = site.city if visible else ""
+        site.shown_osh_id = site.osh_id if visible else ""
+        result.append(site)
+    return result

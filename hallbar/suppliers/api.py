@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from hallbar.organisations.models import Role
-from hallbar.suppliers.access import access_supplier, suppliers_visible_to
+from hallbar.suppliers.access import access_supplier, sites_for, suppliers_visible_to
 from hallbar.suppliers.selectors import filter_suppliers
 
 router = Router(tags=["suppliers"])
@@ -57,7 +57,17 @@ def get_supplier(request, public_id: UUID):
     supplier, _can_edit = access_supplier(request.user, public_id)
     return {
         **{f: getattr(supplier, f) for f in SupplierOut.model_fields},
-        "sites": list(supplier.sites.all()),
+        "sites": [
+            {
+                "name": site.shown_name,
+                "country": site.country,
+                "city": site.shown_city,
+                "products": site.products,
+                "tier": site.tier,
+                "osh_id": site.shown_osh_id,
+            }
+            for site in sites_for(request.user, supplier, supplier.sites.all())
+        ],
         "names": sorted({n.name for n in supplier.names.all()})
         if request.user.is_cooperation_member
         else [],

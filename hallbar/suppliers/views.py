@@ -24,6 +24,7 @@ from hallbar.suppliers.access import (
     access_supplier_for_write,
     can_edit_suppliers,
     can_merge_suppliers,
+    sites_for,
     suppliers_visible_to,
 )
 from hallbar.suppliers.forms import MergeForm, SiteForm, SupplierForm
@@ -91,7 +92,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Imported here: follow-up builds on suppliers, not the other way round.
-    from hallbar.followups.access import followups_visible_to, sees_sub_supplier_names
+    from hallbar.followups.access import followups_visible_to
     from hallbar.followups.deadlines import LIGHT_LABELS, supplier_lights
 
     supplier, can_edit = access_supplier(request.user, public_id)
@@ -115,8 +116,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_edit": can_edit,
             "can_merge": can_merge_suppliers(request.user),
             "names": supplier.names.select_related("region__organisation") if member else [],
-            "sites": supplier.sites.all(),
-            "show_site_names": sees_sub_supplier_names(request.user, supplier),
+            "sites": sites_for(request.user, supplier, supplier.sites.all()),
             "contracts": contracts[:100],
             "contract_count": contracts.count(),
             "reviews": MatchReview.objects.filter(supplier=supplier, status="open").select_related(

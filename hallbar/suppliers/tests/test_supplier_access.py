@@ -1,0 +1,122 @@
+"""Who may change a supplier of the shared registry, and who reads its sub-suppliers' names:
+the rules in suppliers/access.py, the same for pages and the API."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from hallbar.categories.models import Category
+from hallbar.contracts.models import Contract
+from hallbar.core.history import history_for
+from hallbar.organisations.models import Region
+from hallbar.suppliers.access import can_edit_supplier, sees_sub_supplier_names
+from hallbar.suppliers.models import ProductionSite, Supplier
+from hallbar.suppliers.services import save_supplier
+
+pytestmark = pytest.mark.django_db
+
+SUB_SUPPLIER = "SUBSUPPLIER-c41d Hat Yai Latex"
+
+
+def _supplier_with_sites() -> Supplier:
+    supplier = save_supplier(supplier=None, acting_user=None, name="Handske AB", country="SE")
+    ProductionSite.objects.create(
+        supplier=supplier, name="Klang Glove Factory", country="MY", tier=1, city="Klang"
+    )
+    ProductionSite.objects.create(
+        supplier=supplier,
+        name=SUB_SUPPLIER,
+        country="TH",
+        tier=2,
+        city="CITY-9e2f",
+        osh_id="OSH-77aa",
+        products="latex",
+    )
+    return supplier
+
+
+def _contract(supplier, region_code: str, status="active") -> Contract:
+    region = Region.objects.get(county_code=region_code)
+    contract = Contract.objects.create(
+        reference=f"K-{region_code}-{status}",
+        title="Handskar",
+        lead_region=region,
+        supplier=supplier,
+        category=Category.objects.first(),
+        annual_value_sek=Decimal("100000"),
+        start_date=date(2024, 1, 1),
+        status=status,
+    )
+    contract.regions.set([region])
+    return contract
+
+
+def test_only_the_secretariat_and_buying_regions_change_a_supplier(cast, client_for):
+    # Given a supplier with an active contract in Stockholm only (alice buys for Stockholm,
+    # bob for Jämtland)
+    supplier = _supplier_with_sites()
+    _contract(supplier, "01")
+    _contract(supplier, "23", status="expired")
+    assert can_edit_supplier(cast.secretariat, supplier)
+    assert can_edit_supplier(cast.alice, supplier)
+    assert not can_edit_supplier(cast.bob, supplier)
+    assert not can_edit_supplier(cast.contact_jamtland, supplier)
+    assert not can_edit_supplier(cast.steering, supplier)
+    assert not can_edit_supplier(cast.charlie, supplier)
+    # When bob posts (even an empty form) to delete a site or edit the supplier
+    site = supplier.sites.get(tier=1)
+    client = client_for(cast.bob)
+    delete = reverse("suppliers:site-delete", args=[supplier.public_id, site.public_id])
+    assert client.post(delete).status_code == 404
+    assert (
+        client.post(reverse("suppliers:supplier-edit", args=[supplier.public_id])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("suppliers:site-create", args=[supplier.public_id]),
+            {"name": "X", "country": "IN", "tier": 1},
+        ).status_code
+        == 404
+    )
+    # Then nothing changed
+    assert supplier.sites.count() == 2
+    # and his supplier page offers no edit links
+    page = client.get(reverse("suppliers:supplier-detail", args=[supplier.public_id])).content
+    assert reverse("suppliers:supplier-edit", args=[supplier.public_id]).encode() not in page
+    # alice may, and the change is in the supplier's history with who made it
+    client = client_for(cast.alice)
+    assert client.post(delete).status_code == 302
+    assert supplier.sites.count() == 1
+    entry = history_for(supplier).first()
+    assert entry.actor == cast.alice
+
+
+def test_a_supplier_without_active_contracts_is_open_to_region_staff(cast):
+    supplier = _supplier_with_sites()
+    assert can_edit_supplier(cast.bob, supplier)  # being registered before its first contract
+    _contract(supplier, "01")
+    assert not can_edit_supplier(cast.bob, supplier)
+
+
+def test_sub_supplier_names_reach_neither_pages_nor_the_api_of_other_readers(cast, client_for):
+    supplier = _supplier_with_sites()
+    _contract(supplier, "01")
+    detail = reverse("suppliers:supplier-detail", args=[supplier.public_id])
+    api = f"/api/suppliers/{supplier.public_id}"
+    for user in (cast.alice, cast.bob, cast.steering, cast.contact_jamtland):
+        assert not sees_sub_supplier_names(user, supplier)
+        client = client_for(user)
+        served = client.get(detail).content.decode() + client.get(api).content.decode()
+        assert "SUBSUPPLIER-c41d" not in served
+        assert "CITY-9e2f" not in served and "OSH-77aa" not in served
+        assert "Klang Glove Factory" in served  # tier 1 is not confidential
+        sites = client.get(api).json()["sites"]
+        assert {s["tier"] for s in sites} == {1, 2}  # country and products stay visible
+        assert [s["products"] for s in sites if s["tier"] == 2] == ["latex"]
+        client.logout()
+    client = client_for(cast.secretariat)
+    assert SUB_SUPPLIER in client.get(api).content.decode()
+    assert SUB_SUPPLIER in client.get(detail).content.decode()
