@@ -40,7 +40,9 @@ def risk_table(monkeypatch):
             "be": [5.0, 4.0, 2.0],
         }
     )
-    monkeypatch.setattr(runs, "risk_table", lambda: (table, {"analyses": [], "parameters": {}}))
+    monkeypatch.setattr(
+        runs, "risk_table", lambda countries=(): (table, {"analyses": [], "parameters": {}})
+    )
     return table
 
 
