@@ -259,6 +259,7 @@ def test_production_countries_the_analysis_does_not_list_are_scored_from_their_o
     supplier("Jiangsu Gloves Co", "CN", "CN")
     supplier("Foroya Vottar", "FO", "FO")
     contracted = supplier("Wuxi Latex Ltd", "CN")
+    supplier("Tom Handske AB", "SE")  # in the registry, without sites or contract countries
     Contract.objects.create(
         reference="E-1",
         title="Gloves",
@@ -276,6 +277,7 @@ def test_production_countries_the_analysis_does_not_list_are_scored_from_their_o
         ("", "Handskar Utan Register AB"),
         ("", "Foroya Vottar"),
         ("", "Wuxi Latex Ltd"),
+        ("", "Tom Handske AB"),
     ]
     import_spend(
         lines(
@@ -297,13 +299,14 @@ def test_production_countries_the_analysis_does_not_list_are_scored_from_their_o
     # Then each line has the risks, class and exposure of the document's table
     expected = section_13_table()
     rows = {r.supplier_label: r for r in run.rows.filter(region_code="01")}
-    assert len(rows) == 5
+    assert len(rows) == 6
     by_line = {
         "Nordhandske AB": "SE",
         "Jiangsu Gloves Co": "CN",
         "handskar utan register ab": "",  # not in the registry: its normalised name
         "Foroya Vottar": "FO",
         "Wuxi Latex Ltd": "CN",
+        "Tom Handske AB": "",
     }
     for label, country in by_line.items():
         row, want = rows[label], expected[country]
@@ -333,9 +336,14 @@ def test_production_countries_the_analysis_does_not_list_are_scored_from_their_o
     assert "workers&#x27; rights: country risk 0.0475" in sweden
     assert "no data: default used" not in sweden
     unknown = page("handskar utan register ab")
-    assert "No production country is known for this line" in unknown
+    assert "No production country is known for this line: the invoices are not matched" in unknown
     assert "default country risk 0.50 was used in every area" in unknown
     assert unknown.count("no data: default used") == 4
+    registered = page("Tom Handske AB")
+    assert (
+        "the supplier has no production site in the registry and no active contract" in registered
+    )
+    assert "Scored from the indicators of China" in page("Wuxi Latex Ltd")
     faroe = page("Foroya Vottar")
     assert "Faroe Islands is a known country, but the data editions used have no" in faroe
     assert faroe.count("no data: default used") == 4
