@@ -7,6 +7,7 @@ each row can be opened later to show its inputs.
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pyarrow as pa
@@ -14,6 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from hallbar.contracts.models import Contract
+from hallbar.risk.method.reference import iso2_to_iso3
 from hallbar.risk.models import DataEdition, ScreeningRow, ScreeningRun
 from hallbar.risk.screening.engine import screen
 from hallbar.risk.spend import spend_root
@@ -39,43 +42,103 @@ def priority_of(risk: float | None) -> str:
     return "medium" if risk >= MEDIUM else "low"
 
 
+def _known(code: str) -> str:
+    """Return an ISO 3166-1 alpha-2 code in upper case, or "" (unknown) when it is not one."""
+    code = (code or "").strip().upper()
+    return code if iso2_to_iso3(code) else ""
+
+
+def _even_split(countries: set[str]) -> list[tuple[str, float]]:
+    chosen = sorted(countries)
+    return [(country, 1 / len(chosen)) for country in chosen]
+
+
+def _value_shares(contracts: list[tuple[list[str], Decimal]]) -> list[tuple[str, float]]:
+    """Return (country, share) from (countries, annual value) pairs: each contract's value split
+    evenly over its countries, shares summing to 1 (each contract counts once if all are 0)."""
+    if not any(value for _countries, value in contracts):
+        contracts = [(countries, Decimal(1)) for countries, _value in contracts]
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for countries, value in contracts:
+        for country in countries:
+            totals[country] += Decimal(value or 0) / len(countries)
+    grand = sum(totals.values())
+    return [(country, float(totals[country] / grand)) for country in sorted(totals)]
+
+
 def supplier_countries_table() -> pa.Table:
-    """Return each supplier's production countries with equal weights (tier-1 sites if known)."""
+    """Return each supplier's production countries with their weights, for the engine.
+
+    A supplier with production sites: the countries of its lowest tier (tier 1 when known), in
+    equal shares, for every category. A supplier without sites: the countries named by its active
+    contracts, per category (rows for the contract's category) and over all its contracts
+    (category "", for spend in other categories), shares by annual value. A code that is not an
+    ISO 3166-1 alpha-2 code counts as an unknown country (""). Suppliers with neither are left
+    out: the engine prices their spend as "no known country".
+    """
     by_tier: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for supplier_id, country, tier in ProductionSite.objects.filter(
         supplier__merged_into__isnull=True
     ).values_list("supplier_id", "country", "tier"):
-        by_tier[supplier_id][tier].add(country)
-    keys, categories, countries, weights = [], [], [], []
+        by_tier[supplier_id][tier].add(_known(country))
+    rows: list[tuple[int, str, str, float]] = []
     for supplier_id, tiers in by_tier.items():
-        chosen = sorted(tiers[min(tiers)])
-        for country in chosen:
-            keys.append(str(supplier_id))
-            categories.append("")
-            countries.append(country)
-            weights.append(1 / len(chosen))
+        for country, weight in _even_split(tiers[min(tiers)]):
+            rows.append((supplier_id, "", country, weight))
+    contracts: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for supplier_id, slug, countries, value in (
+        Contract.objects.filter(status=Contract.Status.ACTIVE, supplier__merged_into__isnull=True)
+        .exclude(supplier_id__in=list(by_tier))
+        .values_list("supplier_id", "category__slug", "production_countries", "annual_value_sek")
+    ):
+        codes = sorted({_known(code) for code in countries or [] if (code or "").strip()})
+        if codes:
+            contracts[supplier_id][slug].append((codes, value))
+            contracts[supplier_id][""].append((codes, value))
+    for supplier_id, by_category in contracts.items():
+        for slug, pairs in by_category.items():
+            for country, weight in _value_shares(pairs):
+                rows.append((supplier_id, slug, country, weight))
     return pa.table(
-        {"supplier_key": keys, "category_key": categories, "country": countries, "weight": weights}
+        {
+            "supplier_key": [str(row[0]) for row in rows],
+            "category_key": [row[1] for row in rows],
+            "country": [row[2] for row in rows],
+            "weight": [row[3] for row in rows],
+        },
+        schema=pa.schema(
+            [
+                ("supplier_key", pa.string()),
+                ("category_key", pa.string()),
+                ("country", pa.string()),
+                ("weight", pa.float64()),
+            ]
+        ),
     )
 
 
-def risk_table() -> tuple[pa.Table, dict]:
-    """Return the area risk table from the category risk analyses, and what it was built from."""
+def risk_table(countries: Iterable[str] = ()) -> tuple[pa.Table, dict]:
+    """Return the area risk table and what it was built from.
+
+    ``countries``: the production countries of the screened suppliers; each is scored for every
+    category from its own indicators, whether or not the category's analysis lists it.
+    """
     from hallbar.risk.selectors import area_risk_rows_for_screening, screening_sources
 
-    columns = area_risk_rows_for_screening()
-    return pa.table(columns), screening_sources()
+    columns = area_risk_rows_for_screening(countries=countries)
+    return pa.table(columns), screening_sources(countries=countries)
 
 
 @transaction.atomic
 def run_screening(*, year: int, acting_user=None, regions: list[str] | None = None) -> ScreeningRun:
     """Screen the year's spend, store the run and its rows, and return the run."""
-    table, sources = risk_table()
+    countries = supplier_countries_table()
+    table, sources = risk_table(sorted({c for c in countries["country"].to_pylist() if c}))
     result = screen(
         spend_root(),
         year=year,
         risk_table=table,
-        supplier_countries=supplier_countries_table(),
+        supplier_countries=countries,
         regions=regions,
     )
     names = dict(Supplier.objects.values_list("pk", "name"))

@@ -22,8 +22,11 @@ from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import Region, Role
+from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
+from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening
+from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import stored_partitions, template_rows
 from hallbar.suppliers.models import ProductionSite, Supplier
 
@@ -214,8 +217,7 @@ def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
         Supplier.objects.filter(pk=row.supplier_key).first() if row.supplier_key.isdigit() else None
     )
     sites = ProductionSite.objects.filter(supplier=supplier) if supplier else []
-    from hallbar.risk.selectors import analysis_for_category
-
+    labels = dict(Area.choices)
     return render(
         request,
         "risk/screening_row.html",
@@ -226,7 +228,9 @@ def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
             "sites": sites,
             "category": Category.objects.filter(slug=row.category_key).first(),
             "analysis": analysis_for_category(row.category_key),
-            "areas": [(a, getattr(row, a)) for a in AREAS],
+            "areas": [(labels[a], getattr(row, a)) for a in AREAS],
+            "country": row_country_explanation(run, row),
+            "country_name": country_name(row.country) if row.country else "",
         },
     )
 

@@ -31,6 +31,7 @@ from hallbar.risk.method.reference import (
     WGI_HISTORY_FILE,
     WGI_LATEST_FILE,
     ReferenceData,
+    country_name,
     edition_labels,
     iso2_to_iso3,
     load_reference,
@@ -46,8 +47,16 @@ from hallbar.risk.method.scoring import (
     MethodParameters,
     area_risk_columns,
     area_risk_table,
+    country_risk,
 )
-from hallbar.risk.models import DataEdition, LikelihoodAdjustment, MethodSettings, RiskAnalysis
+from hallbar.risk.models import (
+    DataEdition,
+    LikelihoodAdjustment,
+    MethodSettings,
+    RiskAnalysis,
+    ScreeningRow,
+    ScreeningRun,
+)
 from hallbar.risk.models.analysis import Area, parameters_from_json, parameters_to_json
 
 # Categories without an approved analysis are screened with these judgements in every area: the
@@ -539,8 +548,10 @@ def area_risk_rows_for_screening(*, countries: Iterable[str] = ()) -> dict[str, 
 
     One row per category (its slug) and production country, and one default row per category
     with country "" (the method's unknown-country risk). Countries scored: those of the
-    category's approved analyses and active contracts, plus ``countries`` (e.g. every country of
-    the suppliers' production sites). Approved analyses are used with the parameters they were
+    category's approved analyses and active contracts, plus ``countries``: the screening passes
+    every production country of the suppliers (sites and contracts), so that each known country
+    is scored from its own indicators and only spend without a known country takes the default
+    row. Approved analyses are used with the parameters they were
     approved with; a category with several approved products takes the highest risk per area;
     a category without an approved analysis is scored with ``DEFAULT_JUDGEMENT`` in every area
     and the parameters in force. Ready for ``pyarrow.table(...)``.
@@ -550,8 +561,33 @@ def area_risk_rows_for_screening(*, countries: Iterable[str] = ()) -> dict[str, 
     )
 
 
-def screening_sources() -> dict[str, Any]:
-    """Return what ``area_risk_rows_for_screening`` is built from, to store with a run."""
+def country_risks_for_screening(
+    countries: Iterable[str], params: MethodParameters = DEFAULT_PARAMETERS
+) -> dict[str, dict[str, Any]]:
+    """Return each production country's country risk per area and the areas without data.
+
+    Keyed by ISO2, with "" for the unknown country (the category's default row). ``no_data``
+    lists the areas where none of the area's indicators has a value for the country in the
+    editions used, so the method's default country risk stood in: every area for "", and for a
+    country code the reference files do not cover (e.g. the Faroe Islands, FO).
+    """
+    reference = reference_data()
+    found: dict[str, dict[str, Any]] = {}
+    for iso2 in ["", *sorted(_country_codes(countries))]:
+        risks = {area: country_risk(area, iso2 or None, reference, params) for area in AREAS}
+        found[iso2] = {
+            "country_risk": {area: round(risk.value, 6) for area, risk in risks.items()},
+            "no_data": [area for area, risk in risks.items() if risk.no_data],
+        }
+    return found
+
+
+def screening_sources(*, countries: Iterable[str] = ()) -> dict[str, Any]:
+    """Return what ``area_risk_rows_for_screening`` is built from, to store with a run.
+
+    ``country_risks``: the country risks of the unknown country and of ``countries`` (the
+    production countries screened), as ``country_risks_for_screening`` gives them.
+    """
     settings, params = current_parameters()
     analyses = [
         {
@@ -578,6 +614,7 @@ def screening_sources() -> dict[str, Any]:
             "default_input_categories": list(
                 categories_screened_with_defaults().values_list("slug", flat=True)
             ),
+            "country_risks": country_risks_for_screening(countries, params),
         },
     }
 
@@ -591,4 +628,58 @@ def analysis_for_category(category_key: str) -> RiskAnalysis | None:
         .filter(category__slug=category_key)
         .order_by("product")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class CountryRiskLine:
+    area: str  # the area's label
+    country_risk: float
+    default_used: bool
+
+
+@dataclass(frozen=True)
+class CountryExplanation:
+    """How a screening row's production country was scored, from what its run stored.
+
+    ``kind``: "unknown" (no known production country: the category's default row), "no_data"
+    (a known country without any indicator value: the default in every area), "partial" (the
+    default in some areas) or "own" (the country's own indicators in every area).
+    """
+
+    kind: str
+    country: str  # the country's name, "" when unknown
+    default: float  # the method's default country risk
+    lines: tuple[CountryRiskLine, ...]
+    default_areas: str  # the labels of the areas where the default stood in, joined
+
+    @property
+    def default_in_all_areas(self) -> bool:
+        return self.kind in {"unknown", "no_data"}
+
+
+def row_country_explanation(run: ScreeningRun, row: ScreeningRow) -> CountryExplanation | None:
+    """Return how the row's production country was scored; None for runs that did not store it."""
+    stored = (run.parameters or {}).get("country_risks")
+    if not stored or row.country not in stored or "" not in stored:
+        return None
+    entry = stored[row.country]
+    default = stored[""]["country_risk"][AREAS[0]]
+    labels = dict(Area.choices)
+    lines = tuple(
+        CountryRiskLine(str(labels[area]), entry["country_risk"][area], area in entry["no_data"])
+        for area in AREAS
+    )
+    if not row.country:
+        kind = "unknown"
+    elif len(entry["no_data"]) == len(AREAS):
+        kind = "no_data"
+    else:
+        kind = "partial" if entry["no_data"] else "own"
+    return CountryExplanation(
+        kind=kind,
+        country=country_name(row.country) if row.country else "",
+        default=default,
+        lines=lines,
+        default_areas=", ".join(line.area for line in lines if line.default_used),
     )

@@ -33,7 +33,9 @@ def world(transactional_db, settings, tmp_path, monkeypatch):
             "be": [4.0],
         }
     )
-    monkeypatch.setattr(runs, "risk_table", lambda: (table, {"analyses": [], "parameters": {}}))
+    monkeypatch.setattr(
+        runs, "risk_table", lambda countries=(): (table, {"analyses": [], "parameters": {}})
+    )
     line = {
         "invoice_date": "2025-05-02",
         "supplier_name": "Medisupply Sverige AB",

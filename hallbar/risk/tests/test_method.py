@@ -622,3 +622,86 @@ def test_risk_matrix_svg_is_well_formed_and_accessible(ref):
     )
     texts = [el.text for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "<b>" in texts and "Sannolikhet" in texts and "hög" in texts
+
+
+# ---------------------------------------------------------------------------------------------
+# The worked examples of docs/risk-method.md, section 13: a production country the category's
+# analysis does not list is scored from its own indicators; only no known country gets the default
+
+METHOD_DOC = Path(__file__).resolve().parents[3] / "docs" / "risk-method.md"
+SECTION_13_COLUMNS = ("c_hr", "c_wr", "c_env", "c_be", "hr", "wr", "env", "be")
+
+
+def section_13_table() -> dict[str, dict]:
+    """Return the results table of the method document's section 13, keyed by country ("" none).
+
+    Read from the document itself, so that the tests and the page cannot drift apart.
+    """
+    text = METHOD_DOC.read_text(encoding="utf-8")
+    section = text.split("\n## 13.", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 12 or cells[0] in {"line", "---"}:
+            continue
+        line_id, country, *numbers, klass, exposure_kr = cells
+        rows["" if country == "none" else country] = {
+            "line": line_id,
+            **dict(zip(SECTION_13_COLUMNS, map(float, numbers), strict=True)),
+            "class": klass,
+            "exposure": float(exposure_kr.replace(" ", "")),
+        }
+    return rows
+
+
+def test_section_13_table_is_read_from_the_document():
+    rows = section_13_table()
+    assert [(r["line"], country) for country, r in rows.items()] == [
+        ("A", "SE"),
+        ("B", "CN"),
+        ("C", ""),
+        ("D", "FO"),
+    ]
+    # the same numbers as the document's text, so a parse that reads nothing cannot pass
+    assert (rows["CN"]["wr"], rows["CN"]["class"], rows["CN"]["exposure"]) == (20, "high", 800_000)
+    assert (rows[""]["wr"], rows[""]["exposure"]) == (13.6, 544_000)
+
+
+def test_worked_example_countries_the_analysis_does_not_list(ref):
+    # Given the gloves category whose analysis lists only Malaysia
+    category = gloves([("MY", 1.0)])
+    expected = section_13_table()
+    # When the screening's risk table is built for Sweden, China, the Faroe Islands and no
+    # known country (None: the category's default row)
+    rows = area_risk_table([category], ["SE", "CN", "FO", None], reference=ref)
+    by_country = {row.country_iso2 or "": row for row in rows}
+    for country, want in expected.items():
+        row = by_country[country]
+        # Then each country's risks are the document's, from its own indicators
+        assert row.risks == {a: approx(want[a]) for a in AREAS}, country
+        for area in AREAS:
+            assert country_risk(area, country or None, ref).value == approx(want[f"c_{area}"])
+        highest = max(row.risks.values())
+        assert priority_class(highest) == want["class"], country
+        assert exposure(1_000_000, row).total == approx(want["exposure"]), country
+    # And Sweden's row is section 12's Swedish column, China's wr is clamped at L = 5
+    sweden = assess_category(gloves([("SE", 1.0)]), ref)
+    assert by_country["SE"].risks == {a: approx(sweden.areas[a].risk) for a in AREAS}
+    china_wr = country_likelihood(
+        "wr", "CN", inherent=4, product="examination gloves", reference=ref
+    )
+    assert china_wr.ilab.forced_labour and china_wr.value == approx(5)
+
+
+def test_known_country_without_indicator_values_gets_the_flagged_default(ref):
+    # Given the Faroe Islands: an ISO 3166-1 code without WGI or CPI values in the editions
+    assert iso2_to_iso3("FO") == "FRO"
+    for area in AREAS:
+        result = country_risk(area, "FO", ref)
+        # Then every area uses the default, flagged, and the explanation says why
+        assert (result.value, result.no_data) == (0.5, True)
+        assert "no indicator value" in result.explanation[-1].note
+        assert "Faroe Islands (FO)" in result.explanation[-1].input
+        assert all(s.kind == "missing" for s in result.explanation[:-1])
+    # And the unknown country says that it is unknown
+    assert "production country unknown" in country_risk("hr", None, ref).explanation[-1].note
