@@ -1,12 +1,14 @@
 """Reads for contracts: filtered lists, the contract page, and the harmonisation index."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from hallbar.categories.models import CategoryPrioritisation
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
+from hallbar.followups.models import Sanction
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ClauseLevel
 
@@ -62,6 +64,35 @@ def default_harmonisation_year(today_year: int) -> int:
     return min(today_year, latest) if latest else today_year
 
 
+def harmonisation_period(year: int) -> tuple[date, date]:
+    """Return the first and last day of year: the period the harmonisation index counts."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def contracts_in_force(year: int) -> QuerySet[Contract]:
+    """Return the contracts in force at some time in year, judged by their dates.
+
+    A contract is in force from its start date to its end date (no end date: until further
+    notice), or to the day a termination was decided if that came first. Status does not
+    decide, because it says how things stand today: a contract that expired last year still
+    counts for last year, a planned one counts from the year it starts. Only a cancelled
+    contract, which never came into force, never counts.
+    """
+    first, last = harmonisation_period(year)
+    terminated_on = Subquery(
+        Sanction.objects.filter(contract=OuterRef("pk"), kind=Sanction.Kind.TERMINATION)
+        .order_by("decided_on")
+        .values("decided_on")[:1]
+    )
+    return (
+        Contract.objects.exclude(status=Contract.Status.CANCELLED)
+        .filter(start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .alias(terminated_on=terminated_on)
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
+    )
+
+
 @dataclass(frozen=True)
 class HarmonisationRow:
     code: str
@@ -79,12 +110,12 @@ class HarmonisationRow:
 def harmonisation(
     year: int, current_clause_id: int | None
 ) -> tuple[list[HarmonisationRow], HarmonisationRow]:
-    """Return per region and nationally the active contracts in prioritised categories and how
-    many carry the current clause version, and at which level.
+    """Return per region and nationally the contracts in force in year in categories
+    prioritised in year, and how many carry the current clause version, and at which level.
 
     A joint procurement counts for every buying region, and once nationally.
     """
-    base = Contract.objects.filter(status=Contract.Status.ACTIVE, category__in=prioritised_in(year))
+    base = contracts_in_force(year).filter(category__in=prioritised_in(year))
     current = Q(clause_id=current_clause_id) if current_clause_id else Q(pk__in=[])
     aggregates = {
         "contracts": Count("pk", distinct=True),
@@ -116,17 +147,22 @@ def harmonisation(
 
 
 def harmonisation_json(year, clause, rows, national) -> dict:
+    """Return the index as JSON-ready values, with the period whose contracts were counted."""
+
     def item(row):
         return {
-            "active_contracts_in_prioritised_categories": row.contracts,
+            "contracts_in_prioritised_categories": row.contracts,
             "with_current_clause": row.current_clause,
             "share": round(row.share, 4),
             "bas": row.bas,
             "avancerad": row.avancerad,
         }
 
+    first, last = harmonisation_period(year)
     return {
         "year": year,
+        "counted_from": first.isoformat(),
+        "counted_to": last.isoformat(),
         "current_clause_version": clause.version if clause else None,
         "national": item(national),
         "regions": [{"region_code": r.code, "region_name": r.name, **item(r)} for r in rows],

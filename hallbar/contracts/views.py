@@ -27,6 +27,7 @@ from hallbar.contracts.selectors import (
     filter_contracts,
     harmonisation,
     harmonisation_json,
+    harmonisation_period,
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
@@ -200,9 +201,12 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     this_year = timezone.localdate().year
+    years = list(range(2016, this_year + 2))
     try:
         year = int(request.GET.get("year") or default_harmonisation_year(this_year))
     except ValueError:
+        year = default_harmonisation_year(this_year)
+    if not 1 <= year <= 9999:
         year = default_harmonisation_year(this_year)
     clause = current_clause()
     rows, national = harmonisation(year, clause.pk if clause else None)
@@ -211,9 +215,9 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
     chart = bar_chart(
         [Bar(r.code, r.share * 100, f"{r.share * 100:.0f}") for r in rows],
         title=_(
-            "Share of active contracts in prioritised categories with clause %(version)s, per region (%%)"
+            "Share of contracts in force in %(year)s in prioritised categories with clause %(version)s, per region (%%)"
         )
-        % {"version": clause.version if clause else "–"},
+        % {"version": clause.version if clause else "–", "year": year},
         width=900,
     )
     return render(
@@ -224,7 +228,8 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
             "national": national,
             "clause": clause,
             "year": year,
-            "years": list(range(2016, this_year + 1)),
+            "period": harmonisation_period(year),
+            "years": years if year in years else sorted({*years, year}),
             "chart": chart,
         },
     )

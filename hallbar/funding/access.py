@@ -4,7 +4,10 @@ from django.http import Http404
 
 from hallbar.funding.models import BudgetLine, RegionDecision
 from hallbar.organisations.access import can_view_cooperation
-from hallbar.organisations.models import Role, User
+from hallbar.organisations.models import Region, Role, User
+
+#: The years for which the secretariat may choose which amount is invoiced.
+INVOICE_YEARS = range(2016, 2101)
 
 
 def can_view_funding(user: User) -> bool:
@@ -14,6 +17,21 @@ def can_view_funding(user: User) -> bool:
 
 def can_edit_budget(user: User) -> bool:
     return user.is_authenticated and user.is_secretariat
+
+
+def can_choose_invoiced_amount(user: User) -> bool:
+    """Return whether user may choose which amount a region is invoiced: the secretariat only."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def access_invoice_choice_for_write(user: User, county_code: str, year: int) -> Region:
+    """Return the region whose invoiced amount for year user may choose, or raise 404."""
+    if not can_choose_invoiced_amount(user) or year not in INVOICE_YEARS:
+        raise Http404
+    try:
+        return Region.objects.select_related("organisation").get(county_code=county_code)
+    except Region.DoesNotExist:
+        raise Http404 from None
 
 
 def can_record_region_decision(user: User, region_id: int) -> bool:

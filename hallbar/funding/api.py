@@ -22,6 +22,11 @@ class ContributionOut(Schema):
     rate_sek: str | None
     amount_sek: int | None
     decision_reference: str | None
+    decided_sek: int | None
+    region_decision_reference: str | None
+    difference_sek: int | None
+    invoiced_sek: int | None
+    invoiced_basis: str
 
 
 class YearQuery(Schema):

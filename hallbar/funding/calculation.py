@@ -10,3 +10,16 @@ def contribution_sek(*, rate_ore: int, population: int) -> int:
     if rate_ore < 0 or population < 0:
         raise ValueError("rate and population cannot be negative")
     return (rate_ore * population + 50) // 100
+
+
+def difference_sek(*, rule_sek: int | None, decided_sek: int | None) -> int | None:
+    """Return the region's decided amount minus the amount by the rule (negative: it decided
+    less), or None when either is unknown."""
+    if rule_sek is None or decided_sek is None:
+        return None
+    return decided_sek - rule_sek
+
+
+def invoiced_sek(*, rule_sek: int | None, decided_sek: int | None, basis: str) -> int | None:
+    """Return the amount invoiced: the decided one when basis is "decided", else the rule's."""
+    return decided_sek if basis == "decided" else rule_sek

@@ -1,4 +1,8 @@
-"""Contribution exports (CSV, XLSX, JSON rows) shared by the page, the API and the command."""
+"""Contribution exports (CSV, XLSX, JSON rows) shared by the page, the API and the command.
+
+amount_sek is the amount by the rule; decided_sek the annual amount the region's own decision
+states; difference_sek is decided minus rule; invoiced_basis is "rule" or "decided".
+"""
 
 import io
 
@@ -16,6 +20,11 @@ HEADERS = [
     "rate_sek",
     "amount_sek",
     "decision_reference",
+    "decided_sek",
+    "region_decision_reference",
+    "difference_sek",
+    "invoiced_sek",
+    "invoiced_basis",
 ]
 
 
@@ -30,6 +39,11 @@ def contribution_record(c: Contribution) -> dict:
         "rate_sek": c.rate_sek,
         "amount_sek": c.amount_sek,
         "decision_reference": c.decision.reference if c.decision else None,
+        "decided_sek": c.decided_sek,
+        "region_decision_reference": c.region_decision.reference if c.region_decision else None,
+        "difference_sek": c.difference_sek,
+        "invoiced_sek": c.invoiced_sek,
+        "invoiced_basis": c.invoiced_basis,
     }
 
 

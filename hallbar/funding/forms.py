@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.funding.models import BudgetLine, RegionDecision
+from hallbar.funding.models import BudgetLine, InvoiceChoice, RegionDecision
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -52,3 +52,15 @@ class RegionDecisionForm(forms.ModelForm):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2016, max_value=2100)
+
+
+class InvoiceChoiceForm(forms.Form):
+    basis = forms.ChoiceField(
+        label=_("Amount to invoice"), choices=InvoiceChoice.Basis.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the decision the choice rests on."),
+    )

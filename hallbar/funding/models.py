@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -138,6 +139,45 @@ class RegionDecision(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.region}: {self.reference}"
+
+
+class InvoiceChoice(PublicModel):
+    """Which amount the secretariat invoices a region for a year, when the secretariat chose.
+
+    Without a choice the amount by the rule is invoiced.
+    """
+
+    class Basis(models.TextChoices):
+        RULE = "rule", _("the amount by the rule")
+        DECIDED = "decided", _("the amount the region decided")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="invoice_choices", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    basis = models.CharField(_("amount invoiced"), max_length=10, choices=Basis.choices)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["year", "region__county_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], name="funding_invoicechoice_one_per_region_year"
+            )
+        ]
+        verbose_name = _("invoiced amount")
+        verbose_name_plural = _("invoiced amounts")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}: {self.get_basis_display()}"
 
 
 class BudgetLine(PublicModel):

@@ -2,12 +2,19 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Prefetch, Sum
 
-from hallbar.funding.calculation import contribution_sek
-from hallbar.funding.models import BudgetLine, FeeComponent, FeeDecision, RegionDecision
+from hallbar.core.history import history_for
+from hallbar.funding.calculation import contribution_sek, difference_sek, invoiced_sek
+from hallbar.funding.models import (
+    BudgetLine,
+    FeeComponent,
+    FeeDecision,
+    InvoiceChoice,
+    RegionDecision,
+)
 from hallbar.organisations.models import PopulationFigure, Region
 
 FIRST_YEAR = 2016
@@ -22,6 +29,8 @@ class Contribution:
     reference_date: date | None
     population: int | None
     amount_sek: int | None
+    region_decision: RegionDecision | None = None
+    choice: InvoiceChoice | None = None
 
     @property
     def rate_sek(self) -> str | None:
@@ -30,6 +39,30 @@ class Contribution:
     @property
     def is_missing(self) -> bool:
         return self.amount_sek is None
+
+    @property
+    def decided_sek(self) -> int | None:
+        """Return the annual amount the region's own decision states for this year, if any."""
+        return self.region_decision.annual_amount_sek if self.region_decision else None
+
+    @property
+    def difference_sek(self) -> int | None:
+        """Return the decided amount minus the amount by the rule (None without a decision)."""
+        return difference_sek(rule_sek=self.amount_sek, decided_sek=self.decided_sek)
+
+    @property
+    def invoiced_basis(self) -> str:
+        return self.choice.basis if self.choice else InvoiceChoice.Basis.RULE
+
+    @property
+    def invoiced_basis_label(self) -> str:
+        return InvoiceChoice.Basis(self.invoiced_basis).label
+
+    @property
+    def invoiced_sek(self) -> int | None:
+        return invoiced_sek(
+            rule_sek=self.amount_sek, decided_sek=self.decided_sek, basis=self.invoiced_basis
+        )
 
 
 def fee_decisions() -> list[FeeDecision]:
@@ -67,6 +100,11 @@ def contributions(years: list[int]) -> dict[int, list[Contribution]]:
         (p.region_id, p.reference_date): p.population
         for p in PopulationFigure.objects.filter(reference_date__in=wanted_dates)
     }
+    stated = _decided_amounts(years, decisions)
+    choices = {
+        (c.region_id, c.year): c
+        for c in InvoiceChoice.objects.filter(year__in=years).select_related("recorded_by")
+    }
     result: dict[int, list[Contribution]] = {}
     for year in years:
         decision, ref = plan[year]
@@ -79,8 +117,45 @@ def contributions(years: list[int]) -> dict[int, list[Contribution]]:
                 if rate is not None and count is not None
                 else None
             )
-            rows.append(Contribution(region, year, decision, rate, ref, count, amount))
+            rows.append(
+                Contribution(
+                    region,
+                    year,
+                    decision,
+                    rate,
+                    ref,
+                    count,
+                    amount,
+                    region_decision=stated.get((region.pk, year)),
+                    choice=choices.get((region.pk, year)),
+                )
+            )
         result[year] = rows
+    return result
+
+
+def _decided_amounts(
+    years: list[int], decisions: list[FeeDecision]
+) -> dict[tuple[int, int], RegionDecision]:
+    """Return, per (region id, year), the region's approved decision stating its annual amount.
+
+    A region's decision states an amount a year from its first year for as long as the fee
+    decision in force that year stays in force: a later fee decision is a new fee, on which the
+    region has not decided. Of several such decisions the one with the latest first year (then
+    the latest decision date) applies.
+    """
+    stated = RegionDecision.objects.filter(
+        status=RegionDecision.Status.APPROVED,
+        annual_amount_sek__isnull=False,
+        from_year__isnull=False,
+        from_year__lte=max(years, default=0),
+    ).order_by("region_id", "from_year", "decided_on", "pk")
+    result: dict[tuple[int, int], RegionDecision] = {}
+    for region_decision in stated:
+        fee = decision_for_year(region_decision.from_year, decisions)
+        for year in years:
+            if year >= region_decision.from_year and decision_for_year(year, decisions) == fee:
+                result[(region_decision.region_id, year)] = region_decision
     return result
 
 
@@ -88,9 +163,71 @@ def contributions_for_year(year: int) -> list[Contribution]:
     return contributions([year])[year]
 
 
+def contribution_for(region: Region, year: int) -> Contribution:
+    """Return the region's contribution for year, with its decided and invoiced amounts."""
+    return next(c for c in contributions_for_year(year) if c.region.pk == region.pk)
+
+
 def national_totals(by_year: dict[int, list[Contribution]]) -> dict[int, int]:
-    """Return the sum of the known contributions per year."""
+    """Return the sum of the known contributions by the rule per year."""
     return {year: sum(c.amount_sek or 0 for c in rows) for year, rows in by_year.items()}
+
+
+@dataclass(frozen=True)
+class InvoicedTotal:
+    rule_sek: int
+    invoiced_sek: int
+
+    @property
+    def difference_sek(self) -> int:
+        """Return what is invoiced minus what the rule gives (negative: invoiced less)."""
+        return self.invoiced_sek - self.rule_sek
+
+
+def invoiced_total(rows: list[Contribution]) -> InvoicedTotal:
+    """Return the year's sum of invoiced amounts beside the sum by the rule."""
+    return InvoicedTotal(
+        rule_sek=sum(c.amount_sek or 0 for c in rows),
+        invoiced_sek=sum(c.invoiced_sek or 0 for c in rows),
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceChoiceChange:
+    at: datetime
+    actor: object
+    old_label: str
+    new_label: str
+    old_sek: int | None
+    new_sek: int | None
+    reason: str
+
+
+def _basis_label(code) -> str:
+    return InvoiceChoice.Basis(code).label if code in InvoiceChoice.Basis.values else "–"
+
+
+def invoice_choice_history(region: Region, year: int) -> list[InvoiceChoiceChange]:
+    """Return the recorded changes of which amount is invoiced to region for year, newest first."""
+    choice = InvoiceChoice.objects.filter(region=region, year=year).first()
+    if choice is None:
+        return []
+    changes = []
+    for entry in history_for(choice):
+        basis = entry.changes.get("basis") or [None, None]
+        amounts = entry.changes.get("invoiced_sek") or [None, None]
+        changes.append(
+            InvoiceChoiceChange(
+                at=entry.at,
+                actor=entry.actor,
+                old_label=_basis_label(basis[0]),
+                new_label=_basis_label(basis[1]),
+                old_sek=amounts[0],
+                new_sek=amounts[1],
+                reason=entry.changes.get("reason", ""),
+            )
+        )
+    return changes
 
 
 def available_years(last_year: int) -> list[int]:

@@ -8,11 +8,32 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.core.history import diff_fields, record_change
-from hallbar.funding.access import can_edit_budget, can_record_region_decision
-from hallbar.funding.models import BudgetLine, FeeComponent, FeeDecision, RegionDecision
+from hallbar.funding.access import (
+    can_choose_invoiced_amount,
+    can_edit_budget,
+    can_record_region_decision,
+)
+from hallbar.funding.models import (
+    BudgetLine,
+    FeeComponent,
+    FeeDecision,
+    InvoiceChoice,
+    RegionDecision,
+)
+from hallbar.funding.selectors import Contribution, contribution_for
 from hallbar.organisations.models import Region, User
 
 NOT_ALLOWED = _("You may not make this change.")
+NO_DECIDED_AMOUNT = _(
+    "The region has no approved decision stating an annual amount for this year: record the "
+    "decision first."
+)
+NO_RULE_AMOUNT = _(
+    "There is no amount by the rule for this year (no fee decision, or no population figure on "
+    "the reference date)."
+)
+ALREADY_INVOICED = _("This amount is already the one invoiced; nothing was changed.")
+GIVE_REASON = _("Give the reason for the choice, e.g. the decision it rests on.")
 BUDGET_FIELDS = ["year", "kind", "description", "amount_sek"]
 DECISION_FIELDS = [
     "reference",
@@ -123,3 +144,53 @@ def save_fee_decision(
     if created:
         record_change(decision, action="created", acting_user=acting_user)
     return decision
+
+
+def check_invoice_choice(contribution: Contribution, basis: str) -> None:
+    """Raise ValidationError unless basis can be invoiced for contribution and changes it."""
+    if basis not in InvoiceChoice.Basis.values:
+        raise ValidationError({"basis": _("Choose the amount by the rule or the decided one.")})
+    if basis == InvoiceChoice.Basis.DECIDED and contribution.decided_sek is None:
+        raise ValidationError({"basis": NO_DECIDED_AMOUNT})
+    if basis == InvoiceChoice.Basis.RULE and contribution.amount_sek is None:
+        raise ValidationError({"basis": NO_RULE_AMOUNT})
+    if basis == contribution.invoiced_basis:
+        raise ValidationError({"basis": ALREADY_INVOICED})
+
+
+@transaction.atomic
+def choose_invoiced_amount(
+    *, region: Region, year: int, basis: str, reason: str, acting_user: User
+) -> InvoiceChoice:
+    """Record which amount region is invoiced for year: by the rule or as the region decided.
+
+    History keeps who chose, when, the amount and basis before and after, and the reason.
+    """
+    if not can_choose_invoiced_amount(acting_user):
+        raise PermissionError(NOT_ALLOWED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": GIVE_REASON})
+    choice = InvoiceChoice.objects.select_for_update().filter(region=region, year=year).first()
+    contribution = contribution_for(region, year)
+    check_invoice_choice(contribution, basis)
+    before = {"basis": contribution.invoiced_basis, "invoiced_sek": contribution.invoiced_sek}
+    created = choice is None
+    choice = choice or InvoiceChoice(region=region, year=year)
+    choice.basis = basis
+    choice.reason = reason
+    choice.recorded_by = acting_user
+    choice.full_clean()
+    choice.save()
+    after = contribution_for(region, year)
+    record_change(
+        choice,
+        action="created" if created else "updated",
+        acting_user=acting_user,
+        changes={
+            "basis": [before["basis"], basis],
+            "invoiced_sek": [before["invoiced_sek"], after.invoiced_sek],
+            "reason": reason,
+        },
+    )
+    return choice

@@ -17,6 +17,11 @@ urlpatterns = [
         views.region_decision_edit,
         name="region-decision-edit",
     ),
+    path(
+        "invoiced/<str:county_code>/<int:year>/",
+        views.invoice_choice,
+        name="invoicechoice-edit",
+    ),
     path("budget/", views.budget, name="budget"),
     path("budget/<uuid:public_id>/edit/", views.budget_line_edit, name="budgetline-edit"),
     path("budget/<uuid:public_id>/delete/", views.budget_line_delete, name="budgetline-delete"),

@@ -10,26 +10,39 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.forms import add_service_errors
 from hallbar.funding import exports
 from hallbar.funding.access import (
     access_budget_line_for_write,
+    access_invoice_choice_for_write,
     access_region_decision_for_write,
+    can_choose_invoiced_amount,
     can_edit_budget,
     can_record_region_decision,
     require_funding_view,
 )
-from hallbar.funding.forms import BudgetLineForm, RegionDecisionForm
+from hallbar.funding.forms import BudgetLineForm, InvoiceChoiceForm, RegionDecisionForm
+from hallbar.funding.models import InvoiceChoice
 from hallbar.funding.selectors import (
     FIRST_YEAR,
     available_years,
     budget_lines,
     budget_years,
+    contribution_for,
     contributions,
     fee_decisions,
+    invoice_choice_history,
+    invoiced_total,
     national_totals,
     region_decision_overview,
 )
-from hallbar.funding.services import delete_budget_line, save_budget_line, save_region_decision
+from hallbar.funding.services import (
+    check_invoice_choice,
+    choose_invoiced_amount,
+    delete_budget_line,
+    save_budget_line,
+    save_region_decision,
+)
 from hallbar.organisations.access import access_region
 
 
@@ -74,11 +87,72 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
             "years": years,
             "rows": rows,
             "total": totals[year],
+            "invoiced": invoiced_total(rows),
+            "can_choose": can_choose_invoiced_amount(request.user),
             "decision": rows[0].decision if rows else None,
             "matrix": matrix,
             "totals": [totals[y] for y in years],
             "chart": chart,
             "missing": [c for c in rows if c.is_missing],
+        },
+    )
+
+
+def invoice_choice(request: HttpRequest, county_code: str, year: int) -> HttpResponse:
+    """Let the secretariat choose which amount a region is invoiced for a year, in two steps:
+    the choice and its reason, then a confirmation showing what it replaces."""
+    region = access_invoice_choice_for_write(request.user, county_code, year)
+    contribution = contribution_for(region, year)
+    other = (
+        InvoiceChoice.Basis.DECIDED
+        if contribution.invoiced_basis == InvoiceChoice.Basis.RULE
+        else InvoiceChoice.Basis.RULE
+    )
+    form = InvoiceChoiceForm(
+        request.POST if request.method == "POST" else None, initial={"basis": other}
+    )
+    proposed = None
+    if request.method == "POST" and form.is_valid():
+        basis = form.cleaned_data["basis"]
+        try:
+            if request.POST.get("confirm") == "1":
+                choose_invoiced_amount(
+                    region=region,
+                    year=year,
+                    basis=basis,
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request.user,
+                )
+                messages.success(
+                    request,
+                    _("The amount invoiced to %(region)s for %(year)s was recorded.")
+                    % {"region": region.name, "year": year},
+                )
+                return redirect(f"{reverse('funding:contribution-list')}?year={year}")
+            check_invoice_choice(contribution, basis)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            proposed = {
+                "basis": basis,
+                "label": InvoiceChoice.Basis(basis).label,
+                "amount_sek": (
+                    contribution.decided_sek
+                    if basis == InvoiceChoice.Basis.DECIDED
+                    else contribution.amount_sek
+                ),
+                "reason": form.cleaned_data["reason"],
+            }
+    return render(
+        request,
+        "funding/invoice_choice_form.html",
+        {
+            "region": region,
+            "year": year,
+            "c": contribution,
+            "form": form,
+            "proposed": proposed,
+            "history": invoice_choice_history(region, year),
         },
     )
 

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from hallbar.funding.access import can_choose_invoiced_amount
 from hallbar.funding.selectors import available_years, contributions
 from hallbar.organisations.access import access_region, can_view_cooperation
 from hallbar.organisations.models import Membership, Role
@@ -68,6 +69,7 @@ def region_detail(request: HttpRequest, county_code: str) -> HttpResponse:
             "populations": region.populations.order_by("-reference_date"),
             "areas": region.area_memberships.select_related("area").order_by("-valid_from"),
             "contributions": history,
+            "can_choose": can_choose_invoiced_amount(request.user),
             "decisions": region.fee_decisions.order_by("-decided_on"),
             "memberships": memberships,
         },

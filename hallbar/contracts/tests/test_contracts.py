@@ -209,13 +209,13 @@ def test_harmonisation_counts_joint_contracts_for_every_region(library, cast, su
     )
     call_command("harmonisation", "--format", "json", "--year", "2025")
     data = json.loads(capsys.readouterr().out)
-    assert data["national"]["active_contracts_in_prioritised_categories"] == 2
+    assert data["national"]["contracts_in_prioritised_categories"] == 2
     assert data["national"]["with_current_clause"] == 1
     assert data["national"]["avancerad"] == 1
     by_code = {r["region_code"]: r for r in data["regions"]}
     assert by_code["01"]["share"] == 0.5
     assert by_code["03"]["share"] == 1.0
-    assert by_code["23"]["active_contracts_in_prioritised_categories"] == 0
+    assert by_code["23"]["contracts_in_prioritised_categories"] == 0
 
 
 def test_exports_escape_formulas_and_reimport(library, cast, client_for, supplier):

@@ -15,6 +15,15 @@ def sek(value) -> str:
 
 
 @register.filter
+def signed_sek(value) -> str:
+    """Format a difference in whole kronor with its sign, e.g. +1 200 kr, -636 kr, 0 kr."""
+    if value is None or value == "":
+        return "–"
+    sign = "+" if int(value) > 0 else ""
+    return f"{sign}{number_format(int(value), force_grouping=True)} kr"
+
+
+@register.filter
 def grouped(value) -> str:
     if value is None or value == "":
         return "–"

@@ -515,6 +515,13 @@ CASES = [
         writers=SECRETARIAT,
         data=DECISION,
     ),
+    _case(
+        "funding:invoicechoice-edit",
+        ["23", 2023],
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data={"basis": "rule", "reason": "RS/29/2022"},
+    ),
     _case("funding:budget", readers=MEMBERS, writers=SECRETARIAT, data=BUDGET_LINE),
     _case(
         "funding:budgetline-edit",

@@ -1,11 +1,14 @@
 """In a real browser: a buyer's day in Swedish and English, keyboard use, axe-core on every page."""
 
+from datetime import date
+
 import pytest
 
 from hallbar.core.demo import load_fee_decisions
 from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
-from hallbar.funding.services import save_budget_line
+from hallbar.funding.services import save_budget_line, save_region_decision
+from hallbar.organisations.models import Region
 from hallbar.organisations.services import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,6 +26,19 @@ def world(transactional_db):
         kind="post",
         description="Nationell samordnare",
         amount_sek=1_100_000,
+    )
+    save_region_decision(
+        region=Region.objects.get(county_code="23"),
+        decision=None,
+        acting_user=cast.secretariat,
+        reference="RS/29/2022",
+        decided_on=date(2022, 4, 6),
+        decision_body="Regionstyrelsen",
+        status="approved",
+        approves_programme=True,
+        annual_amount_sek=131_418,
+        from_year=2023,
+        summary="",
     )
     return cast, line
 
@@ -63,6 +79,25 @@ def test_skip_link_is_the_first_stop_and_focus_is_visible(page, world):
     assert page.evaluate("location.hash") == "#main"
 
 
+def test_secretariat_invoices_the_decided_amount_after_confirming(page, world):
+    # Given Jämtland's decision of 131 418 kr a year and the rule's 132 054 kr
+    login(page, "karin", CAST_PASSWORD)
+    page.goto("/funding/?year=2023")
+    assert page.get_by_test_id("difference-23-2023").inner_text() == "-636 kr"
+    # When the secretariat chooses the decided amount, with a reason
+    # (selectors by value, not by text: the strings are translated after merging)
+    page.locator('a[href="/funding/invoiced/23/2023/"]').click()
+    page.locator("input[name=basis][value=decided]").check()
+    page.locator("textarea[name=reason]").fill("RS/29/2022")
+    page.locator("form button[type=submit]").last.click()
+    # Then it is shown what will be replaced, and nothing is recorded before confirming
+    assert "131 418 kr" in page.get_by_test_id("replaces").inner_text().replace("\xa0", " ")
+    page.locator("form button[type=submit]").last.click()
+    # Then the invoiced total is the rule's minus 636 kr
+    total = page.get_by_test_id("invoiced-total").inner_text().replace("\xa0", " ")
+    assert total == "10 451 690 kr"
+
+
 PAGES_BY_USER = {
     None: ["/accounts/login/", "/accounts/password_reset/", "/accounts/password_reset/done/"],
     "alice": [
@@ -83,6 +118,9 @@ PAGES_BY_USER = {
         "/funding/region-decisions/new/23/",
         "/funding/budget/{line}/edit/",
         "/funding/budget/{line}/delete/",
+        "/funding/?year=2023",
+        "/regions/23/",
+        "/funding/invoiced/23/2023/",
     ],
     "charlie": ["/"],
     "rolf": ["/"],

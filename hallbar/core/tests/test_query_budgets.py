@@ -38,7 +38,7 @@ BUDGETS = {
     "contracts": 7,
     "suppliers": 5,
     "regions": 11,
-    "contributions": 7,
+    "contributions": 9,  # +2: the regions' decided amounts and the invoiced choices
     "categories": 7,
     "criteria": 7,
     "risk": 7,

@@ -106,6 +106,11 @@ def test_contributions_command_prints_the_json_described(fee_decisions, capsys):
         "rate_sek": "1.00",
         "amount_sek": 132_054,
         "decision_reference": "Programförklaring 2030: förstärkt kansli",
+        "decided_sek": None,
+        "region_decision_reference": None,
+        "difference_sek": None,
+        "invoiced_sek": 132_054,
+        "invoiced_basis": "rule",
     }
     assert sum(row["amount_sek"] for row in data) == 10_452_326
 

@@ -1,24 +1,27 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hallbar.contracts.selectors import (
     default_harmonisation_year,
     harmonisation,
     harmonisation_json,
+    harmonisation_period,
 )
 from hallbar.requirements.selectors import current_clause
 
 
 class Command(BaseCommand):
-    help = "Print the harmonisation index: active contracts in prioritised categories with the current clause."
+    help = "Print the harmonisation index: contracts in force in the year in prioritised categories with the current clause."
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--year", type=int, default=None)
 
     def handle(self, *args, format, year, **options):
+        if year is not None and not 2000 <= year <= 2100:
+            raise CommandError(f"--year must be between 2000 and 2100, not {year}")
         year = year or default_harmonisation_year(timezone.localdate().year)
         clause = current_clause()
         rows, national = harmonisation(year, clause.pk if clause else None)
@@ -29,8 +32,10 @@ class Command(BaseCommand):
                 )
             )
             return
+        first, last = harmonisation_period(year)
         self.stdout.write(
-            f"Harmonisation {year}, clause version {clause.version if clause else '–'}"
+            f"Harmonisation {year}, clause version {clause.version if clause else '–'}; "
+            f"contracts in force {first.isoformat()} – {last.isoformat()}"
         )
         for r in [*rows, national]:
             self.stdout.write(

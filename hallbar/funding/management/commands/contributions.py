@@ -1,4 +1,5 @@
-"""Print every region's contribution for a year as JSON, CSV or a table."""
+"""Print every region's contribution for a year as JSON, CSV or a table: the amount by the rule,
+the amount the region's own decision states, their difference, and the amount invoiced."""
 
 import csv
 import json
@@ -6,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from hallbar.funding.exports import HEADERS, contribution_record, contribution_rows
-from hallbar.funding.selectors import contributions_for_year
+from hallbar.funding.selectors import contributions_for_year, invoiced_total
 
 
 class Command(BaseCommand):
@@ -41,16 +42,29 @@ class Command(BaseCommand):
             )
 
     def _table(self, rows, year):
-        total = sum(c.amount_sek or 0 for c in rows)
+        def kr(value, signed=False):
+            if value is None:
+                return "–"
+            text = f"{value:,}".replace(",", " ")
+            return f"+{text}" if signed and value > 0 else text
+
+        total = invoiced_total(rows)
         self.stdout.write(
             f"Contributions {year} — decision {rows[0].decision.reference}, "
             f"{rows[0].rate_sek} kr per inhabitant, population on {rows[0].reference_date}"
         )
-        self.stdout.write(f"{'code':<5}{'region':<32}{'population':>12}{'amount (kr)':>14}")
+        self.stdout.write(
+            f"{'code':<5}{'region':<32}{'population':>12}{'by rule (kr)':>14}"
+            f"{'decided (kr)':>14}{'difference':>12}{'invoiced (kr)':>15}  basis"
+        )
         for c in rows:
-            population = "–" if c.population is None else f"{c.population:,}".replace(",", " ")
-            amount = "–" if c.amount_sek is None else f"{c.amount_sek:,}".replace(",", " ")
             self.stdout.write(
-                f"{c.region.county_code:<5}{c.region.name:<32}{population:>12}{amount:>14}"
+                f"{c.region.county_code:<5}{c.region.name:<32}{kr(c.population):>12}"
+                f"{kr(c.amount_sek):>14}{kr(c.decided_sek):>14}"
+                f"{kr(c.difference_sek, signed=True):>12}{kr(c.invoiced_sek):>15}"
+                f"  {c.invoiced_basis}"
             )
-        self.stdout.write(f"{'':<5}{'Total':<32}{'':>12}{f'{total:,}'.replace(',', ' '):>14}")
+        self.stdout.write(
+            f"{'':<5}{'Total':<32}{'':>12}{kr(total.rule_sek):>14}{'':>14}"
+            f"{kr(total.difference_sek, signed=True):>12}{kr(total.invoiced_sek):>15}"
+        )
