@@ -17,6 +17,7 @@ from django.utils import timezone
 from hallbar.risk.models import DataEdition, ScreeningRow, ScreeningRun
 from hallbar.risk.screening.engine import screen
 from hallbar.risk.spend import spend_root
+from hallbar.risk.spend_matching import ScreeningMatcher
 from hallbar.suppliers.models import ProductionSite, Supplier
 
 HIGH, MEDIUM = 15.0, 8.0
@@ -71,13 +72,17 @@ def risk_table() -> tuple[pa.Table, dict]:
 def run_screening(*, year: int, acting_user=None, regions: list[str] | None = None) -> ScreeningRun:
     """Screen the year's spend, store the run and its rows, and return the run."""
     table, sources = risk_table()
+    # lines stored without a supplier are matched again under today's registry and resolutions
+    matcher = ScreeningMatcher()
     result = screen(
         spend_root(),
         year=year,
         risk_table=table,
         supplier_countries=supplier_countries_table(),
         regions=regions,
+        rematch=matcher,
     )
+    by_region = matcher.record(year=year, regions=regions, result=result)
     names = dict(Supplier.objects.values_list("pk", "name"))
     run = ScreeningRun.objects.create(
         year=year,
@@ -128,6 +133,8 @@ def run_screening(*, year: int, acting_user=None, regions: list[str] | None = No
             "unmatched_spend_sek": f"{result.unmatched_spend_sek:.2f}",
             "unmatched_share_percent": round(100 * float(result.unmatched_share or 0), 1),
             "rows": len(rows),
+            # per region: unmatched share and the largest unmatched names to resolve
+            "regions": by_region,
             "categories": result.categories.slice(0, 50).to_pylist(),
             "suppliers": [
                 {
