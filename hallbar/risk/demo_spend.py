@@ -2,8 +2,9 @@
 
 Generated once with numpy from one seed and written straight to the Parquet store (the lines are
 known to be valid); a second `load_demo` finds the partitions and does nothing. About 10 % of the
-lines carry no supplier key and a name spelled as the invoice has it, so the unmatched share of
-spend is realistic.
+lines carry no organisation number and the name spelled in capitals, as some invoices have it.
+The supplier keys are not taken from the contracts: every line goes through the same matching
+rule as an imported file (`spend_matching.py`), and what stays unmatched is kept for review.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ import pyarrow as pa
 from hallbar.contracts.models import Contract
 from hallbar.risk.screening.store import SPEND_SCHEMA, partitions, write_spend
 from hallbar.risk.spend import spend_root
+from hallbar.risk.spend_matching import record_lines, registry_spend_matcher
 
 SEED = 7
 YEARS = (2025, 2026)
@@ -60,7 +62,7 @@ def load_demo_spend() -> int:
                 columns["region_code"].append(regions[region_index[i]])
                 columns["invoice_date"].append(first + dt.timedelta(days=int(days[i])))
                 columns["year"].append(year)
-                columns["supplier_key"].append("" if unmatched[i] else str(contract.supplier_id))
+                columns["supplier_key"].append("")  # set below by the matching rule
                 columns["supplier_org_number"].append(
                     "" if unmatched[i] else contract.supplier.org_number
                 )
@@ -70,5 +72,27 @@ def load_demo_spend() -> int:
                 columns["amount_sek"].append(Decimal(f"{amounts[i]:.2f}"))
                 columns["product_text"].append(contract.title)
             total += count
+    matcher = registry_spend_matcher()
+    matches = [
+        matcher.match(region, org, name)
+        for region, org, name in zip(
+            columns["region_code"],
+            columns["supplier_org_number"],
+            columns["supplier_name"],
+            strict=True,
+        )
+    ]
+    columns["supplier_key"] = [m.key for m in matches]
     write_spend(root, pa.table(columns, schema=SPEND_SCHEMA))
+    record_lines(
+        zip(
+            columns["region_code"],
+            columns["year"],
+            columns["supplier_org_number"],
+            columns["supplier_name"],
+            columns["amount_sek"],
+            matches,
+            strict=True,
+        )
+    )
     return total

@@ -20,6 +20,7 @@ from hallbar.risk.method.reference import iso2_to_iso3
 from hallbar.risk.models import DataEdition, ScreeningRow, ScreeningRun
 from hallbar.risk.screening.engine import screen
 from hallbar.risk.spend import spend_root
+from hallbar.risk.spend_matching import ScreeningMatcher
 from hallbar.suppliers.models import ProductionSite, Supplier
 
 HIGH, MEDIUM = 15.0, 8.0
@@ -134,13 +135,17 @@ def run_screening(*, year: int, acting_user=None, regions: list[str] | None = No
     """Screen the year's spend, store the run and its rows, and return the run."""
     countries = supplier_countries_table()
     table, sources = risk_table(sorted({c for c in countries["country"].to_pylist() if c}))
+    # lines stored without a supplier are matched again under today's registry and resolutions
+    matcher = ScreeningMatcher()
     result = screen(
         spend_root(),
         year=year,
         risk_table=table,
         supplier_countries=countries,
         regions=regions,
+        rematch=matcher,
     )
+    by_region = matcher.record(year=year, regions=regions, result=result)
     names = dict(Supplier.objects.values_list("pk", "name"))
     run = ScreeningRun.objects.create(
         year=year,
@@ -191,6 +196,8 @@ def run_screening(*, year: int, acting_user=None, regions: list[str] | None = No
             "unmatched_spend_sek": f"{result.unmatched_spend_sek:.2f}",
             "unmatched_share_percent": round(100 * float(result.unmatched_share or 0), 1),
             "rows": len(rows),
+            # per region: unmatched share and the largest unmatched names to resolve
+            "regions": by_region,
             "categories": result.categories.slice(0, 50).to_pylist(),
             "suppliers": [
                 {

@@ -28,6 +28,7 @@ from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import stored_partitions, template_rows
+from hallbar.suppliers.access import SPEND_REGION_ROLES
 from hallbar.suppliers.models import ProductionSite, Supplier
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,6 +206,12 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
             "category_names": names,
             "heat": heat,
             "chart": chart,
+            "resolve_all": request.user.is_secretariat,
+            "resolve_regions": set(
+                Region.objects.filter(
+                    pk__in=request.user.region_ids(*SPEND_REGION_ROLES)
+                ).values_list("county_code", flat=True)
+            ),
         },
     )
 

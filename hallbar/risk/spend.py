@@ -2,8 +2,8 @@
 
 Every line is validated first; the file's (region, year) partitions are then replaced whole, each
 by an atomic rename, so a failed or killed import leaves the earlier data as it was. Lines are
-matched to the supplier registry by organisation number, then by name; the summary reports the
-share of spend that matched no supplier.
+matched to the supplier registry by the rule in ``spend_matching.py``; the summary reports the
+share of spend that matched no supplier and the largest unmatched names.
 """
 
 from collections.abc import Callable
@@ -28,8 +28,7 @@ from hallbar.core.tabular import (
     read_table,
 )
 from hallbar.risk.screening.store import SPEND_SCHEMA, partitions, write_spend
-from hallbar.suppliers.matching import normalise_name
-from hallbar.suppliers.models import Supplier, SupplierName
+from hallbar.risk.spend_matching import match_lines, record_import
 
 REQUIRED = ["invoice_date", "amount_sek", "category"]
 OPTIONAL = ["supplier_org_number", "supplier_name", "account", "product_text"]
@@ -64,30 +63,6 @@ class SpendLine:
     product_text: str
 
 
-class SupplierIndex:
-    """Find registry suppliers by organisation number, then by normalised name."""
-
-    def __init__(self) -> None:
-        self.by_org = dict(
-            Supplier.objects.current().exclude(org_number="").values_list("org_number", "pk")
-        )
-        names: dict[str, set[int]] = {}
-        for supplier_id, name in SupplierName.objects.filter(
-            supplier__merged_into__isnull=True
-        ).values_list("supplier_id", "name"):
-            names.setdefault(normalise_name(name), set()).add(supplier_id)
-        # A name that several suppliers share identifies none of them.
-        self.by_name = {name: ids.pop() for name, ids in names.items() if len(ids) == 1}
-
-    def key(self, org_number: str, name: str) -> str:
-        found = (
-            self.by_org.get(org_number.replace("-", "").replace(" ", "")) if org_number else None
-        )
-        if found is None and name:
-            found = self.by_name.get(normalise_name(name))
-        return str(found) if found else ""
-
-
 class SpendImporter:
     def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
         table = read_table(job.stored_path, filename=job.filename)
@@ -110,9 +85,9 @@ class SpendImporter:
         return Validated(rows=lines, issues=issues, total=total)
 
     def commit(self, job: ImportJob, rows: list[SpendLine]) -> dict:
-        index = SupplierIndex()
         region = job.region.county_code
-        keys = [index.key(r.supplier_org_number, r.supplier_name) for r in rows]
+        matches = match_lines(region, ((r.supplier_org_number, r.supplier_name) for r in rows))
+        keys = [m.key for m in matches]
         table = pa.table(
             {
                 "region_code": [region] * len(rows),
@@ -129,17 +104,12 @@ class SpendImporter:
             schema=SPEND_SCHEMA,
         )
         written = write_spend(spend_root(), table)
-        total = sum((r.amount_sek for r in rows), Decimal(0))
-        unmatched = sum(
-            (r.amount_sek for r, k in zip(rows, keys, strict=True) if not k), Decimal(0)
-        )
         return {
             "lines": len(rows),
             "partitions_replaced": len(written),
             "years": ",".join(sorted({str(r.invoice_date.year) for r in rows})),
-            "spend_sek": f"{total:.2f}",
-            "unmatched_spend_sek": f"{unmatched:.2f}",
-            "unmatched_share_percent": f"{(100 * unmatched / total) if total else 0:.1f}",
+            # per-region unmatched share and the largest unmatched names (spend_matching.py)
+            **record_import(job.region, rows, matches),
         }
 
 

@@ -13,6 +13,10 @@ Sub-supplier names (sites of tier 2 and on) are confidential: the secretariat, t
 own contacts and whoever an app above grants it to (the follow-up app grants the lead of a case of
 the supplier and its assigned auditors: `register_supply_chain_grant`) read them; everyone else
 sees the country and products only.
+
+Unmatched spend (invoice lines that no supplier, or several, fit) is seen and resolved by the
+secretariat for every region and by a region's sustainability contacts and buyers for their own
+region: they upload its spend and know its invoices. Nobody else sees it.
 """
 
 from collections.abc import Callable, Iterable
@@ -21,10 +25,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from hallbar.organisations.models import Role, User
-from hallbar.suppliers.models import ProductionSite, Supplier
+from hallbar.suppliers.models import ProductionSite, Supplier, UnmatchedSpend
 
 EDIT_ROLES = (Role.SECRETARIAT, Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
 REGION_EDIT_ROLES = (Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
+SPEND_REGION_ROLES = (Role.REGION_CONTACT, Role.BUYER)
 
 SupplyChainGrant = Callable[[User, Supplier], bool]
 _supply_chain_grants: list[SupplyChainGrant] = []
@@ -116,3 +121,37 @@ def sites_for(user: User, supplier: Supplier, sites: Iterable[ProductionSite]) -
         site.shown_osh_id = site.osh_id if visible else ""
         result.append(site)
     return result
+
+
+def unmatched_spend_visible_to(user: User) -> QuerySet[UnmatchedSpend]:
+    """Return the unmatched spend user may see and resolve."""
+    if not user.is_authenticated:
+        return UnmatchedSpend.objects.none()
+    if user.is_secretariat:
+        return UnmatchedSpend.objects.all()
+    return UnmatchedSpend.objects.filter(region_id__in=user.region_ids(*SPEND_REGION_ROLES))
+
+
+def can_resolve_spend(user: User, region_id: int) -> bool:
+    """Return whether user may match the unmatched spend of this region to a supplier."""
+    return user.is_authenticated and (
+        user.is_secretariat or region_id in user.region_ids(*SPEND_REGION_ROLES)
+    )
+
+
+def can_see_unmatched_spend(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_secretariat or bool(user.region_ids(*SPEND_REGION_ROLES))
+    )
+
+
+def access_unmatched_spend_for_write(user: User, public_id) -> UnmatchedSpend:
+    """Return the unmatched spend for user to resolve; 404 if missing or not user's region's."""
+    try:
+        return (
+            unmatched_spend_visible_to(user)
+            .select_related("region__organisation")
+            .get(public_id=public_id)
+        )
+    except (UnmatchedSpend.DoesNotExist, ValueError):
+        raise Http404 from None

@@ -241,3 +241,60 @@ class SupplierMerge(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.merged} → {self.survivor}"
+
+
+class UnmatchedSpend(PublicModel):
+    """A region's spend of a year on invoice lines that no supplier, or several, fit.
+
+    One row per (region, year, identifier, name) as the invoices have them, with the amount and
+    the number of lines at stake; ``candidates`` holds the ids of the suppliers an ambiguous
+    line could be. A person resolves a row by naming the supplier: the resolution is kept (the
+    resolved row itself, and the name as the region's spelling) and the next screening matches
+    these lines to that supplier.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("to resolve")
+        RESOLVED = "resolved", _("resolved")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    identifier = models.CharField(_("identifier on the invoice"), max_length=100, blank=True)
+    name = models.CharField(_("name on the invoice"), max_length=300, blank=True)
+    spend_sek = models.DecimalField(_("spend (SEK)"), max_digits=16, decimal_places=2)
+    lines = models.PositiveIntegerField(_("invoice lines"))
+    candidates = models.JSONField(_("possible suppliers"), default=list, blank=True)
+    ambiguous = models.BooleanField(_("could be several suppliers"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="open")
+    supplier = models.ForeignKey(
+        Supplier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("supplier"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-spend_sek", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "identifier", "name"],
+                condition=Q(status="open"),
+                name="suppliers_unmatchedspend_unique_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "region", "year"], name="suppliers_unmatched_idx")
+        ]
+        verbose_name = _("unmatched spend")
+        verbose_name_plural = _("unmatched spend")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.identifier} ({self.region_id}, {self.year})"

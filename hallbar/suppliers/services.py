@@ -27,6 +27,7 @@ from hallbar.suppliers.models import (
     Supplier,
     SupplierMerge,
     SupplierName,
+    UnmatchedSpend,
 )
 
 NOT_ALLOWED = _("You may not make this change.")
@@ -62,6 +63,10 @@ SUPPLIER_FIELDS = [
     "dd_contact_email",
     "dd_contact_phone",
 ]
+
+
+SPEND_ALREADY_RESOLVED = _("This spend has already been matched to a supplier.")
+SPEND_MERGED_SUPPLIER = _("Choose a current supplier: this one has been merged into another.")
 
 
 def identifier_message(error: InvalidIdentifier):
@@ -358,3 +363,48 @@ def delete_site(*, site: ProductionSite, acting_user: User) -> None:
         changes={"site_removed": site.name},
     )
     site.delete()
+
+
+@transaction.atomic
+def resolve_unmatched_spend(
+    *, item: UnmatchedSpend, supplier: Supplier, acting_user: User
+) -> UnmatchedSpend:
+    """Match an unmatched (or ambiguous) identity on a region's invoices to a supplier.
+
+    Every open row of the region with the same identifier and name (any year) is resolved; the
+    name becomes the region's spelling of the supplier; the next screening matches the lines.
+    """
+    if not access.can_resolve_spend(acting_user, item.region_id):
+        raise PermissionError(NOT_ALLOWED)
+    item = UnmatchedSpend.objects.select_for_update().select_related("region").get(pk=item.pk)
+    if item.status != UnmatchedSpend.Status.OPEN:
+        raise ValidationError(SPEND_ALREADY_RESOLVED)
+    if supplier.merged_into_id:
+        raise ValidationError(SPEND_MERGED_SUPPLIER)
+    same = UnmatchedSpend.objects.filter(
+        status=UnmatchedSpend.Status.OPEN,
+        region=item.region,
+        identifier=item.identifier,
+        name=item.name,
+    )
+    resolved = list(same)
+    same.update(
+        status=UnmatchedSpend.Status.RESOLVED,
+        supplier=supplier,
+        resolved_by=acting_user,
+        resolved_at=timezone.now(),
+    )
+    if item.name:
+        SupplierName.objects.get_or_create(supplier=supplier, name=item.name, region=item.region)
+    details = {
+        "spend_resolved": {
+            "region": item.region.county_code,
+            "identifier": item.identifier,
+            "name": item.name,
+            "spend_sek": str(sum(r.spend_sek for r in resolved)),
+        }
+    }
+    record_change(supplier, action="updated", acting_user=acting_user, changes=details)
+    record_changes(resolved, action="updated", acting_user=acting_user)
+    item.refresh_from_db()
+    return item

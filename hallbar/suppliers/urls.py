@@ -10,6 +10,12 @@ urlpatterns = [
     path("import/template.<str:file_format>", views.import_template, name="supplier-template"),
     path("reviews/", views.review_queue, name="review-queue"),
     path("reviews/<uuid:review_id>/", views.review_decide, name="review-decide"),
+    path("unmatched-spend/", views.unmatched_spend_list, name="unmatched-spend-list"),
+    path(
+        "unmatched-spend/<uuid:public_id>/",
+        views.unmatched_spend_resolve,
+        name="unmatched-spend-resolve",
+    ),
     path("merges/<uuid:merge_id>/undo/", views.merge_undo, name="merge-undo"),
     path("<uuid:public_id>/", views.supplier_detail, name="supplier-detail"),
     path("<uuid:public_id>/edit/", views.supplier_edit, name="supplier-edit"),

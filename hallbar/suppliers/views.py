@@ -1,10 +1,12 @@
 """Supplier pages: the registry, a supplier, its sites, imports, the review queue and merges."""
 
 import io
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,14 +24,23 @@ from hallbar.suppliers import services
 from hallbar.suppliers.access import (
     access_supplier,
     access_supplier_for_write,
+    access_unmatched_spend_for_write,
     can_edit_suppliers,
     can_merge_suppliers,
+    can_see_unmatched_spend,
     sites_for,
     suppliers_visible_to,
+    unmatched_spend_visible_to,
 )
 from hallbar.suppliers.forms import MergeForm, SiteForm, SupplierForm
 from hallbar.suppliers.imports import template_rows
-from hallbar.suppliers.models import MatchReview, ProductionSite, SupplierMerge
+from hallbar.suppliers.models import (
+    MatchReview,
+    ProductionSite,
+    Supplier,
+    SupplierMerge,
+    UnmatchedSpend,
+)
 from hallbar.suppliers.selectors import filter_suppliers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,7 +216,98 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by("-score", "pk")
     )
     page = Paginator(reviews, 25).get_page(request.GET.get("page"))
-    return render(request, "suppliers/review_queue.html", {"page": page})
+    ambiguous = (
+        unmatched_spend_visible_to(request.user)
+        .filter(status=UnmatchedSpend.Status.OPEN)
+        .filter(ambiguous=True)
+        .select_related("region__organisation")
+        .order_by("-spend_sek", "pk")
+    )
+    return render(
+        request,
+        "suppliers/review_queue.html",
+        {"page": page, "ambiguous": ambiguous[:10], "ambiguous_count": ambiguous.count()},
+    )
+
+
+def unmatched_spend_list(request: HttpRequest) -> HttpResponse:
+    """List the open unmatched and ambiguous spend the user may resolve, largest first."""
+    if not can_see_unmatched_spend(request.user):
+        raise Http404
+    items = (
+        unmatched_spend_visible_to(request.user)
+        .filter(status=UnmatchedSpend.Status.OPEN)
+        .select_related("region__organisation")
+    )
+    regions = sorted(set(items.values_list("region__county_code", "region__organisation__name")))
+    if region := request.GET.get("region"):
+        items = items.filter(region__county_code=region)
+    if year := request.GET.get("year", ""):
+        items = items.filter(year=int(year)) if year.isdigit() else items.none()
+    if request.GET.get("kind") == "ambiguous":
+        items = items.filter(ambiguous=True)
+    elif request.GET.get("kind") == "unknown":
+        items = items.filter(ambiguous=False)
+    if query := (request.GET.get("q") or "").strip():
+        items = items.filter(Q(name__icontains=query) | Q(identifier__icontains=query))
+    page = Paginator(items.order_by("-spend_sek", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/unmatched_spend_list.html",
+        {"page": page, "params": request.GET, "regions": regions},
+    )
+
+
+def unmatched_spend_resolve(request: HttpRequest, public_id) -> HttpResponse:
+    """Match one unmatched identity on a region's invoices to a registry supplier."""
+    item = access_unmatched_spend_for_write(request.user, public_id)
+    if item.status != UnmatchedSpend.Status.OPEN:
+        messages.info(request, _("This spend has already been matched to a supplier."))
+        return redirect("suppliers:unmatched-spend-list")
+    error = ""
+    if request.method == "POST":
+        supplier = (
+            Supplier.objects.current().filter(public_id=request.POST.get("supplier")).first()
+            if _is_uuid(request.POST.get("supplier", ""))
+            else None
+        )
+        if supplier is None:
+            error = _("Choose the supplier these invoice lines belong to.")
+        else:
+            try:
+                services.resolve_unmatched_spend(
+                    item=item, supplier=supplier, acting_user=request.user
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The invoice lines were matched to %(name)s. The next screening counts "
+                        "their spend for the supplier."
+                    )
+                    % {"name": supplier.name},
+                )
+                return redirect("suppliers:unmatched-spend-list")
+    candidates = list(Supplier.objects.current().filter(pk__in=item.candidates))
+    query = (request.GET.get("q") or "").strip()
+    found = list(filter_suppliers(Supplier.objects.all(), {"q": query})[:20]) if query else []
+    found = [s for s in found if s.pk not in set(item.candidates)]
+    return render(
+        request,
+        "suppliers/unmatched_spend_resolve.html",
+        {"item": item, "candidates": candidates, "found": found, "query": query, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def review_decide(request: HttpRequest, review_id) -> HttpResponse:

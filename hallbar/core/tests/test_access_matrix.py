@@ -43,7 +43,13 @@ from hallbar.requirements.services import start_new_version as start_new_library
 from hallbar.risk.demo import load_demo_analyses
 from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis, ScreeningRow, ScreeningRun
 from hallbar.risk.services import start_new_version as start_new_analysis_version
-from hallbar.suppliers.models import MatchReview, ProductionSite, Supplier, SupplierMerge
+from hallbar.suppliers.models import (
+    MatchReview,
+    ProductionSite,
+    Supplier,
+    SupplierMerge,
+    UnmatchedSpend,
+)
 from hallbar.suppliers.services import merge_suppliers
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +98,7 @@ class World:
     import_job: ImportJob
     review: MatchReview
     merge: SupplierMerge
+    unmatched: UnmatchedSpend  # Region Stockholm's spend that no supplier fits
     analysis: RiskAnalysis
     draft_analysis: RiskAnalysis
     adjustment: LikelihoodAdjustment
@@ -172,6 +179,9 @@ def _build_world() -> World:
         approves_programme=True,
         from_year=2023,
     )
+    unmatched = UnmatchedSpend.objects.create(
+        region=region["01"], year=2025, name="Okänd Leverantör AB", spend_sek=1000, lines=2
+    )
     budget_line = BudgetLine.objects.create(
         year=2025, kind="post", description="Nationell samordnare", amount_sek=1_150_000
     )
@@ -237,6 +247,7 @@ def _build_world() -> World:
         import_job=import_job,
         review=review,
         merge=merge,
+        unmatched=unmatched,
         analysis=analysis,
         draft_analysis=draft_analysis,
         adjustment=draft_analysis.adjustments.get(),
@@ -578,6 +589,18 @@ CASES = [
         readers=(),
         writers=SECRETARIAT,
         data={"decision": "same"},
+    ),
+    # Unmatched spend: the secretariat, and a region's contacts and buyers for their region.
+    _case(
+        "suppliers:unmatched-spend-list",
+        readers=("secretariat", "contact_jamtland", "alice", "bob"),
+    ),
+    _case(
+        "suppliers:unmatched-spend-resolve",
+        _ids("unmatched"),
+        readers=("secretariat", "alice"),
+        writers=("secretariat", "alice"),
+        data=lambda w: {"supplier": str(w.supplier_other.public_id)},
     ),
     _case("suppliers:merge-undo", _ids("merge"), readers=SECRETARIAT, writers=SECRETARIAT),
     _case("suppliers:supplier-detail", _ids("supplier_a"), variant="a", readers=OWN_A),

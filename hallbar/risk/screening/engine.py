@@ -10,7 +10,9 @@ The method, in the order the SQL runs it:
 1. Aggregate the invoice lines first, per region × category × supplier, in one scan of the
    year's files (10^7 lines become ~5 × 10^5 groups), summing the decimal amounts exactly;
    credit notes (negative lines) net against invoices. Lines without a registry supplier
-   (``supplier_key`` "") are grouped by the identity on the invoice and then pooled into one
+   (``supplier_key`` "") are grouped by the identity on the invoice; the caller's ``rematch``
+   may then name a supplier for some of those identities (the current registry and people's
+   resolutions, applied at screening time without rewriting the files). The rest are pooled into one
    bucket per normalised identity: ``org:<organisation number, upper case, letters and digits
    only>``, else ``name:<name, lower case, single spaces>``, else ``unknown:``. A matched
    supplier's bucket is its ``supplier_key``. Unmatched spend is never dropped.
@@ -41,6 +43,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,6 +89,8 @@ _RISK_COLUMNS = ("category_key", "country", *AREAS)
 _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
 _ROW_KEYS = ("region_code", "category_key", "supplier_bucket", "country")
 _ROW_ORDER = "exposure DESC NULLS LAST, " + ", ".join(_ROW_KEYS)
+_REMATCH_COLUMNS = ("region_code", "supplier_org_number", "supplier_name", "supplier_key")
+_EMPTY_REMATCH = pa.table({c: pa.array([], pa.string()) for c in _REMATCH_COLUMNS})
 
 
 @dataclass
@@ -96,7 +101,9 @@ class ScreeningResult:
     ``national``: the same pooled over the regions (region ``SE``); ``categories`` and
     ``suppliers``: the national prioritised lists, ranked by exposure. Names and organisation
     numbers in ``suppliers`` are those on the invoices of unmatched buckets; a matched
-    supplier's come from the registry. ``unmatched_share`` is unmatched spend / total spend
+    supplier's come from the registry. ``regions``: per region, spend and unmatched spend;
+    ``unmatched``: per region, each identity on the invoices (``supplier_org_number``,
+    ``supplier_name``) still matched to no supplier, with its spend and lines. ``unmatched_share`` is unmatched spend / total spend
     (None when the total is 0); ``seconds`` times each statement.
     """
 
@@ -106,6 +113,8 @@ class ScreeningResult:
     national: pa.Table
     categories: pa.Table
     suppliers: pa.Table
+    region_totals: pa.Table
+    unmatched: pa.Table
     sql: str
     lines: int
     total_spend_sek: Decimal
@@ -134,6 +143,7 @@ def screen(
     regions: list[str] | None = None,
     threads: int | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    rematch: Callable[[pa.Table], pa.Table] | None = None,
 ) -> ScreeningResult:
     """Screen one year of stored spend against the risk table; return the prioritised exposure.
 
@@ -141,7 +151,9 @@ def screen(
     hr, wr, env, be (R on 1–25), at most one row per category and country.
     ``supplier_countries``: supplier_key, category_key ("" = any category), country
     ("" = unknown), weight; a supplier's (and category's) weights sum to 1. ``regions`` limits
-    the run to those regions (None: all). ``threads`` defaults to the cores. Raise
+    the run to those regions (None: all). ``rematch`` gets the identities of the unmatched
+    lines (region_code, supplier_org_number, supplier_name) and returns those it can name a
+    supplier for, with a supplier_key column added. ``threads`` defaults to the cores. Raise
     ``ValueError`` when the inputs break these rules.
     """
     if not isinstance(year, int) or not 1900 <= year <= 2999:
@@ -173,6 +185,7 @@ def screen(
         con.execute("SET enable_progress_bar = false")
         con.register("risk_input", risk_table.select(list(_RISK_COLUMNS)))
         con.register("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
+        con.register("rematch_input", _EMPTY_REMATCH)
         statements = build_sql(root, year=year, regions=regions, has_files=_has_files(root, year))
         ran: list[str] = []
         seconds: dict[str, float] = {}
@@ -184,6 +197,11 @@ def screen(
                 unordered = con.sql(sql).to_arrow_reader().read_all()
             elif name.startswith("result:"):
                 results[name.removeprefix("result:")] = con.sql(sql).to_arrow_table()
+            elif name.startswith("fetch:"):
+                pending = con.sql(sql).to_arrow_table()
+                found = rematch(pending) if rematch and pending.num_rows else _EMPTY_REMATCH
+                _require(found, _REMATCH_COLUMNS, "rematch")
+                con.register("rematch_input", found.select(list(_REMATCH_COLUMNS)))
             elif name.startswith("check:"):
                 problems = con.sql(sql).fetchall()
                 if problems:
@@ -209,6 +227,8 @@ def screen(
         national=results["national"],
         categories=results["categories"],
         suppliers=results["suppliers"],
+        region_totals=results["region_totals"],
+        unmatched=results["unmatched"],
         sql=";\n\n".join(ran) + ";\n",
         lines=totals["lines"] or 0,
         total_spend_sek=total,
@@ -361,13 +381,52 @@ FROM {spend_source(root, year, has_files=has_files)}{where}
 GROUP BY ALL""",
         ),
         (
-            # matched groups are final; unmatched ones are pooled by normalised identity
+            # the identities of the unmatched lines, for the caller to match (rematch)
+            "fetch:unmatched_identities",
+            """SELECT DISTINCT region_code,
+       split_part(invoice_identity, chr(31), 1) AS supplier_org_number,
+       split_part(invoice_identity, chr(31), 2) AS supplier_name
+FROM line_groups
+WHERE supplier_key = ''""",
+        ),
+        (
+            # the caller's matches of those identities; the files are not rewritten
+            "rematch",
+            """UPDATE line_groups
+SET supplier_key = m.supplier_key, invoice_identity = ''
+FROM (SELECT DISTINCT * FROM rematch_input WHERE supplier_key <> '') m
+WHERE line_groups.supplier_key = ''
+  AND line_groups.region_code = m.region_code
+  AND line_groups.invoice_identity = m.supplier_org_number || chr(31) || m.supplier_name""",
+        ),
+        (
+            "result:region_totals",
+            """SELECT region_code, sum(spend_sek) AS spend_sek,
+       coalesce(sum(spend_sek) FILTER (WHERE supplier_key = ''), 0) AS unmatched_spend_sek,
+       sum(lines)::BIGINT AS lines
+FROM line_groups GROUP BY region_code ORDER BY region_code""",
+        ),
+        (
+            "result:unmatched",
+            """SELECT region_code,
+       split_part(invoice_identity, chr(31), 1) AS supplier_org_number,
+       split_part(invoice_identity, chr(31), 2) AS supplier_name,
+       sum(spend_sek) AS spend_sek, sum(lines)::BIGINT AS lines
+FROM line_groups WHERE supplier_key = ''
+GROUP BY region_code, invoice_identity
+ORDER BY region_code, spend_sek DESC, supplier_org_number, supplier_name""",
+        ),
+        (
+            # matched groups are final (summed again: rematched groups join matched ones);
+            # unmatched ones are pooled by normalised identity
             "spend",
             """CREATE TEMP TABLE spend AS
 SELECT region_code, category_key, supplier_key AS supplier_bucket, supplier_key,
-       '' AS supplier_org_number, '' AS supplier_name, spend_sek, lines
+       '' AS supplier_org_number, '' AS supplier_name,
+       sum(spend_sek) AS spend_sek, sum(lines) AS lines
 FROM line_groups
 WHERE supplier_key <> ''
+GROUP BY region_code, category_key, supplier_key
 UNION ALL
 SELECT region_code, category_key,
        CASE WHEN org_key <> '' THEN 'org:' || org_key
