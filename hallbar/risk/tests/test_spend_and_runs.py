@@ -50,13 +50,14 @@ def lines(rows):
     return f"{header}\n{body}\n".encode()
 
 
-def import_spend(content, region="01", filename="fakturor.csv"):
+def import_spend(content, region="01", filename="fakturor.csv", year=2025, **options):
     job = create_job(
         kind=ImportJob.Kind.SPEND,
         uploaded=io.BytesIO(content),
         filename=filename,
         acting_user=None,
         region=Region.objects.get(county_code=region),
+        options={"year": year, **options},
     )
     return run_import_job(job)
 
