@@ -24,8 +24,8 @@ from hallbar.core.tabular import (
     TableIssue,
     check_columns,
     is_formula_like,
+    parse_amount,
     parse_date,
-    parse_decimal,
     read_table,
 )
 from hallbar.organisations.models import Region
@@ -244,7 +244,7 @@ class RowChecker:
         value_text = text("annual_value_sek", required=True)
         value = None
         if value_text:
-            value, message = parse_decimal(value_text)
+            value, message = parse_amount(value_text)
             if message:
                 bad("annual_value_sek", message)
             elif value < 0:

@@ -1,7 +1,9 @@
 """Shared driver for the import commands: run the job in the foreground with progress."""
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -10,9 +12,21 @@ from hallbar.core.models import ImportJob
 
 
 def run_file_import(
-    command, *, kind: str, path: str, region=None, dry_run: bool, valid_only: bool
+    command,
+    *,
+    kind: str,
+    path: str,
+    region=None,
+    dry_run: bool,
+    valid_only: bool,
+    options: dict[str, Any] | None = None,
+    describe_preview: Callable[[ImportJob], Iterable[str]] | None = None,
 ) -> ImportJob:
-    """Import path as the command's job; print progress to stderr and the report to stdout."""
+    """Import path as the command's job; print progress to stderr and the report to stdout.
+
+    ``describe_preview`` turns the job's preview (what the commit replaces) into lines to print;
+    a job that waits for confirmation has written nothing and ends the command with an error.
+    """
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"{path}: no such file")
@@ -25,6 +39,7 @@ def run_file_import(
             region=region,
             mode=ImportJob.Mode.VALID_ONLY if valid_only else ImportJob.Mode.ALL_OR_NOTHING,
             dry_run=dry_run,
+            options=options,
         )
     last = [-1]
 
@@ -44,6 +59,9 @@ def run_file_import(
         )
     if job.error_count > len(job.issues):
         command.stdout.write(f"… and {job.error_count - len(job.issues)} more errors")
+    if job.preview and describe_preview is not None:
+        for line in describe_preview(job):
+            command.stdout.write(line)
     summary = ", ".join(f"{k} {v}" for k, v in job.summary.items())
     command.stdout.write(
         f"{job.get_status_display()}: {job.total_rows or 0} rows, {job.valid_rows} valid, "
@@ -51,4 +69,6 @@ def run_file_import(
     )
     if job.status in (ImportJob.Status.REJECTED, ImportJob.Status.FAILED):
         raise CommandError("Nothing was imported." if not job.dry_run else "The file has errors.")
+    if job.awaits_confirmation:
+        raise CommandError("Nothing was imported: the replacement needs confirmation (see above).")
     return job

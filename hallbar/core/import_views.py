@@ -2,15 +2,18 @@
 
 import io
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.core.access import access_import_job
+from hallbar.core.imports import confirm_import_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv
 from hallbar.core.tasks import run_import
@@ -20,6 +23,8 @@ LIST_URLS = {
     ImportJob.Kind.SUPPLIERS: "suppliers:supplier-list",
     ImportJob.Kind.SPEND: "risk:spend",
 }
+# the partial that shows what a commit would replace, for the kinds whose importer previews
+PREVIEW_TEMPLATES = {ImportJob.Kind.SPEND: "risk/partials/spend_preview.html"}
 
 
 def start_job(job: ImportJob) -> None:
@@ -46,8 +51,34 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "core/import_job.html",
-        {"job": job, "issues": page, "list_url": reverse(LIST_URLS[job.kind])},
+        {
+            "job": job,
+            "issues": page,
+            "list_url": reverse(LIST_URLS[job.kind]),
+            "preview_template": PREVIEW_TEMPLATES.get(job.kind) if job.preview else None,
+        },
     )
+
+
+@require_POST
+def job_confirm(request: HttpRequest, public_id) -> HttpResponse:
+    """Write the checked file after the user has seen (and, if it shrinks data, ticked) the preview."""
+    job = access_import_job(request.user, public_id)
+    if job.preview.get("needs_confirmation") and not request.POST.get("confirm_shrink"):
+        messages.error(request, _("Tick the box to confirm that the data may shrink this much."))
+        return redirect("core:import-job", public_id=job.public_id)
+    if confirm_import_job(
+        job, fingerprint=request.POST.get("fingerprint", ""), acting_user=request.user
+    ):
+        start_job(job)
+    else:
+        messages.error(
+            request,
+            _(
+                "The data to be replaced have changed since the check, or the import is no longer waiting. Check the file again."
+            ),
+        )
+    return redirect("core:import-job", public_id=job.public_id)
 
 
 @require_POST
@@ -63,6 +94,7 @@ def job_import_valid_rows(request: HttpRequest, public_id) -> HttpResponse:
         region=job.region,
         created_by=request.user,
         mode=ImportJob.Mode.VALID_ONLY,
+        options={k: v for k, v in job.options.items() if k != "confirm"},
     )
     start_job(retry)
     return redirect("core:import-job", public_id=retry.public_id)

@@ -5,6 +5,13 @@ Each kind of import supplies an importer with two steps:
 - `commit(job, rows)` writes the rows in one transaction and returns a summary.
 `run_import_job` drives them, records progress on the job, and never writes a row unless every
 row passed, or the user chose to import only the valid rows.
+
+An importer may also offer `preview(job, rows)`: what a commit would replace (for spend, each
+partition's current and new lines and total). The preview is stored on the job for dry runs and
+real runs alike; the commit waits for a confirmation (status "awaiting confirmation") when the
+job asks for review (the upload page always does), or when the preview says it must be
+confirmed and the job's options do not confirm it. A confirmation names the preview's
+fingerprint, so a preview that changed in between (another import) is shown again, not written.
 """
 
 import uuid
@@ -37,6 +44,22 @@ class Validated:
     rows: list[Any]
     issues: list[TableIssue]
     total: int
+
+
+@dataclass
+class Preview:
+    """What a commit would change: shown before it is written and confirmed by fingerprint."""
+
+    data: dict[str, Any]
+    fingerprint: str
+    needs_confirmation: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.data,
+            "fingerprint": self.fingerprint,
+            "needs_confirmation": self.needs_confirmation,
+        }
 
 
 class Importer(Protocol):
@@ -75,6 +98,7 @@ def create_job(
     region=None,
     mode: str = ImportJob.Mode.ALL_OR_NOTHING,
     dry_run: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ImportJob:
     return ImportJob.objects.create(
         kind=kind,
@@ -84,7 +108,27 @@ def create_job(
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         mode=mode,
         dry_run=dry_run,
+        options=options or {},
     )
+
+
+def confirm_import_job(job: ImportJob, *, fingerprint: str, acting_user) -> bool:
+    """Confirm the preview the user saw and queue the job to write; False if it has changed."""
+    if not job.awaits_confirmation or job.preview.get("fingerprint") != fingerprint:
+        return False
+    job.options = {**job.options, "confirm": fingerprint, "confirmed_by": acting_user.pk}
+    job.status = ImportJob.Status.PENDING
+    job.save(update_fields=["options", "status"])
+    return True
+
+
+def _confirmed(job: ImportJob, preview: Preview) -> bool:
+    confirm = job.options.get("confirm")
+    if confirm == preview.fingerprint:
+        return True
+    if job.options.get("review"):
+        return False
+    return not preview.needs_confirmation or confirm is True
 
 
 def _issue_dict(issue: TableIssue) -> dict[str, Any]:
@@ -118,8 +162,15 @@ def run_import_job(
     blocked = bool(validated.issues) and (
         job.mode == ImportJob.Mode.ALL_OR_NOTHING or not validated.rows
     )
+    preview = None
+    if validated.rows and hasattr(importer, "preview"):
+        preview = importer.preview(job, validated.rows)
+    job.preview = preview.as_json() if preview else {}
     if blocked or job.dry_run:
         job.status = ImportJob.Status.REJECTED if validated.issues else ImportJob.Status.DONE
+        job.summary = {"written": 0}
+    elif preview is not None and not _confirmed(job, preview):
+        job.status = ImportJob.Status.AWAITING_CONFIRMATION
         job.summary = {"written": 0}
     else:
         job.status = ImportJob.Status.IMPORTING

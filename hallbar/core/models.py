@@ -29,6 +29,7 @@ class HistoryEntry(models.Model):
         DELETED = "deleted", _("deleted")
         IMPORTED = "imported", _("imported")
         LOADED = "loaded", _("loaded")
+        RESTORED = "restored", _("restored")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)
@@ -69,6 +70,7 @@ class ImportJob(PublicModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
         VALIDATING = "validating", _("checking the rows")
+        AWAITING_CONFIRMATION = "confirm", _("checked: waiting for your confirmation")
         IMPORTING = "importing", _("writing")
         REJECTED = "rejected", _("not imported: the file has errors")
         DONE = "done", _("imported")
@@ -94,7 +96,13 @@ class ImportJob(PublicModel):
     processed_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    # what the importer needs besides the file, e.g. {"year": 2025} for spend; "review": stop
+    # before writing until a person confirms the preview; "confirm": the preview's fingerprint
+    # confirmed on the page, or true (the command's --confirm-shrink)
+    options = models.JSONField(_("options"), default=dict, blank=True)
     issues = models.JSONField(default=list, blank=True)
+    # what a commit replaces, computed after validation (dry runs too) by importers that can
+    preview = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +118,10 @@ class ImportJob(PublicModel):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.IMPORTING}
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.status == self.Status.AWAITING_CONFIRMATION
 
     @property
     def percent(self) -> int:

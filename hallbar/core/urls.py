@@ -18,4 +18,5 @@ urlpatterns += [
         import_views.job_import_valid_rows,
         name="import-job-valid-rows",
     ),
+    path("imports/<uuid:public_id>/confirm/", import_views.job_confirm, name="import-job-confirm"),
 ]

@@ -2,8 +2,9 @@
 
 Every member of the cooperation reads the analyses (drafts included: the steering group and the
 areas review them), the method settings and the data editions; only the secretariat creates,
-edits drafts, adjusts, approves and changes the method's parameters. Auditors, supplier contacts
-and users without a role see nothing of it.
+edits drafts, adjusts, approves and changes the method's parameters, and only the secretariat
+restores the earlier version of a spend partition. Auditors, supplier contacts and users
+without a role see nothing of it.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,11 @@ def can_read_analyses(user: User) -> bool:
 
 def can_edit_analyses(user: User) -> bool:
     """Return whether user may create, edit and approve analyses and change the method."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def can_restore_spend(user: User) -> bool:
+    """Return whether user may put back the earlier version of a spend partition."""
     return user.is_authenticated and user.is_secretariat
 
 

@@ -2,9 +2,11 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
+from hallbar.contracts.forms import ImportForm
 from hallbar.risk.method.reference import load_ilab
 from hallbar.risk.method.scoring import AREAS, INDICATOR_NAMES, MethodParameters
 from hallbar.risk.models.analysis import Area
@@ -356,3 +358,26 @@ def weight_field(area: str, code: str) -> str:
 
 def _decimal(value: float) -> str:
     return f"{round(float(value), 3):g}"
+
+
+class SpendImportForm(ImportForm):
+    """The spend upload: the file, its region and the one year it covers."""
+
+    year = forms.IntegerField(
+        label=_("Year the file covers"),
+        min_value=1900,
+        max_value=2999,
+        help_text=_(
+            "The import replaces this year's invoice lines of the region. A line dated in another year is an error."
+        ),
+    )
+    field_order = ["file", "region", "year", "valid_only", "dry_run"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].label = _("Region")
+        self.fields["file"].help_text = _(
+            "CSV or Excel (.xlsx) in the template's columns. At most 50 MB."
+        )
+        self.fields["year"].initial = timezone.localdate().year
+        self.order_fields(self.field_order)

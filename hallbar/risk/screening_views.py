@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.categories.models import Category
-from hallbar.contracts.forms import ImportForm
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -22,12 +21,20 @@ from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import Region, Role
+from hallbar.risk.access import can_restore_spend
+from hallbar.risk.forms import SpendImportForm
 from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening
+from hallbar.risk.screening.store import partition_totals
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
-from hallbar.risk.spend import stored_partitions, template_rows
+from hallbar.risk.spend import (
+    restore_spend_partition,
+    spend_versions,
+    stored_partitions,
+    template_rows,
+)
 from hallbar.suppliers.access import SPEND_REGION_ROLES
 from hallbar.suppliers.models import ProductionSite, Supplier
 
@@ -64,7 +71,7 @@ def spend(request: HttpRequest) -> HttpResponse:
     _require_member(request.user)
     regions = _spend_regions(request.user)
     can_upload = regions is None or bool(regions)
-    form = ImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
+    form = SpendImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
     if request.method == "POST":
         if not can_upload:
             raise Http404
@@ -78,10 +85,13 @@ def spend(request: HttpRequest) -> HttpResponse:
                 region=form.cleaned_data["region"],
                 mode=form.mode,
                 dry_run=form.cleaned_data["dry_run"],
+                # the page always shows what will be replaced and waits for a confirmation
+                options={"year": form.cleaned_data["year"], "review": True},
             )
             start_job(job)
             return redirect("core:import-job", public_id=job.public_id)
     names = dict(Region.objects.values_list("county_code", "organisation__name"))
+    can_restore = can_restore_spend(request.user)
     parts = [
         {
             "region": names.get(p.region, p.region),
@@ -89,11 +99,52 @@ def spend(request: HttpRequest) -> HttpResponse:
             "year": p.year,
             "rows": p.rows,
             "bytes": p.bytes,
+            "versions": len(spend_versions(p.region, p.year)) if can_restore else 0,
         }
         for p in stored_partitions()
     ]
     return render(
-        request, "risk/spend.html", {"form": form, "can_upload": can_upload, "partitions": parts}
+        request,
+        "risk/spend.html",
+        {"form": form, "can_upload": can_upload, "partitions": parts, "can_restore": can_restore},
+    )
+
+
+def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResponse:
+    """Show what restoring a partition's previous version changes; restore it on POST."""
+    if not can_restore_spend(request.user):
+        raise Http404
+    region = get_object_or_404(
+        Region.objects.select_related("organisation"), county_code=region_code
+    )
+    kept = spend_versions(region.county_code, year) if 1900 <= year <= 2999 else []
+    current = [p for p in stored_partitions() if (p.region, p.year) == (region.county_code, year)]
+    if not kept or not current:
+        raise Http404
+    if request.method == "POST":
+        try:
+            restore_spend_partition(region=region, year=year, acting_user=request.user)
+        except LookupError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The previous version of %(region)s, %(year)s is restored. Restoring again undoes this."
+                )
+                % {"region": region.name, "year": year},
+            )
+        return redirect("risk:spend")
+    return render(
+        request,
+        "risk/spend_restore.html",
+        {
+            "region": region,
+            "year": year,
+            "current": partition_totals(current[0].path),
+            "previous": partition_totals(kept[0].path),
+            "replaced_at": kept[0].replaced_at,
+        },
     )
 
 
@@ -276,6 +327,7 @@ def _export(run, rows, file_format: str) -> HttpResponse:
 SCREENING_URLS = [
     ("spend/", spend, "spend"),
     ("spend/template.<str:file_format>", spend_template, "spend-template"),
+    ("spend/<str:region_code>/<int:year>/restore/", spend_restore, "spend-restore"),
     ("screening/", screening_list, "screening-list"),
     ("screening/run/", screening_start, "screening-start"),
     ("screening/<uuid:public_id>/", screening_detail, "screening-detail"),

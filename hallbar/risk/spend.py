@@ -1,11 +1,18 @@
 """Spend (fakturarader): import CSV/XLSX invoice lines into Parquet partitions per region and year.
 
-Every line is validated first; the file's (region, year) partitions are then replaced whole, each
-by an atomic rename, so a failed or killed import leaves the earlier data as it was. Lines are
-matched to the supplier registry by the rule in ``spend_matching.py``; the summary reports the
-share of spend that matched no supplier and the largest unmatched names.
+An import states the region and the year it covers; a line dated in another year is a row
+error, so one stray line can no longer replace a year that the file was not meant for. Every line
+is validated first; the preview (dry run, and the page before the commit) shows the partition
+that will be replaced with its current and new lines and total, and a replacement that shrinks a
+partition by more than half (`shrinks_by_more_than_half`) waits for an explicit confirmation.
+The partition is then replaced whole by an atomic rename, keeping the file it replaces as an
+earlier version that `restore_spend_partition` puts back (store.py: versions and pruning).
+Lines are matched to the supplier registry by the rule in ``spend_matching.py``; the summary
+reports the share of spend that matched no supplier and the largest unmatched names.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -14,27 +21,42 @@ from pathlib import Path
 
 import pyarrow as pa
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
-from hallbar.core.imports import Validated
-from hallbar.core.models import ImportJob
+from hallbar.core.history import record_change
+from hallbar.core.imports import Preview, Validated
+from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import (
     TableIssue,
     check_columns,
     is_formula_like,
+    parse_amount,
     parse_date,
-    parse_decimal,
     read_table,
 )
-from hallbar.risk.screening.store import SPEND_SCHEMA, partitions, write_spend
+from hallbar.organisations.models import Region
+from hallbar.risk.access import can_restore_spend
+from hallbar.risk.screening.store import (
+    SPEND_SCHEMA,
+    Totals,
+    partition_path,
+    partition_totals,
+    partitions,
+    restore_previous,
+    shrinks_by_more_than_half,
+    versions,
+    write_spend,
+)
 from hallbar.risk.spend_matching import match_lines, record_import
 
 REQUIRED = ["invoice_date", "amount_sek", "category"]
 OPTIONAL = ["supplier_org_number", "supplier_name", "account", "product_text"]
 COLUMNS = REQUIRED[:1] + OPTIONAL[:2] + REQUIRED[2:] + OPTIONAL[2:3] + REQUIRED[1:2] + OPTIONAL[3:]
 EXAMPLE_ROW = {
-    "invoice_date": "2025-03-14",
+    "invoice_date": "",  # today, so that the template imports into this year (template_rows)
     "supplier_org_number": "556036-0793",
     "supplier_name": "Medisupply Sverige AB",
     "category": "general-consumables",
@@ -67,7 +89,10 @@ class SpendImporter:
     def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
         table = read_table(job.stored_path, filename=job.filename)
         issues = check_columns(table, REQUIRED, OPTIONAL)
-        if any(i.column in REQUIRED for i in issues):
+        year = import_year(job)
+        if year is None:
+            issues.insert(0, TableIssue(job.filename, None, None, NO_YEAR))
+        if year is None or any(i.column in REQUIRED for i in issues):
             return Validated(rows=[], issues=issues, total=len(table))
         categories = {}
         for category in Category.objects.all():
@@ -76,13 +101,19 @@ class SpendImporter:
         lines: list[SpendLine] = []
         total = len(table)
         for index, row in enumerate(table, start=1):
-            line, row_issues = check_line(job.filename, row.number, row.values, categories)
+            line, row_issues = check_line(
+                job.filename, row.number, row.values, categories, year=year
+            )
             issues.extend(row_issues)
             if line:
                 lines.append(line)
             if index % 1000 == 0 or index == total:
                 progress(index, total)
         return Validated(rows=lines, issues=issues, total=total)
+
+    def preview(self, job: ImportJob, rows: list[SpendLine]) -> Preview:
+        """List the partitions the lines replace, now and after; flag those that shrink."""
+        return spend_preview(job.region.county_code, rows)
 
     def commit(self, job: ImportJob, rows: list[SpendLine]) -> dict:
         region = job.region.county_code
@@ -113,8 +144,23 @@ class SpendImporter:
         }
 
 
+NO_YEAR = _("State the year the file covers.")
+NOTHING_TO_RESTORE = _("This partition has no earlier version to restore.")
+
+
+def import_year(job: ImportJob) -> int | None:
+    """Return the year a spend import covers (job option "year"), or None if it is missing."""
+    year = job.options.get("year")
+    return year if isinstance(year, int) and 1900 <= year <= 2999 else None
+
+
 def check_line(
-    filename: str, number: int, values: dict[str, str], categories: dict[str, str]
+    filename: str,
+    number: int,
+    values: dict[str, str],
+    categories: dict[str, str],
+    *,
+    year: int,
 ) -> tuple[SpendLine | None, list[TableIssue]]:
     issues: list[TableIssue] = []
 
@@ -134,7 +180,13 @@ def check_line(
     day, message = parse_date(text("invoice_date"))
     if message or day is None:
         bad("invoice_date", message or _("This value is required."))
-    amount, message = parse_decimal((values.get("amount_sek") or "").strip())
+    elif day.year != year:
+        bad(
+            "invoice_date",
+            _("The invoice date %(date)s is not in %(year)s, the year this import covers.")
+            % {"date": day.isoformat(), "year": year},
+        )
+    amount, message = parse_amount((values.get("amount_sek") or "").strip())
     if message or amount is None:
         bad("amount_sek", message or _("This value is required."))
     elif abs(amount) > LIMIT:
@@ -169,4 +221,105 @@ def stored_partitions() -> list:
 
 
 def template_rows() -> tuple[list[str], list[list[str]]]:
-    return COLUMNS, [[EXAMPLE_ROW[c] for c in COLUMNS]]
+    example = {**EXAMPLE_ROW, "invoice_date": timezone.localdate().isoformat()}
+    return COLUMNS, [[example[c] for c in COLUMNS]]
+
+
+def spend_preview(region: str, rows: list[SpendLine]) -> Preview:
+    """Return the partitions of region that rows would replace, with their totals now and after.
+
+    The fingerprint covers the numbers and the identity of each current file, so a confirmation
+    given for this preview does not carry over to a partition replaced in the meantime.
+    """
+    root = spend_root()
+    new: dict[int, list] = {}
+    for line in rows:
+        count_sum = new.setdefault(line.invoice_date.year, [0, Decimal(0)])
+        count_sum[0] += 1
+        count_sum[1] += line.amount_sek
+    parts, identity = [], []
+    for year, (count, total) in sorted(new.items()):
+        path = partition_path(root, region, year)
+        if path.exists():
+            current = partition_totals(path)
+            stat = path.stat()
+            identity.append([stat.st_ino, stat.st_size, stat.st_mtime_ns])
+        else:
+            current = None
+            identity.append(None)
+        after = Totals(count, total)
+        parts.append(
+            {
+                "region": region,
+                "year": year,
+                "current_rows": current.rows if current else None,
+                "current_sek": str(current.amount_sek) if current else None,
+                "new_rows": count,
+                "new_sek": f"{total:.2f}",
+                "shrinks": bool(current) and shrinks_by_more_than_half(current, after),
+            }
+        )
+    digest = hashlib.sha256(json.dumps([parts, identity]).encode()).hexdigest()
+    return Preview(
+        data={"partitions": parts},
+        fingerprint=digest,
+        needs_confirmation=any(p["shrinks"] for p in parts),
+    )
+
+
+def spend_versions(region: str, year: int) -> list:
+    """Return the kept earlier versions of a region's partition, newest first."""
+    return versions(spend_root(), region, year)
+
+
+@transaction.atomic
+def restore_spend_partition(*, region: Region, year: int, acting_user) -> dict:
+    """Put back the version of a partition that the last import (or restore) replaced.
+
+    The replaced file becomes an earlier version in its turn, so restoring again undoes the
+    restore. Raise LookupError when there is nothing to restore, PermissionError when
+    acting_user is neither the secretariat nor None (a command).
+    """
+    if acting_user is not None and not can_restore_spend(acting_user):
+        raise PermissionError
+    root = spend_root()
+    current = partition_path(root, region.county_code, year)
+    kept = versions(root, region.county_code, year)
+    if not kept or not current.exists():
+        raise LookupError(NOTHING_TO_RESTORE)
+    before, after = partition_totals(current), partition_totals(kept[0].path)
+    details = {
+        "spend_year": year,
+        "version_replaced_at": kept[0].replaced_at.isoformat(),
+        "lines": [before.rows, after.rows],
+        "spend_sek": [str(before.amount_sek), str(after.amount_sek)],
+    }
+    # the history row first: if the restore fails, the transaction drops it
+    record_change(
+        region, action=HistoryEntry.Action.RESTORED, acting_user=acting_user, changes=details
+    )
+    restore_previous(root, region.county_code, year)
+    return details
+
+
+def describe_preview(job: ImportJob) -> list[str]:
+    """Return the preview of a spend import as lines for the command's output."""
+    lines = []
+    for part in job.preview.get("partitions", []):
+        if part["current_rows"] is None:
+            now = "new partition"
+        else:
+            now = f"now {part['current_rows']:,} lines, {Decimal(part['current_sek']):,} SEK"
+        after = f"{part['new_rows']:,} lines, {Decimal(part['new_sek']):,} SEK"
+        action = "would replace" if job.dry_run or job.awaits_confirmation else "replaces"
+        lines.append(f"{action} region {part['region']}, {part['year']}: {now} -> {after}")
+        if part["shrinks"]:
+            lines.append(
+                "  this shrinks the partition by more than half; "
+                + (
+                    "confirmed."
+                    if job.options.get("confirm")
+                    else "add --confirm-shrink to write it."
+                )
+            )
+    return lines

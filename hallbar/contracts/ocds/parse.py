@@ -609,6 +609,13 @@ class _ReleaseReader:
         elif amount < 0:
             self.issue(f"{path}.amount", _("The amount must not be negative."))
             ok = False
+        elif isinstance(amount, Decimal) and _decimals(amount) > 2:
+            # the rule of every import (parse_amount): kronor with öre, never rounded
+            self.issue(
+                f"{path}.amount",
+                _format(_("The amount %(value)s has more than two decimals."), value=str(amount)),
+            )
+            ok = False
         if currency != CURRENCY:
             self.issue(
                 f"{path}.currency",
@@ -779,3 +786,8 @@ def _list(value: Any) -> list[Any]:
 
 def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), "a value of another type")
+
+
+def _decimals(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -90,6 +90,15 @@ def test_every_bad_row_is_reported_and_nothing_is_written(library):
     assert job.valid_rows == 1
 
 
+@pytest.mark.parametrize("value", ["12,345", "1.005"])
+def test_an_annual_value_with_three_decimals_is_a_row_error_naming_it(library, value):
+    job = run(contract_csv([{"reference": "DEC-1", "annual_value_sek": value}]))
+    assert job.status == "rejected"
+    ((column, message),) = [(i["column"], i["message"]) for i in job.issues]
+    assert column == "annual_value_sek" and value in message and "two decimals" in message
+    assert not Contract.objects.exists()
+
+
 def test_valid_only_mode_imports_the_good_rows(library):
     rows = [
         {"reference": "OK-1"},

@@ -643,6 +643,21 @@ def test_parse_reports_each_bad_field_with_its_path():
     ]
 
 
+def test_parse_refuses_an_amount_with_more_than_two_decimals():
+    package = build(make_records())
+    unit = package["releases"][0]["contracts"][0]["items"][0]["unit"]
+    unit["value"]["amount"] = Decimal("2469135.785")
+    records, issues = parse(
+        json.dumps(package, default=str).replace('"2469135.785"', "2469135.785")
+    )
+    assert "RS-2023-0142" not in [record.reference for record in records]
+    assert messages(issues) == {
+        "releases[0].contracts[0].items[0].unit.value.amount": (
+            "The amount 2469135.785 has more than two decimals."
+        )
+    }
+
+
 def test_parse_reports_missing_parts():
     package = build(make_records()[:2])
     first, second = package["releases"]

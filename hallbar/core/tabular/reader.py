@@ -7,8 +7,9 @@ raise `TableError`; row-level structural problems (a CSV row with too many or to
 value under a column without a name) are collected in `Table.issues` so that the domain layer
 can report every bad row at once and write nothing unless all rows pass.
 
-Cells are always strings here: the domain layer parses them with `parse_decimal`, `parse_int`,
-`parse_date` and `parse_bool`, whichever format the file had. XLSX numbers are rendered without
+Cells are always strings here: the domain layer parses them with `parse_amount` (kronor, at
+most two decimals), `parse_decimal`, `parse_int`, `parse_date` and `parse_bool`, whichever
+format the file had. XLSX numbers are rendered without
 float noise ("12", not "12.0"), dates as ISO "YYYY-MM-DD", booleans as "true"/"false".
 
 Formula injection: nothing read here is ever evaluated. A text cell such as "=HYPERLINK(...)"
@@ -58,6 +59,7 @@ __all__ = [
     "is_formula_like",
     "parse_bool",
     "parse_date",
+    "parse_amount",
     "parse_decimal",
     "parse_int",
     "read_table",
@@ -148,6 +150,10 @@ _AMBIGUOUS_NUMBER = _(
     "point for decimals, not both)"
 )
 _NOT_A_WHOLE_NUMBER = _("not a whole number: '%(value)s'")
+_TOO_MANY_DECIMALS = _(
+    "too many decimals: '%(value)s' (amounts in kronor have at most two decimals; group "
+    "thousands with spaces, e.g. 12 345)"
+)
 _NOT_A_DATE = _("not a date: '%(value)s' (write dates as YYYY-MM-DD)")
 _INVALID_DATE = _("no such date: '%(value)s'")
 _NOT_A_BOOL = _("not yes or no: '%(value)s' (write ja/nej, yes/no, true/false, 1/0 or x)")
@@ -1161,6 +1167,23 @@ def parse_decimal(text: str) -> tuple[Decimal | None, StrOrPromise | None]:
     integer = re.sub(f"[{_SPACES}]", "", match["integer"] or "0")
     number = Decimal(f"{integer}.{match['fraction']}" if match["fraction"] else integer)
     return (-number if negative else number), None
+
+
+def parse_amount(text: str) -> tuple[Decimal | None, StrOrPromise | None]:
+    """Parse an amount in kronor; return (value, None) or (None, message). Every import uses it.
+
+    The rules of `parse_decimal`, and at most two decimals (öre) as written: "12,345" and
+    "1.005" are errors that name the value, never rounded, because a comma or point followed
+    by three digits may equally be a thousands separator ("12,345" is 12 345 in an English
+    ledger). Ambiguous separators ("1.234,50") stay errors as in `parse_decimal`.
+    """
+    number, message = parse_decimal(text)
+    if number is None:
+        return None, message
+    decimals = -number.as_tuple().exponent
+    if isinstance(decimals, int) and decimals > 2:
+        return None, _message(_TOO_MANY_DECIMALS, value=_shown(text.strip()))
+    return number, None
 
 
 def parse_int(text: str) -> tuple[int | None, StrOrPromise | None]:

@@ -1,5 +1,7 @@
 """Template helpers used across apps."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.formats import number_format
 
@@ -21,6 +23,13 @@ def signed_sek(value) -> str:
         return "–"
     sign = "+" if int(value) > 0 else ""
     return f"{sign}{number_format(int(value), force_grouping=True)} kr"
+
+
+def kronor(value) -> str:
+    """Format an exact amount with its öre, e.g. 12 450,50 kr; empty values as a dash."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(Decimal(str(value)), decimal_pos=2, force_grouping=True)} kr"
 
 
 @register.filter

@@ -130,6 +130,25 @@ def _other_contract(world_suppliers, **filters) -> Contract:
     )
 
 
+def _write_spend_with_an_earlier_version() -> None:
+    """Store Stockholm's 2024 spend twice, so that the first version can be restored."""
+    import pyarrow as pa
+
+    from hallbar.risk.screening import write_partition
+    from hallbar.risk.spend import spend_root
+
+    for amount in ("100.00", "200.00"):
+        table = pa.table(
+            {
+                "region_code": ["01"],
+                "invoice_date": [date(2024, 3, 1)],
+                "category_key": ["general-consumables"],
+                "amount_sek": [Decimal(amount)],
+            }
+        )
+        write_partition(spend_root(), "01", 2024, table)
+
+
 def _build_world() -> World:
     load_reference_data()
     cast = make_cast()
@@ -230,6 +249,7 @@ def _build_world() -> World:
         acting_user=cast.charlie,
     )
     plan = propose_plan(year=2024, budget_sek=10_000, acting_user=cast.secretariat)
+    _write_spend_with_an_earlier_version()
     return World(
         cast=cast,
         supplier_a=supplier_a,
@@ -480,6 +500,7 @@ CASES = [
         readers=("secretariat", "alice"),
     ),
     _post_only("core:import-job-valid-rows", _ids("import_job"), writers=("secretariat", "alice")),
+    _post_only("core:import-job-confirm", _ids("import_job"), writers=("secretariat", "alice")),
     # regions
     _case("organisations:region-list", readers=MEMBERS),
     _case("organisations:region-detail", ["01"], variant="01", readers=MEMBERS),
@@ -728,6 +749,7 @@ CASES += [
     _case("risk:data-editions-load", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
     _case("risk:spend", readers=MEMBERS, writers=CONTRACT_CREATORS),
     _case("risk:spend-template", ["csv"], variant="csv", readers=MEMBERS),
+    _case("risk:spend-restore", ["01", 2024], readers=SECRETARIAT, writers=SECRETARIAT),
     _case("risk:spend-template", ["xlsx"], variant="xlsx", readers=MEMBERS),
     _case("risk:screening-list", readers=MEMBERS),
     _post_only("risk:screening-start", writers=SECRETARIAT, data={"year": 2024}),

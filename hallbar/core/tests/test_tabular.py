@@ -29,6 +29,7 @@ from hallbar.core.tabular import (
     escape_cell,
     format_issue,
     is_formula_like,
+    parse_amount,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -676,6 +677,26 @@ def test_parse_decimal_rejects_everything_else(text):
     value, message = parse_decimal(text)
     assert value is None and message is not None
     assert text.strip()[:20] in str(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12,34", Decimal("12.34")), ("1 234 567,5", Decimal("1234567.5")), ("-0.01", Decimal("-0.01")),
+     ("1000", Decimal("1000"))],
+)  # fmt: skip
+def test_parse_amount_accepts_kronor_with_oere(text, value):
+    assert parse_amount(text) == (value, None)
+
+
+@pytest.mark.parametrize("text", ["12,345", "12.345", "1.005", "12,500", "0,001"])
+def test_parse_amount_refuses_more_than_two_decimals_naming_the_value(text):
+    value, message = parse_amount(text)
+    assert value is None and text in str(message) and "two decimals" in str(message)
+
+
+def test_parse_amount_keeps_the_other_rules():
+    assert "ambiguous" in str(parse_amount("1.234,50")[1])
+    assert parse_amount("") == (None, None)
 
 
 def test_parse_decimal_leaves_empty_to_the_caller():

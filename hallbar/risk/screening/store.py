@@ -17,6 +17,20 @@ the old partition is untouched. If the process is killed (SIGKILL, power cut) th
 directory stays behind; readers never see it (they read ``region=*/year=*/part.parquet``, and a
 directory whose name starts with a dot matches no such pattern), and ``clean_temp`` removes it.
 
+Earlier versions: when a write replaces a partition, the file it replaces is kept (a hard link,
+so the bytes are the very same) as ``root/.versions/region=<code>/year=<yyyy>/<stamp>.parquet``,
+``<stamp>`` being the time it was replaced in nanoseconds since 1970 (UTC); readers never see it
+(the directory starts with a dot, and ``clean_temp`` leaves it alone). ``restore_previous``
+swaps the newest earlier version with the current file: the current file becomes a version in
+its turn (so a restore is undone by restoring again), and the earlier one moves into place by
+``os.replace``: readers see the old file or the restored one, byte for byte as it was.
+Pruning rule, applied to a partition after each replace and restore: keep at most
+``KEEP_VERSIONS`` (5) earlier versions, and remove those replaced more than ``KEEP_VERSION_DAYS``
+(90) days ago, except the newest, so the last replacement can always be undone. A partition
+that did not exist before an import has no earlier version: there is nothing to restore.
+Replacing and restoring hold an exclusive ``flock`` on the root directory (POSIX), so two of
+them never interleave their link-and-rename steps.
+
 Amounts are ``decimal128(14, 2)``, not float64: invoice amounts are exact in öre, the regions
 reconcile spend to their ledgers to the öre, credit notes must cancel the invoices they correct
 exactly, and DuckDB sums decimals exactly and deterministically whatever the thread count (a
@@ -35,6 +49,7 @@ Nothing here imports Django: the import service and the benchmark both call thes
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
@@ -42,6 +57,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,6 +88,10 @@ SPEND_SCHEMA = pa.schema(
 
 PARTITION_FILE = "part.parquet"
 TEMP_PREFIX = ".tmp-"
+VERSIONS_DIR = ".versions"
+VERSION_SUFFIX = ".parquet"
+KEEP_VERSIONS = 5
+KEEP_VERSION_DAYS = 90
 # zstd at its default level: files a third smaller than snappy, as fast to write, and decoding
 # them costs DuckDB far less than the aggregation that follows. 256 Ki rows per row group give
 # DuckDB several row groups per region to spread over its threads.
@@ -96,6 +116,24 @@ class Partition(NamedTuple):
     path: Path
     rows: int
     bytes: int
+
+
+class Version(NamedTuple):
+    """An earlier version of a partition: when it was replaced, its file, rows and bytes."""
+
+    region: str
+    year: int
+    replaced_at: dt.datetime
+    path: Path
+    rows: int
+    bytes: int
+
+
+class Totals(NamedTuple):
+    """The number of lines of a partition and the sum of their amounts."""
+
+    rows: int
+    amount_sek: Decimal
 
 
 def partition_path(root: Path, region_code: str, year: int) -> Path:
@@ -262,7 +300,10 @@ def write_partition(
     """
     staged = _stage(Path(root), region_code, year, table, progress)
     try:
-        return staged.commit()
+        with _locked(Path(root)):
+            written = staged.commit()
+            prune_versions(Path(root), region_code, year)
+        return written
     finally:
         staged.discard()
 
@@ -294,7 +335,10 @@ def write_spend(root: Path, table: pa.Table, *, threads: int | None = None) -> l
     try:
         for future in futures:
             future.result()  # the first failure is raised before anything moves
-        committed = [s.commit() for s in staged]
+        with _locked(root):
+            committed = [s.commit() for s in staged]
+            for s in staged:
+                prune_versions(root, s.region, s.year)
         return sorted(committed)
     finally:
         for s in staged:
@@ -316,6 +360,132 @@ def partitions(root: Path) -> list[Partition]:
             continue
         found.append(Partition(region, int(year_text), path, rows, size))
     return found
+
+
+def partition_totals(path: Path) -> Totals:
+    """Return the lines and the exact sum of the amounts of a partition file (or version)."""
+    amounts = pq.read_table(path, columns=["amount_sek"])["amount_sek"]
+    total = pc.sum(amounts).as_py() if len(amounts) else None
+    return Totals(len(amounts), Decimal(total or 0).quantize(Decimal("0.01")))
+
+
+def shrinks_by_more_than_half(current: Totals, new: Totals) -> bool:
+    """Return whether replacing current by new loses more than half of its lines or kronor.
+
+    Either test suffices: fewer than half the lines (2 × new < current), or an absolute total
+    below half the current absolute total (credit notes make totals signed). A partition whose
+    replacement shrinks so much is far more often a wrong file than a correction, so an import
+    asks for confirmation before it writes it.
+    """
+    if 2 * new.rows < current.rows:
+        return True
+    return 2 * abs(new.amount_sek) < abs(current.amount_sek)
+
+
+def versions(root: Path, region_code: str, year: int) -> list[Version]:
+    """Return the kept earlier versions of a partition, the most recently replaced first."""
+    found = []
+    for path in sorted(_versions_dir(Path(root), region_code, year).glob(f"*{VERSION_SUFFIX}")):
+        stamp = path.name.removesuffix(VERSION_SUFFIX)
+        if not stamp.isdigit():
+            continue
+        try:
+            rows = pq.read_metadata(path).num_rows
+            size = path.stat().st_size
+        except FileNotFoundError:  # pruned while listing
+            continue
+        found.append(Version(region_code, year, _stamp_time(int(stamp)), path, rows, size))
+    return found[::-1]
+
+
+def restore_previous(root: Path, region_code: str, year: int) -> Version:
+    """Put the most recently replaced version of a partition back; return what was restored.
+
+    The current file becomes the newest earlier version, so restoring again undoes this.
+    Raise ``LookupError`` when the partition has no earlier version or no current file.
+    """
+    root = Path(root)
+    target = partition_path(root, region_code, year)
+    with _locked(root):
+        kept = versions(root, region_code, year)
+        if not kept or not target.exists():
+            raise LookupError(f"no earlier version of region {region_code}, {year}")
+        previous = kept[0]
+        _keep_version(root, region_code, year, target)
+        os.replace(previous.path, target)
+        _fsync_dir(target.parent)
+        _fsync_dir(previous.path.parent)
+        prune_versions(root, region_code, year)
+    return previous
+
+
+def prune_versions(
+    root: Path,
+    region_code: str,
+    year: int,
+    *,
+    keep: int = KEEP_VERSIONS,
+    max_age_days: int = KEEP_VERSION_DAYS,
+    now: dt.datetime | None = None,
+) -> int:
+    """Remove the earlier versions the pruning rule drops (module docstring); return how many.
+
+    Keep the ``keep`` most recently replaced; of those, drop the ones replaced more than
+    ``max_age_days`` ago except the newest.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    kept = versions(root, region_code, year)
+    oldest = now - dt.timedelta(days=max_age_days)
+    doomed = kept[keep:] + [v for v in kept[1:keep] if v.replaced_at < oldest]
+    for version in doomed:
+        with contextlib.suppress(FileNotFoundError):
+            version.path.unlink()
+    return len(doomed)
+
+
+def _versions_dir(root: Path, region_code: str, year: int) -> Path:
+    _check_key(region_code, year)
+    return root / VERSIONS_DIR / f"region={region_code}" / f"year={year:04d}"
+
+
+def _stamp_time(stamp: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC)
+
+
+def _keep_version(root: Path, region_code: str, year: int, current: Path) -> Path:
+    # link the current file as the newest version: the same bytes, nothing copied
+    folder = _versions_dir(root, region_code, year)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.time_ns()
+    existing = [int(p.stem) for p in folder.glob(f"*{VERSION_SUFFIX}") if p.stem.isdigit()]
+    if existing:
+        stamp = max(stamp, max(existing) + 1)  # newest last even if the clock went back
+    version = folder / f"{stamp:020d}{VERSION_SUFFIX}"
+    try:
+        os.link(current, version)
+    except OSError:  # a file system without hard links: copy, then rename into place
+        temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        shutil.copy2(current, temp)
+        os.replace(temp, version)
+    _fsync_dir(folder)
+    return version
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    # an exclusive lock on the root directory itself: no lock file for readers to trip over
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def clean_temp(root: Path, *, min_age_seconds: float = 0.0) -> int:
@@ -346,12 +516,17 @@ def clean_temp(root: Path, *, min_age_seconds: float = 0.0) -> int:
 
 class _Staged:
     # a partition written and synced in its temporary directory, not yet in place
-    def __init__(self, temp_dir: Path, target: Path) -> None:
+    def __init__(self, temp_dir: Path, target: Path, region: str, year: int) -> None:
         self.temp_dir = temp_dir
         self.target = target
+        self.region = region
+        self.year = year
 
     def commit(self) -> Path:
+        # called under _locked(root): the version kept is the file this rename replaces
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.target.exists():
+            _keep_version(self.temp_dir.parent, self.region, self.year, self.target)
         os.replace(self.temp_dir / PARTITION_FILE, self.target)
         _fsync_dir(self.target.parent)  # the rename itself is durable before we report it
         return self.target
@@ -372,7 +547,7 @@ def _stage(
     root.mkdir(parents=True, exist_ok=True)
     temp_dir = root / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     temp_dir.mkdir()
-    staged = _Staged(temp_dir, target)
+    staged = _Staged(temp_dir, target, region_code, year)
     try:
         with open(temp_dir / PARTITION_FILE, "wb") as sink:
             with pq.ParquetWriter(

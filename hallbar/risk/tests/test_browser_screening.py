@@ -49,6 +49,7 @@ def world(transactional_db, settings, tmp_path, monkeypatch):
         filename="f.csv",
         acting_user=None,
         region=Region.objects.get(county_code="01"),
+        options={"year": 2025},
     )
     run_import_job(job)
     run = runs.run_screening(year=2025, acting_user=cast.secretariat)

@@ -71,13 +71,17 @@ def lines(rows):
     return f"{header}\n{body}\n".encode()
 
 
-def import_spend(content, region="01", filename="fakturor.csv"):
+def import_spend(
+    content, region="01", filename="fakturor.csv", year=2025, dry_run=False, **options
+):
     job = create_job(
         kind=ImportJob.Kind.SPEND,
         uploaded=io.BytesIO(content),
         filename=filename,
         acting_user=None,
         region=Region.objects.get(county_code=region),
+        dry_run=dry_run,
+        options={"year": year, **options},
     )
     return run_import_job(job)
 
