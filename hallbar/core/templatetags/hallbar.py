@@ -25,6 +25,7 @@ def signed_sek(value) -> str:
     return f"{sign}{number_format(int(value), force_grouping=True)} kr"
 
 
+@register.filter
 def kronor(value) -> str:
     """Format an exact amount with its öre, e.g. 12 450,50 kr; empty values as a dash."""
     if value is None or value == "":

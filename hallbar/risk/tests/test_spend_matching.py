@@ -39,7 +39,7 @@ def risk_table(monkeypatch):
             "be": [4.0],
         }
     )
-    monkeypatch.setattr(runs, "risk_table", lambda: (table, {"analyses": [], "parameters": {}}))
+    monkeypatch.setattr(runs, "risk_table", lambda countries=(): (table, {"analyses": [], "parameters": {}}))
     return table
 
 
@@ -167,13 +167,14 @@ def csv_of(rows):
     return (header + "\n" + "\n".join(body) + "\n").encode()
 
 
-def import_spend(content, region="01", acting_user=None):
+def import_spend(content, region="01", acting_user=None, year=2025, **options):
     job = create_job(
         kind=ImportJob.Kind.SPEND,
         uploaded=io.BytesIO(content),
         filename="fakturor.csv",
         acting_user=acting_user,
         region=Region.objects.get(county_code=region),
+        options={"year": year, **options},
     )
     return run_import_job(job)
 
@@ -240,7 +241,8 @@ def test_other_regions_spelling_counts_only_when_unique(registry):
 
 def test_a_reimport_replaces_the_open_unmatched_rows_of_its_partitions(registry):
     import_spend(csv_of([("", "Okänd AB", 100), ("", "Annan AB", 50)]))
-    import_spend(csv_of([("", "Okänd AB", 70)]))
+    # 2 lines become 1: a shrink by more than half, confirmed
+    import_spend(csv_of([("", "Okänd AB", 70)]), confirm=True)
     assert list(UnmatchedSpend.objects.values_list("name", "spend_sek")) == [
         ("Okänd AB", Decimal("70.00"))
     ]
