@@ -225,7 +225,9 @@ def test_the_plan_pages(world, run, client):
             "mode": "interactive",
             "capacity_A": "0",
             "cost_office_audit": 30000,
-            "coverage_dialogue": 25,
+            "detection_dialogue": 25,
+            "min_office_audit": 0,
+            "min_factory_audit": 0,
         }
     )
     response = client.post(reverse("planning:plan-create"), data)
@@ -233,7 +235,7 @@ def test_the_plan_pages(world, run, client):
     plan = FollowUpPlan.objects.get()
     assert plan.area_capacity == {"A": 0}
     types = {t["name"]: t for t in plan.types}
-    assert types["office_audit"]["cost_sek"] == 30000 and types["dialogue"]["coverage"] == 0.25
+    assert types["office_audit"]["cost_sek"] == 30000 and types["dialogue"]["detection"] == 0.25
     page = client.get(response.url)
     assert page.status_code == 200
     assert page.context["data"]["coordination"].coordinated == plan.items.count()

@@ -9,9 +9,9 @@ from ortools.linear_solver import pywraplp
 from hallbar.planning.solver import (
     Candidate,
     DutiesDoNotFit,
-    ValidationError,
     FollowUpType,
     Problem,
+    ValidationError,
     build_arrays,
     default_types,
     plan,
