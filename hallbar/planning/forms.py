@@ -13,7 +13,9 @@ from hallbar.planning.solver.model import DEFAULT_CRITICAL_SHARE
 AREAS = "ABCDEFGH"
 # The strategy's least number of audits a year (the cooperation reported 13–16 new office audits
 # and 2–5 factory audits a year in 2018 and 2020; background/domain-notes.md §1.7).
-STRATEGY_MINIMUM_AUDITS = {"office_audit": 10, "factory_audit": 2}
+# Few suppliers may take a factory audit (an earlier office audit or a zero-tolerance signal is
+# needed), so the default asks for one.
+STRATEGY_MINIMUM_AUDITS = {"office_audit": 10, "factory_audit": 1}
 
 
 class ProposeForm(forms.Form):

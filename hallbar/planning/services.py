@@ -108,6 +108,24 @@ def run_planner(
         result = solver.plan(built.problem, mode=mode, time_limit_s=time_limit_s)
     except solver.DutiesDoNotFit as error:
         raise ValidationError(_duties_message(error)) from None
+    except solver.MinimumNotMet as error:
+        if error.cause == "budget":
+            message = _(
+                "The audits still needed to reach the least number asked for cost %(cost)s kr, "
+                "but only %(left)s kr are left after the duties. Lower the least number of "
+                "audits or raise the budget."
+            ) % {
+                "cost": f"{error.cost:,.0f}".replace(",", " "),
+                "left": f"{max(0.0, error.left):,.0f}".replace(",", " "),
+            }
+        else:
+            message = _(
+                "Too few suppliers may take the least number of audits asked for: an office "
+                "audit needs an answered self-assessment or critical risk, a factory audit an "
+                "earlier office audit or a zero-tolerance signal (or the area capacity is full). "
+                "Lower the least number of audits."
+            )
+        raise ValidationError({"__all__": [message]}) from None
     except solver.ValidationError as error:
         raise ValidationError(error.messages) from None
     return built, result

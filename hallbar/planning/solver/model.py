@@ -46,6 +46,15 @@ class DutiesDoNotFit(ValidationError):
         self.duties = list(duties)  # (supplier id, follow-up type, cost)
 
 
+class MinimumNotMet(ValidationError):
+    """The minimum audits cannot be met: ``cause`` is "budget" (``cost`` of the audits still
+    needed, ``left`` after the duties) or "suppliers" (too few may take them)."""
+
+    def __init__(self, messages: Sequence[str], *, cause: str, cost: float = 0, left: float = 0):
+        super().__init__(messages)
+        self.cause, self.cost, self.left = cause, cost, left
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUpType:
     """A kind of follow-up: its cost in SEK, the share of a supplier's risk it can detect and

@@ -19,6 +19,7 @@ from .model import (
     Candidate,
     Choice,
     DutiesDoNotFit,
+    MinimumNotMet,
     Plan,
     Problem,
     ValidationError,
@@ -86,11 +87,14 @@ def obligations(problem: Problem, candidates: list[Candidate]) -> Obligations:
         return sum(max(0, problem.minimum_audits.get(k, 0) - counts[k]) * costs[k] for k in costs)
 
     if spent + reserve() > problem.budget_sek + tolerance:
-        raise ValidationError(
+        raise MinimumNotMet(
             [
                 f"The minimum audits cost {reserve():.0f} SEK, but only "
                 f"{problem.budget_sek - spent:.0f} SEK are left after the duties."
-            ]
+            ],
+            cause="budget",
+            cost=reserve(),
+            left=problem.budget_sek - spent,
         )
     if OFFICE_AUDIT in costs:
         office = costs[OFFICE_AUDIT]
@@ -202,11 +206,12 @@ def plan(
             )
         except Infeasible:
             wanted = ", ".join(f"{n} {k}" for k, n in problem.minimum_audits.items() if n)
-            raise ValidationError(
+            raise MinimumNotMet(
                 [
                     f"No plan meets the minimum audits ({wanted}) with the duties, the budget "
                     "and the area capacities: too few suppliers may take them."
-                ]
+                ],
+                cause="suppliers",
             ) from None
         option = selection.option
         objective, upper_bound = selection.objective, selection.upper_bound

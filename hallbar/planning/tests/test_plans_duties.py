@@ -63,6 +63,26 @@ def test_duties_the_budget_cannot_pay_for_give_no_plan_and_say_which(world, run,
     assert not FollowUpPlan.objects.exists()
 
 
+def test_a_minimum_that_does_not_fit_is_refused_in_plain_words(world, run, deviating):
+    # The duty is one office audit; the second one asked for does not fit in what is left
+    with pytest.raises(ValidationError) as raised:
+        services.propose_plan(
+            year=YEAR,
+            budget_sek=60_000,
+            minimum_audits={"office_audit": 2},
+            acting_user=world.cast.secretariat,
+        )
+    message = " ".join(raised.value.messages)
+    assert "cost 45 000 kr, but only 15 000 kr are left after the duties" in message
+    with pytest.raises(ValidationError, match="Too few suppliers may take"):
+        services.propose_plan(
+            year=YEAR,
+            budget_sek=1_000_000,
+            minimum_audits={"factory_audit": 1},
+            acting_user=world.cast.secretariat,
+        )
+
+
 def test_a_recorded_waiver_removes_the_duty_with_history(world, run, deviating, client):
     plan = services.propose_plan(year=YEAR, budget_sek=60_000, acting_user=world.cast.secretariat)
     item = _item(plan, world.supplier_b)
