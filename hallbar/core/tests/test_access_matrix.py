@@ -216,7 +216,9 @@ def _build_world() -> World:
         known_on=date(2026, 1, 1),
         acting_user=cast.charlie,
     )
-    plan = propose_plan(year=2024, budget_sek=10_000, acting_user=cast.secretariat)
+    plan = propose_plan(
+        year=2024, budget_sek=130_000, acting_user=cast.secretariat
+    )  # the zero-tolerance report makes a factory audit a duty
     return World(
         cast=cast,
         supplier_a=supplier_a,
@@ -843,6 +845,12 @@ CASES += [
     _case("planning:item-remove", ITEM, readers=SECRETARIAT, writers=SECRETARIAT),
     _post_only("planning:plan-approve", PLAN, writers=("secretariat", "steering")),
     _post_only("planning:plan-publish", PLAN, writers=SECRETARIAT),
+    _post_only(
+        "planning:duty-waive",
+        PLAN,
+        writers=SECRETARIAT,
+        data=lambda w: {"supplier": w.supplier_a.pk, "reason": "Åtgärdsplanen är godkänd."},
+    ),
 ]
 CASES += [
     # the API: read-only
