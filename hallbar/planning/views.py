@@ -162,10 +162,10 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.why = reason_text(item, plan)
-    audits = list(
-        items.filter(followup_type__in=["office_audit", "factory_audit"]).order_by(
-            "reason", "-covered"
-        )
+    order = {reason: k for k, reason in enumerate(PlanItem.Reason.values)}
+    audits = sorted(
+        items.filter(followup_type__in=["office_audit", "factory_audit"]),
+        key=lambda i: (order.get(i.reason, len(order)), -i.covered),
     )
     waivers = dict(
         DutyWaiver.objects.filter(
