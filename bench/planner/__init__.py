@@ -35,7 +35,9 @@ def generate(suppliers: int, *, seed: int = 2025) -> Problem:
 
     Exposures are log-normal (σ 1.6: the top 1 % carry about a fifth of the total); each
     supplier has 1–8 participating regions drawn by population; 8 areas, each with a capacity
-    of 8–15 % of its suppliers; a budget of 20 000 SEK per tenth of the suppliers.
+    of 8–15 % of its suppliers; a budget of 20 000 SEK per tenth of the suppliers. Duties: 0.3 %
+    have a zero-tolerance signal and 1 % open deviations; the strategy asks for an office audit
+    per 200 suppliers and a factory audit per 1 000.
     """
     rng = np.random.default_rng(seed)
     population = region_population()
@@ -60,7 +62,8 @@ def generate(suppliers: int, *, seed: int = 2025) -> Problem:
                 regions=regions,
                 has_self_assessment=bool(flags[i, 0] < 0.40),
                 has_office_audit=bool(flags[i, 1] < 0.15),
-                zero_tolerance_signal=bool(flags[i, 2] < 0.03),
+                zero_tolerance_signal=bool(flags[i, 2] < 0.003),
+                open_deviations=bool(0.003 <= flags[i, 2] < 0.013),
                 critical=bool(flags[i, 3] < 0.08),
                 reused=bool(flags[i, 4] < 0.05),
                 region_shares=dict(zip(regions, spend.tolist(), strict=True)),
@@ -75,6 +78,7 @@ def generate(suppliers: int, *, seed: int = 2025) -> Problem:
         region_population=population,
         types=default_types(),
         area_capacity=capacity,
+        minimum_audits={"office_audit": suppliers // 200, "factory_audit": suppliers // 1000},
     )
 
 

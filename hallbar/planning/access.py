@@ -19,6 +19,11 @@ def can_edit_plans(user: User) -> bool:
     return user.is_authenticated and user.is_secretariat
 
 
+def can_waive_duties(user: User) -> bool:
+    """Only the secretariat may say why a supplier does not get the escalation it is due."""
+    return user.is_authenticated and user.is_secretariat
+
+
 def can_approve_plans(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.STEERING_GROUP)
 

@@ -6,10 +6,14 @@ from another organisation (such as Adda), at the same or a higher clause level, 
 method, and less than three years old. "Similar method" is read as at least as thorough: a desk
 follow-up (self-assessment, dialogue, traceability) serves a supplier whose risk is not critical;
 a supplier with critical risk needs an earlier audit to be spared.
+
+Escalation duties (docs/planning-model.md): open deviations or a zero-tolerance signal make the
+next step a duty, which the reuse rule and a desk case in progress do not spare; an audit at that
+step opened since the deviation was found does, and so does the secretariat's recorded waiver.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Q
@@ -18,8 +22,9 @@ from hallbar.contracts.models import Contract
 from hallbar.followups.models import Audit, Deviation, FollowUp, Report
 from hallbar.followups.states import State
 from hallbar.organisations.models import AreaCategory, PopulationFigure, Region
-from hallbar.planning.models import ExternalFollowUp
+from hallbar.planning.models import DutyWaiver, ExternalFollowUp
 from hallbar.planning.solver import Candidate, FollowUpType, Problem, default_types
+from hallbar.planning.solver.model import DEFAULT_CRITICAL_SHARE
 from hallbar.requirements.models import LEVEL_RANK
 from hallbar.risk.models import ScreeningRun
 from hallbar.suppliers.models import Supplier
@@ -32,6 +37,10 @@ METHOD_RANK = {
     "office_audit": 2,
     "factory_audit": 3,
 }
+# Deviations that leave the supplier's follow-up unfinished.
+UNRESOLVED = ["open", "planned", "not_remedied"]
+AUDIT_STEP = {"office": 1, "factory": 2}
+DUTY_STEP = {"office_audit": 1, "factory_audit": 2}
 # A supplier is critical when its highest area score reaches this (the screening's 0–25 scale).
 CRITICAL_SCORE = 20.0
 # Cases that have been carried out (the supplier answered or was audited), cancelled ones not.
@@ -121,6 +130,11 @@ class SupplierFacts:
     spend_by_region: dict[str, float] = field(default_factory=dict)
     reused_by: PastFollowUp | None = None
     in_progress: str = ""
+    # The cases whose open deviations or zero-tolerance signals make a duty, and the waiver.
+    deviation_cases: list[str] = field(default_factory=list)
+    signal_cases: list[str] = field(default_factory=list)
+    signal_reports: list[str] = field(default_factory=list)
+    waiver: str = ""
 
 
 @dataclass
@@ -150,6 +164,8 @@ def build_problem(
     types: list[FollowUpType] | None = None,
     on: date | None = None,
     secretariat_name: str = "Hållbar upphandling",
+    minimum_audits: dict[str, int] | None = None,
+    critical_share: float = DEFAULT_CRITICAL_SHARE,
 ) -> Built:
     """Build the year's planning problem from the screening run (the latest if none is given)."""
     on = on or date(year, 1, 1)
@@ -248,6 +264,35 @@ def build_problem(
         .exclude(status="dismissed")
         .values_list("supplier_id", flat=True)
     )
+    # What triggers a duty, and since when: open deviations and zero-tolerance signals.
+    triggered: dict[int, date] = {}
+    deviation_cases: dict[int, set[str]] = defaultdict(set)
+    signal_cases: dict[int, set[str]] = defaultdict(set)
+    signal_reports: dict[int, set[str]] = defaultdict(set)
+    for supplier_id, reference, zero_tolerance, found_on in Deviation.objects.filter(
+        followup__supplier_id__in=supplier_ids, status__in=UNRESOLVED
+    ).values_list("followup__supplier_id", "followup__reference", "zero_tolerance", "found_on"):
+        (signal_cases if zero_tolerance else deviation_cases)[supplier_id].add(reference)
+        triggered[supplier_id] = min(triggered.get(supplier_id, found_on), found_on)
+    for supplier_id, received_on in (
+        Report.objects.filter(supplier_id__in=supplier_ids, kind="zero_tolerance")
+        .exclude(status="dismissed")
+        .values_list("supplier_id", "received_on")
+    ):
+        signal_reports[supplier_id].add(received_on.isoformat())
+        triggered[supplier_id] = min(triggered.get(supplier_id, received_on), received_on)
+    # Audits opened since the trigger: the escalation is under way.
+    escalated: dict[int, int] = defaultdict(int)
+    for supplier_id, kind, created in Audit.objects.filter(
+        followup__supplier_id__in=list(triggered)
+    ).values_list("followup__supplier_id", "kind", "created_at"):
+        if created.date() >= triggered[supplier_id]:
+            escalated[supplier_id] = max(escalated[supplier_id], AUDIT_STEP.get(kind, 0))
+    waivers = dict(
+        DutyWaiver.objects.filter(supplier_id__in=list(triggered), year=year).values_list(
+            "supplier_id", "reason"
+        )
+    )
     population = populations(year)
     candidates: list[Candidate] = []
     facts: dict[str, SupplierFacts] = {}
@@ -278,20 +323,24 @@ def build_problem(
         in_progress = open_now.get(supplier_id, "")
         key = str(supplier_id)
         shares = {r: spend.get(supplier_id, {}).get(r, 0.0) for r in regions}
-        candidates.append(
-            Candidate(
-                id=key,
-                exposure=float(exposure[supplier_id]),
-                area=area,
-                regions=tuple(sorted(regions)),
-                has_self_assessment=supplier_id in self_assessed,
-                has_office_audit=supplier_id in office_audited,
-                zero_tolerance_signal=supplier_id in signals,
-                critical=critical,
-                reused=bool(reused_by or in_progress),
-                region_shares=shares if any(shares.values()) else None,
-            )
+        candidate = Candidate(
+            id=key,
+            exposure=float(exposure[supplier_id]),
+            area=area,
+            regions=tuple(sorted(regions)),
+            has_self_assessment=supplier_id in self_assessed,
+            has_office_audit=supplier_id in office_audited,
+            zero_tolerance_signal=supplier_id in signals,
+            critical=critical,
+            region_shares=shares if any(shares.values()) else None,
+            open_deviations=bool(deviation_cases.get(supplier_id)),
+            duty_waived=supplier_id in waivers,
         )
+        duty = candidate.duty()
+        if duty and escalated.get(supplier_id, 0) >= DUTY_STEP[duty]:
+            duty = ""  # an audit at that step has been opened since
+        # A duty is not spared by an earlier follow-up or a desk case in progress.
+        candidates.append(replace(candidate, reused=not duty and bool(reused_by or in_progress)))
         facts[key] = SupplierFacts(
             supplier_id=supplier_id,
             category_key=category,
@@ -300,6 +349,10 @@ def build_problem(
             spend_by_region=dict(spend.get(supplier_id, {})),
             reused_by=reused_by,
             in_progress=in_progress,
+            deviation_cases=sorted(deviation_cases.get(supplier_id, ())),
+            signal_cases=sorted(signal_cases.get(supplier_id, ())),
+            signal_reports=sorted(signal_reports.get(supplier_id, ())),
+            waiver=waivers.get(supplier_id, ""),
         )
     if run is None:
         messages.append("no_run")
@@ -317,5 +370,7 @@ def build_problem(
         area_capacity=area_capacity or {},
         rel_tol=rel_tol,
         abs_tol=abs_tol,
+        minimum_audits=minimum_audits or {},
+        critical_share=critical_share,
     )
     return Built(problem=problem, facts=facts, run=run, messages=messages)

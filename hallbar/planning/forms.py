@@ -7,9 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.followups.models import FollowUpType
 from hallbar.organisations.models import Region
 from hallbar.planning.models import ExternalFollowUp
-from hallbar.planning.solver import default_types
+from hallbar.planning.solver import DEFAULT_TIME_LIMIT_S, default_types
+from hallbar.planning.solver.model import DEFAULT_CRITICAL_SHARE
 
 AREAS = "ABCDEFGH"
+# The strategy's least number of audits a year (the cooperation reported 13–16 new office audits
+# and 2–5 factory audits a year in 2018 and 2020; background/domain-notes.md §1.7).
+# Few suppliers may take a factory audit (an earlier office audit or a zero-tolerance signal is
+# needed), so the default asks for one.
+STRATEGY_MINIMUM_AUDITS = {"office_audit": 10, "factory_audit": 1}
 
 
 class ProposeForm(forms.Form):
@@ -18,9 +24,33 @@ class ProposeForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Solve"),
         choices=[
-            ("optimal", _("to a proven optimum or a gap under 0.5 % (up to 30 s)")),
-            ("interactive", _("quickly (greedy with its proven gap)")),
+            (
+                "optimal",
+                _("search for the best possible plan (up to %(s)s seconds)")
+                % {"s": round(DEFAULT_TIME_LIMIT_S)},
+            ),
+            ("interactive", _("quickly (a good plan, with how far it may be from the best)")),
         ],
+    )
+    min_office_audit = forms.IntegerField(
+        label=_("Least number of office audits (strategy)"),
+        min_value=0,
+        initial=STRATEGY_MINIMUM_AUDITS["office_audit"],
+    )
+    min_factory_audit = forms.IntegerField(
+        label=_("Least number of factory audits (strategy)"),
+        min_value=0,
+        initial=STRATEGY_MINIMUM_AUDITS["factory_audit"],
+    )
+    critical_share = forms.DecimalField(
+        label=_("Share of the budget for office audits of critical-risk suppliers (%)"),
+        min_value=0,
+        max_value=100,
+        initial=round(DEFAULT_CRITICAL_SHARE * 100),
+        help_text=_(
+            "Critical-risk suppliers get an office audit, highest risk first, as long as these "
+            "audits stay within this share of the budget."
+        ),
     )
     rel_tol = forms.DecimalField(
         label=_("Lead shares: relative tolerance (%)"),
@@ -46,12 +76,19 @@ class ProposeForm(forms.Form):
                 min_value=0,
                 initial=round(kind.cost_sek),
             )
-            self.fields[f"coverage_{kind.name}"] = forms.DecimalField(
-                label=_("Share of the exposure a %(type)s covers (%%)")
+            self.fields[f"detection_{kind.name}"] = forms.DecimalField(
+                label=_("Share of a supplier's risk a %(type)s can find (%%)")
                 % {"type": labels[kind.name]},
                 min_value=0,
                 max_value=100,
-                initial=round(kind.coverage * 100),
+                initial=round(kind.detection * 100),
+            )
+            self.fields[f"remedy_{kind.name}"] = forms.DecimalField(
+                label=_("Share of what a %(type)s finds that gets remedied (%%)")
+                % {"type": labels[kind.name]},
+                min_value=0,
+                max_value=100,
+                initial=round(kind.remedy * 100),
             )
         for code in AREAS:
             self.fields[f"capacity_{code}"] = forms.IntegerField(
@@ -65,10 +102,17 @@ class ProposeForm(forms.Form):
             {
                 "name": kind.name,
                 "cost_sek": float(self.cleaned_data[f"cost_{kind.name}"]),
-                "coverage": float(self.cleaned_data[f"coverage_{kind.name}"]) / 100,
+                "detection": float(self.cleaned_data[f"detection_{kind.name}"]) / 100,
+                "remedy": float(self.cleaned_data[f"remedy_{kind.name}"]) / 100,
             }
             for kind in default_types()
         ]
+
+    def minimum_audits(self) -> dict[str, int]:
+        return {
+            "office_audit": self.cleaned_data["min_office_audit"],
+            "factory_audit": self.cleaned_data["min_factory_audit"],
+        }
 
     def capacities(self) -> dict[str, int]:
         return {
@@ -131,3 +175,12 @@ class ExternalFollowUpForm(forms.ModelForm):
         "reference",
         "note",
     ]
+
+
+class WaiverForm(forms.Form):
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why the supplier should not get the audit"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -29,6 +29,10 @@ class FollowUpPlan(PublicModel):
     abs_tol = models.FloatField(_("absolute tolerance of lead shares (follow-ups)"), default=2.0)
     area_capacity = models.JSONField(_("capacity per area"), default=dict, blank=True)
     types = models.JSONField(_("types, costs and coverage"), default=list)
+    minimum_audits = models.JSONField(_("minimum audits per type"), default=dict, blank=True)
+    critical_share = models.FloatField(
+        _("share of the budget for critical suppliers' office audits"), default=0.25
+    )
     mode = models.CharField(_("mode"), max_length=20, default="optimal")
     screening_run = models.ForeignKey(
         "risk.ScreeningRun",
@@ -67,6 +71,14 @@ class PlanItem(models.Model):
         CHANGED = "changed", _("changed by hand")
         ADDED = "added", _("added by hand")
 
+    class Reason(models.TextChoices):
+        DUTY_ZERO_TOLERANCE = "duty_zero_tolerance", _("duty: zero-tolerance signal")
+        DUTY_DEVIATIONS = "duty_deviations", _("duty: open deviations")
+        CRITICAL = "critical", _("critical risk")
+        MINIMUM = "minimum", _("minimum number of audits in the strategy")
+        BEST_VALUE = "best_value", _("most risk found and remedied for the money")
+        BY_HAND = "by_hand", _("added by hand")
+
     plan = models.ForeignKey(FollowUpPlan, on_delete=models.CASCADE, related_name="items")
     supplier = models.ForeignKey(
         "suppliers.Supplier", on_delete=models.PROTECT, related_name="+", verbose_name=_("supplier")
@@ -101,6 +113,12 @@ class PlanItem(models.Model):
     origin = models.CharField(
         _("origin"), max_length=10, choices=Origin.choices, default="proposed"
     )
+    reason = models.CharField(
+        _("why it is in the plan"), max_length=30, choices=Reason.choices, default="best_value"
+    )
+    # What the reason rests on: case numbers of the open deviations or signals, the supplier's
+    # known detection share and risk weight (to value a changed type), the waiver if any.
+    basis = models.JSONField(_("basis of the reason"), default=dict, blank=True)
     followup = models.OneToOneField(
         "followups.FollowUp",
         null=True,
@@ -120,6 +138,40 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} – {self.get_followup_type_display()}"
+
+    @property
+    def is_duty(self) -> bool:
+        return self.reason in {self.Reason.DUTY_ZERO_TOLERANCE, self.Reason.DUTY_DEVIATIONS}
+
+
+class DutyWaiver(PublicModel):
+    """The secretariat's reason why a supplier does not get the escalation its open deviations
+    or zero-tolerance signal call for, in one year's plan."""
+
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.PROTECT,
+        related_name="duty_waivers",
+        verbose_name=_("supplier"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reason = models.TextField(_("why not"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "supplier__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "year"], name="planning_dutywaiver_unique_year"
+            )
+        ]
+        verbose_name = _("waived duty")
+        verbose_name_plural = _("waived duties")
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.year}"
 
 
 class ExternalFollowUp(PublicModel):

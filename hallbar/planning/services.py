@@ -1,7 +1,6 @@
 """Changes to follow-up plans: propose (run the planner), change, approve (open the cases),
 publish; and record other organisations' follow-ups for the reuse rule."""
 
-from dataclasses import asdict
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -17,18 +16,57 @@ from hallbar.organisations.models import ProcurementArea, Region, User
 from hallbar.organisations.services import SECRETARIAT_NAME
 from hallbar.planning import solver
 from hallbar.planning.candidates import Built, build_problem
-from hallbar.planning.models import ExternalFollowUp, FollowUpPlan, PlanItem
+from hallbar.planning.models import DutyWaiver, ExternalFollowUp, FollowUpPlan, PlanItem
 from hallbar.suppliers.models import Supplier
 
 NOT_PROPOSED = gettext_noop("Only a proposed plan can be changed.")
+DUTY_NEEDS_WAIVER = gettext_noop(
+    "This audit is a duty (%(reason)s). Record why the supplier should not get it before you "
+    "remove it or change it to a lighter follow-up."
+)
 
 
 def types_from(data: list[dict] | None) -> list[solver.FollowUpType]:
+    """Return the follow-up types of a plan; plans from before the value model kept only a
+    coverage share, read as detection with everything detected remedied."""
     if not data:
         return solver.default_types()
     return [
-        solver.FollowUpType(t["name"], float(t["cost_sek"]), float(t["coverage"])) for t in data
+        solver.FollowUpType(
+            t["name"],
+            float(t["cost_sek"]),
+            float(t.get("detection", t.get("coverage", 0.0))),
+            float(t.get("remedy", 1.0)),
+        )
+        for t in data
     ]
+
+
+def _type_dicts(types: list[solver.FollowUpType]) -> list[dict]:
+    return [
+        {"name": t.name, "cost_sek": t.cost_sek, "detection": t.detection, "remedy": t.remedy}
+        for t in types
+    ]
+
+
+def _duties_message(error: solver.DutiesDoNotFit) -> str:
+    names = dict(
+        Supplier.objects.filter(pk__in=[int(d[0]) for d in error.duties]).values_list("pk", "name")
+    )
+    labels = dict(PlanItem._meta.get_field("followup_type").choices)
+    listing = "; ".join(
+        f"{names.get(int(pk), pk)}: {labels.get(kind, kind)} ({cost:,.0f} kr)".replace(",", " ")
+        for pk, kind, cost in error.duties
+    )
+    return _(
+        "The escalation duties do not fit in the budget or the areas' capacity: %(total)s kr for "
+        "%(count)s audit(s) (%(listing)s). Raise the budget or the capacity, or record why a "
+        "supplier should not get its audit."
+    ) % {
+        "total": f"{sum(d[2] for d in error.duties):,.0f}".replace(",", " "),
+        "count": len(error.duties),
+        "listing": listing,
+    }
 
 
 def run_planner(
@@ -40,8 +78,10 @@ def run_planner(
     area_capacity: dict[str, int] | None = None,
     types: list[dict] | None = None,
     mode: str = "optimal",
-    time_limit_s: float = 30.0,
+    time_limit_s: float = solver.DEFAULT_TIME_LIMIT_S,
     on: date | None = None,
+    minimum_audits: dict[str, int] | None = None,
+    critical_share: float = solver.model.DEFAULT_CRITICAL_SHARE,
 ) -> tuple[Built, solver.Plan]:
     """Build the problem from the database and solve it; raise ValidationError on bad input."""
     if budget_sek < 0:
@@ -57,6 +97,8 @@ def run_planner(
         types=types_from(types),
         on=on,
         secretariat_name=SECRETARIAT_NAME,
+        minimum_audits=minimum_audits,
+        critical_share=critical_share,
     )
     if built.run is None:
         raise ValidationError(
@@ -64,6 +106,26 @@ def run_planner(
         )
     try:
         result = solver.plan(built.problem, mode=mode, time_limit_s=time_limit_s)
+    except solver.DutiesDoNotFit as error:
+        raise ValidationError(_duties_message(error)) from None
+    except solver.MinimumNotMet as error:
+        if error.cause == "budget":
+            message = _(
+                "The audits still needed to reach the least number asked for cost %(cost)s kr, "
+                "but only %(left)s kr are left after the duties. Lower the least number of "
+                "audits or raise the budget."
+            ) % {
+                "cost": f"{error.cost:,.0f}".replace(",", " "),
+                "left": f"{max(0.0, error.left):,.0f}".replace(",", " "),
+            }
+        else:
+            message = _(
+                "Too few suppliers may take the least number of audits asked for: an office "
+                "audit needs an answered self-assessment or critical risk, a factory audit an "
+                "earlier office audit or a zero-tolerance signal (or the area capacity is full). "
+                "Lower the least number of audits."
+            )
+        raise ValidationError({"__all__": [message]}) from None
     except solver.ValidationError as error:
         raise ValidationError(error.messages) from None
     return built, result
@@ -87,9 +149,14 @@ def propose_plan(
     area_capacity: dict[str, int] | None = None,
     types: list[dict] | None = None,
     mode: str = "optimal",
+    time_limit_s: float = solver.DEFAULT_TIME_LIMIT_S,
+    minimum_audits: dict[str, int] | None = None,
+    critical_share: float = solver.model.DEFAULT_CRITICAL_SHARE,
 ) -> FollowUpPlan:
-    """Run the planner and store its proposal as a plan with one item per chosen follow-up."""
-    types = types or [asdict(t) for t in solver.default_types()]
+    """Run the planner and store its proposal as a plan with one item per chosen follow-up,
+    each with the reason it is there."""
+    types = _type_dicts(types_from(types))
+    minimum_audits = {k: v for k, v in (minimum_audits or {}).items() if v}
     built, result = run_planner(
         year=year,
         budget_sek=budget_sek,
@@ -98,6 +165,9 @@ def propose_plan(
         area_capacity=area_capacity,
         types=types,
         mode=mode,
+        time_limit_s=time_limit_s,
+        minimum_audits=minimum_audits,
+        critical_share=critical_share,
     )
     plan = FollowUpPlan.objects.create(
         year=year,
@@ -106,6 +176,8 @@ def propose_plan(
         abs_tol=abs_tol,
         area_capacity=area_capacity or {},
         types=types,
+        minimum_audits=minimum_audits,
+        critical_share=critical_share,
         mode=mode,
         screening_run=built.run,
         result=_result_json(result),
@@ -114,10 +186,13 @@ def propose_plan(
     regions = {r.county_code: r for r in Region.objects.all()}
     areas = {a.code: a for a in ProcurementArea.objects.all()}
     categories = {c.slug: c for c in Category.objects.all()}
+    candidates = {c.id: c for c in built.problem.candidates}
     exposure = {c.id: c.exposure for c in built.problem.candidates}
+    problem_types = list(built.problem.types)
     items = []
     for choice in result.choices:
         facts = built.facts[choice.supplier_id]
+        candidate = candidates[choice.supplier_id]
         items.append(
             PlanItem(
                 plan=plan,
@@ -130,6 +205,14 @@ def propose_plan(
                 cost_sek=round(choice.cost_sek),
                 exposure=exposure[choice.supplier_id],
                 covered=choice.covered_exposure,
+                reason=choice.reason,
+                basis={
+                    "deviation_cases": facts.deviation_cases,
+                    "signal_cases": facts.signal_cases,
+                    "signal_reports": facts.signal_reports,
+                    "known": candidate.known_detection(problem_types),
+                    "weight": candidate.weight(built.problem.signal_weight),
+                },
             )
         )
     PlanItem.objects.bulk_create(items, batch_size=1000)
@@ -165,12 +248,29 @@ def _check_proposed(plan: FollowUpPlan) -> None:
         raise ValidationError(_(NOT_PROPOSED))
 
 
-def _price(plan: FollowUpPlan, type_name: str) -> tuple[int, float]:
-    """Return the plan's (cost in SEK, coverage) of a follow-up type."""
-    for entry in plan.types or [asdict(t) for t in solver.default_types()]:
-        if entry["name"] == type_name:
-            return round(float(entry["cost_sek"])), float(entry["coverage"])
+def _price(plan: FollowUpPlan, type_name: str, basis: dict | None = None) -> tuple[int, float]:
+    """Return the plan's (cost in SEK, share of the exposure detected and remedied) of a
+    follow-up type for a supplier of which ``basis`` tells what is known."""
+    basis = basis or {}
+    for kind in types_from(plan.types):
+        if kind.name == type_name:
+            new = max(0.0, kind.detection - float(basis.get("known", 0.0)))
+            return round(kind.cost_sek), new * kind.remedy * float(basis.get("weight", 1.0))
     raise ValidationError({"followup_type": _("Unknown follow-up type.")})
+
+
+AUDIT_RANK = {"office_audit": 1, "factory_audit": 2}
+
+
+def _check_duty(item: PlanItem, followup_type: str | None) -> None:
+    """Refuse to drop or lighten a duty unless the secretariat has recorded why not."""
+    if not item.is_duty:
+        return
+    if followup_type and AUDIT_RANK.get(followup_type, 0) >= AUDIT_RANK.get(item.followup_type, 0):
+        return
+    if DutyWaiver.objects.filter(supplier_id=item.supplier_id, year=item.plan.year).exists():
+        return
+    raise ValidationError(_(DUTY_NEEDS_WAIVER) % {"reason": item.get_reason_display()})
 
 
 @transaction.atomic
@@ -183,10 +283,11 @@ def change_item(
         raise ValidationError(
             {"lead_region": _("The lead must be one of the regions that buy from the supplier.")}
         )
+    _check_duty(item, followup_type)
     before = {"type": item.followup_type, "lead": item.lead_region.county_code}
     item.followup_type = followup_type
     item.lead_region = lead_region
-    item.cost_sek, coverage = _price(item.plan, followup_type)
+    item.cost_sek, coverage = _price(item.plan, followup_type, item.basis)
     item.covered = item.exposure * coverage
     if item.origin == PlanItem.Origin.PROPOSED:
         item.origin = PlanItem.Origin.CHANGED
@@ -207,6 +308,7 @@ def change_item(
 @transaction.atomic
 def remove_item(item: PlanItem, *, acting_user: User) -> None:
     _check_proposed(item.plan)
+    _check_duty(item, None)
     record_change(
         item.plan,
         action="updated",
@@ -253,6 +355,7 @@ def add_item(
         exposure=exposure,
         covered=exposure * coverage,
         origin=PlanItem.Origin.ADDED,
+        reason=PlanItem.Reason.BY_HAND,
     )
     record_change(plan, action="updated", acting_user=acting_user, changes={"added": str(supplier)})
     return item
@@ -331,3 +434,41 @@ def record_external_followup(*, acting_user: User, **fields) -> ExternalFollowUp
     external.save()
     record_change(external, action="created", acting_user=acting_user)
     return external
+
+
+@transaction.atomic
+def record_duty_waiver(
+    plan: FollowUpPlan, *, supplier: Supplier, reason: str, acting_user: User
+) -> DutyWaiver:
+    """Record why a supplier does not get the audit its escalation duty calls for this year.
+
+    The duty is gone from the next proposal of the year's plans, and the planned audit may then
+    be removed or changed by hand."""
+    _check_proposed(plan)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the supplier should not get the audit.")})
+    if not plan.items.filter(
+        supplier=supplier,
+        reason__in=[PlanItem.Reason.DUTY_ZERO_TOLERANCE, PlanItem.Reason.DUTY_DEVIATIONS],
+    ).exists():
+        raise ValidationError(_("The supplier has no escalation duty in this plan."))
+    waiver, created = DutyWaiver.objects.update_or_create(
+        supplier=supplier,
+        year=plan.year,
+        defaults={"reason": reason, "recorded_by": acting_user},
+    )
+    waiver.full_clean()
+    record_change(
+        waiver,
+        action="created" if created else "updated",
+        acting_user=acting_user,
+        changes={"reason": reason},
+    )
+    record_change(
+        plan,
+        action="updated",
+        acting_user=acting_user,
+        changes={"duty waived": str(supplier), "why": reason},
+    )
+    return waiver

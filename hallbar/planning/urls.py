@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/items/new/", views.item_add, name="item-add"),
     path("<uuid:public_id>/items/<int:item_id>/", views.item_edit, name="item-edit"),
     path("<uuid:public_id>/items/<int:item_id>/remove/", views.item_remove, name="item-remove"),
+    path("<uuid:public_id>/waivers/", views.duty_waive, name="duty-waive"),
     path("<uuid:public_id>/approve/", views.plan_approve, name="plan-approve"),
     path("<uuid:public_id>/publish/", views.plan_publish, name="plan-publish"),
 ]

@@ -1,6 +1,7 @@
 """Plan pages: proposals, their coverage, lead shares and value of coordination; changing,
 approving and publishing a plan; other organisations' follow-ups for the reuse rule."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -9,7 +10,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hallbar.core.charts import Bar, bar_chart
@@ -26,9 +29,16 @@ from hallbar.planning.access import (
     can_edit_plans,
     can_record_external,
     can_view_plans,
+    can_waive_duties,
 )
-from hallbar.planning.forms import AddItemForm, ExternalFollowUpForm, ItemForm, ProposeForm
-from hallbar.planning.models import ExternalFollowUp, FollowUpPlan
+from hallbar.planning.forms import (
+    AddItemForm,
+    ExternalFollowUpForm,
+    ItemForm,
+    ProposeForm,
+    WaiverForm,
+)
+from hallbar.planning.models import DutyWaiver, ExternalFollowUp, FollowUpPlan, PlanItem
 from hallbar.planning.selectors import followed_up, summary
 from hallbar.suppliers.models import Supplier
 
@@ -65,6 +75,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 abs_tol=float(data["abs_tol"]),
                 area_capacity=form.capacities(),
                 types=form.types(),
+                minimum_audits=form.minimum_audits(),
+                critical_share=float(data["critical_share"] / Decimal(100)),
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -73,6 +85,70 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The planner has proposed a plan."))
             return redirect("planning:plan-detail", plan.public_id)
     return render(request, "planning/plan_form.html", {"form": form})
+
+
+def _percent(share: float) -> str:
+    """Return a share as a percentage for the page, e.g. "1,2" in Swedish."""
+    value = share * 100
+    if 0 < value < 0.01:
+        return _("less than 0.01")
+    return number_format(value, decimal_pos=2 if value < 1 else 1, use_l10n=True)
+
+
+def quality_sentence(result: dict) -> str:
+    """Say in plain words how good the plan is and what the planner proved."""
+    status = result.get("status", "")
+    gap = result.get("gap") or 0.0
+    if result.get("proven_optimal"):
+        return _("This plan is the best possible within the budget and the rules (proven).")
+    if status == "time_limit":
+        return _(
+            "This plan is at most %(gap)s %% from the best possible plan; the search stopped "
+            "after %(seconds)s seconds."
+        ) % {
+            "gap": _percent(gap),
+            "seconds": number_format(result.get("time_limit_s") or 0, decimal_pos=0),
+        }
+    if status == "heuristic":
+        return _(
+            "This is a quick plan: it is at most %(gap)s %% from the best possible plan. "
+            "Propose it again with the search for the best plan to improve it."
+        ) % {"gap": _percent(gap)}
+    return _("This plan is at most %(gap)s %% from the best possible plan.") % {
+        "gap": _percent(gap)
+    }
+
+
+def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
+    """Say why a planned follow-up is in the plan, with the cases the reason rests on."""
+    basis = item.basis or {}
+    if item.reason == PlanItem.Reason.DUTY_DEVIATIONS:
+        cases = ", ".join(basis.get("deviation_cases", [])) or "–"
+        return _("Duty: open deviations from case %(cases)s call for the next step.") % {
+            "cases": cases
+        }
+    if item.reason == PlanItem.Reason.DUTY_ZERO_TOLERANCE:
+        sources = list(basis.get("signal_cases", []))
+        sources += [
+            _("report received %(date)s")
+            % {"date": date_format(date.fromisoformat(day), "SHORT_DATE_FORMAT")}
+            for day in basis.get("signal_reports", [])
+        ]
+        return _("Duty: a zero-tolerance signal (%(sources)s) calls for a factory audit.") % {
+            "sources": ", ".join(sources) or "–"
+        }
+    if item.reason == PlanItem.Reason.CRITICAL:
+        return _("Critical risk: the supplier gets at least an office audit.")
+    if item.reason == PlanItem.Reason.MINIMUM:
+        count = (plan.minimum_audits or {}).get(item.followup_type, 0)
+        return ngettext(
+            "Needed to reach the strategy's least number of %(count)s %(type)s.",
+            "Needed to reach the strategy's least number of %(count)s %(type)s.",
+            count,
+        ) % {"count": count, "type": item.get_followup_type_display()}
+    if item.reason == PlanItem.Reason.BY_HAND or item.origin == PlanItem.Origin.ADDED:
+        return _("Added by hand.")
+    return _("Finds and remedies more risk for the money than other uses of the budget.")
 
 
 def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
@@ -84,6 +160,26 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     if (export := request.GET.get("format")) in {"csv", "xlsx"}:
         return _export(plan, items, export)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.why = reason_text(item, plan)
+    order = {reason: k for k, reason in enumerate(PlanItem.Reason.values)}
+    audits = sorted(
+        items.filter(followup_type__in=["office_audit", "factory_audit"]),
+        key=lambda i: (order.get(i.reason, len(order)), -i.covered),
+    )
+    waivers = dict(
+        DutyWaiver.objects.filter(
+            year=plan.year, supplier_id__in=[i.supplier_id for i in audits if i.is_duty]
+        ).values_list("supplier_id", "reason")
+    )
+    for item in audits:
+        item.why = reason_text(item, plan)
+        item.waiver = waivers.get(item.supplier_id, "")
+    critical_left_out = list(
+        Supplier.objects.filter(
+            pk__in=[int(pk) for pk in plan.result.get("critical_left_out", [])]
+        ).order_by("name")
+    )
     reused_names = dict(
         Supplier.objects.filter(pk__in=[r["supplier_id"] for r in plan.reused]).values_list(
             "pk", "name"
@@ -103,11 +199,15 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     by_type = [(labels.get(name, name), count) for name, count in sorted(data["by_type"].items())]
     types = [
         {
-            "label": labels.get(t["name"], t["name"]),
-            "cost_sek": t["cost_sek"],
-            "coverage_percent": t["coverage"] * 100,
+            "label": labels.get(t.name, t.name),
+            "cost_sek": t.cost_sek,
+            "detection_percent": t.detection * 100,
+            "remedy_percent": t.remedy * 100,
         }
-        for t in plan.types
+        for t in services.types_from(plan.types)
+    ]
+    minimum = [
+        (labels.get(name, name), count) for name, count in (plan.minimum_audits or {}).items()
     ]
     return render(
         request,
@@ -117,8 +217,13 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
             "page": page,
             "data": data,
             "result": result,
-            "gap_percent": (result.get("gap") or 0) * 100,
-            "greedy_gap_percent": (result.get("greedy_gap") or 0) * 100,
+            "quality": quality_sentence(result),
+            "audits": audits,
+            "critical_left_out": critical_left_out,
+            "minimum": minimum,
+            "critical_share_percent": plan.critical_share * 100,
+            "can_waive": can_waive_duties(request.user)
+            and plan.status == FollowUpPlan.Status.PROPOSED,
             "reused": reused,
             "by_type": by_type,
             "types": types,
@@ -238,6 +343,34 @@ def item_add(request: HttpRequest, public_id) -> HttpResponse:
         "planning/item_form.html",
         {"plan": plan, "form": form, "title": _("Add a follow-up to the plan")},
     )
+
+
+@require_POST
+def duty_waive(request: HttpRequest, public_id) -> HttpResponse:
+    plan = access_plan_for_write(request.user, public_id)
+    if not can_waive_duties(request.user):
+        raise Http404
+    form = WaiverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the supplier should not get the audit."))
+        return redirect("planning:plan-detail", plan.public_id)
+    supplier = get_object_or_404(Supplier, pk=form.cleaned_data["supplier"])
+    try:
+        services.record_duty_waiver(
+            plan, supplier=supplier, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "The reason is recorded: %(supplier)s has no duty in this year's proposals. "
+                "You may now remove or change the audit."
+            )
+            % {"supplier": supplier.name},
+        )
+    return redirect("planning:plan-detail", plan.public_id)
 
 
 @require_POST

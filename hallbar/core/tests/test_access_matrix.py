@@ -248,7 +248,9 @@ def _build_world() -> World:
         known_on=date(2026, 1, 1),
         acting_user=cast.charlie,
     )
-    plan = propose_plan(year=2024, budget_sek=10_000, acting_user=cast.secretariat)
+    plan = propose_plan(
+        year=2024, budget_sek=130_000, acting_user=cast.secretariat
+    )  # the zero-tolerance report makes a factory audit a duty
     _write_spend_with_an_earlier_version()
     return World(
         cast=cast,
@@ -904,6 +906,12 @@ CASES += [
     _case("planning:item-remove", ITEM, readers=SECRETARIAT, writers=SECRETARIAT),
     _post_only("planning:plan-approve", PLAN, writers=("secretariat", "steering")),
     _post_only("planning:plan-publish", PLAN, writers=SECRETARIAT),
+    _post_only(
+        "planning:duty-waive",
+        PLAN,
+        writers=SECRETARIAT,
+        data=lambda w: {"supplier": w.supplier_a.pk, "reason": "Åtgärdsplanen är godkänd."},
+    ),
 ]
 CASES += [
     # the API: read-only

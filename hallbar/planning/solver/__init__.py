@@ -1,21 +1,30 @@
 """The annual follow-up planner's solver; nothing here imports Django.
 
 ``plan(problem)`` chooses the follow-ups (a multiple-choice knapsack with area capacities: greedy
-with a proven Lagrangian/LP upper bound, and optionally CP-SAT on the unsettled core), assigns
+with a proven Lagrangian/LP upper bound and, in optimal mode, an exact search on the
+unsettled core; duties, critical suppliers and minimum audits are hard constraints), assigns
 lead regions by a bounded min-cost flow, and counts the follow-ups coordination saves.
 """
 
 from .leads import LeadAssignment, assign_leads, lead_bounds
 from .model import (
+    AUDITS,
+    BEST_VALUE,
+    CRITICAL,
     DIALOGUE,
+    DUTY_DEVIATIONS,
+    DUTY_ZERO_TOLERANCE,
     FACTORY_AUDIT,
+    MINIMUM,
     OFFICE_AUDIT,
     SELF_ASSESSMENT,
     TRACEABILITY,
     TYPE_NAMES,
     Candidate,
     Choice,
+    DutiesDoNotFit,
     FollowUpType,
+    MinimumNotMet,
     Plan,
     Problem,
     ValidationError,
@@ -23,9 +32,30 @@ from .model import (
     relative_gap,
     validate,
 )
-from .planner import ENGINES, MODES, build_arrays, plan
+from .planner import (
+    DEFAULT_TIME_LIMIT_S,
+    ENGINES,
+    MODES,
+    OPTIMAL_GAP,
+    Obligations,
+    build_arrays,
+    obligations,
+    plan,
+)
 
 __all__ = [
+    "AUDITS",
+    "BEST_VALUE",
+    "CRITICAL",
+    "DEFAULT_TIME_LIMIT_S",
+    "DUTY_DEVIATIONS",
+    "DUTY_ZERO_TOLERANCE",
+    "MINIMUM",
+    "OPTIMAL_GAP",
+    "DutiesDoNotFit",
+    "MinimumNotMet",
+    "Obligations",
+    "obligations",
     "DIALOGUE",
     "ENGINES",
     "FACTORY_AUDIT",

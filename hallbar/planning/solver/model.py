@@ -17,6 +17,19 @@ DEFAULT_REL_TOL = 0.10
 DEFAULT_ABS_TOL = 2.0
 
 
+AUDITS = (OFFICE_AUDIT, FACTORY_AUDIT)
+# Why a follow-up is in the plan (docs/planning-model.md).
+DUTY_ZERO_TOLERANCE = "duty_zero_tolerance"
+DUTY_DEVIATIONS = "duty_deviations"
+CRITICAL = "critical"
+MINIMUM = "minimum"
+BEST_VALUE = "best_value"
+# A known deviation or zero-tolerance signal multiplies the supplier's expected risk by this.
+DEFAULT_SIGNAL_WEIGHT = 2.0
+# Critical suppliers' office audits may take at most this share of the budget.
+DEFAULT_CRITICAL_SHARE = 0.25
+
+
 class ValidationError(ValueError):
     """The problem cannot be planned; ``messages`` lists every reason."""
 
@@ -25,23 +38,47 @@ class ValidationError(ValueError):
         super().__init__("; ".join(self.messages))
 
 
+class DutiesDoNotFit(ValidationError):
+    """The duties alone break the budget or an area's capacity; ``duties`` lists them all."""
+
+    def __init__(self, messages: Sequence[str], duties: Sequence[tuple[str, str, float]]):
+        super().__init__(messages)
+        self.duties = list(duties)  # (supplier id, follow-up type, cost)
+
+
+class MinimumNotMet(ValidationError):
+    """The minimum audits cannot be met: ``cause`` is "budget" (``cost`` of the audits still
+    needed, ``left`` after the duties) or "suppliers" (too few may take them)."""
+
+    def __init__(self, messages: Sequence[str], *, cause: str, cost: float = 0, left: float = 0):
+        super().__init__(messages)
+        self.cause, self.cost, self.left = cause, cost, left
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUpType:
-    """A kind of follow-up: its cost in SEK and the share of the exposure it covers."""
+    """A kind of follow-up: its cost in SEK, the share of a supplier's risk it can detect and
+    the share of what it detects that gets remedied (docs/planning-model.md)."""
 
     name: str
     cost_sek: float
-    coverage: float
+    detection: float
+    remedy: float = 1.0
+
+    @property
+    def coverage(self) -> float:
+        """Return the share of an unknown supplier's risk detected and remedied."""
+        return self.detection * self.remedy
 
 
 def default_types() -> list[FollowUpType]:
-    """Return the five follow-up types with the default costs and coverage factors."""
+    """Return the five follow-up types with the secretariat's default costs and shares."""
     return [
-        FollowUpType(DIALOGUE, 4_000, 0.3),
-        FollowUpType(SELF_ASSESSMENT, 6_000, 0.4),
-        FollowUpType(TRACEABILITY, 30_000, 0.5),
-        FollowUpType(OFFICE_AUDIT, 45_000, 0.7),
-        FollowUpType(FACTORY_AUDIT, 120_000, 1.0),
+        FollowUpType(DIALOGUE, 4_000, 0.10, 0.5),
+        FollowUpType(SELF_ASSESSMENT, 6_000, 0.25, 0.6),
+        FollowUpType(TRACEABILITY, 30_000, 0.35, 0.5),
+        FollowUpType(OFFICE_AUDIT, 45_000, 0.55, 0.8),
+        FollowUpType(FACTORY_AUDIT, 120_000, 0.80, 0.9),
     ]
 
 
@@ -51,6 +88,8 @@ class Candidate:
 
     ``regions`` are the participating regions (every region with an active contract);
     ``region_shares`` optionally weighs them (spend or contract share) for the lead choice.
+    ``open_deviations``: deviations found by its latest follow-up are still open, which makes
+    the next step of the escalation a duty unless ``duty_waived`` (the secretariat said why not).
     """
 
     id: str
@@ -63,9 +102,48 @@ class Candidate:
     critical: bool = False
     reused: bool = False
     region_shares: Mapping[str, float] | None = None
+    open_deviations: bool = False
+    duty_waived: bool = False
+
+    def duty(self) -> str:
+        """Return the follow-up type the escalation makes a duty ("" when none).
+
+        A zero-tolerance signal goes straight to a factory audit; open deviations go to the
+        next step: an office audit, or a factory audit once an office audit has been made.
+        """
+        if self.duty_waived:
+            return ""
+        if self.zero_tolerance_signal:
+            return FACTORY_AUDIT
+        if self.open_deviations:
+            return FACTORY_AUDIT if self.has_office_audit else OFFICE_AUDIT
+        return ""
+
+    def duty_reason(self) -> str:
+        if not self.duty():
+            return ""
+        return DUTY_ZERO_TOLERANCE if self.zero_tolerance_signal else DUTY_DEVIATIONS
+
+    def weight(self, signal_weight: float) -> float:
+        """Return the multiplier of the expected risk: higher where a deviation is known."""
+        return signal_weight if self.open_deviations or self.zero_tolerance_signal else 1.0
+
+    def known_detection(self, types: Sequence[FollowUpType]) -> float:
+        """Return the share of the risk earlier follow-ups could already detect."""
+        done = {SELF_ASSESSMENT} if self.has_self_assessment else set()
+        if self.has_office_audit:
+            done.add(OFFICE_AUDIT)
+        return max((t.detection for t in types if t.name in done), default=0.0)
+
+    def value(self, kind: FollowUpType, types: Sequence[FollowUpType], signal_weight: float):
+        """Return the expected risk the follow-up detects (beyond what is known) and remedies."""
+        new = max(0.0, kind.detection - self.known_detection(types))
+        return self.exposure * self.weight(signal_weight) * new * kind.remedy
 
     def allows(self, type_name: str) -> bool:
         """Return whether the escalation rules allow this follow-up type for the supplier."""
+        if type_name == self.duty():
+            return True
         if type_name == OFFICE_AUDIT:
             return self.has_self_assessment or self.critical
         if type_name == FACTORY_AUDIT:
@@ -84,6 +162,9 @@ class Problem:
     area_capacity: Mapping[str, int] = field(default_factory=dict)
     rel_tol: float = DEFAULT_REL_TOL
     abs_tol: float = DEFAULT_ABS_TOL
+    minimum_audits: Mapping[str, int] = field(default_factory=dict)
+    critical_share: float = DEFAULT_CRITICAL_SHARE
+    signal_weight: float = DEFAULT_SIGNAL_WEIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +177,7 @@ class Choice:
     participating_regions: tuple[str, ...]
     cost_sek: float
     covered_exposure: float
+    reason: str = BEST_VALUE
 
 
 @dataclass(slots=True)
@@ -121,6 +203,9 @@ class Plan:
     reused: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     core_size: int = 0
+    time_limit_s: float = 0.0
+    # Critical suppliers whose office audit the budget share did not allow.
+    critical_left_out: list[str] = field(default_factory=list)
 
     @property
     def greedy_gap(self) -> float:
@@ -175,10 +260,21 @@ def validate(problem: Problem) -> None:
         seen_types.add(t.name)
         if not _finite(t.cost_sek) or t.cost_sek < 0:
             errors.append(f"Follow-up type {t.name!r}: the cost must be ≥ 0, not {t.cost_sek!r}.")
-        if not _finite(t.coverage) or not 0 <= t.coverage <= 1:
-            errors.append(
-                f"Follow-up type {t.name!r}: the coverage must be in [0, 1], not {t.coverage!r}."
-            )
+        for label, share in (("detection", t.detection), ("remedy", t.remedy)):
+            if not _finite(share) or not 0 <= share <= 1:
+                errors.append(
+                    f"Follow-up type {t.name!r}: the {label} share must be in [0, 1], "
+                    f"not {share!r}."
+                )
+    for name, count in problem.minimum_audits.items():
+        if name not in seen_types:
+            errors.append(f"A minimum is set for {name!r}, which is not a follow-up type.")
+        if not isinstance(count, int) or count < 0:
+            errors.append(f"The minimum of {name!r} must be a whole number ≥ 0, not {count!r}.")
+    if not _finite(problem.critical_share) or not 0 <= problem.critical_share <= 1:
+        errors.append(f"critical_share must be in [0, 1], not {problem.critical_share!r}.")
+    if not _finite(problem.signal_weight) or problem.signal_weight < 1:
+        errors.append(f"signal_weight must be ≥ 1, not {problem.signal_weight!r}.")
     for area, capacity in problem.area_capacity.items():
         if not isinstance(capacity, int) or capacity < 0:
             errors.append(

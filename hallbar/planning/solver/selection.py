@@ -1,8 +1,10 @@
 """Choose the follow-ups: a multiple-choice knapsack with per-area cardinality capacities.
 
-Every supplier takes at most one of its allowed follow-up types (value = exposure × coverage,
-cost = the type's cost); the costs share one budget and each area leads at most its capacity
-of follow-ups.
+Every supplier takes at most one of its allowed follow-up types (value = the expected risk the
+type detects and has remedied, cost = the type's cost); the costs share one budget and each area
+leads at most its capacity of follow-ups. Some suppliers must take a follow-up (``required``:
+duties and critical suppliers, whose options are already restricted to audits), and each type
+may have a minimum count (``minimum``: audits the strategy asks for).
 
 The budget is dualised with one multiplier λ ≥ 0. For a fixed λ the rest splits by area and is
 solved exactly: each supplier takes its best reduced profit max_j(v_ij − λ c_j) if positive, and
@@ -16,9 +18,15 @@ bisection on its subgradient ``B − cost(x(λ))`` finds the minimum. The soluti
 the minimiser fits the budget: it is the classic greedy by incremental efficiency on each
 supplier's convex hull, and a fill step spends what is left.
 
+Required suppliers take their best reduced profit even when it is negative, which keeps L(λ) an
+upper bound. The minimum counts are left out of L: dropping a constraint only raises the bound,
+so it stays valid; the greedy plan meets them by reserving the best suppliers for each minimum.
+
 The exact mode keeps L's multiplier and fixes, by Lagrangian reduced-cost arguments, every
-(supplier, option) whose bound when forced cannot beat the greedy plan; a MIP solver (SCIP, or
-CP-SAT on integers) then solves the small core that is left, warm-started from the greedy plan.
+(supplier, option) whose bound when forced cannot beat the greedy plan (valid with the minimum
+counts too: any better plan uses only the options left open); a MIP solver (SCIP, or CP-SAT on
+integers) then solves the small core that is left, with the minimum counts, warm-started from
+the greedy plan.
 SCIP is the default: its LP bound closes these knapsack cores in seconds where CP-SAT, at 400
 core suppliers, still had the Lagrangian bound after 10 s.
 """
@@ -47,6 +55,14 @@ class Arrays:
     area_index: np.ndarray  # (n,) int
     capacities: np.ndarray  # (areas,) int, UNLIMITED when none is set
     budget: float
+    required: np.ndarray | None = None  # (n,) bool: must take a follow-up
+    minimum: np.ndarray | None = None  # (m,) int: least number of each type
+
+    def __post_init__(self) -> None:
+        if self.required is None:
+            self.required = np.zeros(self.values.shape[0], dtype=bool)
+        if self.minimum is None:
+            self.minimum = np.zeros(self.values.shape[1], dtype=np.int64)
 
     @property
     def n(self) -> int:
@@ -96,12 +112,13 @@ def _relax(arrays: Arrays, lam: float, groups) -> _Relaxation:
     reduced = arrays.values - lam * arrays.costs
     arg = reduced.argmax(axis=1)
     best = reduced[np.arange(arrays.n), arg]
-    chosen = best > 0
+    required = arrays.required
+    chosen = (best > 0) | required
     for a, members in groups:
-        capacity = int(arrays.capacities[a])
-        positive = members[chosen[members]]
+        capacity = int(arrays.capacities[a]) - int(required[members].sum())
+        positive = members[chosen[members] & ~required[members]]
         if len(positive) > capacity:
-            keep = np.argpartition(-best[positive], capacity - 1)[:capacity] if capacity else []
+            keep = np.argpartition(-best[positive], capacity - 1)[:capacity] if capacity > 0 else []
             chosen[positive] = False
             chosen[positive[keep]] = True
     profit = float(best[chosen].sum())
@@ -123,7 +140,14 @@ def lagrangian_bound(arrays: Arrays, *, iterations: int = 100) -> tuple[_Relaxat
     with np.errstate(invalid="ignore"):
         ratios = arrays.values[:, positive] / arrays.costs[positive]
     lam_high = float(np.nanmax(np.where(np.isfinite(ratios), ratios, -np.inf)))
-    high = _relax(arrays, lam_high * (1 + 1e-9) + 1e-300, groups)
+    lam_high = lam_high * (1 + 1e-9) + 1e-300
+    high = _relax(arrays, lam_high, groups)
+    # Required suppliers choose their cheapest option only once λ is high enough.
+    for _ in range(200):
+        if high.cost <= arrays.budget:
+            break
+        lam_high *= 2
+        high = _relax(arrays, lam_high, groups)
     best = min((low, high), key=lambda r: r.bound)
     for _ in range(iterations):
         lam = 0.5 * (low.lam + high.lam)
@@ -157,6 +181,10 @@ def is_feasible(arrays: Arrays, option: np.ndarray) -> bool:
     taken = option >= 0
     rows = np.nonzero(taken)[0]
     if not np.all(np.isfinite(arrays.values[rows, option[rows]])):
+        return False
+    if np.any(arrays.required & ~taken):
+        return False
+    if np.any(np.bincount(option[rows], minlength=arrays.m) < arrays.minimum):
         return False
     _, cost = evaluate(arrays, option)
     if cost > arrays.budget * (1 + 1e-12) + 1e-9:
@@ -199,11 +227,72 @@ def _fill(arrays: Arrays, option: np.ndarray) -> np.ndarray:
     return option
 
 
+class Infeasible(ValueError):
+    """No choice meets the required follow-ups, the minimum counts, budget and capacities."""
+
+
+def _reserve_minimum(arrays: Arrays) -> Arrays:
+    """Return the arrays with every required supplier held to its cheapest option and, for each
+    minimum count, the suppliers most valuable for that type required to take it.
+
+    Its greedy plan meets the minimum counts; raise ``Infeasible`` if none can.
+    """
+    if not arrays.minimum.any():
+        return arrays
+    values = arrays.values.copy()
+    required = arrays.required.copy()
+    rows = np.nonzero(required)[0]
+    # Required suppliers keep their cheapest option, so that the count of each type is known.
+    cheapest = np.where(np.isfinite(values[rows]), arrays.costs[None, :], np.inf).argmin(axis=1)
+    held = np.full_like(values[rows], -np.inf)
+    held[np.arange(len(rows)), cheapest] = values[rows, cheapest]
+    values[rows] = held
+    counts = np.bincount(cheapest, minlength=arrays.m)
+    room = arrays.capacities - np.bincount(
+        arrays.area_index[required], minlength=len(arrays.capacities)
+    )
+    spent = float(arrays.costs[cheapest].sum())
+    for j in np.argsort(-arrays.costs):  # dearest first: they are the scarcest
+        need = int(arrays.minimum[j] - counts[j])
+        if need <= 0:
+            continue
+        free = np.nonzero(~required & np.isfinite(values[:, j]))[0]
+        free = free[np.argsort(-values[free, j], kind="stable")]
+        taken = []
+        for i in free:
+            if len(taken) == need:
+                break
+            if room[arrays.area_index[i]] > 0:
+                room[arrays.area_index[i]] -= 1
+                taken.append(i)
+        if len(taken) < need:
+            raise Infeasible(f"minimum of type {j}: only {len(taken)} of {need} suppliers fit")
+        taken = np.asarray(taken, dtype=np.int64)
+        row = np.full(arrays.m, -np.inf)
+        for i in taken:
+            kept = row.copy()
+            kept[j] = values[i, j]
+            values[i] = kept
+        required[taken] = True
+        spent += need * float(arrays.costs[j])
+    if spent > arrays.budget * (1 + 1e-12) + 1e-9:
+        raise Infeasible("the minimum counts do not fit in the budget")
+    return Arrays(
+        values, arrays.costs, arrays.area_index, arrays.capacities, arrays.budget, required
+    )
+
+
 def greedy(arrays: Arrays) -> tuple[np.ndarray, _Relaxation]:
-    """Return the greedy choice (fits budget and capacities) and the bounding relaxation."""
+    """Return the greedy choice (fits every constraint) and the bounding relaxation."""
     bounding, feasible = lagrangian_bound(arrays)
+    start = _reserve_minimum(arrays)
+    if start is not arrays:
+        _, feasible = lagrangian_bound(start)
     option = np.where(feasible.chosen, feasible.arg, NONE)
-    return _fill(arrays, option), bounding
+    option = _fill(start, option)
+    if not is_feasible(arrays, option):
+        raise Infeasible("the required follow-ups do not fit the budget or the capacities")
+    return option, bounding
 
 
 def _forced_bounds(arrays: Arrays, relax: _Relaxation) -> tuple[np.ndarray, np.ndarray]:
@@ -214,14 +303,15 @@ def _forced_bounds(arrays: Arrays, relax: _Relaxation) -> tuple[np.ndarray, np.n
     nxt = np.zeros(len(arrays.capacities))  # who replaces a chosen supplier forced out
     blocked = np.zeros(len(arrays.capacities), dtype=bool)
     counts = np.bincount(arrays.area_index[relax.chosen], minlength=len(arrays.capacities))
+    free = relax.chosen & ~arrays.required
     for a, capacity in enumerate(arrays.capacities):
         if counts[a] < capacity:
             continue
         members = arrays.area_index == a
-        if capacity == 0:
+        if not np.any(members & free):  # full of required suppliers: no one can come in
             blocked[a] = True
             continue
-        drop[a] = profit[members & relax.chosen].min()
+        drop[a] = profit[members & free].min()
         rest = relax.best[members & ~relax.chosen]
         rest = rest[rest > 0]
         nxt[a] = float(rest.max()) if len(rest) else 0.0
@@ -230,6 +320,7 @@ def _forced_bounds(arrays: Arrays, relax: _Relaxation) -> tuple[np.ndarray, np.n
     forced = relax.bound - replaced[:, None] + reduced
     forced[~relax.chosen & blocked[area]] = -np.inf
     forced_none = np.where(relax.chosen, relax.bound - profit + nxt[area], relax.bound)
+    forced_none[arrays.required] = -np.inf
     return forced, forced_none
 
 
@@ -244,6 +335,7 @@ class _Core:
     fixed_value: float
     budget_left: float
     room: np.ndarray  # capacity left per area
+    need: np.ndarray  # (m,) how many of each type the core must still take
 
 
 def _reduce(arrays: Arrays, incumbent_value: float, relax: _Relaxation) -> _Core | None:
@@ -262,6 +354,7 @@ def _reduce(arrays: Arrays, incumbent_value: float, relax: _Relaxation) -> _Core
     fixed[fixed_rows] = keep[fixed_rows].argmax(axis=1)
     fixed_value, fixed_cost = evaluate(arrays, fixed)
     counts = np.bincount(arrays.area_index[fixed >= 0], minlength=len(arrays.capacities))
+    have = np.bincount(fixed[fixed >= 0], minlength=arrays.m)
     return _Core(
         rows=np.nonzero(options_left > 1)[0],
         keep=keep,
@@ -270,6 +363,7 @@ def _reduce(arrays: Arrays, incumbent_value: float, relax: _Relaxation) -> _Core
         fixed_value=fixed_value,
         budget_left=arrays.budget - fixed_cost,
         room=arrays.capacities - counts,
+        need=np.maximum(arrays.minimum - have, 0),
     )
 
 
@@ -305,6 +399,12 @@ def _core_mip(
             limit = solver.Constraint(0, int(core.room[a]))
             for var in members:
                 limit.SetCoefficient(var, 1)
+    for j, need in enumerate(core.need):
+        if need > 0:
+            least = solver.Constraint(int(need), solver.infinity())
+            for (_, k), var in zip(cells, x, strict=True):
+                if k == j:
+                    least.SetCoefficient(var, 1)
     objective.SetMaximization()
     solver.SetHint(x, [float(incumbent[i] == j) for i, j in cells])
     solver.SetTimeLimit(max(10, int(time_limit_s * 1000)))
@@ -348,7 +448,7 @@ def _core_cpsat(
         return None, math.inf, "cp-sat needs costs in whole öre"
     cost_int = np.round(cents).astype(np.int64)
     budget_int = math.floor(core.budget_left * 100 + 1e-6)
-    if budget_int < 0 or np.any(core.room < 0):
+    if budget_int < 0 or np.any(core.room < 0) or core.need.sum() > len(core.rows):
         return None, -math.inf, "infeasible"
     values = np.where(core.keep[core.rows], arrays.values[core.rows], 0.0)
     scale = 1e15 / (float(values.max(axis=1).sum()) or 1.0)
@@ -373,6 +473,14 @@ def _core_cpsat(
     for a, members in per_area.items():
         if core.room[a] < len(members):
             model.add(cp_model.LinearExpr.sum(members) <= int(core.room[a]))
+    for j, need in enumerate(core.need):
+        if need > 0:
+            model.add(
+                cp_model.LinearExpr.sum(
+                    [v for (_, k), v in zip(cells, variables, strict=True) if k == j]
+                )
+                >= int(need)
+            )
     model.maximize(weighted(variables, [math.floor(arrays.values[c] * scale) for c in cells]))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
@@ -438,12 +546,17 @@ def select(
     arrays: Arrays,
     *,
     exact: bool,
-    time_limit_s: float = 30.0,
-    target_gap: float = 0.005,
+    time_limit_s: float = 20.0,
+    target_gap: float = 0.0,
     workers: int = 2,
     engine: str = "scip",
 ) -> Selection:
-    """Return the chosen option per supplier with its proven upper bound."""
+    """Return the chosen option per supplier with its proven upper bound.
+
+    ``exact``: search until the plan is proven within ``target_gap`` of the optimum (0: proven
+    optimal) or ``time_limit_s`` runs out. Raise ``Infeasible`` when no plan meets the required
+    follow-ups and the minimum counts.
+    """
     started = time.perf_counter()
     option, relax = greedy(arrays)
     greedy_value, _ = evaluate(arrays, option)
@@ -454,8 +567,10 @@ def select(
     messages: list[str] = []
     gap = (bound - greedy_value) / bound if bound > 0 else 0.0
     value = greedy_value
-    if exact and gap > target_gap:
+    if exact and gap > max(target_gap, 1e-9):
         remaining = time_limit_s - (time.perf_counter() - started)
+        if remaining <= 0:
+            return Selection(option, value, bound, greedy_value, "time limit", 0, messages)
         option, core_bound, core_size, status = _solve_core(
             arrays,
             option,

@@ -7,7 +7,7 @@ from hallbar.core.testing import CAST_PASSWORD
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.followups.models import FollowUp
 from hallbar.planning.models import FollowUpPlan
-from hallbar.planning.tests.test_plans import YEAR, run  # noqa: F401 - fixture
+from hallbar.planning.tests.conftest import YEAR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def _as(page, username):
     login(page, username, CAST_PASSWORD)
 
 
-def test_propose_change_and_approve_a_plan(page, world, run):  # noqa: F811
+def test_propose_change_and_approve_a_plan(page, world, run):
     problems = []
     _as(page, "karin")
     page.goto("/plans/")
@@ -26,6 +26,8 @@ def test_propose_change_and_approve_a_plan(page, world, run):  # noqa: F811
     problems += serious_violations(page)
     page.locator("#id_year").fill(str(YEAR))
     page.locator("#id_budget_sek").fill("60000")
+    page.locator("#id_min_office_audit").fill("0")
+    page.locator("#id_min_factory_audit").fill("0")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(lambda url: "/plans/new/" not in url)
     plan = FollowUpPlan.objects.get()

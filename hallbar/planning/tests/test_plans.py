@@ -3,7 +3,6 @@ proposal, changes, approval into cases, publication, the command and the pages."
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,43 +16,10 @@ from hallbar.planning import services
 from hallbar.planning.candidates import PastFollowUp, build_problem, reusable, years_before
 from hallbar.planning.models import ExternalFollowUp, FollowUpPlan
 from hallbar.planning.selectors import summary
-from hallbar.risk.models import ScreeningRow, ScreeningRun
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
 ON = date(YEAR, 1, 1)
-
-
-@pytest.fixture
-def run(world):
-    run = ScreeningRun.objects.create(year=YEAR - 1, status="done")
-    rows = [
-        # supplier, region, exposure, spend, scores
-        (world.supplier_a, "SE", 900_000.0, 0, (10, 22, 5, 3)),  # critical (22 ≥ 20)
-        (world.supplier_a, "01", 600_000.0, 700_000, (10, 22, 5, 3)),
-        (world.supplier_a, "23", 300_000.0, 300_000, (10, 22, 5, 3)),
-        (world.supplier_b, "SE", 400_000.0, 0, (8, 12, 5, 3)),
-        (world.supplier_b, "23", 400_000.0, 500_000, (8, 12, 5, 3)),
-    ]
-    ScreeningRow.objects.bulk_create(
-        ScreeningRow(
-            run=run,
-            region_code=region,
-            category_key="general-consumables",
-            supplier_key=str(supplier.pk),
-            supplier_label=supplier.name,
-            country="MY",
-            spend_sek=Decimal(spend),
-            hr=s[0],
-            wr=s[1],
-            env=s[2],
-            be=s[3],
-            exposure=exposure,
-            priority="high",
-        )
-        for supplier, region, exposure, spend, s in rows
-    )
-    return run
 
 
 def _past(method="self_assessment", level="basic", days=100):
@@ -225,7 +191,9 @@ def test_the_plan_pages(world, run, client):
             "mode": "interactive",
             "capacity_A": "0",
             "cost_office_audit": 30000,
-            "coverage_dialogue": 25,
+            "detection_dialogue": 25,
+            "min_office_audit": 0,
+            "min_factory_audit": 0,
         }
     )
     response = client.post(reverse("planning:plan-create"), data)
@@ -233,7 +201,7 @@ def test_the_plan_pages(world, run, client):
     plan = FollowUpPlan.objects.get()
     assert plan.area_capacity == {"A": 0}
     types = {t["name"]: t for t in plan.types}
-    assert types["office_audit"]["cost_sek"] == 30000 and types["dialogue"]["coverage"] == 0.25
+    assert types["office_audit"]["cost_sek"] == 30000 and types["dialogue"]["detection"] == 0.25
     page = client.get(response.url)
     assert page.status_code == 200
     assert page.context["data"]["coordination"].coordinated == plan.items.count()

@@ -38,15 +38,18 @@ def sweden_problem(suppliers: int, seed: int = 7, **overrides) -> Problem:
     for i in range(suppliers):
         k = int(rng.integers(1, 9))
         regions = tuple(codes[r] for r in rng.choice(len(codes), k, replace=False, p=weights))
+        area = "ABCDEFGH"[int(rng.integers(8))]
         candidates.append(
             Candidate(
                 id=f"s{i}",
                 exposure=float(rng.lognormal(10, 1.5)),
-                area="ABCDEFGH"[int(rng.integers(8))],
+                area=area,
                 regions=regions,
                 has_self_assessment=bool(rng.random() < 0.4),
                 has_office_audit=bool(rng.random() < 0.2),
-                zero_tolerance_signal=bool(rng.random() < 0.05),
+                # Area C has no capacity, so a duty there could not be met.
+                zero_tolerance_signal=bool(rng.random() < 0.005) and area != "C",
+                open_deviations=bool(rng.random() < 0.01) and area != "C",
                 critical=bool(rng.random() < 0.1),
                 reused=bool(rng.random() < 0.05),
             )
@@ -82,12 +85,19 @@ def test_plan_respects_every_rule(mode):
         supplier = by_id[ch.supplier_id]
         assert not supplier.reused
         if ch.type == OFFICE_AUDIT:
-            assert supplier.has_self_assessment or supplier.critical
+            assert supplier.has_self_assessment or supplier.critical or supplier.duty()
         if ch.type == FACTORY_AUDIT:
             assert supplier.has_office_audit or supplier.zero_tolerance_signal
         # And each lead is one of the supplier's participating regions
         assert ch.lead_region in supplier.regions
         assert ch.participating_regions == supplier.regions
+    # And every duty is in the plan, at least at the step it calls for
+    chosen = {ch.supplier_id: ch for ch in result.choices}
+    duties = [c for c in problem.candidates if c.duty() and not c.reused]
+    assert duties
+    for c in duties:
+        assert chosen[c.id].type in (c.duty(), FACTORY_AUDIT)
+        assert chosen[c.id].reason in ("duty_zero_tolerance", "duty_deviations")
     # And the lead shares are within the fair bounds
     assert result.fairness_feasible
     for region, (lo, hi) in result.lead_bounds.items():

@@ -8,8 +8,10 @@ from ortools.linear_solver import pywraplp
 
 from hallbar.planning.solver import (
     Candidate,
+    DutiesDoNotFit,
     FollowUpType,
     Problem,
+    ValidationError,
     build_arrays,
     default_types,
     plan,
@@ -19,8 +21,9 @@ from hallbar.planning.solver.selection import greedy, is_feasible
 REGIONS = {"01": 2_450_000, "12": 1_420_000, "14": 1_770_000, "09": 61_000}
 
 
-def random_problem(seed: int, suppliers: int) -> Problem:
-    """Return a small instance where every constraint can bind."""
+def random_problem(seed: int, suppliers: int, *, duties: bool = True) -> Problem:
+    """Return a small instance where every constraint can bind (without duties and minimum
+    audits when ``duties`` is false)."""
     rng = np.random.default_rng(seed)
     codes = list(REGIONS)
     candidates = [
@@ -31,8 +34,9 @@ def random_problem(seed: int, suppliers: int) -> Problem:
             regions=tuple(rng.choice(codes, size=int(rng.integers(1, 4)), replace=False)),
             has_self_assessment=bool(rng.random() < 0.5),
             has_office_audit=bool(rng.random() < 0.3),
-            zero_tolerance_signal=bool(rng.random() < 0.2),
+            zero_tolerance_signal=bool(rng.random() < 0.1) and duties,
             critical=bool(rng.random() < 0.3),
+            open_deviations=bool(rng.random() < 0.15) and duties,
         )
         for i in range(suppliers)
     ]
@@ -46,6 +50,11 @@ def random_problem(seed: int, suppliers: int) -> Problem:
         region_population=REGIONS,
         types=types,
         area_capacity=capacity,
+        minimum_audits={
+            "office_audit": int(rng.integers(0, 2)) * duties,
+            "factory_audit": int(rng.random() < 0.2) * duties,
+        },
+        critical_share=float(rng.choice([0.0, 0.5, 1.0])),
     )
 
 
@@ -59,13 +68,16 @@ def brute_force(problem: Problem) -> float:
     values = np.where(taken, arrays.values[rows, np.maximum(options, 0)], 0.0)
     costs = np.where(taken, arrays.costs[np.maximum(options, 0)], 0.0)
     ok = np.all(np.isfinite(values), axis=1) & (costs.sum(axis=1) <= arrays.budget + 1e-9)
+    ok &= np.all(taken[:, arrays.required], axis=1)
+    for j, least in enumerate(arrays.minimum):
+        ok &= (options == j).sum(axis=1) >= least
     for a, capacity in enumerate(arrays.capacities):
         ok &= (taken & (arrays.area_index == a)).sum(axis=1) <= capacity
     return float(np.where(ok, values.sum(axis=1), -np.inf).max())
 
 
 def lp_bound(problem: Problem) -> float:
-    """Return the LP relaxation's optimum, solved by GLOP."""
+    """Return the LP relaxation's optimum without the minimum counts, solved by GLOP."""
     arrays = build_arrays(problem, list(problem.candidates))
     solver = pywraplp.Solver.CreateSolver("GLOP")
     n, m = arrays.values.shape
@@ -76,7 +88,10 @@ def lp_bound(problem: Problem) -> float:
         if np.isfinite(arrays.values[i, j])
     }
     for i in range(n):
-        solver.Add(sum(v for (k, _), v in x.items() if k == i) <= 1)
+        row = sum(v for (k, _), v in x.items() if k == i)
+        solver.Add(row <= 1)
+        if arrays.required[i]:
+            solver.Add(row >= 1)
     solver.Add(sum(arrays.costs[j] * v for (_, j), v in x.items()) <= arrays.budget)
     for a, capacity in enumerate(arrays.capacities):
         members = [v for (i, _), v in x.items() if arrays.area_index[i] == a]
@@ -91,7 +106,23 @@ def lp_bound(problem: Problem) -> float:
 def test_optimal_mode_matches_brute_force(seed):
     # Given a small random instance and its optimum by enumeration
     problem = random_problem(seed, suppliers=6 if seed % 3 else 7)
-    optimum = brute_force(problem)
+    try:
+        optimum = brute_force(problem)
+    except DutiesDoNotFit as error:
+        # The duties alone do not fit: the planner refuses too, listing every duty
+        with pytest.raises(DutiesDoNotFit):
+            plan(problem)
+        duties = [c for c in problem.candidates if c.duty()]
+        assert sorted(d[0] for d in error.duties) == sorted(c.id for c in duties)
+        return
+    except ValidationError:  # the minimum audits do not fit the budget left
+        with pytest.raises(ValidationError):
+            plan(problem)
+        return
+    if optimum == -np.inf:  # no plan meets the minimum audits: the planner says so
+        with pytest.raises(ValidationError, match="minimum audits"):
+            plan(problem)
+        return
 
     # When it is planned in both modes (the exact one with either engine)
     engine = "cpsat" if seed % 2 else "scip"
@@ -119,7 +150,7 @@ def test_optimal_mode_matches_brute_force(seed):
 @pytest.mark.parametrize("seed", range(10))
 def test_upper_bound_is_the_lp_bound(seed):
     # Given an instance and its LP relaxation solved by GLOP
-    problem = random_problem(100 + seed, suppliers=12)
+    problem = random_problem(100 + seed, suppliers=12, duties=False)
     lp = lp_bound(problem)
 
     # When the interactive mode bounds it
@@ -132,7 +163,7 @@ def test_upper_bound_is_the_lp_bound(seed):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_greedy_is_feasible_on_larger_instances(seed):
-    problem = random_problem(200 + seed, suppliers=400)
+    problem = random_problem(200 + seed, suppliers=400, duties=False)
     arrays = build_arrays(problem, list(problem.candidates))
 
     option, relax = greedy(arrays)

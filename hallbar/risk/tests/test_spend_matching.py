@@ -39,7 +39,9 @@ def risk_table(monkeypatch):
             "be": [4.0],
         }
     )
-    monkeypatch.setattr(runs, "risk_table", lambda countries=(): (table, {"analyses": [], "parameters": {}}))
+    monkeypatch.setattr(
+        runs, "risk_table", lambda countries=(): (table, {"analyses": [], "parameters": {}})
+    )
     return table
 
 

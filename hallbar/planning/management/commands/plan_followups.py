@@ -3,8 +3,10 @@
     python manage.py plan_followups --year 2026 --budget-sek 3000000 --format json
 
 JSON: the chosen follow-ups (supplier, type, lead_region_code, participating_region_codes,
-cost_sek), the totals, coordinated_count, uncoordinated_count and optimality_gap. With --save the
-proposal is also stored as a plan to change and approve on the plan pages.
+cost_sek, reason), the totals, coordinated_count, uncoordinated_count, status ("optimal" only when
+proven, "time_limit" with the proven optimality_gap otherwise, "heuristic" in interactive mode)
+and optimality_gap. With --save the proposal is also stored as a plan to change and approve on
+the plan pages.
 """
 
 import json
@@ -13,7 +15,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from hallbar.planning import services
+from hallbar.planning import services, solver
 from hallbar.planning.candidates import latest_run
 from hallbar.suppliers.models import Supplier
 
@@ -38,10 +40,43 @@ class Command(BaseCommand):
             default=2.0,
             help="absolute tolerance of the lead shares, in follow-ups",
         )
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            default=solver.DEFAULT_TIME_LIMIT_S,
+            help="optimal mode: seconds the exact search may take (default %(default)s)",
+        )
+        parser.add_argument(
+            "--min-office-audits", type=int, default=0, help="least number of office audits"
+        )
+        parser.add_argument(
+            "--min-factory-audits", type=int, default=0, help="least number of factory audits"
+        )
+        parser.add_argument(
+            "--critical-share",
+            type=float,
+            default=solver.model.DEFAULT_CRITICAL_SHARE,
+            help="share of the budget for critical suppliers' office audits (0.25 = 25 %%)",
+        )
         parser.add_argument("--save", action="store_true", help="store the proposal as a plan")
 
     def handle(self, *args, **options):
         year = options["year"]
+        if options["time_limit"] < 0:
+            raise CommandError("--time-limit must be ≥ 0 seconds.")
+        common = {
+            "year": year,
+            "budget_sek": options["budget_sek"],
+            "rel_tol": options["rel_tol"],
+            "abs_tol": options["abs_tol"],
+            "mode": options["mode"],
+            "time_limit_s": options["time_limit"],
+            "minimum_audits": {
+                "office_audit": options["min_office_audits"],
+                "factory_audit": options["min_factory_audits"],
+            },
+            "critical_share": options["critical_share"],
+        }
         if latest_run(year) is None:
             from hallbar.risk.runs import run_screening
 
@@ -49,22 +84,10 @@ class Command(BaseCommand):
             run_screening(year=year)
         try:
             if options["save"]:
-                plan = services.propose_plan(
-                    year=year,
-                    budget_sek=options["budget_sek"],
-                    rel_tol=options["rel_tol"],
-                    abs_tol=options["abs_tol"],
-                    mode=options["mode"],
-                    acting_user=None,
-                )
+                plan = services.propose_plan(acting_user=None, **common)
                 sys.stderr.write(f"Saved as plan {plan.public_id}\n")
-            built, result = services.run_planner(
-                year=year,
-                budget_sek=options["budget_sek"],
-                rel_tol=options["rel_tol"],
-                abs_tol=options["abs_tol"],
-                mode=options["mode"],
-            )
+            common["minimum_audits"] = {k: v for k, v in common["minimum_audits"].items() if v}
+            built, result = services.run_planner(**common)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         names = dict(
@@ -81,6 +104,7 @@ class Command(BaseCommand):
                 "participating_region_codes": list(c.participating_regions),
                 "cost_sek": round(c.cost_sek),
                 "covered_exposure": round(c.covered_exposure, 2),
+                "reason": c.reason,
             }
             for c in result.choices
         ]
@@ -103,8 +127,11 @@ class Command(BaseCommand):
             "coordinated_count": result.coordinated_count,
             "uncoordinated_count": result.uncoordinated_count,
             "cost_avoided_sek": round(result.cost_avoided_sek),
+            "status": result.status,
             "optimality_gap": result.gap,
             "proven_optimal": result.proven_optimal,
+            "time_limit_s": result.time_limit_s,
+            "critical_left_out": len(result.critical_left_out),
             "upper_bound": result.upper_bound,
             "greedy_objective": result.greedy_objective,
             "fairness_feasible": result.fairness_feasible,
@@ -123,5 +150,5 @@ class Command(BaseCommand):
             f"\n{len(chosen)} follow-ups, {data['totals']['cost_sek']} SEK of "
             f"{options['budget_sek']}; coordinated {result.coordinated_count} instead of "
             f"{result.uncoordinated_count} (cost avoided {data['cost_avoided_sek']} SEK); "
-            f"gap {result.gap:.2e}"
+            f"{result.status}, proven gap {result.gap:.2e}"
         )
