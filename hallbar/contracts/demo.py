@@ -5,7 +5,8 @@ and idempotent: it does nothing when the demo contracts exist. Suppliers come fr
 such goods really come from; the same supplier is spelled differently in different regions'
 registers. Contract periods are placed around the day the demo is loaded: they start on a quarter
 day in the last seven years or this one and run two to four years (a tenth have no end), so that
-some have ended, many are active, some end within months and a few start later this year.
+some have ended, many are active, some end within months, and (loaded before October) some start
+later this year.
 """
 
 import random
@@ -317,7 +318,9 @@ def load_demo_contracts(
         clause = None
         level = ""
         if clauses and (prioritised and roll < 0.85 or not prioritised and roll < 0.2):
-            clause = clauses[current] if start.year >= 2024 or roll < 0.5 else clauses[min(clauses)]
+            clause = (
+                clauses[current] if start.year >= current or roll < 0.5 else clauses[min(clauses)]
+            )
             level = "advanced" if rng.random() < 0.4 else "basic"
         cpv = category.cpv_codes.first() if number < 40 else None
         contracts.append(
