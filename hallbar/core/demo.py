@@ -1,4 +1,5 @@
-"""The demo cast and the demo national picture. Deterministic: running it again changes nothing.
+"""The demo cast and the demo national picture. Deterministic for the day it is loaded (every
+invented date derives from `demo_today()`), and running it again changes nothing.
 
 Every demo user has the password DEMO_PASSWORD; README.md and `make run` list them.
 """
