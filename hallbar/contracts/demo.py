@@ -1,8 +1,12 @@
 """A synthetic national picture for the demo: ~2 000 suppliers and ~8 000 contracts.
 
-Deterministic (one seed), written in bulk so that `make run` stays quick, and idempotent: it does
-nothing when the demo contracts exist. Suppliers come from the countries such goods really come
-from; the same supplier is spelled differently in different regions' registers.
+Deterministic (one seed and the day it is loaded), written in bulk so that `make run` stays quick,
+and idempotent: it does nothing when the demo contracts exist. Suppliers come from the countries
+such goods really come from; the same supplier is spelled differently in different regions'
+registers. Contract periods are placed around the day the demo is loaded: they start on a quarter
+day in the last seven years or this one and run two to four years (a tenth have no end), so that
+some have ended, many are active, some end within months, and (loaded before October) some start
+later this year.
 """
 
 import random
@@ -11,8 +15,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from hallbar.categories.models import Category
+from hallbar.categories.models import Category, CategoryPrioritisation
 from hallbar.contracts.models import Contract
+from hallbar.core.clock import demo_today
 from hallbar.core.demo import SUPPLIER_A, SUPPLIER_B
 from hallbar.organisations.models import Organisation, Region
 from hallbar.requirements.models import ContractClause
@@ -23,6 +28,7 @@ SEED = 2026
 SUPPLIERS = 2000
 CONTRACTS = 8000
 REFERENCE_PREFIX = "DEMO-"
+YEARS_BACK = 7  # contracts start in the last seven years, or in this one
 
 # Where each category's goods are typically made (ISO 3166-1 alpha-2), and what they are.
 SOURCING = {
@@ -191,12 +197,20 @@ def _variant(name: str, rng: random.Random) -> str:
 
 
 @transaction.atomic
-def load_demo_contracts() -> dict[str, int]:
+def load_demo_contracts(
+    *, supplier_count: int = SUPPLIERS, contract_count: int = CONTRACTS
+) -> dict[str, int]:
     """Create the demo suppliers and contracts unless they exist; return what was created."""
     if Contract.objects.filter(reference__startswith=REFERENCE_PREFIX).exists():
         return {"suppliers": 0, "contracts": 0}
     rng = random.Random(SEED)
+    today = demo_today()
     categories = {c.slug: c for c in Category.objects.all()}
+    prioritised_years = {
+        (p.category_id, year)
+        for p in CategoryPrioritisation.objects.all()
+        for year in range(p.first_year, p.last_year + 1)
+    }
     regions = list(Region.objects.order_by("county_code"))
     clauses = {c.version: c for c in ContractClause.objects.released()}
     current = max(clauses) if clauses else None
@@ -210,7 +224,7 @@ def load_demo_contracts() -> dict[str, int]:
         specs.append((name, country, slug))
         used_names.add(name)
     slugs = list(SOURCING)
-    while len(specs) < SUPPLIERS:
+    while len(specs) < supplier_count:
         slug = rng.choice(slugs)
         swedish = rng.random() < 0.6
         country = (
@@ -283,7 +297,7 @@ def load_demo_contracts() -> dict[str, int]:
         max(1, r.populations.order_by("-reference_date").first().population // 50_000)
         for r in regions
     ]
-    for number in range(1, CONTRACTS + 1):
+    for number in range(1, contract_count + 1):
         supplier = rng.choice(suppliers)
         slug = home[supplier.name] if rng.random() < 0.8 else rng.choice(slugs)
         category = categories[slug]
@@ -291,23 +305,22 @@ def load_demo_contracts() -> dict[str, int]:
         buyers = [lead]
         if rng.random() < 0.06:
             buyers += rng.sample([r for r in regions if r != lead], rng.randint(1, 3))
-        start = date(rng.randint(2019, 2026), rng.choice([1, 4, 7, 10]), 1)
+        start = date(rng.randint(today.year - YEARS_BACK, today.year), rng.choice([1, 4, 7, 10]), 1)
         end = (
             date(start.year + rng.choice([2, 3, 4]), start.month, 1) if rng.random() < 0.9 else None
         )
-        today = date(2026, 11, 24)
         status = "planned" if start > today else ("expired" if end and end < today else "active")
         if status == "active" and rng.random() < 0.02:
             status = "terminated"
-        # Prioritised only when the category was prioritised in the contract's first year.
-        prioritised = slug not in ("office-supplies", "furniture", "vehicles") and (
-            2023 <= start.year <= 2025
-        )
+        # A needs assessment unless the category was prioritised in the contract's first year.
+        prioritised = (category.pk, start.year) in prioritised_years
         roll = rng.random()
         clause = None
         level = ""
         if clauses and (prioritised and roll < 0.85 or not prioritised and roll < 0.2):
-            clause = clauses[current] if start.year >= 2024 or roll < 0.5 else clauses[min(clauses)]
+            clause = (
+                clauses[current] if start.year >= current or roll < 0.5 else clauses[min(clauses)]
+            )
             level = "advanced" if rng.random() < 0.4 else "basic"
         cpv = category.cpv_codes.first() if number < 40 else None
         contracts.append(

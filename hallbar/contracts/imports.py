@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category, CategoryPrioritisation, CpvCode
+from hallbar.categories.selectors import is_prioritised
 from hallbar.contracts.models import Contract
 from hallbar.contracts.services import contract_rule_errors
 from hallbar.core.imports import Validated
@@ -62,27 +63,30 @@ OPTIONAL = [
 ]
 COLUMNS = REQUIRED + OPTIONAL
 EXAMPLE_ROW = {
-    "reference": "RS-2025-0042",
+    "reference": "RS-{year}-0042",
     "title": "Undersökningshandskar",
     "supplier_name": "Medisupply Sverige AB",
     "supplier_country": "SE",
     "category": "general-consumables",
     "annual_value_sek": "1250000",
-    "start_date": "2025-01-01",
+    "start_date": "{start}",
     "status": "active",
     "buying_regions": "01;03",
     "supplier_org_number": "556677-8899",
     "supplier_vat_number": "",
     "supplier_other_id": "",
     "cpv_code": "18424300-0",
-    "end_date": "2028-12-31",
-    "clause_version": "2024",
+    "end_date": "{end}",
+    "clause_version": "{clause}",
     "clause_level": "avancerad",
     "needs_assessment": "",
     "dd_contact_name": "Lena Marsh",
     "dd_contact_email": "lena.marsh@example.com",
     "production_countries": "MY;TH",
 }
+EXAMPLE_NEEDS_ASSESSMENT = (
+    "Handskar köps i stor volym från länder med hög risk; avtalet får särskilda kontraktsvillkor."
+)
 STATUS_WORDS = {
     "planned": "planned",
     "planerad": "planned",
@@ -571,6 +575,31 @@ def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> di
     }
 
 
+def example_row(today: date) -> dict[str, str]:
+    """Return the template's example row for a file made on today, so that it imports cleanly.
+
+    The contract started on 1 January and runs four years, under the clause version in force; it
+    carries a needs assessment only when its category is not prioritised this year.
+    """
+    row = dict(EXAMPLE_ROW)
+    clause = (
+        apps.get_model("requirements", "ContractClause")
+        .objects.published()
+        .order_by("-version")
+        .first()
+    )
+    row["reference"] = row["reference"].format(year=today.year)
+    row["start_date"] = date(today.year, 1, 1).isoformat()
+    row["end_date"] = date(today.year + 3, 12, 31).isoformat()
+    row["clause_version"] = str(clause.version) if clause else ""
+    row["clause_level"] = row["clause_level"] if clause else ""
+    category = Category.objects.filter(slug=row["category"]).first()
+    if category and not is_prioritised(category, today.year):
+        row["needs_assessment"] = EXAMPLE_NEEDS_ASSESSMENT
+    return row
+
+
 def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Return the import template: the columns and one example row."""
-    return COLUMNS, [[EXAMPLE_ROW[c] for c in COLUMNS]]
+    """Return the import template: the columns and one example row dated around today."""
+    row = example_row(timezone.localdate())
+    return COLUMNS, [[row[c] for c in COLUMNS]]

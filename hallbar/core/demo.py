@@ -1,4 +1,5 @@
-"""The demo cast and the demo national picture. Deterministic: running it again changes nothing.
+"""The demo cast and the demo national picture. Deterministic for the day it is loaded (every
+invented date derives from `demo_today()`), and running it again changes nothing.
 
 Every demo user has the password DEMO_PASSWORD; README.md and `make run` list them.
 """
@@ -8,10 +9,17 @@ from datetime import date
 
 from django.db import transaction
 
+from hallbar.categories.models import Category, CategoryPrioritisation
+from hallbar.core.clock import demo_today
 from hallbar.funding.models import BudgetLine, FeeComponent, FeeDecision, RegionDecision
 from hallbar.funding.services import save_fee_decision
 from hallbar.organisations.models import Organisation, ProcurementArea, Region, Role, User
-from hallbar.organisations.services import SECRETARIAT_NAME, add_membership, load_reference_data
+from hallbar.organisations.services import (
+    PRIORITISED_YEARS,
+    SECRETARIAT_NAME,
+    add_membership,
+    load_reference_data,
+)
 
 DEMO_PASSWORD = "hallbar-demo"
 
@@ -68,24 +76,55 @@ REGION_DECISIONS = [
     ("09", "DEMO RS 2022/77", date(2022, 11, 8), "Regionstyrelsen", "proposed", None, ""),
 ]
 
-BUDGET = {
-    year: [
-        ("post", "Nationell samordnare", 1_150_000),
-        ("post", "Hållbarhetsstrateg", 1_050_000),
-        ("post", "Miljöstrateg", 1_050_000),
-        ("post", "Riskanalys och uppföljning", 1_000_000),
-        ("post", "Utbildning och kommunikation", 950_000),
-        (
-            "activity",
-            "Revisioner och uppföljningar (medfinansiering)",
-            3_200_000 + 100_000 * (year - 2023),
-        ),
-        ("activity", "Nationellt utbildningspaket", 700_000),
-        ("activity", "Kommunikation av resultat", 500_000),
-        ("activity", "Resor, nätverksträffar och lokaler", 650_000),
+BUDGET_LINES = [
+    ("post", "Nationell samordnare", 1_150_000),
+    ("post", "Hållbarhetsstrateg", 1_050_000),
+    ("post", "Miljöstrateg", 1_050_000),
+    ("post", "Riskanalys och uppföljning", 1_000_000),
+    ("post", "Utbildning och kommunikation", 950_000),
+    ("activity", "Revisioner och uppföljningar (medfinansiering)", 3_200_000),
+    ("activity", "Nationellt utbildningspaket", 700_000),
+    ("activity", "Kommunikation av resultat", 500_000),
+    ("activity", "Resor, nätverksträffar och lokaler", 650_000),
+]
+GROWING_LINE = "Revisioner och uppföljningar (medfinansiering)"  # +100 000 kr a year from 2023
+FIRST_BUDGET_YEAR = 2023  # the strengthened secretariat is funded from 2023 (the fee decision)
+
+
+def budget_years(today: date) -> range:
+    """Return the demo budget's years: the two before today's, today's and the next."""
+    return range(max(FIRST_BUDGET_YEAR, today.year - 2), today.year + 2)
+
+
+def budget(year: int) -> list[tuple[str, str, int]]:
+    """Return the demo budget lines of year as (kind, description, amount in kronor)."""
+    growth = 100_000 * (year - FIRST_BUDGET_YEAR)
+    return [
+        (kind, description, amount + (growth if description == GROWING_LINE else 0))
+        for kind, description, amount in BUDGET_LINES
     ]
-    for year in (2023, 2024, 2025)
-}
+
+
+def prioritisation_periods(today: date) -> list[tuple[int, int]]:
+    """Return the demo's prioritisation periods after the real one, up to the one holding today.
+
+    The cooperation prioritised 16 categories for 2023–2025 (reference data). The demo assumes it
+    renewed the same categories for every following period of the same length, so that some
+    categories are prioritised in whatever year the demo is loaded.
+    """
+    first, last = PRIORITISED_YEARS
+    length = last - first + 1
+    return [(start, start + length - 1) for start in range(last + 1, today.year + 1, length)]
+
+
+def load_demo_prioritisations(today: date) -> None:
+    """Prioritise the really prioritised categories again for the demo's periods."""
+    categories = Category.objects.filter(prioritisations__first_year=PRIORITISED_YEARS[0])
+    for category in categories:
+        for first_year, last_year in prioritisation_periods(today):
+            CategoryPrioritisation.objects.get_or_create(
+                category=category, first_year=first_year, defaults={"last_year": last_year}
+            )
 
 
 def _organisation(code_or_name: str) -> Organisation:
@@ -170,10 +209,20 @@ def load_fee_decisions() -> None:
     )
 
 
+# The small demo (for tests): a fifth of the suppliers and contracts, a tenth of the invoice lines.
+SMALL_SUPPLIERS, SMALL_CONTRACTS, SMALL_LINES_PER_CONTRACT_YEAR = 400, 1600, 6
+
+
 @transaction.atomic
-def load_demo() -> list[DemoUser]:
-    """Load reference data and the demo picture; return the demo users."""
+def load_demo(*, small: bool = False) -> list[DemoUser]:
+    """Load reference data and the demo picture, placed around today; return the demo users.
+
+    small loads a smaller national picture (for tests); the users, decisions, budget, cases and
+    plan are the same.
+    """
+    today = demo_today()
     load_reference_data()
+    load_demo_prioritisations(today)
     load_fee_decisions()
     for code, reference, day, body, status, amount, summary in REGION_DECISIONS:
         RegionDecision.objects.get_or_create(
@@ -189,8 +238,8 @@ def load_demo() -> list[DemoUser]:
                 "summary": summary,
             },
         )
-    for year, lines in BUDGET.items():
-        for kind, description, amount in lines:
+    for year in budget_years(today):
+        for kind, description, amount in budget(year):
             BudgetLine.objects.get_or_create(
                 year=year, kind=kind, description=description, defaults={"amount_sek": amount}
             )
@@ -202,12 +251,18 @@ def load_demo() -> list[DemoUser]:
     from hallbar.planning.demo import load_demo_plan
     from hallbar.requirements.demo import load_requirement_library
     from hallbar.risk.demo import load_demo_analyses
-    from hallbar.risk.demo_spend import YEARS, load_demo_spend
+    from hallbar.risk.demo_spend import load_demo_spend, spend_years
 
     load_requirement_library()
-    load_demo_contracts()
+    if small:
+        load_demo_contracts(supplier_count=SMALL_SUPPLIERS, contract_count=SMALL_CONTRACTS)
+    else:
+        load_demo_contracts()
     load_demo_analyses()  # also registers the risk reference data editions
-    load_demo_spend()
+    if small:
+        load_demo_spend(lines_per_contract_year=SMALL_LINES_PER_CONTRACT_YEAR)
+    else:
+        load_demo_spend()
     load_demo_followups()
-    load_demo_plan(spend_year=YEARS[0])
+    load_demo_plan(spend_year=spend_years(today)[0])  # the last full year
     return DEMO_USERS

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from hallbar.contracts.models import Contract
+from hallbar.core.clock import demo_today
 from hallbar.core.demo import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
 from hallbar.followups import services
 from hallbar.followups.models import (
@@ -108,7 +108,7 @@ def _answer(followup: FollowUp, user) -> None:
         (
             q.pk,
             _pdf(f"bevis-{q.requirement.code if q.requirement else q.position}.pdf"),
-            timezone.localdate() - timedelta(days=60),
+            demo_today() - timedelta(days=60),
             False,
         )
         for q in questions
@@ -147,7 +147,7 @@ def _deviation(followup: FollowUp, lead, number: int = 3, **options) -> Deviatio
 
 def _plan(followup: FollowUp, user, deadline_days: int = 45) -> None:
     followup.refresh_from_db()
-    today = timezone.localdate()
+    today = demo_today()
     services.save_action_plan(
         followup,
         actions=[
@@ -229,7 +229,7 @@ def _drive(followup: FollowUp, target: str, *, lead, supplier_user, kansli, firm
             action,
             note="Riskanalys genomförd, se bilaga.",
             evidence=_pdf("riskanalys.pdf"),
-            document_date=timezone.localdate(),
+            document_date=demo_today(),
             acting_user=supplier_user,
         )
         services.verify_action(
@@ -265,7 +265,7 @@ def load_demo_followups() -> int:
     """Create the demo follow-ups; return how many cases were made (0 when they exist)."""
     if FollowUp.objects.exists():
         return 0
-    today = timezone.localdate()
+    today = demo_today()
     year = today.year
     kansli = _user("kansli")
     auditor = _user("revisor")
@@ -301,7 +301,7 @@ def load_demo_followups() -> int:
 def _overdue_and_sanctions(kansli) -> None:
     """Make the overdue items: a late answer, a late action plan with vite, a late action with a
     call-off stop, and an action plan found not enough."""
-    today = timezone.localdate()
+    today = demo_today()
     cases = FollowUp.objects.filter(status=State.SENT).order_by("pk")
     late_answer = cases.first()
     if late_answer:
@@ -399,16 +399,14 @@ def _demo_suppliers(year, kansli, firm, auditor) -> None:
         firm=firm,
         auditor=auditor,
     )
-    Deviation.objects.filter(followup=textiles).update(
-        plan_due=timezone.localdate() + timedelta(days=5)
-    )
+    Deviation.objects.filter(followup=textiles).update(plan_due=demo_today() + timedelta(days=5))
     _age(textiles, 40)
     item = ZeroToleranceItem.objects.filter(code__status="published").order_by("position").first()
     services.submit_report(
         kind=Report.Kind.ZERO_TOLERANCE,
         supplier=globex,
         zero_tolerance_item=item,
-        known_on=timezone.localdate() - timedelta(days=3),
+        known_on=demo_today() - timedelta(days=3),
         country="BD",
         description="En underleverantör i Bangladesh har anställt minderåriga "
         "i packningen; vi har stoppat beställningar och inlett utredning.",
@@ -418,7 +416,7 @@ def _demo_suppliers(year, kansli, firm, auditor) -> None:
         kind=Report.Kind.GRIEVANCE,
         supplier=medisupply,
         area="workers_rights",
-        known_on=timezone.localdate() - timedelta(days=10),
+        known_on=demo_today() - timedelta(days=10),
         country="MY",
         channel="Leverantörens klagomålsmekanism (PR6)",
         description="Anonym arbetare uppger att rekryteringsavgifter tas ut "

@@ -1,7 +1,6 @@
 """The demo's screening run and a proposed follow-up plan for this year. Idempotent."""
 
-from django.utils import timezone
-
+from hallbar.core.clock import demo_year
 from hallbar.funding.models import BudgetLine
 from hallbar.planning.models import FollowUpPlan
 from hallbar.planning.services import propose_plan
@@ -19,8 +18,9 @@ def load_demo_plan(*, spend_year: int) -> FollowUpPlan | None:
         from hallbar.risk.runs import run_screening
 
         run_screening(year=spend_year)
-    year = timezone.localdate().year
-    line = BudgetLine.objects.filter(description=BUDGET_LINE).order_by("-year").first()
+    year = demo_year()
+    lines = BudgetLine.objects.filter(description=BUDGET_LINE)
+    line = lines.filter(year=year).first() or lines.order_by("-year").first()
     return propose_plan(
         year=year,
         budget_sek=line.amount_sek if line else DEFAULT_BUDGET,

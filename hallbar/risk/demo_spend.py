@@ -1,4 +1,5 @@
-"""Two years of demo invoice lines for all 21 regions, consistent with the demo contracts.
+"""Demo invoice lines for all 21 regions, consistent with the demo contracts: the last full year
+and the current year up to today (`spend_years`), so that the screening has a full year to run on.
 
 Generated once with numpy from one seed and written straight to the Parquet store (the lines are
 known to be valid); a second `load_demo` finds the partitions and does nothing. About 10 % of the
@@ -14,24 +15,35 @@ import numpy as np
 import pyarrow as pa
 
 from hallbar.contracts.models import Contract
+from hallbar.core.clock import demo_today
 from hallbar.risk.screening.store import SPEND_SCHEMA, partitions, write_spend
 from hallbar.risk.spend import spend_root
 from hallbar.risk.spend_matching import record_lines, registry_spend_matcher
 
 SEED = 7
-YEARS = (2025, 2026)
 LINES_PER_CONTRACT_YEAR = 60
 UNMATCHED_SHARE = 0.10
 
 
-def load_demo_spend() -> int:
-    """Write the demo spend partitions unless they exist; return the number of lines written."""
+def spend_years(today: dt.date) -> tuple[int, int]:
+    """Return the demo's spend years: the last full year and the current one."""
+    return (today.year - 1, today.year)
+
+
+def load_demo_spend(*, lines_per_contract_year: int = LINES_PER_CONTRACT_YEAR) -> int:
+    """Write the demo spend partitions unless they exist; return the number of lines written.
+
+    Nothing is written when either year already has spend (a second run, or a run on a later
+    day of the same year); a run in a later year writes the years that have none.
+    """
+    today = demo_today()
+    years = spend_years(today)
     root = spend_root()
-    have = {(p.region, p.year) for p in partitions(root)}
-    if any(year in {y for _r, y in have} for year in YEARS):
+    have = {p.year for p in partitions(root)}
+    if any(year in have for year in years):
         return 0
     contracts = list(
-        Contract.objects.filter(start_date__year__lte=max(YEARS))
+        Contract.objects.filter(start_date__lte=today)
         .select_related("supplier", "category")
         .prefetch_related("regions")
         .order_by("pk")
@@ -39,19 +51,23 @@ def load_demo_spend() -> int:
     rng = np.random.default_rng(SEED)
     columns: dict[str, list] = {name: [] for name in SPEND_SCHEMA.names}
     total = 0
-    for year in YEARS:
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for year in years:
+        # The current year only up to today: no invoice is dated in the future.
+        first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+        elapsed = ((last - first).days + 1) / ((dt.date(year, 12, 31) - first).days + 1)
         for contract in contracts:
             end = contract.end_date or last
             if contract.start_date > last or end < first or contract.status == "cancelled":
                 continue
             regions = [r.county_code for r in contract.regions.all()]
-            count = int(rng.poisson(LINES_PER_CONTRACT_YEAR))
+            count = int(rng.poisson(lines_per_contract_year * elapsed))
             if not count:
                 continue
-            # Spread the annual value over the lines, with a few credit notes.
+            # Spread the value of the elapsed part of the year over the lines, with a few credit
+            # notes.
             shares = rng.dirichlet(np.ones(count))
-            amounts = shares * float(contract.annual_value_sek) / max(len(regions), 1)
+            value = float(contract.annual_value_sek) * elapsed
+            amounts = shares * value / max(len(regions), 1)
             credit = rng.random(count) < 0.02
             amounts[credit] *= -0.3
             days = rng.integers(0, (last - first).days + 1, count)
