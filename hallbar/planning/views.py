@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -131,7 +131,7 @@ def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
         sources = list(basis.get("signal_cases", []))
         sources += [
             _("report received %(date)s")
-            % {"date": date_format(date.fromisoformat(day), "SHORT_DATE_FORMAT")}
+            % {"date": date.fromisoformat(day).isoformat()}
             for day in basis.get("signal_reports", [])
         ]
         return _("Duty: a zero-tolerance signal (%(sources)s) calls for a factory audit.") % {
@@ -201,8 +201,8 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "label": labels.get(t.name, t.name),
             "cost_sek": t.cost_sek,
-            "detection_percent": t.detection * 100,
-            "remedy_percent": t.remedy * 100,
+            "detection_percent": round(t.detection * 100, 1),
+            "remedy_percent": round(t.remedy * 100, 1),
         }
         for t in services.types_from(plan.types)
     ]

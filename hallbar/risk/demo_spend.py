@@ -23,6 +23,20 @@ from hallbar.risk.spend_matching import record_lines, registry_spend_matcher
 SEED = 7
 LINES_PER_CONTRACT_YEAR = 60
 UNMATCHED_SHARE = 0.10
+# Invoices also come from small local firms that are not in the registry (the rule cannot match
+# them, so they show as unmatched spend to resolve); a separate random stream keeps the rest of
+# the demo as it was.
+LOCAL_SHARE = 0.03
+LOCAL_NAMES = (
+    "Norrlands Städ & Service AB",
+    "Kalmar Sjukvårdsmaterial HB",
+    "Mälardalens Förbrukning AB",
+    "Gotlands Textiltvätt AB",
+    "Västkustens Emballage AB",
+    "Skånsk Labbutrustning AB",
+    "Dalarnas Rehabteknik AB",
+    "Lapplands Transport & Logistik AB",
+)
 
 
 def spend_years(today: dt.date) -> tuple[int, int]:
@@ -88,6 +102,10 @@ def load_demo_spend(*, lines_per_contract_year: int = LINES_PER_CONTRACT_YEAR) -
                 columns["amount_sek"].append(Decimal(f"{amounts[i]:.2f}"))
                 columns["product_text"].append(contract.title)
             total += count
+    local = np.random.default_rng(SEED + 1)
+    for i in np.flatnonzero(local.random(total) < LOCAL_SHARE).tolist():
+        columns["supplier_org_number"][i] = ""
+        columns["supplier_name"][i] = LOCAL_NAMES[int(local.integers(0, len(LOCAL_NAMES)))]
     matcher = registry_spend_matcher()
     matches = [
         matcher.match(region, org, name)
