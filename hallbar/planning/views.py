@@ -130,8 +130,7 @@ def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
     if item.reason == PlanItem.Reason.DUTY_ZERO_TOLERANCE:
         sources = list(basis.get("signal_cases", []))
         sources += [
-            _("report received %(date)s")
-            % {"date": date.fromisoformat(day).isoformat()}
+            _("report received %(date)s") % {"date": date.fromisoformat(day).isoformat()}
             for day in basis.get("signal_reports", [])
         ]
         return _("Duty: a zero-tolerance signal (%(sources)s) calls for a factory audit.") % {

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from hallbar.contracts.models import Contract
@@ -92,7 +93,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(library):
 
 @pytest.mark.parametrize("value", ["12,345", "1.005"])
 def test_an_annual_value_with_three_decimals_is_a_row_error_naming_it(library, value):
-    job = run(contract_csv([{"reference": "DEC-1", "annual_value_sek": value}]))
+    with translation.override("en"):
+        job = run(contract_csv([{"reference": "DEC-1", "annual_value_sek": value}]))
     assert job.status == "rejected"
     ((column, message),) = [(i["column"], i["message"]) for i in job.issues]
     assert column == "annual_value_sek" and value in message and "two decimals" in message

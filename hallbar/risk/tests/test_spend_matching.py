@@ -388,7 +388,7 @@ def test_resolving_needs_a_current_supplier_and_an_open_item(registry, cast, cli
     item = UnmatchedSpend.objects.get()
     client = client_for(cast.secretariat)
     url = reverse("suppliers:unmatched-spend-resolve", args=[item.public_id])
-    response = client.post(url, {"supplier": "not-a-supplier"})
+    response = client.post(url, {"supplier": "not-a-supplier"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "Choose the supplier" in response.content.decode()
     item.refresh_from_db()
     assert item.status == "open"

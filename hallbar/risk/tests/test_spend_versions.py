@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.risk.screening import store
@@ -80,7 +80,8 @@ def test_a_stray_line_of_another_year_is_a_row_error_and_nothing_is_written(refe
 
 
 def test_an_import_without_a_year_is_refused(reference_data):
-    job = import_spend(year_file(1), year=None)
+    with translation.override("en"):
+        job = import_spend(year_file(1), year=None)
     assert job.status == "rejected"
     assert job.issues[0]["row"] is None and "year" in job.issues[0]["message"]
     assert stored_partitions() == []
@@ -98,7 +99,8 @@ def test_the_template_imports_into_this_year(reference_data, cast, client_for):
 
 @pytest.mark.parametrize("amount", ["12,345", "1.005", "12,500"])
 def test_an_amount_with_three_decimals_is_a_row_error_naming_it(reference_data, amount):
-    job = import_spend(lines([GLOVES, {**GLOVES, "amount_sek": amount}]))
+    with translation.override("en"):
+        job = import_spend(lines([GLOVES, {**GLOVES, "amount_sek": amount}]))
     assert job.status == "rejected"
     ((row, column, message),) = [(i["row"], i["column"], i["message"]) for i in job.issues]
     assert (row, column) == (3, "amount_sek")
