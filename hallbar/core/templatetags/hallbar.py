@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from hallbar.core.import_summary import summary_lines
+
 register = template.Library()
 
 
@@ -51,3 +53,9 @@ def query_with(context, **kwargs) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def import_summary(summary) -> list[tuple[str, str]]:
+    """Return an import summary as (label, value) pairs, formatted for the language."""
+    return summary_lines(summary or {})
