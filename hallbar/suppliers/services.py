@@ -264,7 +264,11 @@ def merge_suppliers(*, survivor: Supplier, merged: Supplier, acting_user: User) 
     company account too if survivor has none; keep a record of what moved for undo."""
     if not access.can_merge_suppliers(acting_user):
         raise PermissionError(NOT_ALLOWED)
-    if survivor.pk == merged.pk or survivor.merged_into_id or merged.merged_into_id:
+    # lock both: two people merging the same supplier at once must not both succeed
+    current = Supplier.objects.select_for_update().filter(
+        pk__in=[survivor.pk, merged.pk], merged_into__isnull=True
+    )
+    if survivor.pk == merged.pk or len(current) != 2:
         raise ValidationError(MERGE_ONLY_CURRENT)
     movers = merging.merge_movers()
     refusals = [str(m) for m in (mover.refusal(merged, survivor) for mover in movers) if m]
