@@ -20,7 +20,7 @@ from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.models import Role
-from hallbar.suppliers import services
+from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
     access_supplier,
     access_supplier_for_write,
@@ -352,10 +352,16 @@ def supplier_merge(request: HttpRequest, public_id) -> HttpResponse:
                 return redirect(
                     "suppliers:supplier-detail", public_id=form.cleaned_data["into"].public_id
                 )
+        survivor = form.cleaned_data["into"]
         return render(
             request,
             "suppliers/supplier_merge.html",
-            {"form": form, "merged": merged, "confirm": form.cleaned_data["into"]},
+            {
+                "form": form,
+                "merged": merged,
+                "confirm": survivor,
+                "moves": merging.preview(merged, survivor),
+            },
         )
     return render(request, "suppliers/supplier_merge.html", {"form": form, "merged": merged})
 
