@@ -351,7 +351,8 @@ def _seeded_ids(*attributes: str):
 
 
 # The seeded objects are not attributes of the access matrix's World: content cases reach them
-# through SEEDED, set once the module's data exists.
+# through SEEDED, set once the module's data exists. Their statuses are not checked here (readers
+# stay empty): what matters is which markers each user is served.
 SEEDED: list[Seeded] = []
 CONTENT_CASES = [
     _case("followups:audit-detail", _seeded_ids("factory_audit"), variant="factory", readers=()),
@@ -408,11 +409,12 @@ SWEPT: list[Case] = [c for c in CASES if c.status != 405] + CONTENT_CASES
 def _body(response) -> bytes:
     """Return all a user is served: the headers (a download's file name) and the body, with an
     XLSX's (zipped) sheets unpacked."""
+    # The test client closes the response (a streamed one once read to its end); closing it here
+    # would also close the database connection, and with it the module's transaction.
     if getattr(response, "streaming", False):
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    response.close()
     headers = "\n".join(f"{k}: {v}" for k, v in response.items()).encode()
     parts = [headers, body]
     if body.startswith(b"PK"):
