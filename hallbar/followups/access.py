@@ -158,6 +158,23 @@ def deviation_label_for(access: CaseAccess, deviation: Deviation) -> str:
     return deviation.label
 
 
+def deviation_commitment_for(access: CaseAccess, deviation: Deviation) -> str:
+    """Return the commitment breached as the viewer may read it: the supplier does not read it
+    for a deviation it reads in the lead's wording (it may name the source, e.g. a grievance)."""
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        return ""
+    return deviation.commitment
+
+
+def sees_internal_events(access: CaseAccess) -> bool:
+    """Return whether the viewer reads the case's internal (confidential) events: the lead only.
+
+    An auditor is not the lead: the internal timeline names confidential findings of every audit
+    of the case, also another firm's, and the lead's own notes.
+    """
+    return access.can_manage
+
+
 def may_see_site_name(access: CaseAccess, site) -> bool:
     """Return whether the viewer may read a site's name: sub-supplier names (tier 2 and on) are
     for the lead, the secretariat, the assigned auditor and the supplier itself."""

@@ -134,7 +134,7 @@ def get_followup(request, public_id: UUID):
         {
             "number": d.number,
             "requirement": d.requirement.code if d.requirement else None,
-            "commitment": d.commitment,
+            "commitment": d.shown_commitment,
             "area": d.area,
             "severity": d.severity,
             "zero_tolerance": d.zero_tolerance,

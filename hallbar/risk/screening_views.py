@@ -35,7 +35,7 @@ from hallbar.risk.spend import (
     stored_partitions,
     template_rows,
 )
-from hallbar.suppliers.access import SPEND_REGION_ROLES
+from hallbar.suppliers.access import SPEND_REGION_ROLES, sites_for
 from hallbar.suppliers.models import ProductionSite, Supplier
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -274,7 +274,12 @@ def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
     supplier = (
         Supplier.objects.filter(pk=row.supplier_key).first() if row.supplier_key.isdigit() else None
     )
-    sites = ProductionSite.objects.filter(supplier=supplier) if supplier else []
+    # Sub-supplier names follow the registry's rule (suppliers.access), as on its own pages.
+    sites = (
+        sites_for(request.user, supplier, ProductionSite.objects.filter(supplier=supplier))
+        if supplier
+        else []
+    )
     labels = dict(Area.choices)
     return render(
         request,

@@ -90,6 +90,20 @@ def access_supplier_for_write(user: User, public_id) -> Supplier:
     return supplier
 
 
+def access_site_for_write(user: User, public_id, site_id) -> tuple[Supplier, ProductionSite]:
+    """Return the supplier and its site for user to change; 404 if either is missing, user may
+    not change the supplier, or the site is a sub-supplier whose name user may not read (the
+    confirmation page names it)."""
+    supplier = access_supplier_for_write(user, public_id)
+    try:
+        site = supplier.sites.get(public_id=site_id)
+    except (ProductionSite.DoesNotExist, ValueError):
+        raise Http404 from None
+    if site.tier > 1 and not sees_sub_supplier_names(user, supplier):
+        raise Http404
+    return supplier, site
+
+
 def sees_sub_supplier_names(user: User, supplier: Supplier) -> bool:
     """Return whether user may read the names of the supplier's sub-suppliers (tier 2 and on)."""
     if not user.is_authenticated:

@@ -22,6 +22,7 @@ from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.models import Role
 from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
+    access_site_for_write,
     access_supplier,
     access_supplier_for_write,
     access_unmatched_spend_for_write,
@@ -36,7 +37,6 @@ from hallbar.suppliers.forms import MergeForm, SiteForm, SupplierForm
 from hallbar.suppliers.imports import template_rows
 from hallbar.suppliers.models import (
     MatchReview,
-    ProductionSite,
     Supplier,
     SupplierMerge,
     UnmatchedSpend,
@@ -194,10 +194,7 @@ def site_create(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def site_delete(request: HttpRequest, public_id, site_id) -> HttpResponse:
-    supplier = access_supplier_for_write(request.user, public_id)
-    site = ProductionSite.objects.filter(supplier=supplier, public_id=site_id).first()
-    if site is None:
-        raise Http404
+    supplier, site = access_site_for_write(request.user, public_id, site_id)
     if request.method == "POST":
         services.delete_site(site=site, acting_user=request.user)
         messages.success(request, _("The production site was removed."))
