@@ -222,8 +222,9 @@ def format_value(field: models.Field | None, value: Any, names: dict) -> str:
         except ValueError:
             return value
     if isinstance(field, (models.DecimalField, models.IntegerField, models.FloatField)):
+        places = field.decimal_places if isinstance(field, models.DecimalField) else None
         try:
-            return number_format(Decimal(str(value)), force_grouping=True)
+            return number_format(Decimal(str(value)), decimal_pos=places, force_grouping=True)
         except (InvalidOperation, ValueError):
             return str(value)
     return _short(str(value))
