@@ -23,6 +23,7 @@ from hallbar.contracts.forms import ContractForm, ImportForm
 from hallbar.contracts.imports import template_rows
 from hallbar.contracts.models import Contract
 from hallbar.contracts.selectors import (
+    contract_history,
     default_harmonisation_year,
     filter_contracts,
     harmonisation,
@@ -31,7 +32,6 @@ from hallbar.contracts.selectors import (
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
-from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -107,7 +107,7 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "contract": contract,
             "can_edit": can_edit,
-            "history": history_for(contract)[:20] if request.user.is_cooperation_member else [],
+            "history": contract_history(contract) if request.user.is_cooperation_member else [],
             "current_clause": current_clause(),
             "sites": sites_for(request.user, contract.supplier, contract.supplier.sites.all()),
             "zero_tolerance_flag": request.user.is_cooperation_member

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.core.history import diff_fields, record_change, record_changes
+from hallbar.core.history import HistoryBatch, diff_fields, record_change, record_changes
 from hallbar.organisations.models import Region, User
 from hallbar.suppliers import access, merging
 from hallbar.suppliers.matching import (
@@ -164,12 +164,14 @@ def resolve_suppliers(
     region: Region | None,
     acting_user: User | None,
     matcher: Matcher | None = None,
+    history: HistoryBatch | None = None,
 ) -> dict[str, Resolution]:
     """Find or create the registry supplier for each incoming supplier (keyed by .key()).
 
     The organisation number or VAT decides first; then the normalised name and country. A match
     the engine is unsure of creates a new supplier and a review for a person to judge. Must run
-    inside the caller's transaction.
+    inside the caller's transaction. Each created supplier gets an "imported" history entry: in
+    `history` when the caller gathers its entries in one (an import), else written here.
     """
     unique = {item.key(): item for item in incoming}
     matcher = matcher or registry_matcher()
@@ -225,11 +227,12 @@ def resolve_suppliers(
             reviews.append(review)
         resolved[result.incoming_key] = Resolution(supplier, True, review, result.decision)
     MatchReview.objects.bulk_create(reviews, batch_size=500)
-    record_changes(
-        [r.supplier for r in resolved.values() if r.created],
-        action="imported",
-        acting_user=acting_user,
-    )
+    created_suppliers = [r.supplier for r in resolved.values() if r.created]
+    if history is None:
+        record_changes(created_suppliers, action="imported", acting_user=acting_user)
+    else:
+        for supplier in created_suppliers:
+            history.add(supplier, action="imported")
     SupplierName.objects.bulk_create(
         [
             SupplierName(supplier=resolved[key].supplier, name=item.name, region=region)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from hallbar.contracts.access import contracts_visible_to
 from hallbar.contracts.forms import ImportForm
-from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -41,7 +40,7 @@ from hallbar.suppliers.models import (
     SupplierMerge,
     UnmatchedSpend,
 )
-from hallbar.suppliers.selectors import filter_suppliers
+from hallbar.suppliers.selectors import filter_suppliers, supplier_history
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_COLUMNS = [
@@ -138,7 +137,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             "merges": SupplierMerge.objects.filter(survivor=supplier).select_related("merged")
             if member
             else [],
-            "history": history_for(supplier)[:20] if member else [],
+            "history": supplier_history(request.user, supplier) if member else [],
             "followups": followups_visible_to(request.user)
             .filter(supplier=supplier)
             .select_related("lead_region__organisation")
