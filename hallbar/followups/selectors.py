@@ -6,6 +6,7 @@ from django.utils import timezone
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
+    deviation_commitment_for,
     deviation_label_for,
     deviation_text_for,
     may_see_audit,
@@ -97,6 +98,7 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
         deviation.light = deviation_light(deviation, today, list(deviation.actions.all()))
         deviation.shown_description = deviation_text_for(access, deviation)
         deviation.shown_label = deviation_label_for(access, deviation)
+        deviation.shown_commitment = deviation_commitment_for(access, deviation)
         deviation.withheld_from_supplier = supplier_reads_own_wording(deviation)
         deviation.shown_site_name = (
             deviation.site.name
