@@ -16,8 +16,10 @@ from hallbar.contracts.access import (
     access_contract,
     access_contract_for_write,
     can_create_contracts,
+    can_list_contracts,
     contracts_visible_to,
     editable_region_ids,
+    sees_contract_internals,
 )
 from hallbar.contracts.forms import ContractForm, ImportForm
 from hallbar.contracts.imports import template_rows
@@ -38,7 +40,7 @@ from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
-from hallbar.organisations.models import Region, Role
+from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import sites_for
 
@@ -47,7 +49,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_contracts(request.user):
         raise Http404
     visible = contracts_visible_to(request.user)
     contracts = filter_contracts(visible, request.GET)
@@ -94,6 +96,7 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     from hallbar.followups.selectors import open_zero_tolerance
 
     contract, can_edit = access_contract(request.user, public_id)
+    internals = sees_contract_internals(request.user)
     contract = (
         Contract.objects.select_related(
             "lead_region__organisation", "supplier", "category", "cpv", "clause"
@@ -107,10 +110,10 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "contract": contract,
             "can_edit": can_edit,
-            "history": contract_history(contract) if request.user.is_cooperation_member else [],
+            "history": contract_history(contract) if internals else [],
             "current_clause": current_clause(),
             "sites": sites_for(request.user, contract.supplier, contract.supplier.sites.all()),
-            "zero_tolerance_flag": request.user.is_cooperation_member
+            "zero_tolerance_flag": internals
             and contract.status == Contract.Status.ACTIVE
             and open_zero_tolerance(contract),
         },

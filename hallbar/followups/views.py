@@ -23,10 +23,14 @@ from hallbar.followups.access import (
     access_followup,
     access_followup_for_manage,
     access_report,
+    can_list_followups,
+    can_manage,
     can_open_followups,
     can_register_grievances,
     can_triage_reports,
+    follows_cases_in_portal,
     followups_visible_to,
+    reads_case_in_portal,
     reports_visible_to,
 )
 from hallbar.followups.deadlines import LIGHT_LABELS, case_light
@@ -55,7 +59,7 @@ from hallbar.followups.selectors import (
     with_lights,
 )
 from hallbar.followups.states import State, can_transition
-from hallbar.organisations.models import Region, Role
+from hallbar.organisations.models import Region
 
 PAGE_SIZE = 50
 
@@ -65,8 +69,10 @@ PAGE_SIZE = 50
 
 def followup_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_cooperation_member or user.has_role(Role.AUDITOR)):
+    if not can_list_followups(user):
         raise Http404
+    if follows_cases_in_portal(user):
+        return redirect("portal:home")  # its cases, its to-do list; the API gives the same rows
     followups = filter_followups(followups_visible_to(user), request.GET)
     if (export := request.GET.get("format")) in {"csv", "xlsx"}:
         return _export(followups, export)
@@ -162,8 +168,8 @@ def followup_create(request: HttpRequest) -> HttpResponse:
 
 def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
     access = access_followup(request.user, public_id)
-    if access.is_supplier and not (access.confidential or request.user.is_cooperation_member):
-        raise Http404  # suppliers follow their cases in the portal
+    if reads_case_in_portal(request.user, access):
+        return redirect("portal:case", public_id=access.followup.public_id)
     followup = access.followup
     response = getattr(followup, "response", None)
     answers = []
@@ -555,6 +561,8 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
             "reports": audit.report_documents.all(),
             "findings": audit.deviations.all(),
             "can_record": followup.status in services.DEVIATION_STATES,
+            # the lead goes back to the case; the auditor to the list of its audits
+            "lead": can_manage(request.user, followup),
         },
     )
 
@@ -647,6 +655,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
             "form": form if can_triage and report.status == "new" else None,
             "late": services.report_is_late(report),
             "documents": report.documents.all(),
+            "portal": follows_cases_in_portal(request.user),
         },
     )
 

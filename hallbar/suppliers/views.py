@@ -18,7 +18,6 @@ from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
-from hallbar.organisations.models import Role
 from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
     access_site_for_write,
@@ -26,8 +25,10 @@ from hallbar.suppliers.access import (
     access_supplier_for_write,
     access_unmatched_spend_for_write,
     can_edit_suppliers,
+    can_list_suppliers,
     can_merge_suppliers,
     can_see_unmatched_spend,
+    sees_registry_internals,
     sites_for,
     suppliers_visible_to,
     unmatched_spend_visible_to,
@@ -58,7 +59,7 @@ EXPORT_COLUMNS = [
 
 
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_suppliers(request.user):
         raise Http404
     suppliers = filter_suppliers(suppliers_visible_to(request.user), request.GET)
     export = request.GET.get("format")
@@ -102,7 +103,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Imported here: follow-up builds on suppliers, not the other way round.
-    from hallbar.followups.access import followups_visible_to
+    from hallbar.followups.access import follows_cases_in_portal, followups_visible_to
     from hallbar.followups.deadlines import LIGHT_LABELS, supplier_lights
 
     supplier, can_edit = access_supplier(request.user, public_id)
@@ -117,7 +118,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
         .select_related("lead_region__organisation", "category")
         .order_by("-start_date")
     )
-    member = request.user.is_cooperation_member
+    member = sees_registry_internals(request.user)
     return render(
         request,
         "suppliers/supplier_detail.html",
@@ -144,7 +145,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             .order_by("-year", "-reference")[:20],
             "light": supplier_lights([supplier.pk])[supplier.pk],
             "light_labels": LIGHT_LABELS,
-            "portal": request.user.has_role(Role.SUPPLIER_CONTACT) and not member,
+            "portal": follows_cases_in_portal(request.user),
         },
     )
 
