@@ -395,6 +395,11 @@ def test_xlsx_sheet_is_chosen_by_name_or_first_visible(tmp_path):
     )
 
 
+# A guard against the reader walking a million rows (minutes), not a speed target: the speed is
+# measured against an anchor in bench/imports. Generous, so that a loaded CI machine passes.
+HANG_GUARD_SECONDS = 30
+
+
 def test_xlsx_with_formatted_cells_in_the_last_row_reads_fast(tmp_path):
     path = make_xlsx(tmp_path / "formatted.xlsx", [["name", "value"], ["a", 1], ["b", 2]])
     workbook = openpyxl.load_workbook(path)
@@ -405,7 +410,7 @@ def test_xlsx_with_formatted_cells_in_the_last_row_reads_fast(tmp_path):
     started = time.monotonic()
     table = read_table(path, filename="formatted.xlsx")
     rows = rows_of(table)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_GUARD_SECONDS
     assert rows == [(2, {"name": "a", "value": "1"}), (3, {"name": "b", "value": "2"})]
 
 
@@ -419,7 +424,7 @@ def test_xlsx_with_a_million_formatted_empty_rows_reads_fast(tmp_path):
     started = time.monotonic()
     table = read_table(path, filename="million.xlsx")
     rows = rows_of(table)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_GUARD_SECONDS
     assert [number for number, _values in rows] == [2, 3] and len(table) == 2
 
 
@@ -431,7 +436,7 @@ def test_xlsx_whose_dimension_claims_the_whole_sheet_reads_fast(tmp_path):
     started = time.monotonic()
     table = read_table(path, filename="dimension.xlsx")
     assert [row.values for row in table] == [{"name": "a"}, {"name": "b"}]
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < HANG_GUARD_SECONDS
 
 
 @pytest.mark.parametrize("cell", ["Z1048576", "XFD1048576", "XFD3"])
