@@ -27,7 +27,9 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The summary of the last load, and the name of the test database it went into (while it exists).
 _loaded: dict[str, LoadSummary] = {}
+_test_database: dict[str, str] = {}
 
 
 def _load_reference_data() -> LoadSummary:
@@ -53,17 +55,24 @@ def _uses_transactional_db(item: pytest.Item) -> bool:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Create the test database (pytest-django), then load the reference data into it once."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         _load_reference_data()
+    _test_database["name"] = connection.settings_dict["NAME"]
+    yield
+    _test_database.clear()  # before pytest-django destroys it
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if _uses_transactional_db(item) and "summary" in _loaded:
+    if nextitem is not None and _test_database and _uses_transactional_db(item):
         # The test's teardown has flushed every table: load the reference data again.
+        from django.db import connection
         from pytest_django.plugin import blocking_manager_key
 
+        assert connection.settings_dict["NAME"] == _test_database["name"]
         with item.config.stash[blocking_manager_key].unblock():
             if not Region.objects.exists():
                 _load_reference_data()
