@@ -44,6 +44,14 @@ test: lint
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallbar} $(BIN)/python -m pytest -n $(WORKERS)
 
+# Every benchmark once at a small size: checks that they run and pass their own checks, in a
+# few minutes. Measurements use the default sizes (bench/README.md).
+bench: $(STAMP)
+	$(BIN)/python -m bench.planner --quick
+	$(BIN)/python -m bench.supplier_matching --suppliers 1000
+	$(BIN)/python -m bench.risk_screen --rows 100000 --suppliers 2000
+	$(BIN)/python -m bench.imports --rows 1000 --suppliers 100
+
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --no-location -i ".venv/*" -i "var/*"
 	$(BIN)/python manage.py compilemessages -l sv -l en

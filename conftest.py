@@ -1,4 +1,11 @@
-"""Fixtures shared by every app's tests: reference data, the fixed cast, fee decisions."""
+"""Fixtures shared by every app's tests: reference data, the fixed cast, fee decisions.
+
+Reference data (regions, areas, categories, the CPV vocabulary) is loaded once into each test
+database, right after the migrations (`django_db_setup`), not once per test: ordinary database
+tests run inside a transaction that is rolled back, so the loaded rows stay for the next test.
+Transactional tests (`transaction=True`, `live_server`, the browser tests) empty every table when
+they end; `pytest_runtest_teardown` loads the reference data again after each of them.
+"""
 
 import pytest
 
@@ -11,7 +18,8 @@ from hallbar.core.tests.browser import (
     browser_required,
     page,  # noqa: F401 - shared fixture
 )
-from hallbar.organisations.services import load_reference_data
+from hallbar.organisations.models import Region
+from hallbar.organisations.services import LoadSummary, load_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +27,64 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The summary of the last load, and the name of the test database it went into (while it exists).
+_loaded: dict[str, LoadSummary] = {}
+_test_database: dict[str, str] = {}
+
+
+def _load_reference_data() -> LoadSummary:
+    _loaded["summary"] = load_reference_data()
+    return _loaded["summary"]
+
+
+def _uses_transactional_db(item: pytest.Item) -> bool:
+    """The same test as pytest-django's: does this test end by emptying the database?"""
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the test database (pytest-django), then load the reference data into it once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _load_reference_data()
+    _test_database["name"] = connection.settings_dict["NAME"]
+    yield
+    _test_database.clear()  # before pytest-django destroys it
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is not None and _test_database and _uses_transactional_db(item):
+        # The test's teardown has flushed every table: load the reference data again.
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        assert connection.settings_dict["NAME"] == _test_database["name"]
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Region.objects.exists():
+                _load_reference_data()
+    return result
+
+
 @pytest.fixture
-def reference_data(db):
-    return load_reference_data()
+def reference_data(db) -> LoadSummary:
+    """The reference data, already in the test database (loaded again only if it is missing)."""
+    if "summary" not in _loaded or not Region.objects.exists():
+        return _load_reference_data()
+    return _loaded["summary"]
 
 
 @pytest.fixture
