@@ -23,6 +23,18 @@ SORTS = {
 }
 
 
+def participating_regions(supplier) -> list[Region]:
+    """Return every region with an active contract with the supplier."""
+    return list(
+        Region.objects.filter(
+            contracts__supplier=supplier, contracts__status=Contract.Status.ACTIVE
+        )
+        .distinct()
+        .select_related("organisation")
+        .order_by("county_code")
+    )
+
+
 def filter_contracts(queryset: QuerySet[Contract], params) -> QuerySet[Contract]:
     """Apply the list's search, filters and sort from request parameters."""
     query = (params.get("q") or "").strip()

@@ -1,16 +1,17 @@
-"""Emails about cases, sent after the transaction commits, and deadline checks put on the queue."""
+"""Emails about cases, sent after the transaction commits.
+
+This module imports no follow-up services or tasks, so that services, deadlines and tasks can all
+use it without an import cycle.
+"""
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallbar.contracts.selectors import participating_regions
 from hallbar.organisations.models import Membership, Role
-
-CHECK_HOUR = time(6, 0)
 
 
 def _emails(memberships) -> list[str]:
@@ -60,8 +61,6 @@ def secretariat_recipients() -> list[str]:
 
 def buyer_recipients(followup) -> list[str]:
     """Buyers and contacts of every region with an active contract with the supplier."""
-    from hallbar.followups.services import participating_regions
-
     regions = [r.pk for r in participating_regions(followup.supplier)]
     return _emails(
         Membership.objects.filter(
@@ -120,25 +119,3 @@ def on_commit_notify_buyers(followup, deviation) -> None:
         "flagged for immediate termination; the decision is the buyer's. Open the case in hallbar."
     )
     on_commit_mail(buyer_recipients(followup), subject, body)
-
-
-def schedule_deadline_checks(followup, days: Iterable[date]) -> None:
-    """Queue a deadline check for the case on each day (at 06:00); checks are idempotent."""
-    from hallbar.followups.tasks import check_case_deadlines
-
-    today = timezone.localdate()
-    moments = sorted(
-        {
-            timezone.make_aware(datetime.combine(day, CHECK_HOUR))
-            for day in days
-            if day is not None and day >= today
-        }
-    )
-
-    def enqueue() -> None:
-        if not check_case_deadlines.get_backend().supports_defer:
-            return  # e.g. the immediate backend: the daily check_deadlines command covers it
-        for moment in moments:
-            check_case_deadlines.using(run_after=moment).enqueue(followup.pk)
-
-    transaction.on_commit(enqueue)

@@ -6,3 +6,13 @@ class SuppliersConfig(AppConfig):
     name = "hallbar.suppliers"
     label = "suppliers"
     verbose_name = _("Suppliers")
+
+    def ready(self) -> None:
+        from hallbar.core.imports import ImportKind, register_import_kind
+        from hallbar.core.models import ImportJob
+        from hallbar.suppliers.imports import SupplierImporter
+
+        register_import_kind(
+            ImportJob.Kind.SUPPLIERS,
+            ImportKind(importer=SupplierImporter, list_url="suppliers:supplier-list"),
+        )
