@@ -12,7 +12,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("core:home"), _("Start"), "core:home")]
+    items = [(reverse("home:start"), _("Start"), "home:start")]
     if can_view_cooperation(user):
         items.append((reverse("organisations:region-list"), _("Regions"), "organisations:region"))
     if user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT):
