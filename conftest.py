@@ -2,8 +2,6 @@
 
 import pytest
 
-from hallbar.core.demo import load_fee_decisions
-from hallbar.core.testing import Cast, make_cast
 from hallbar.core.tests.browser import (
     SKIP_REASON,
     browser,  # noqa: F401 - shared fixture
@@ -11,6 +9,8 @@ from hallbar.core.tests.browser import (
     browser_required,
     page,  # noqa: F401 - shared fixture
 )
+from hallbar.demo.national import load_fee_decisions
+from hallbar.demo.testing import Cast, make_cast
 from hallbar.organisations.services import load_reference_data
 
 
