@@ -16,3 +16,14 @@ class ContractsConfig(AppConfig):
             ImportJob.Kind.CONTRACTS,
             ImportKind(importer=ContractImporter, list_url="contracts:contract-list"),
         )
+        from hallbar.contracts.views import supplier_contracts_section
+        from hallbar.core.sections import Section, register_section
+
+        register_section(
+            "suppliers:supplier-detail",
+            Section(
+                slot="related",
+                template="contracts/partials/supplier_contracts.html",
+                context=supplier_contracts_section,
+            ),
+        )
