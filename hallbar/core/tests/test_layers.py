@@ -83,5 +83,7 @@ def test_the_supplier_and_contract_pages_have_their_higher_apps_sections():
         "followups/partials/supplier_followups.html",
         "contracts/partials/supplier_contracts.html",
     } <= templates["suppliers:supplier-detail"]
-    assert "followups/partials/contract_zero_tolerance.html" in templates["contracts:contract-detail"]
+    assert (
+        "followups/partials/contract_zero_tolerance.html" in templates["contracts:contract-detail"]
+    )
     assert "funding/partials/region_funding.html" in templates["organisations:region-detail"]
