@@ -3,8 +3,8 @@
 from django.http import Http404
 from ninja import Router, Schema
 
+from hallbar.categories.access import can_view_categories
 from hallbar.categories.selectors import search_cpv
-from hallbar.organisations.access import can_view_cooperation
 
 router = Router(tags=["categories"])
 
@@ -20,7 +20,7 @@ class CpvOut(Schema):
 @router.get("/cpv", response=list[CpvOut])
 def cpv_search(request, q: str, limit: int = 20):
     """Return CPV 2008 codes whose code starts with q or whose label contains every word of q."""
-    if not can_view_cooperation(request.user):
+    if not can_view_categories(request.user):
         raise Http404
     return [
         {

@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.categories import services
-from hallbar.categories.access import access_category
+from hallbar.categories.access import access_category, can_view_categories
 from hallbar.categories.models import Category
 from hallbar.categories.selectors import search_cpv
-from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import AreaCategory
 
 
 def category_list(request: HttpRequest) -> HttpResponse:
-    if not can_view_cooperation(request.user):
+    if not can_view_categories(request.user):
         raise Http404
     today = timezone.localdate()
     categories = (

@@ -32,6 +32,21 @@ def can_create_contracts(user: User) -> bool:
     return regions is None or bool(regions)
 
 
+def can_list_contracts(user: User) -> bool:
+    """Return whether user may list contracts: the list page, its exports, the API's list and
+    the navigation entry. The cooperation's members (every contract) and supplier contacts
+    (their own company's: ``contracts_visible_to``)."""
+    return user.is_authenticated and (
+        user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT)
+    )
+
+
+def sees_contract_internals(user: User) -> bool:
+    """Return whether user may see the cooperation's working material on a contract: its
+    history and the zero-tolerance termination flag, which is the buyers' decision."""
+    return user.is_authenticated and user.is_cooperation_member
+
+
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
     if not user.is_authenticated:
         return Contract.objects.none()

@@ -8,9 +8,8 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from hallbar.contracts.access import access_contract, contracts_visible_to
+from hallbar.contracts.access import access_contract, can_list_contracts, contracts_visible_to
 from hallbar.contracts.selectors import filter_contracts
-from hallbar.organisations.models import Role
 
 router = Router(tags=["contracts"])
 
@@ -77,7 +76,7 @@ class ContractFilters(Schema):
 def list_contracts(request, filters: Query[ContractFilters]):
     """Return the contracts the caller may see, filtered and sorted like the list page."""
     user = request.user
-    if not (user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_contracts(user):
         raise Http404
     params = {k: v for k, v in filters.dict().items() if v}
     contracts = filter_contracts(contracts_visible_to(user), params).select_related("clause")

@@ -27,3 +27,7 @@ class ContractsConfig(AppConfig):
                 context=supplier_contracts_section,
             ),
         )
+        from hallbar.suppliers.merging import register_merge_mover
+
+        # A merged supplier's contracts are the kept supplier's (docs/DESIGN.md, decision log).
+        register_merge_mover("contracts", "contracts.Contract")

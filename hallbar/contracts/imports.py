@@ -19,8 +19,9 @@ from hallbar.categories.models import Category, CategoryPrioritisation, CpvCode
 from hallbar.categories.selectors import is_prioritised
 from hallbar.contracts.models import Contract
 from hallbar.contracts.services import contract_rule_errors
+from hallbar.core.history import HistoryBatch, diff_fields, import_source
 from hallbar.core.imports import Validated
-from hallbar.core.models import ImportJob
+from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import (
     TableIssue,
     check_columns,
@@ -465,7 +466,9 @@ class ContractImporter:
         return Validated(rows=rows, issues=issues + duplicates, total=len(records))
 
     def commit(self, job: ImportJob, rows: list[ContractRow]) -> dict[str, int]:
-        return write_contracts(rows, lead=job.region, acting_user=job.created_by)
+        return write_contracts(
+            rows, lead=job.region, acting_user=job.created_by, source=import_source(job)
+        )
 
 
 def _looks_like_json(path: str) -> bool:
@@ -492,13 +495,26 @@ CONTRACT_FIELDS = [
 ]
 
 
-def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> dict[str, int]:
+def _history_key(field_name: str) -> str:
+    """Name a field as the contract form's history does: supplier, not supplier_id."""
+    return field_name.removesuffix("_id")
+
+
+def write_contracts(
+    rows: list[ContractRow], *, lead: Region, acting_user, source: dict | None = None
+) -> dict[str, int]:
     """Create or update the contracts of rows in bulk (inside the caller's transaction).
 
     Existing contracts are read as plain values (not model instances) and only changed ones are
-    instantiated, because a re-import of a large file is mostly unchanged rows.
+    instantiated, because a re-import of a large file is mostly unchanged rows. Every created or
+    changed contract and every created supplier gets a history entry naming the acting user and
+    the import (`source`), with the before and after of each changed field; all of them are
+    written with one bulk_create. Unchanged contracts get none.
     """
-    resolved = resolve_suppliers([r.supplier for r in rows], region=lead, acting_user=acting_user)
+    history = HistoryBatch(acting_user=acting_user, source=source)
+    resolved = resolve_suppliers(
+        [r.supplier for r in rows], region=lead, acting_user=acting_user, history=history
+    )
     regions = {r.county_code: r.pk for r in Region.objects.all()}
     # The region's contracts: cheaper than a 100 000-item `reference IN (...)`.
     existing = {
@@ -507,7 +523,8 @@ def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> di
             "pk", "reference", *CONTRACT_FIELDS
         )
     }
-    creates, updates, unchanged = [], [], 0
+    creates, updates = [], []
+    changes: dict[str, dict] = {}  # reference -> field -> [before, after], existing contracts
     wanted_regions: dict[str, list[int]] = {}
     now = timezone.now()
     for row in rows:
@@ -545,8 +562,10 @@ def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> di
                     **values,
                 )
             )
-        else:
-            unchanged += 1
+            changes[row.reference] = diff_fields(
+                {_history_key(f): current[f] for f in values},
+                {_history_key(f): v for f, v in values.items()},
+            )
     Contract.objects.bulk_create(creates, batch_size=1000)
     Contract.objects.bulk_update(updates, [*CONTRACT_FIELDS, "updated_at"], batch_size=1000)
     # Buying regions: replace only where they differ.
@@ -560,16 +579,27 @@ def write_contracts(rows: list[ContractRow], *, lead: Region, acting_user) -> di
     stale, links = [], []
     for reference, region_ids in wanted_regions.items():
         contract_id = by_reference[reference]
-        if sorted(current_links.get(contract_id, [])) != region_ids:
+        before = sorted(current_links.get(contract_id, []))
+        if before != region_ids:
             stale.append(contract_id)
             links.extend(through(contract_id=contract_id, region_id=rid) for rid in region_ids)
+            if reference in existing:
+                changes.setdefault(reference, {})["regions"] = [before, region_ids]
     for start in range(0, len(stale), 500):
         through.objects.filter(contract_id__in=stale[start : start + 500]).delete()
     through.objects.bulk_create(links, batch_size=2000)
+    for contract in creates:
+        contract.pk = contract.pk or by_reference[contract.reference]
+        history.add(contract, action=HistoryEntry.Action.IMPORTED)
+    for reference, changed in changes.items():
+        current = existing[reference]
+        contract = Contract(pk=current["pk"], reference=reference, title=current["title"])
+        history.add(contract, action=HistoryEntry.Action.UPDATED, changes=changed)
+    history.write()
     return {
         "created": len(creates),
-        "updated": len(updates),
-        "unchanged": unchanged,
+        "updated": len(changes),
+        "unchanged": len(rows) - len(creates) - len(changes),
         "suppliers_created": sum(1 for r in resolved.values() if r.created),
         "suppliers_to_review": sum(1 for r in resolved.values() if r.review),
     }

@@ -9,8 +9,10 @@ from django.db.models import Count, Q, QuerySet, Subquery
 from hallbar.categories.models import CategoryPrioritisation
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
+from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ClauseLevel
+from hallbar.suppliers.models import country_name
 
 SORTS = {
     "reference": "reference",
@@ -187,3 +189,16 @@ def harmonisation_json(year, clause, rows, national) -> dict:
         "national": item(national),
         "regions": [{"region_code": r.code, "region_name": r.name, **item(r)} for r in rows],
     }
+
+
+def contract_history(contract: Contract, *, limit: int = 20) -> list[ReadableEntry]:
+    """Return the contract's latest history entries in words (imports named, values formatted)."""
+
+    def countries(codes) -> str:
+        return ", ".join(country_name(code) for code in codes or []) or "–"
+
+    return readable_history(
+        history_for(contract)[:limit],
+        Contract,
+        formatters={"production_countries": each_side(countries)},
+    )

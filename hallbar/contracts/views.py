@@ -16,13 +16,16 @@ from hallbar.contracts.access import (
     access_contract,
     access_contract_for_write,
     can_create_contracts,
+    can_list_contracts,
     contracts_visible_to,
     editable_region_ids,
+    sees_contract_internals,
 )
 from hallbar.contracts.forms import ContractForm
 from hallbar.contracts.imports import template_rows
 from hallbar.contracts.models import Contract
 from hallbar.contracts.selectors import (
+    contract_history,
     default_harmonisation_year,
     filter_contracts,
     harmonisation,
@@ -31,7 +34,6 @@ from hallbar.contracts.selectors import (
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
-from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -40,7 +42,7 @@ from hallbar.core.sections import sections_for
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.forms import ImportForm
-from hallbar.organisations.models import Region, Role
+from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import sites_for
 
@@ -49,7 +51,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_contracts(request.user):
         raise Http404
     visible = contracts_visible_to(request.user)
     contracts = filter_contracts(visible, request.GET)
@@ -93,6 +95,7 @@ def export_response(contracts, export: str) -> HttpResponse:
 
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     contract, can_edit = access_contract(request.user, public_id)
+    internals = sees_contract_internals(request.user)
     contract = (
         Contract.objects.select_related(
             "lead_region__organisation", "supplier", "category", "cpv", "clause"
@@ -106,7 +109,7 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "contract": contract,
             "can_edit": can_edit,
-            "history": history_for(contract)[:20] if request.user.is_cooperation_member else [],
+            "history": contract_history(contract) if internals else [],
             "current_clause": current_clause(),
             "sites": sites_for(request.user, contract.supplier, contract.supplier.sites.all()),
             # follow-up, which builds on contracts, adds its alerts

@@ -63,6 +63,27 @@ def followups_visible_to(user: User) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(pk__in=FollowUp.objects.filter(condition).values("pk"))
 
 
+def can_list_followups(user: User) -> bool:
+    """Return whether user may list follow-up cases: the list page, its export, the API's list
+    and the navigation entry. Every role that takes part in cases: the cooperation's members,
+    auditors (their audits' cases) and supplier contacts (their own company's sent cases)."""
+    return user.is_authenticated and (
+        user.is_cooperation_member or user.has_role(Role.AUDITOR, Role.SUPPLIER_CONTACT)
+    )
+
+
+def can_use_portal(user: User) -> bool:
+    """Return whether user has a supplier portal: the contacts of a supplier company."""
+    return user.is_authenticated and bool(supplier_organisation_ids(user))
+
+
+def follows_cases_in_portal(user: User) -> bool:
+    """Return whether user follows its cases in the supplier portal, not in the case file: a
+    supplier contact with no role in the cooperation. The case pages send it to the portal;
+    the API gives it the portal's view of its cases."""
+    return can_use_portal(user) and not (user.is_cooperation_member or user.has_role(Role.AUDITOR))
+
+
 def can_open_followups(user: User) -> bool:
     return user.is_authenticated and user.has_role(*OPENER_ROLES)
 
@@ -158,6 +179,23 @@ def deviation_label_for(access: CaseAccess, deviation: Deviation) -> str:
     return deviation.label
 
 
+def deviation_commitment_for(access: CaseAccess, deviation: Deviation) -> str:
+    """Return the commitment breached as the viewer may read it: the supplier does not read it
+    for a deviation it reads in the lead's wording (it may name the source, e.g. a grievance)."""
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        return ""
+    return deviation.commitment
+
+
+def sees_internal_events(access: CaseAccess) -> bool:
+    """Return whether the viewer reads the case's internal (confidential) events: the lead only.
+
+    An auditor is not the lead: the internal timeline names confidential findings of every audit
+    of the case, also another firm's, and the lead's own notes.
+    """
+    return access.can_manage
+
+
 def may_see_site_name(access: CaseAccess, site) -> bool:
     """Return whether the viewer may read a site's name: sub-supplier names (tier 2 and on) are
     for the lead, the secretariat, the assigned auditor and the supplier itself."""
@@ -186,6 +224,12 @@ def access_followup(user: User, public_id) -> CaseAccess:
     except (FollowUp.DoesNotExist, ValueError):
         raise Http404 from None
     return case_access(user, followup)
+
+
+def reads_case_in_portal(user: User, access: CaseAccess) -> bool:
+    """Return whether the case's page for user is the portal's case page: a supplier contact of
+    the case that is not also its lead or auditor and has no role in the cooperation."""
+    return access.is_supplier and not access.confidential and follows_cases_in_portal(user)
 
 
 def access_followup_for_manage(user: User, public_id) -> CaseAccess:
@@ -291,6 +335,51 @@ def access_report(user: User, public_id) -> tuple[Report, bool]:
     except (Report.DoesNotExist, ValueError):
         raise Http404 from None
     return report, can_triage_reports(user)
+
+
+# --- who is told: mail recipients follow the same rules as the pages --------------------------
+
+
+def _active_members(**membership) -> QuerySet[User]:
+    prefixed = {f"memberships__{key}": value for key, value in membership.items()}
+    return User.objects.filter(is_active=True, memberships__is_active=True, **prefixed).distinct()
+
+
+def supplier_contacts_of(followup: FollowUp) -> QuerySet[User]:
+    """Return the supplier's contacts (``is_supplier_of`` the case): they get the supplier's
+    mails, whose bodies hold nothing the portal hides."""
+    if not followup.supplier.organisation_id:
+        return User.objects.none()
+    return _active_members(
+        role=Role.SUPPLIER_CONTACT, organisation_id=followup.supplier.organisation_id
+    )
+
+
+def lead_contacts_of(followup: FollowUp) -> QuerySet[User]:
+    """Return who is told of what the lead must do: the lead region's sustainability contacts
+    and coordinators and the lead area's coordinators, all of whom ``can_manage`` the case."""
+    users = _active_members(
+        role__in=[Role.REGION_CONTACT, Role.AREA_COORDINATOR],
+        organisation__region=followup.lead_region_id,
+    )
+    if followup.lead_area_id:
+        users = users | _active_members(role=Role.AREA_COORDINATOR, area_id=followup.lead_area_id)
+    return users.distinct()
+
+
+def participants_of(followup: FollowUp) -> QuerySet[User]:
+    """Return the buyers and contacts of every region with an active contract with the supplier:
+    they see the case (``followups_visible_to``) and are told of its results and of a
+    zero-tolerance deviation."""
+    return _active_members(
+        role__in=[Role.BUYER, Role.REGION_CONTACT],
+        organisation__region__contracts__supplier=followup.supplier_id,
+        organisation__region__contracts__status="active",
+    )
+
+
+def secretariat_users() -> QuerySet[User]:
+    return _active_members(role=Role.SECRETARIAT)
 
 
 def leads_or_audits_a_case_of(user: User, supplier) -> bool:

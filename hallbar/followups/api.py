@@ -8,10 +8,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from hallbar.followups import services
-from hallbar.followups.access import access_followup, followups_visible_to
+from hallbar.followups.access import access_followup, can_list_followups, followups_visible_to
 from hallbar.followups.deadlines import case_light
 from hallbar.followups.selectors import deviations_for, filter_followups, timeline
-from hallbar.organisations.models import Role
 
 router = Router(tags=["follow-up"])
 
@@ -112,7 +111,7 @@ class FollowUpFilters(Schema):
 def list_followups(request, filters: Query[FollowUpFilters]):
     """Return the cases the caller may see, filtered and sorted like the list page."""
     user = request.user
-    if not (user.is_cooperation_member or user.has_role(Role.AUDITOR, Role.SUPPLIER_CONTACT)):
+    if not can_list_followups(user):
         raise Http404
     params = {k: str(v) for k, v in filters.dict().items() if v}
     return filter_followups(followups_visible_to(user), params).select_related("clause")
@@ -120,11 +119,11 @@ def list_followups(request, filters: Query[FollowUpFilters]):
 
 @router.get("/{public_id}", response=FollowUpDetailOut)
 def get_followup(request, public_id: UUID):
-    """Return one case with its deviations and timeline, as much as the caller may see."""
+    """Return one case with its deviations and timeline, as much as the caller may see: a
+    supplier contact gets what its portal shows (the case page sends it there)."""
     access = access_followup(request.user, public_id)
     followup = access.followup
     plan = getattr(followup, "action_plan", None)
-    followup.deviation_count = followup.deviations.count()
     followup.participating_region_codes = [
         r.county_code for r in services.participating_regions(followup.supplier)
     ]
@@ -134,7 +133,7 @@ def get_followup(request, public_id: UUID):
         {
             "number": d.number,
             "requirement": d.requirement.code if d.requirement else None,
-            "commitment": d.commitment,
+            "commitment": d.shown_commitment,
             "area": d.area,
             "severity": d.severity,
             "zero_tolerance": d.zero_tolerance,
@@ -145,6 +144,7 @@ def get_followup(request, public_id: UUID):
         }
         for d in deviations_for(access)
     ]
+    followup.deviation_count = len(followup.deviations_seen)  # only those the caller may see
     followup.events_seen = [
         {
             "at": e.at.isoformat(),

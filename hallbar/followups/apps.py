@@ -17,6 +17,7 @@ class FollowupsConfig(AppConfig):
             supplier_followups_section,
         )
         from hallbar.suppliers.access import register_supply_chain_grant
+        from hallbar.suppliers.merging import register_merge_mover
 
         # The lead of a case of a supplier and its assigned auditors read its sub-suppliers' names.
         register_supply_chain_grant(leads_or_audits_a_case_of)
@@ -39,3 +40,7 @@ class FollowupsConfig(AppConfig):
         )
         # A contract terminated by a sanction is in force up to the day it was decided.
         register_termination_date(termination_decided_on)
+        # A merged supplier's cases and reports are the kept supplier's: the reuse rule and the
+        # escalation duties read them there (docs/DESIGN.md, decision log).
+        register_merge_mover("followups", "followups.FollowUp")
+        register_merge_mover("reports", "followups.Report")

@@ -2,6 +2,10 @@
 
 This module imports no follow-up services or tasks, so that services, deadlines and tasks can all
 use it without an import cycle.
+
+Who is told follows the access rules (``access.supplier_contacts_of``, ``lead_contacts_of``,
+``participants_of``): a recipient always may see the case, and a supplier's mail says only what
+its portal shows (a deadline, a reference; never a deviation's text).
 """
 
 from collections.abc import Iterable
@@ -10,27 +14,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallbar.contracts.selectors import participating_regions
-from hallbar.organisations.models import Membership, Role
+from hallbar.followups import access
 
 
-def _emails(memberships) -> list[str]:
-    return sorted({m.user.email for m in memberships.select_related("user") if m.user.email})
+def _emails(users) -> list[str]:
+    return sorted({user.email for user in users if user.email})
 
 
 def supplier_recipients(followup) -> list[str]:
     """The supplier's contacts in hallbar, and the due-diligence contact of the case."""
-    recipients = set()
-    if followup.supplier.organisation_id:
-        recipients.update(
-            _emails(
-                Membership.objects.filter(
-                    organisation_id=followup.supplier.organisation_id,
-                    role=Role.SUPPLIER_CONTACT,
-                    is_active=True,
-                )
-            )
-        )
+    recipients = set(_emails(access.supplier_contacts_of(followup)))
     if followup.contact_email:
         recipients.add(followup.contact_email)
     return sorted(recipients)
@@ -38,37 +31,16 @@ def supplier_recipients(followup) -> list[str]:
 
 def lead_recipients(followup) -> list[str]:
     """The lead region's contacts and the lead area's coordinator."""
-    memberships = Membership.objects.filter(
-        organisation__region=followup.lead_region,
-        role__in=[Role.REGION_CONTACT, Role.AREA_COORDINATOR],
-        is_active=True,
-    )
-    recipients = set(_emails(memberships))
-    if followup.lead_area_id:
-        recipients.update(
-            _emails(
-                Membership.objects.filter(
-                    area_id=followup.lead_area_id, role=Role.AREA_COORDINATOR, is_active=True
-                )
-            )
-        )
-    return sorted(recipients)
+    return _emails(access.lead_contacts_of(followup))
 
 
 def secretariat_recipients() -> list[str]:
-    return _emails(Membership.objects.filter(role=Role.SECRETARIAT, is_active=True))
+    return _emails(access.secretariat_users())
 
 
 def buyer_recipients(followup) -> list[str]:
     """Buyers and contacts of every region with an active contract with the supplier."""
-    regions = [r.pk for r in participating_regions(followup.supplier)]
-    return _emails(
-        Membership.objects.filter(
-            organisation__region__in=regions,
-            role__in=[Role.BUYER, Role.REGION_CONTACT],
-            is_active=True,
-        )
-    )
+    return _emails(access.participants_of(followup))
 
 
 def mail(recipients: Iterable[str], subject: str, body: str) -> int:

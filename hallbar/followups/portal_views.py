@@ -15,6 +15,7 @@ from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_followup_as_supplier,
+    can_use_portal,
     followups_visible_to,
     reports_visible_to,
     supplier_organisation_ids,
@@ -30,10 +31,9 @@ MAX_NEW_ACTIONS = 3  # empty action rows offered per deviation
 
 
 def _own_suppliers(user) -> list[Supplier]:
-    organisations = supplier_organisation_ids(user)
-    if not organisations:
+    if not can_use_portal(user):
         raise Http404
-    return list(Supplier.objects.filter(organisation_id__in=organisations))
+    return list(Supplier.objects.filter(organisation_id__in=supplier_organisation_ids(user)))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -6,11 +6,13 @@ from django.utils import timezone
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
+    deviation_commitment_for,
     deviation_label_for,
     deviation_text_for,
     may_see_audit,
     may_see_deviation,
     may_see_site_name,
+    sees_internal_events,
     supplier_reads_own_wording,
 )
 from hallbar.followups.deadlines import deviation_light, supplier_lights
@@ -76,10 +78,11 @@ def with_lights(followups) -> list[FollowUp]:
 
 
 def timeline(access: CaseAccess) -> QuerySet[CaseEvent]:
+    """Return the case's events the viewer may read: internal ones for the lead only."""
     events = access.followup.events.select_related("actor")
     if access.is_supplier and not access.confidential:
         return events.filter(visible_to_supplier=True)
-    if not access.confidential:
+    if not sees_internal_events(access):
         events = events.filter(confidential=False)
     return events
 
@@ -97,6 +100,7 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
         deviation.light = deviation_light(deviation, today, list(deviation.actions.all()))
         deviation.shown_description = deviation_text_for(access, deviation)
         deviation.shown_label = deviation_label_for(access, deviation)
+        deviation.shown_commitment = deviation_commitment_for(access, deviation)
         deviation.withheld_from_supplier = supplier_reads_own_wording(deviation)
         deviation.shown_site_name = (
             deviation.site.name

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hallbar.contracts.access import sees_contract_internals
 from hallbar.contracts.models import Contract
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
@@ -24,10 +25,14 @@ from hallbar.followups.access import (
     access_followup,
     access_followup_for_manage,
     access_report,
+    can_list_followups,
+    can_manage,
     can_open_followups,
     can_register_grievances,
     can_triage_reports,
+    follows_cases_in_portal,
     followups_visible_to,
+    reads_case_in_portal,
     reports_visible_to,
 )
 from hallbar.followups.deadlines import LIGHT_LABELS, case_light, supplier_lights
@@ -57,7 +62,7 @@ from hallbar.followups.selectors import (
     with_lights,
 )
 from hallbar.followups.states import State, can_transition
-from hallbar.organisations.models import Region, Role
+from hallbar.organisations.models import Region
 
 PAGE_SIZE = 50
 
@@ -67,8 +72,10 @@ PAGE_SIZE = 50
 
 def followup_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_cooperation_member or user.has_role(Role.AUDITOR)):
+    if not can_list_followups(user):
         raise Http404
+    if follows_cases_in_portal(user):
+        return redirect("portal:home")  # its cases, its to-do list; the API gives the same rows
     followups = filter_followups(followups_visible_to(user), request.GET)
     if (export := request.GET.get("format")) in {"csv", "xlsx"}:
         return _export(followups, export)
@@ -164,8 +171,8 @@ def followup_create(request: HttpRequest) -> HttpResponse:
 
 def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
     access = access_followup(request.user, public_id)
-    if access.is_supplier and not (access.confidential or request.user.is_cooperation_member):
-        raise Http404  # suppliers follow their cases in the portal
+    if reads_case_in_portal(request.user, access):
+        return redirect("portal:case", public_id=access.followup.public_id)
     followup = access.followup
     response = getattr(followup, "response", None)
     answers = []
@@ -557,6 +564,8 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
             "reports": audit.report_documents.all(),
             "findings": audit.deviations.all(),
             "can_record": followup.status in services.DEVIATION_STATES,
+            # the lead goes back to the case; the auditor to the list of its audits
+            "lead": can_manage(request.user, followup),
         },
     )
 
@@ -649,6 +658,7 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
             "form": form if can_triage and report.status == "new" else None,
             "late": services.report_is_late(report),
             "documents": report.documents.all(),
+            "portal": follows_cases_in_portal(request.user),
         },
     )
 
@@ -673,7 +683,6 @@ def results_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 def supplier_followups_section(request: HttpRequest, supplier) -> dict:
     """The follow-up section of the supplier page: its light and the cases this user may see."""
-    member = request.user.is_cooperation_member
     return {
         "followups": followups_visible_to(request.user)
         .filter(supplier=supplier)
@@ -681,14 +690,14 @@ def supplier_followups_section(request: HttpRequest, supplier) -> dict:
         .order_by("-year", "-reference")[:20],
         "light": supplier_lights([supplier.pk])[supplier.pk],
         "light_labels": LIGHT_LABELS,
-        "portal": request.user.has_role(Role.SUPPLIER_CONTACT) and not member,
+        "portal": follows_cases_in_portal(request.user),
     }
 
 
 def contract_zero_tolerance_alert(request: HttpRequest, contract) -> dict | None:
     """The contract page's alert: an open zero-tolerance deviation flags an active contract."""
     if (
-        request.user.is_cooperation_member
+        sees_contract_internals(request.user)
         and contract.status == Contract.Status.ACTIVE
         and open_zero_tolerance(contract)
     ):

@@ -6,3 +6,18 @@ class PlanningConfig(AppConfig):
     name = "hallbar.planning"
     label = "planning"
     verbose_name = _("Follow-up plan")
+
+    def ready(self) -> None:
+        from hallbar.planning import services
+        from hallbar.suppliers.merging import register_merge_mover
+
+        # A merged supplier's planned follow-ups, other organisations' follow-ups (the reuse
+        # rule) and waived duties are the kept supplier's (docs/DESIGN.md, decision log).
+        register_merge_mover(
+            "plan_items",
+            "planning.PlanItem",
+            refuse=services.merge_refusal,
+            stays=services.plan_items_staying,
+        )
+        register_merge_mover("external_followups", "planning.ExternalFollowUp")
+        register_merge_mover("duty_waivers", "planning.DutyWaiver", stays=services.waivers_staying)

@@ -103,6 +103,24 @@ def past_followups(supplier_ids, *, on: date, secretariat_name: str) -> dict[int
     return history
 
 
+def current_suppliers(supplier_ids) -> dict[int, int]:
+    """Return {merged supplier: the current supplier it was merged into} for the ids given,
+    following merges of merges (A into B, then B into C: A counts as C)."""
+    into = dict(
+        Supplier.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+    )
+    result = {}
+    for pk in supplier_ids:
+        seen = {pk}
+        current = pk
+        while current in into and into[current] not in seen:
+            current = into[current]
+            seen.add(current)
+        if current != pk:
+            result[pk] = current
+    return result
+
+
 def populations(year: int) -> dict[str, int]:
     """Return each region's population at the latest reference date before the year."""
     result: dict[str, int] = {}
@@ -198,12 +216,8 @@ def build_problem(
                 top_score[supplier_id] = max(top_score[supplier_id], hr, wr, env, be)
             else:
                 spend[supplier_id][region] += float(amount)
-    # Merged suppliers count as their survivor.
-    merged = dict(
-        Supplier.objects.filter(pk__in=list(exposure), merged_into__isnull=False).values_list(
-            "pk", "merged_into_id"
-        )
-    )
+    # Merged suppliers count as their survivor, through every later merge.
+    merged = current_suppliers(list(exposure))
     for old, new in merged.items():
         exposure[new] += exposure.pop(old)
         best_category.setdefault(new, best_category.pop(old, (0.0, "")))

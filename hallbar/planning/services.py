@@ -472,3 +472,39 @@ def record_duty_waiver(
         changes={"duty waived": str(supplier), "why": reason},
     )
     return waiver
+
+
+# --- supplier merges (registered in apps.py; suppliers/merging.py runs them) --------------------
+
+PLAN_HOLDS_BOTH = gettext_noop(
+    "Both suppliers are in the proposed follow-up plan for %(year)s. Remove one of them from "
+    "that plan, then merge them."
+)
+
+
+def merge_refusal(merged: Supplier, survivor: Supplier) -> str | None:
+    """Refuse a merge while a proposed plan holds both suppliers: a plan has one item per
+    supplier, and people must say which of the two planned follow-ups is meant."""
+    years = sorted(
+        set(
+            PlanItem.objects.filter(
+                plan__status=FollowUpPlan.Status.PROPOSED,
+                supplier=merged,
+                plan__items__supplier=survivor,
+            ).values_list("plan__year", flat=True)
+        )
+    )
+    return _(PLAN_HOLDS_BOTH) % {"year": years[0]} if years else None
+
+
+def plan_items_staying(rows, survivor: Supplier) -> list[int]:
+    """Return the merged supplier's items in approved plans that also hold the survivor: they
+    stay as approved (one item per supplier and plan); their cases move all the same."""
+    return list(rows.filter(plan__items__supplier=survivor).values_list("pk", flat=True))
+
+
+def waivers_staying(rows, survivor: Supplier) -> list[int]:
+    """Return the merged supplier's waivers of a year the survivor has its own waiver for:
+    the survivor's stands (one per supplier and year), so that year's duty stays waived."""
+    years = DutyWaiver.objects.filter(supplier=survivor).values("year")
+    return list(rows.filter(year__in=years).values_list("pk", flat=True))

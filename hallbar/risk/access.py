@@ -3,7 +3,8 @@
 Every member of the cooperation reads the analyses (drafts included: the steering group and the
 areas review them), the method settings and the data editions; only the secretariat creates,
 edits drafts, adjusts, approves and changes the method's parameters, and only the secretariat
-restores the earlier version of a spend partition. Auditors, supplier contacts and users
+restores the earlier version of a spend partition and runs a screening. The spend pages and the
+screening runs are for every member; a region's contacts and buyers upload its spend. Auditors, supplier contacts and users
 without a role see nothing of it.
 """
 
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from hallbar.organisations.access import can_view_cooperation
-from hallbar.organisations.models import User
+from hallbar.organisations.models import Role, User
 from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis
 
 
@@ -23,6 +24,31 @@ def can_read_analyses(user: User) -> bool:
 def can_edit_analyses(user: User) -> bool:
     """Return whether user may create, edit and approve analyses and change the method."""
     return user.is_authenticated and user.is_secretariat
+
+
+def can_see_screening(user: User) -> bool:
+    """Return whether user may see the spend pages and the screening runs, their rows and
+    exports: every member of the cooperation (the regions' spend is shared within it)."""
+    return can_view_cooperation(user)
+
+
+def can_run_screening(user: User) -> bool:
+    """Return whether user may start a screening run."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def spend_upload_region_ids(user: User) -> set[int] | None:
+    """Return the regions whose spend user may upload; None means every region."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_secretariat:
+        return None
+    return user.region_ids(Role.BUYER, Role.REGION_CONTACT)
+
+
+def require_screening_view(user: User) -> None:
+    if not can_see_screening(user):
+        raise Http404
 
 
 def can_restore_spend(user: User) -> bool:

@@ -19,9 +19,13 @@ from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
-from hallbar.organisations.access import can_view_cooperation
-from hallbar.organisations.models import Region, Role
-from hallbar.risk.access import can_restore_spend
+from hallbar.organisations.models import Region
+from hallbar.risk.access import (
+    can_restore_spend,
+    can_run_screening,
+    require_screening_view,
+    spend_upload_region_ids,
+)
 from hallbar.risk.forms import SpendImportForm
 from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
@@ -35,8 +39,8 @@ from hallbar.risk.spend import (
     stored_partitions,
     template_rows,
 )
-from hallbar.suppliers.access import SPEND_REGION_ROLES
-from hallbar.suppliers.models import ProductionSite, Supplier
+from hallbar.suppliers.access import resolvable_spend_region_ids, sites_for
+from hallbar.suppliers.models import Supplier
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AREA_LABELS = {"hr": "MR", "wr": "AR", "env": "Miljö", "be": "AE"}
@@ -55,21 +59,9 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _require_member(user) -> None:
-    if not can_view_cooperation(user):
-        raise Http404
-
-
-def _spend_regions(user) -> set[int] | None:
-    """Return the regions whose spend user may upload; None means all (the secretariat)."""
-    if user.is_secretariat:
-        return None
-    return user.region_ids(Role.BUYER, Role.REGION_CONTACT)
-
-
 def spend(request: HttpRequest) -> HttpResponse:
-    _require_member(request.user)
-    regions = _spend_regions(request.user)
+    require_screening_view(request.user)
+    regions = spend_upload_region_ids(request.user)
     can_upload = regions is None or bool(regions)
     form = SpendImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
     if request.method == "POST":
@@ -149,7 +141,7 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
 
 
 def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
-    _require_member(request.user)
+    require_screening_view(request.user)
     columns, rows = template_rows()
     buffer = io.BytesIO()
     if file_format == "xlsx":
@@ -164,7 +156,7 @@ def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 def screening_list(request: HttpRequest) -> HttpResponse:
-    _require_member(request.user)
+    require_screening_view(request.user)
     years = sorted({p.year for p in stored_partitions()}, reverse=True)
     return render(
         request,
@@ -172,14 +164,14 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         {
             "runs": ScreeningRun.objects.select_related("started_by")[:50],
             "years": years,
-            "can_run": request.user.is_secretariat,
+            "can_run": can_run_screening(request.user),
         },
     )
 
 
 @require_POST
 def screening_start(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_secretariat:
+    if not can_run_screening(request.user):
         raise Http404
     try:
         year = int(request.POST.get("year", ""))
@@ -209,7 +201,7 @@ def _filtered_rows(run: ScreeningRun, params):
 
 
 def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
-    _require_member(request.user)
+    require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     rows, region = _filtered_rows(run, request.GET)
     if request.GET.get("format") in {"xlsx", "csv"}:
@@ -244,6 +236,7 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
         width=900,
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    resolvable = resolvable_spend_region_ids(request.user)
     return render(
         request,
         "risk/screening_detail.html",
@@ -257,24 +250,27 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
             "category_names": names,
             "heat": heat,
             "chart": chart,
-            "resolve_all": request.user.is_secretariat,
+            "resolve_all": resolvable is None,
             "resolve_regions": set(
-                Region.objects.filter(
-                    pk__in=request.user.region_ids(*SPEND_REGION_ROLES)
-                ).values_list("county_code", flat=True)
+                Region.objects.filter(pk__in=resolvable or ()).values_list("county_code", flat=True)
             ),
         },
     )
 
 
 def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
-    _require_member(request.user)
+    require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     row = get_object_or_404(ScreeningRow, run=run, pk=row_id)
     supplier = (
         Supplier.objects.filter(pk=row.supplier_key).first() if row.supplier_key.isdigit() else None
     )
-    sites = ProductionSite.objects.filter(supplier=supplier) if supplier else []
+    # sub-supplier names (tier 2 and on) follow the registry's rule, as on the supplier's page
+    sites = (
+        sites_for(request.user, supplier, supplier.sites.order_by("tier", "name"))
+        if supplier
+        else []
+    )
     labels = dict(Area.choices)
     return render(
         request,

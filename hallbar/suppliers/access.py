@@ -65,6 +65,31 @@ def can_merge_suppliers(user: User) -> bool:
     return user.is_authenticated and user.is_secretariat
 
 
+def can_list_suppliers(user: User) -> bool:
+    """Return whether user may list suppliers: the list page, its exports, the API's list and the
+    navigation entry. The cooperation's members (the whole registry) and supplier contacts (their
+    own company: ``suppliers_visible_to``)."""
+    return user.is_authenticated and (
+        user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT)
+    )
+
+
+def sees_registry_internals(user: User) -> bool:
+    """Return whether user may see the registry's working material on a supplier: the names the
+    regions' invoices use for it, open match reviews, merges and its history. The cooperation's
+    members; not the supplier itself (page and API alike)."""
+    return user.is_authenticated and user.is_cooperation_member
+
+
+def resolvable_spend_region_ids(user: User) -> set[int] | None:
+    """Return the regions whose unmatched spend user may resolve; None means every region."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_secretariat:
+        return None
+    return user.region_ids(*SPEND_REGION_ROLES)
+
+
 def suppliers_visible_to(user: User) -> QuerySet[Supplier]:
     """Return the suppliers user may see."""
     if not user.is_authenticated:
@@ -88,6 +113,20 @@ def access_supplier_for_write(user: User, public_id) -> Supplier:
     if not can_edit:
         raise Http404
     return supplier
+
+
+def access_site_for_write(user: User, public_id, site_id) -> tuple[Supplier, ProductionSite]:
+    """Return the supplier and its site for user to change; 404 if either is missing, user may
+    not change the supplier, or the site is a sub-supplier whose name user may not read (the
+    confirmation page names it)."""
+    supplier = access_supplier_for_write(user, public_id)
+    try:
+        site = supplier.sites.get(public_id=site_id)
+    except (ProductionSite.DoesNotExist, ValueError):
+        raise Http404 from None
+    if site.tier > 1 and not sees_sub_supplier_names(user, supplier):
+        raise Http404
+    return supplier, site
 
 
 def sees_sub_supplier_names(user: User, supplier: Supplier) -> bool:
@@ -125,24 +164,21 @@ def sites_for(user: User, supplier: Supplier, sites: Iterable[ProductionSite]) -
 
 def unmatched_spend_visible_to(user: User) -> QuerySet[UnmatchedSpend]:
     """Return the unmatched spend user may see and resolve."""
-    if not user.is_authenticated:
-        return UnmatchedSpend.objects.none()
-    if user.is_secretariat:
+    regions = resolvable_spend_region_ids(user)
+    if regions is None:
         return UnmatchedSpend.objects.all()
-    return UnmatchedSpend.objects.filter(region_id__in=user.region_ids(*SPEND_REGION_ROLES))
+    return UnmatchedSpend.objects.filter(region_id__in=regions)
 
 
 def can_resolve_spend(user: User, region_id: int) -> bool:
     """Return whether user may match the unmatched spend of this region to a supplier."""
-    return user.is_authenticated and (
-        user.is_secretariat or region_id in user.region_ids(*SPEND_REGION_ROLES)
-    )
+    regions = resolvable_spend_region_ids(user)
+    return regions is None or region_id in regions
 
 
 def can_see_unmatched_spend(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_secretariat or bool(user.region_ids(*SPEND_REGION_ROLES))
-    )
+    regions = resolvable_spend_region_ids(user)
+    return regions is None or bool(regions)
 
 
 def access_unmatched_spend_for_write(user: User, public_id) -> UnmatchedSpend:

@@ -6,8 +6,13 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from hallbar.organisations.models import Role
-from hallbar.suppliers.access import access_supplier, sites_for, suppliers_visible_to
+from hallbar.suppliers.access import (
+    access_supplier,
+    can_list_suppliers,
+    sees_registry_internals,
+    sites_for,
+    suppliers_visible_to,
+)
 from hallbar.suppliers.selectors import filter_suppliers
 
 router = Router(tags=["suppliers"])
@@ -46,7 +51,7 @@ class SupplierFilters(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_suppliers(request, filters: Query[SupplierFilters]):
     user = request.user
-    if not (user.is_cooperation_member or user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_suppliers(user):
         raise Http404
     params = {k: v for k, v in filters.dict().items() if v}
     return filter_suppliers(suppliers_visible_to(user), params)
@@ -69,6 +74,6 @@ def get_supplier(request, public_id: UUID):
             for site in sites_for(request.user, supplier, supplier.sites.all())
         ],
         "names": sorted({n.name for n in supplier.names.all()})
-        if request.user.is_cooperation_member
+        if sees_registry_internals(request.user)
         else [],
     }

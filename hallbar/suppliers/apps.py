@@ -16,3 +16,25 @@ class SuppliersConfig(AppConfig):
             ImportJob.Kind.SUPPLIERS,
             ImportKind(importer=SupplierImporter, list_url="suppliers:supplier-list"),
         )
+        from hallbar.suppliers.merging import keep_on_merge, register_merge_mover
+        from hallbar.suppliers.services import names_the_survivor_has
+
+        # What a merge does with the registry's own rows (docs/DESIGN.md, decision log).
+        register_merge_mover("sites", "suppliers.ProductionSite")
+        register_merge_mover("names", "suppliers.SupplierName", stays=names_the_survivor_has)
+        keep_on_merge(
+            "suppliers.Supplier", "merged_into", "an earlier merge into the merged supplier"
+        )
+        keep_on_merge("suppliers.SupplierMerge", "survivor", "the record of the merge")
+        keep_on_merge("suppliers.SupplierMerge", "merged", "the record of the merge")
+        keep_on_merge(
+            "suppliers.MatchReview", "supplier", "a judgement of two records; the pair's is closed"
+        )
+        keep_on_merge(
+            "suppliers.MatchReview", "candidate", "a judgement of two records; the pair's is closed"
+        )
+        keep_on_merge(
+            "suppliers.UnmatchedSpend",
+            "supplier",
+            "a person's resolution; spend matching follows merged_into to the survivor",
+        )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hallbar.core.history import HistoryBatch, diff_fields, import_source
 from hallbar.core.imports import Validated
-from hallbar.core.models import ImportJob
+from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import TableIssue, check_columns, is_formula_like, parse_int, read_table
 from hallbar.suppliers.models import ProductionSite, Supplier, country_code
 from hallbar.suppliers.services import IncomingSupplier, clean_identifiers, resolve_suppliers
@@ -34,6 +35,8 @@ OPTIONAL = [
     "site_osh_id",
 ]
 COLUMNS = REQUIRED + OPTIONAL
+# The supplier's own fields a file may fill in or change (an empty cell changes nothing).
+UPDATED_FIELDS = ("city", "dd_contact_name", "dd_contact_email", "dd_contact_phone")
 EXAMPLE_ROW = {
     "name": "Medisupply Sverige AB",
     "country": "SE",
@@ -82,29 +85,64 @@ class SupplierImporter:
         return Validated(rows=rows, issues=issues, total=total)
 
     def commit(self, job: ImportJob, rows: list[SupplierRow]) -> dict[str, int]:
+        """Write the rows; every created or changed supplier and created site gets history.
+
+        A supplier's entry gives the before and after of each field the file changed and the
+        sites it added (a created supplier's "imported" entry lists its sites); all entries are
+        written with one bulk_create and name the import.
+        """
+        history = HistoryBatch(acting_user=job.created_by, source=import_source(job))
         resolved = resolve_suppliers(
-            [r.supplier for r in rows], region=job.region, acting_user=job.created_by
+            [r.supplier for r in rows],
+            region=job.region,
+            acting_user=job.created_by,
+            history=history,
         )
+        created = {r.supplier.pk for r in resolved.values() if r.created}
         updated, sites = set(), 0
+        touched: dict[int, Supplier] = {}
+        before: dict[int, dict[str, str]] = {}  # supplier -> field -> value before the import
+        sites_added: dict[int, list[dict]] = {}
         for row in rows:
             supplier: Supplier = resolved[row.supplier.key()].supplier
             changed = []
-            for field in ("city", "dd_contact_name", "dd_contact_email", "dd_contact_phone"):
+            for field in UPDATED_FIELDS:
                 value = getattr(row, field)
                 if value and getattr(supplier, field) != value:
+                    before.setdefault(supplier.pk, {}).setdefault(field, getattr(supplier, field))
                     setattr(supplier, field, value)
                     changed.append(field)
             if changed:
                 supplier.save(update_fields=[*changed, "updated_at"])
                 updated.add(supplier.pk)
+                touched[supplier.pk] = supplier
             if row.site:
-                _site, created = ProductionSite.objects.get_or_create(
+                site, site_created = ProductionSite.objects.get_or_create(
                     supplier=supplier,
                     name=row.site["name"],
                     country=row.site["country"],
                     defaults={k: v for k, v in row.site.items() if k not in ("name", "country")},
                 )
-                sites += created
+                if site_created:
+                    sites += 1
+                    history.add(site, action=HistoryEntry.Action.IMPORTED)
+                    sites_added.setdefault(supplier.pk, []).append(
+                        {"name": site.name, "country": site.country, "tier": site.tier}
+                    )
+                    touched[supplier.pk] = supplier
+        for pk, supplier in touched.items():
+            fields = before.get(pk, {})
+            created_entry = history.find(supplier) if pk in created else None
+            if created_entry is not None:
+                if pk in sites_added:
+                    created_entry.changes["sites_added"] = sites_added[pk]
+                continue
+            changes = diff_fields(fields, {f: getattr(supplier, f) for f in fields})
+            if pk in sites_added:
+                changes["sites_added"] = sites_added[pk]
+            if changes:
+                history.add(supplier, action=HistoryEntry.Action.UPDATED, changes=changes)
+        history.write()
         return {
             "suppliers_created": sum(1 for r in resolved.values() if r.created),
             "suppliers_matched": sum(1 for r in resolved.values() if not r.created),

@@ -1,8 +1,12 @@
 """Reads for suppliers."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from hallbar.suppliers.models import Supplier
+from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
+from hallbar.organisations.models import User
+from hallbar.suppliers.access import sees_sub_supplier_names
+from hallbar.suppliers.models import Supplier, country_name
 
 SORTS = {"name": "name", "country": "country", "contracts": "contract_count"}
 
@@ -26,3 +30,49 @@ def filter_suppliers(queryset: QuerySet[Supplier], params) -> QuerySet[Supplier]
     sort = params.get("sort") or "name"
     field = SORTS.get(sort.lstrip("-"), "name")
     return queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+
+
+SUPPLIER_HISTORY_LABELS = {
+    "merged": _("merged with"),
+    "unmerged": _("merge undone with"),
+    "site": _("production site saved"),
+    "site_removed": _("production site removed"),
+    "sites_added": _("production sites added"),
+}
+
+
+def supplier_history(user: User, supplier: Supplier, *, limit: int = 20) -> list[ReadableEntry]:
+    """Return the supplier's latest history entries in words, for user.
+
+    Sites are named as the site list names them: a sub-supplier's name (tier 2 and on) only for
+    those who may read it (`access.sees_sub_supplier_names`). An entry that does not say the
+    tier names the site only when it is a current tier-1 site, or the reader may read every name.
+    """
+    sees_all = sees_sub_supplier_names(user, supplier)
+    public = set(supplier.sites.filter(tier__lte=1).values_list("name", flat=True))
+    hidden = str(_("Sub-supplier (confidential)"))
+
+    def site_name(name) -> str:
+        return str(name) if sees_all or name in public else hidden
+
+    def added(sites) -> str:
+        texts = []
+        for site in sites if isinstance(sites, list) else []:
+            if not isinstance(site, dict):
+                continue
+            shown = sees_all or int(site.get("tier") or 1) <= 1
+            name = site.get("name", "") if shown else hidden
+            texts.append(f"{name} ({country_name(site.get('country', ''))})")
+        return ", ".join(texts) or "–"
+
+    return readable_history(
+        history_for(supplier)[:limit],
+        Supplier,
+        labels=SUPPLIER_HISTORY_LABELS,
+        formatters={
+            "country": each_side(country_name),
+            "site": site_name,
+            "site_removed": site_name,
+            "sites_added": added,
+        },
+    )

@@ -10,9 +10,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hallbar.core.history import diff_fields, record_change, record_changes
+from hallbar.core.history import HistoryBatch, diff_fields, record_change, record_changes
 from hallbar.organisations.models import Region, User
-from hallbar.suppliers import access
+from hallbar.suppliers import access, merging
 from hallbar.suppliers.matching import (
     InvalidIdentifier,
     Matcher,
@@ -164,12 +164,14 @@ def resolve_suppliers(
     region: Region | None,
     acting_user: User | None,
     matcher: Matcher | None = None,
+    history: HistoryBatch | None = None,
 ) -> dict[str, Resolution]:
     """Find or create the registry supplier for each incoming supplier (keyed by .key()).
 
     The organisation number or VAT decides first; then the normalised name and country. A match
     the engine is unsure of creates a new supplier and a review for a person to judge. Must run
-    inside the caller's transaction.
+    inside the caller's transaction. Each created supplier gets an "imported" history entry: in
+    `history` when the caller gathers its entries in one (an import), else written here.
     """
     unique = {item.key(): item for item in incoming}
     matcher = matcher or registry_matcher()
@@ -225,11 +227,12 @@ def resolve_suppliers(
             reviews.append(review)
         resolved[result.incoming_key] = Resolution(supplier, True, review, result.decision)
     MatchReview.objects.bulk_create(reviews, batch_size=500)
-    record_changes(
-        [r.supplier for r in resolved.values() if r.created],
-        action="imported",
-        acting_user=acting_user,
-    )
+    created_suppliers = [r.supplier for r in resolved.values() if r.created]
+    if history is None:
+        record_changes(created_suppliers, action="imported", acting_user=acting_user)
+    else:
+        for supplier in created_suppliers:
+            history.add(supplier, action="imported")
     SupplierName.objects.bulk_create(
         [
             SupplierName(supplier=resolved[key].supplier, name=item.name, region=region)
@@ -241,28 +244,43 @@ def resolve_suppliers(
     return resolved
 
 
+MERGE_ONLY_CURRENT = _("Only two different, unmerged suppliers can be merged.")
+MERGE_ALREADY_UNDONE = _("This merge has already been undone.")
+MERGE_SURVIVOR_MERGED = _(
+    "%(survivor)s has since been merged into %(other)s. Undo that merge first."
+)
+
+
+def names_the_survivor_has(rows, survivor: Supplier) -> list[int]:
+    """Return the merged supplier's names the survivor already has: those stay (unique)."""
+    survivor_names = set(survivor.names.values_list("name", "region_id"))
+    return [
+        pk
+        for pk, name, region in rows.values_list("pk", "name", "region_id")
+        if (name, region) in survivor_names
+    ]
+
+
 @transaction.atomic
 def merge_suppliers(*, survivor: Supplier, merged: Supplier, acting_user: User) -> SupplierMerge:
-    """Merge merged into survivor: move its contracts, sites, names and reviews; keep a record."""
+    """Merge merged into survivor: every app's registered rows move (`merging.py`), the
+    company account too if survivor has none; keep a record of what moved for undo."""
     if not access.can_merge_suppliers(acting_user):
         raise PermissionError(NOT_ALLOWED)
-    if survivor.pk == merged.pk or survivor.merged_into_id or merged.merged_into_id:
-        raise ValidationError(_("Only two different, unmerged suppliers can be merged."))
-    from hallbar.contracts.models import Contract
-
-    moved = {
-        "contracts": list(Contract.objects.filter(supplier=merged).values_list("pk", flat=True)),
-        "sites": list(merged.sites.values_list("pk", flat=True)),
-        "names": list(merged.names.values_list("pk", flat=True)),
-        "organisation": merged.organisation_id if not survivor.organisation_id else None,
+    # lock both: two people merging the same supplier at once must not both succeed
+    current = Supplier.objects.select_for_update().filter(
+        pk__in=[survivor.pk, merged.pk], merged_into__isnull=True
+    )
+    if survivor.pk == merged.pk or len(current) != 2:
+        raise ValidationError(MERGE_ONLY_CURRENT)
+    movers = merging.merge_movers()
+    refusals = [str(m) for m in (mover.refusal(merged, survivor) for mover in movers) if m]
+    if refusals:
+        raise ValidationError(refusals)
+    moved: dict = {
+        mover.label: mover.move(merged, survivor, acting_user=acting_user) for mover in movers
     }
-    Contract.objects.filter(pk__in=moved["contracts"]).update(supplier=survivor)
-    ProductionSite.objects.filter(pk__in=moved["sites"]).update(supplier=survivor)
-    # Names the survivor already has would clash; those stay with the merged supplier.
-    survivor_names = set(survivor.names.values_list("name", "region_id"))
-    movable = [n.pk for n in merged.names.all() if (n.name, n.region_id) not in survivor_names]
-    SupplierName.objects.filter(pk__in=movable).update(supplier=survivor)
-    moved["names"] = movable
+    moved["organisation"] = merged.organisation_id if not survivor.organisation_id else None
     if moved["organisation"]:
         organisation = merged.organisation
         merged.organisation = None
@@ -277,10 +295,24 @@ def merge_suppliers(*, survivor: Supplier, merged: Supplier, acting_user: User) 
     merge = SupplierMerge.objects.create(
         survivor=survivor, merged=merged, merged_by=acting_user, moved=moved
     )
+    counts = _counts(moved)
     record_change(
-        survivor, action="updated", acting_user=acting_user, changes={"merged": merged.name}
+        survivor,
+        action="updated",
+        acting_user=acting_user,
+        changes={"merged": merged.name, "moved": counts},
+    )
+    record_change(
+        merged,
+        action="updated",
+        acting_user=acting_user,
+        changes={"merged_into": survivor.name, "moved": counts},
     )
     return merge
+
+
+def _counts(moved: dict) -> list[str]:
+    return [f"{label}: {len(pks)}" for label, pks in moved.items() if isinstance(pks, list)]
 
 
 @transaction.atomic
@@ -288,19 +320,26 @@ def undo_merge(*, merge: SupplierMerge, acting_user: User) -> None:
     """Move back exactly what the merge moved and make the merged supplier current again."""
     if not access.can_merge_suppliers(acting_user):
         raise PermissionError(NOT_ALLOWED)
+    merge = SupplierMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at:
-        raise ValidationError(_("This merge has already been undone."))
-    from hallbar.contracts.models import Contract
-
+        raise ValidationError(MERGE_ALREADY_UNDONE)
     merged, survivor, moved = merge.merged, merge.survivor, merge.moved
+    if survivor.merged_into_id:
+        # what moved here has moved on with the later merge: undo that one first
+        raise ValidationError(
+            MERGE_SURVIVOR_MERGED % {"survivor": survivor.name, "other": survivor.merged_into.name}
+        )
     if (
         merged.org_number
         and Supplier.objects.current().filter(org_number=merged.org_number).exists()
     ):
         raise ValidationError(_("Another current supplier now has this organisation number."))
-    Contract.objects.filter(pk__in=moved["contracts"], supplier=survivor).update(supplier=merged)
-    ProductionSite.objects.filter(pk__in=moved["sites"], supplier=survivor).update(supplier=merged)
-    SupplierName.objects.filter(pk__in=moved["names"], supplier=survivor).update(supplier=merged)
+    back = {
+        mover.label: mover.move_back(
+            moved.get(mover.label) or [], merged, survivor, acting_user=acting_user
+        )
+        for mover in merging.merge_movers()
+    }
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
     if moved.get("organisation") and survivor.organisation_id == moved["organisation"]:
@@ -314,8 +353,18 @@ def undo_merge(*, merge: SupplierMerge, acting_user: User) -> None:
     MatchReview.objects.filter(supplier=merged, candidate=survivor).update(
         status=MatchReview.Status.OPEN, decided_by=None, decided_at=None
     )
+    counts = _counts(back)
     record_change(
-        survivor, action="updated", acting_user=acting_user, changes={"unmerged": merged.name}
+        survivor,
+        action="updated",
+        acting_user=acting_user,
+        changes={"unmerged": merged.name, "moved_back": counts},
+    )
+    record_change(
+        merged,
+        action="updated",
+        acting_user=acting_user,
+        changes={"unmerged_from": survivor.name, "moved_back": counts},
     )
 
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hallbar.core.history import history_for
 from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -19,15 +18,17 @@ from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.forms import ImportForm
-from hallbar.organisations.models import Role
-from hallbar.suppliers import services
+from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
+    access_site_for_write,
     access_supplier,
     access_supplier_for_write,
     access_unmatched_spend_for_write,
     can_edit_suppliers,
+    can_list_suppliers,
     can_merge_suppliers,
     can_see_unmatched_spend,
+    sees_registry_internals,
     sites_for,
     suppliers_visible_to,
     unmatched_spend_visible_to,
@@ -36,12 +37,11 @@ from hallbar.suppliers.forms import MergeForm, SiteForm, SupplierForm
 from hallbar.suppliers.imports import template_rows
 from hallbar.suppliers.models import (
     MatchReview,
-    ProductionSite,
     Supplier,
     SupplierMerge,
     UnmatchedSpend,
 )
-from hallbar.suppliers.selectors import filter_suppliers
+from hallbar.suppliers.selectors import filter_suppliers, supplier_history
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_COLUMNS = [
@@ -59,7 +59,7 @@ EXPORT_COLUMNS = [
 
 
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_cooperation_member or request.user.has_role(Role.SUPPLIER_CONTACT)):
+    if not can_list_suppliers(request.user):
         raise Http404
     suppliers = filter_suppliers(suppliers_visible_to(request.user), request.GET)
     export = request.GET.get("format")
@@ -108,7 +108,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             request,
             _("This supplier was merged into %(name)s.") % {"name": supplier.merged_into.name},
         )
-    member = request.user.is_cooperation_member
+    member = sees_registry_internals(request.user)
     return render(
         request,
         "suppliers/supplier_detail.html",
@@ -126,7 +126,7 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             "merges": SupplierMerge.objects.filter(survivor=supplier).select_related("merged")
             if member
             else [],
-            "history": history_for(supplier)[:20] if member else [],
+            "history": supplier_history(request.user, supplier) if member else [],
             # contracts and follow-up, which build on suppliers, add their sections
             "sections": sections_for("suppliers:supplier-detail", request, supplier),
         },
@@ -177,10 +177,7 @@ def site_create(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def site_delete(request: HttpRequest, public_id, site_id) -> HttpResponse:
-    supplier = access_supplier_for_write(request.user, public_id)
-    site = ProductionSite.objects.filter(supplier=supplier, public_id=site_id).first()
-    if site is None:
-        raise Http404
+    supplier, site = access_site_for_write(request.user, public_id, site_id)
     if request.method == "POST":
         services.delete_site(site=site, acting_user=request.user)
         messages.success(request, _("The production site was removed."))
@@ -335,10 +332,16 @@ def supplier_merge(request: HttpRequest, public_id) -> HttpResponse:
                 return redirect(
                     "suppliers:supplier-detail", public_id=form.cleaned_data["into"].public_id
                 )
+        survivor = form.cleaned_data["into"]
         return render(
             request,
             "suppliers/supplier_merge.html",
-            {"form": form, "merged": merged, "confirm": form.cleaned_data["into"]},
+            {
+                "form": form,
+                "merged": merged,
+                "confirm": survivor,
+                "moves": merging.preview(merged, survivor),
+            },
         )
     return render(request, "suppliers/supplier_merge.html", {"form": form, "merged": merged})
 

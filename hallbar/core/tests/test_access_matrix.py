@@ -430,6 +430,7 @@ class Case:
     writers: tuple[str, ...] | None = None
     data: Callable[[World], dict] | dict = field(default_factory=dict)
     anonymous: int | None = None  # when not the login page (or 401 from the API)
+    redirected: tuple[str, ...] = ()  # sent elsewhere (302): supplier contacts to the portal
     has_object: bool = False  # whether the URL names an object by its public id
 
     def url(self, world: World) -> str:
@@ -446,10 +447,13 @@ class Case:
             if self.name in PUBLIC:
                 return 200 if self.status == 200 and self.readers == EVERYONE else 405
             return 401 if self.name.startswith("api:") else 302
+        if who in self.redirected:
+            return 302
         return self.status if who in self.readers else self.denied
 
     def refused_posters(self) -> list[str]:
         allowed = set(self.writers) if self.writers is not None else set(self.readers)
+        allowed |= set(self.redirected)
         return [who for who in EVERYONE if who not in allowed]
 
 
@@ -826,16 +830,18 @@ CASE_READERS = ("secretariat", "steering", "alice", "bob", "contact_jamtland", "
 LEAD = ("secretariat", "alice")
 OPENERS = ("secretariat", "coordinator_a", "contact_jamtland")
 FOLLOWUP = _ids("followup")
+# A supplier contact's case pages are its portal's: the list and its own case redirect there.
 CASES += [
-    _case("followups:followup-list", readers=(*MEMBERS, "auditor")),
+    _case("followups:followup-list", readers=(*MEMBERS, "auditor"), redirected=("charlie", "dave")),
     _case(
         "followups:followup-list",
         variant="xlsx",
         query="?format=xlsx",
         readers=(*MEMBERS, "auditor"),
+        redirected=("charlie", "dave"),
     ),
     _case("followups:followup-create", readers=OPENERS, writers=OPENERS),
-    _case("followups:followup-detail", FOLLOWUP, readers=CASE_READERS),
+    _case("followups:followup-detail", FOLLOWUP, readers=CASE_READERS, redirected=("charlie",)),
     _post_only("followups:followup-send", FOLLOWUP, writers=LEAD),
     _case("followups:followup-assess", FOLLOWUP, readers=LEAD, writers=LEAD),
     _post_only("followups:followup-return", FOLLOWUP, writers=LEAD),
@@ -928,7 +934,7 @@ CASES += [
     _case("api:get_supplier", _ids("supplier_b"), variant="b", readers=OWN_B),
     _case("api:get_supplier", _ids("supplier_other"), variant="other", readers=MEMBERS),
     _case("api:list_contracts", query=f"?{FEW_CONTRACTS}", readers=WITH_SUPPLIERS),
-    _case("api:list_followups", readers=EVERYONE[:-1]),  # all but nobody
+    _case("api:list_followups", readers=EVERYONE[:-1]),  # all but nobody, as the list page
     _case("api:get_followup", FOLLOWUP, readers=(*CASE_READERS, "charlie")),
     _case("api:list_plans", readers=MEMBERS),
     _case("api:get_plan", PLAN, readers=MEMBERS),

@@ -3,6 +3,7 @@ material for the lead, the secretariat and the assigned auditor only, suppliers 
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from hallbar.followups import services
 from hallbar.followups.access import (
@@ -123,6 +124,47 @@ def test_confidential_deviations_and_events_stay_with_the_lead(world):
     assert not timeline(participant).filter(confidential=True).exists()
     assert not timeline(supplier).filter(confidential=True).exists()
     assert not timeline(supplier).filter(kind="opened").exists()
+
+
+def test_internal_events_and_a_withheld_commitment_stay_with_the_lead(world, client):
+    # Given a confidential deviation against a commitment, on a case rolf audits
+    followup = to_assessed(world, open_case(world))
+    services.order_audit(
+        followup,
+        kind="office",
+        firm=world.firm,
+        auditor=world.cast.auditor,
+        acting_user=world.cast.alice,
+    )
+    followup.refresh_from_db()
+    services.record_deviation(
+        followup,
+        acting_user=world.cast.alice,
+        area="human_rights",
+        severity="major",
+        description="Locked exits.",
+        source="audit",
+        commitment="COMMITMENT-51aa: safe exits",
+        confidential=True,
+        supplier_description="Keep the exits unlocked.",
+    )
+    followup.refresh_from_db()
+    lead = access_followup(world.cast.alice, followup.public_id)
+    auditor = access_followup(world.cast.auditor, followup.public_id)
+    supplier = access_followup(world.cast.charlie, followup.public_id)
+    # Then the internal timeline (which names the commitment) is the lead's only
+    assert timeline(lead).filter(confidential=True).exists()
+    assert not timeline(auditor).filter(confidential=True).exists()
+    assert not timeline(supplier).filter(confidential=True).exists()
+    # and the supplier is not told the commitment, on the page or through the API
+    [seen] = deviations_for(supplier)
+    assert seen.shown_commitment == ""
+    assert deviations_for(lead)[0].shown_commitment == "COMMITMENT-51aa: safe exits"
+    client.force_login(world.cast.charlie)
+    served = client.get(f"/api/followups/{followup.public_id}").content.decode()
+    served += client.get(reverse("portal:case", args=[followup.public_id])).content.decode()
+    assert "COMMITMENT-51aa" not in served
+    assert "Keep the exits unlocked." in served
 
 
 def test_documents_business_secrets_and_audit_reports(world):

@@ -37,9 +37,16 @@ def test_a_supplier_contact_uses_the_portal_not_the_case_pages(world, client_for
     followup = open_case(world)
     services.send_self_assessment(followup, acting_user=world.cast.secretariat)
     client = client_for(world.cast.charlie)
-    assert client.get(_url("followup-list")).status_code == 404
-    assert client.get(_url("followup-detail", followup.public_id)).status_code == 404
-    assert client.get(reverse("portal:case", args=[followup.public_id])).status_code == 200
+    # the case pages send it to the portal (the API gives it the portal's view of the same cases)
+    listed = client.get(_url("followup-list"))
+    assert listed.status_code == 302 and listed["Location"] == reverse("portal:home")
+    case = client.get(_url("followup-detail", followup.public_id))
+    portal_case = reverse("portal:case", args=[followup.public_id])
+    assert case.status_code == 302 and case["Location"] == portal_case
+    assert client.get(portal_case).status_code == 200
+    # and another company's contact still gets the same 404 as for a missing case
+    other = client_for(world.cast.dave)
+    assert other.get(_url("followup-detail", followup.public_id)).status_code == 404
 
 
 def test_opening_cases_from_a_list_of_suppliers(world, client_for):

@@ -18,13 +18,7 @@ from hallbar.risk.spend import COLUMNS, stored_partitions
 from hallbar.suppliers.models import Supplier, SupplierName, UnmatchedSpend
 from hallbar.suppliers.services import resolve_unmatched_spend, save_supplier
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "uploads"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_dir")]
 
 
 @pytest.fixture

@@ -22,18 +22,7 @@ from hallbar.risk.screening import store
 from hallbar.risk.spend import COLUMNS, spend_root, spend_versions, stored_partitions, template_rows
 from hallbar.risk.tests.test_spend_and_runs import GLOVES, import_spend
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-
-
-@pytest.fixture
-def tasks_immediate(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_dir")]
 
 
 def lines(rows) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from stdnum import luhn
@@ -356,7 +355,7 @@ def test_generator_is_deterministic():
 
 
 def test_small_benchmark_meets_its_targets():
-    started = time.perf_counter()
+    # Quality only: its speed is measured against an anchor in bench/supplier_matching.
     data = generate(500, seed=2025)
     result = build_clusters([row.record for row in data.rows])
     scores = pairwise_scores(
@@ -365,4 +364,3 @@ def test_small_benchmark_meets_its_targets():
     )
     assert scores.precision >= 0.98
     assert scores.recall >= 0.95
-    assert time.perf_counter() - started < 2

@@ -120,3 +120,26 @@ def test_sub_supplier_names_reach_neither_pages_nor_the_api_of_other_readers(cas
     client = client_for(cast.secretariat)
     assert SUB_SUPPLIER in client.get(api).content.decode()
     assert SUB_SUPPLIER in client.get(detail).content.decode()
+
+
+def test_a_sub_supplier_cannot_be_opened_for_removal_by_who_may_not_read_its_name(cast, client_for):
+    # Given a supplier without active contracts (open to every region's staff) with a tier-2 site
+    supplier = _supplier_with_sites()
+    sub = supplier.sites.get(tier=2)
+    url = reverse("suppliers:site-delete", args=[supplier.public_id, sub.public_id])
+    assert can_edit_supplier(cast.bob, supplier)
+    assert not sees_sub_supplier_names(cast.bob, supplier)
+    # When bob, who may change the supplier but not read the sub-supplier's name, opens its
+    # removal page or posts to it
+    client = client_for(cast.bob)
+    page = client.get(url)
+    # Then it is not found (the page would name it), and nothing is removed
+    assert page.status_code == 404
+    assert b"SUBSUPPLIER-c41d" not in page.content
+    assert client.post(url).status_code == 404
+    assert supplier.sites.count() == 2
+    # the secretariat reads the name on the page and may remove the site
+    client = client_for(cast.secretariat)
+    assert SUB_SUPPLIER in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert supplier.sites.count() == 1

@@ -1,0 +1,501 @@
+"""The content-marker matrix: confidential material reaches only the people its rule names.
+
+The access matrix (``test_access_matrix.py``) checks who gets which status. This module builds the
+same world once (its ``_build_world``), adds a second audit firm and auditor (ragnar) and seeds a
+unique marker in every confidential field: a grievance's text, a confidential deviation's
+description and commitment, interview notes and report text of an audit, the name and content of
+audit report files, a confidential (business-secret) evidence document, an internal case event
+and the name, city and Open Supply Hub id of a tier-2 sub-supplier. The flows that seed them
+send their mails (locmem backend), and so do the deadline reminders.
+
+Then every case of the access matrix (every URL pattern, with every case's objects: pages, API
+operations, CSV/XLSX/OCDS exports, downloads) plus cases for the seeded objects is fetched as
+every member of the cast, ragnar and anonymously. A marker must reach exactly the users its rule
+names: never anyone else (a leak), and everyone it names somewhere (so the sweep really reaches
+the marker, and the rule is not kept by hiding the material from its own readers).
+"""
+
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
+
+from hallbar.core.tests.test_access_matrix import (
+    ANONYMOUS,
+    CASES,
+    EVERYONE,
+    Case,
+    World,
+    _build_world,
+    _case,
+)
+from hallbar.followups import files
+from hallbar.followups import services as followups
+from hallbar.followups.deadlines import send_due_reminders
+from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, Report
+from hallbar.followups.services.common import _document, _event
+from hallbar.organisations.models import Organisation, Role, User
+from hallbar.organisations.services import add_membership
+from hallbar.suppliers.models import ProductionSite
+from hallbar.suppliers.services import save_site
+
+pytestmark = pytest.mark.django_db
+
+SECOND_FIRM = "Andra Revisionsbyrån AB"
+USERS = (*EVERYONE, "ragnar", ANONYMOUS)
+
+# --- the rules --------------------------------------------------------------------------------
+# The lead of the case is the secretariat and Region Stockholm (alice); rolf ("auditor") made the
+# office audit and ragnar (another firm) the factory audit of the same case; charlie is the
+# supplier's contact. Steering, Jämtland (bob, contact_jamtland: a participating region), the
+# area coordinator, dave, nobody and anonymous are outside every rule below.
+LEAD = ("secretariat", "alice")
+CASE_AUDITORS = ("auditor", "ragnar")
+
+
+@dataclass(frozen=True)
+class Marker:
+    text: str
+    readers: tuple[str, ...]  # who may read it
+    rule: str
+    # who must read it somewhere in the sweep (the control), when not every reader has a page
+    # that shows it
+    shown_to: tuple[str, ...] | None = None
+
+    @property
+    def expected(self) -> set[str]:
+        return set(self.readers if self.shown_to is None else self.shown_to)
+
+
+MARKERS = {
+    marker.text: marker
+    for marker in (
+        Marker(
+            "MKGRIEVANCE4e1f",
+            (*LEAD, *CASE_AUDITORS),
+            "A grievance's text (and the deviation it became): the lead and the case's "
+            "auditors (a confidential deviation of no audit); never the supplier, never another "
+            "participating region (DESIGN 6, leak 1).",
+        ),
+        Marker(
+            "MKCONFDEV8a2c",
+            (*LEAD, "auditor"),
+            "A confidential deviation found in rolf's office audit: the lead and rolf; not "
+            "ragnar (another firm), not the supplier, which reads the lead's wording (leak 2, 3).",
+        ),
+        Marker(
+            "MKCOMMIT5d7b",
+            (*LEAD, "auditor"),
+            "The commitment breached, named in that confidential deviation: the same rule; the "
+            "supplier sees only the requirement or 'Code of Conduct' (deviation_label_for).",
+        ),
+        Marker(
+            "MKWORDING3c9e",
+            (*LEAD, "charlie"),
+            "The lead's wording of the confidential deviation for the supplier: the supplier "
+            "and the lead who writes it (the control: the supplier learns what to remedy).",
+        ),
+        Marker(
+            "MKINTERVIEW6b0a",
+            (*LEAD, "ragnar"),
+            "Worker interview notes of ragnar's factory audit: the lead and ragnar.",
+        ),
+        Marker(
+            "MKAUDITTEXT2f4d",
+            (*LEAD, "ragnar"),
+            "The report text of ragnar's factory audit: the lead and ragnar.",
+        ),
+        Marker(
+            "MKFACTORYFILE7e3b",
+            (*LEAD, "ragnar"),
+            "The report file of ragnar's factory audit, its name and its content: the lead and "
+            "ragnar; never rolf, whose firm did the office audit (leak 3).",
+        ),
+        Marker(
+            "MKOFFICEFILE1a8c",
+            (*LEAD, "auditor"),
+            "The report file of rolf's office audit, name and content: the lead and rolf.",
+        ),
+        Marker(
+            "MKSECRETDOC9d5e",
+            (*LEAD, *CASE_AUDITORS, "charlie"),
+            "A confidential evidence document (business secret), name and content: the lead, "
+            "the case's auditors and the supplier who gave it; not other participating regions.",
+        ),
+        Marker(
+            "MKINTERNAL4b6f",
+            LEAD,
+            "An internal (confidential) case event: the lead only (DESIGN 6: confidential "
+            "events are shown to the lead only).",
+        ),
+        Marker(
+            "MKSUBNAME0c7a",
+            (*LEAD, *CASE_AUDITORS, "charlie"),
+            "A tier-2 sub-supplier's name: the secretariat, the lead of a case of the supplier, "
+            "its assigned auditors and the supplier itself (leak 4).",
+        ),
+        Marker(
+            "MKSUBCITY5e2d",
+            (*LEAD, *CASE_AUDITORS, "charlie"),
+            "The sub-supplier's city: the same rule as its name (only the registry's pages "
+            "show it, which the auditors do not open).",
+            shown_to=(*LEAD, "charlie"),
+        ),
+        Marker(
+            "MKSUBOSH8f1b",
+            (*LEAD, *CASE_AUDITORS, "charlie"),
+            "The sub-supplier's Open Supply Hub id: the same rule as its city.",
+            shown_to=(*LEAD, "charlie"),
+        ),
+    )
+}
+# Not confidential, and a control that participating regions still read the shared case.
+ORDINARY = "MKORDINARY3a7c"
+ORDINARY_READERS = (*LEAD, *CASE_AUDITORS, "charlie", "steering", "bob", "contact_jamtland")
+
+
+def _pdf(name: str, marker: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n% " + marker.encode() + b"\n%%EOF\n", content_type="application/pdf"
+    )
+
+
+@dataclass(repr=False)
+class Seeded:
+    world: World
+    ragnar: object
+    grievance: Report
+    confidential_deviation: Deviation
+    factory_audit: Audit
+    factory_report: Document
+    office_report: Document
+    secret_document: Document
+    sub_supplier: ProductionSite
+    mails: list
+
+
+def _seed(world: World) -> Seeded:
+    """Seed the markers through the services (as the people who would write them)."""
+    cast = world.cast
+    followup = world.followup
+    firm = Organisation.objects.create(name=SECOND_FIRM, kind=Organisation.Kind.AUDIT_FIRM)
+    ragnar = User.objects.create_user(
+        username="ragnar", first_name="Ragnar", email="ragnar@andra-revision.invalid"
+    )
+    add_membership(user=ragnar, organisation=firm, role=Role.AUDITOR, acting_user=None)
+    sub_supplier = save_site(
+        supplier=world.supplier_a,
+        site=None,
+        acting_user=cast.secretariat,
+        name="MKSUBNAME0c7a Latex Co",
+        country="TH",
+        city="MKSUBCITY5e2d",
+        products="latex",
+        tier=2,
+        osh_id="MKSUBOSH8f1b",
+    )
+    followup.sites.add(sub_supplier)
+    # A grievance, triaged into the case with the lead's wording for the supplier.
+    grievance = followups.submit_report(
+        kind="grievance",
+        supplier=world.supplier_a,
+        description="MKGRIEVANCE4e1f: a worker in line 4 paid a recruitment fee",
+        known_on=date(2025, 1, 5),
+        area="workers_rights",
+        acting_user=cast.secretariat,
+    )
+    followups.triage_report(
+        grievance,
+        followup=followup,
+        supplier_description="Review your recruitment practices.",
+        acting_user=cast.secretariat,
+    )
+    followup.refresh_from_db()
+    confidential_deviation = followups.record_deviation(
+        followup,
+        acting_user=cast.alice,
+        area="human_rights",
+        severity="critical",
+        description="MKCONFDEV8a2c: locked exits in building B",
+        commitment="MKCOMMIT5d7b: safe exits",
+        source="audit",
+        audit=world.audit,
+        confidential=True,
+        site=sub_supplier,
+        supplier_description="MKWORDING3c9e: keep every exit unlocked",
+    )
+    followups.record_deviation(
+        followup,
+        acting_user=cast.alice,
+        requirement=followup.clause.process_requirements.order_by("number").last(),
+        area="environment",
+        severity="minor",
+        description="MKORDINARY3a7c: no chemicals register",
+        source="assessment",
+        site=sub_supplier,
+    )
+    followup.refresh_from_db()
+    factory_audit = followups.order_audit(
+        followup,
+        kind="factory",
+        firm=firm,
+        auditor=ragnar,
+        sites=[sub_supplier],
+        acting_user=cast.alice,
+    )
+    today = timezone.localdate()
+    followups.save_audit(
+        factory_audit,
+        acting_user=ragnar,
+        documents_reviewed="Payroll",
+        interviews="MKINTERVIEW6b0a: twelve workers interviewed",
+        report="MKAUDITTEXT2f4d: exits locked at night",
+        performed_date=today,
+        report_file=_pdf("MKFACTORYFILE7e3b.pdf", "MKFACTORYFILE7e3b"),
+        finish=True,
+    )
+    followups.save_audit(
+        world.audit,
+        acting_user=cast.auditor,
+        documents_reviewed="Policies",
+        interviews="",
+        report="",
+        performed_date=today,
+        report_file=_pdf("MKOFFICEFILE1a8c.pdf", "MKOFFICEFILE1a8c"),
+    )
+    # A business secret the supplier gave as evidence, marked confidential.
+    stored = files.store_upload(
+        _pdf("MKSECRETDOC9d5e.pdf", "MKSECRETDOC9d5e"), folder=str(followup.public_id)
+    )
+    secret_document = _document(
+        followup,
+        stored,
+        purpose=Document.Purpose.EVIDENCE,
+        document_date=today,
+        confidential=True,
+        acting_user=cast.charlie,
+    )
+    _event(
+        followup,
+        CaseEvent.Kind.AUDIT,
+        acting_user=cast.alice,
+        message="MKINTERNAL4b6f: the lead's internal note",
+        confidential=True,
+    )
+    # The plan is not enough; then every reminder and escalation due a year on (they mail the
+    # supplier, the lead and the secretariat).
+    followups.review_action_plan(
+        followup, accept=False, comment="Cover every deviation.", acting_user=cast.alice
+    )
+    send_due_reminders(today + timedelta(days=365))
+    grievance.refresh_from_db()
+    return Seeded(
+        world=world,
+        ragnar=ragnar,
+        grievance=grievance,
+        confidential_deviation=confidential_deviation,
+        factory_audit=factory_audit,
+        factory_report=Document.objects.get(audit=factory_audit),
+        office_report=Document.objects.get(audit=world.audit),
+        secret_document=secret_document,
+        sub_supplier=sub_supplier,
+        mails=[],
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the access matrix's world and the markers once; roll them back afterwards."""
+    data_dir = tmp_path_factory.mktemp("content-matrix")
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        DATA_DIR=data_dir,
+        MEDIA_ROOT=data_dir / "uploads",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    ):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                world = _build_world()
+                mail.outbox = []
+                # The services mail on commit: run those callbacks as a commit would.
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    built = _seed(world)
+                built.mails = list(mail.outbox)
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+
+# --- what is fetched --------------------------------------------------------------------------
+
+
+def _seeded_ids(*attributes: str):
+    return lambda w: tuple(getattr(SEEDED[0], a).public_id for a in attributes)
+
+
+# The seeded objects are not attributes of the access matrix's World: content cases reach them
+# through SEEDED, set once the module's data exists. Their statuses are not checked here (readers
+# stay empty): what matters is which markers each user is served.
+SEEDED: list[Seeded] = []
+CONTENT_CASES = [
+    _case("followups:audit-detail", _seeded_ids("factory_audit"), variant="factory", readers=()),
+    _case(
+        "followups:document-download",
+        _seeded_ids("factory_report"),
+        variant="factory-report",
+        readers=(),
+    ),
+    _case(
+        "followups:document-download",
+        _seeded_ids("office_report"),
+        variant="office-report",
+        readers=(),
+    ),
+    _case(
+        "followups:document-download",
+        _seeded_ids("secret_document"),
+        variant="secret",
+        readers=(),
+    ),
+    _case("followups:report-detail", _seeded_ids("grievance"), variant="grievance", readers=()),
+    _case(
+        "followups:deviation-supplier-text",
+        _seeded_ids("confidential_deviation"),
+        variant="confidential",
+        readers=(),
+    ),
+    _case(
+        "suppliers:site-delete",
+        lambda w: (w.supplier_a.public_id, SEEDED[0].sub_supplier.public_id),
+        variant="sub-supplier",
+        readers=(),
+    ),
+    _case("followups:followup-list", variant="csv", query="?format=csv", readers=()),
+    _case("suppliers:supplier-list", variant="xlsx", query="?format=xlsx", readers=()),
+    _case(
+        "contracts:contract-list",
+        variant="xlsx",
+        query=lambda w: f"?format=xlsx&q={w.supplier_a.name}",
+        readers=(),
+    ),
+    _case(
+        "contracts:contract-list",
+        variant="ocds-a",
+        query=lambda w: f"?format=ocds&q={w.supplier_a.name}",
+        readers=(),
+    ),
+]
+# Every GET-able case of the access matrix (POST-only views answer GET with an empty 405).
+SWEPT: list[Case] = [c for c in CASES if c.status != 405] + CONTENT_CASES
+
+
+def _body(response) -> bytes:
+    """Return all a user is served: the headers (a download's file name) and the body, with an
+    XLSX's (zipped) sheets unpacked."""
+    # The test client closes the response (a streamed one once read to its end); closing it here
+    # would also close the database connection, and with it the module's transaction.
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    headers = "\n".join(f"{k}: {v}" for k, v in response.items()).encode()
+    parts = [headers, body]
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            parts += [archive.read(name) for name in archive.namelist()]
+    return b"\n".join(parts)
+
+
+def _found(text: bytes) -> set[str]:
+    return {m for m in (*MARKERS, ORDINARY) if m.encode() in text}
+
+
+@pytest.fixture(scope="module")
+def sightings(seeded, django_db_blocker) -> dict[str, dict[str, set[str]]]:
+    """Fetch every swept URL as every user once; return marker → user → the URLs it was on."""
+    SEEDED[:] = [seeded]
+    users = {**seeded.world.cast.everyone(), "ragnar": seeded.ragnar}
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    client = Client()
+    with django_db_blocker.unblock():
+        urls = [case.url(seeded.world) for case in SWEPT]
+        for who in USERS:
+            client.logout()
+            if who != ANONYMOUS:
+                client.force_login(users[who])
+            for url in urls:
+                for marker in _found(_body(client.get(url))):
+                    seen[marker][who].add(url)
+    return seen
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_the_sweep_covers_every_url_pattern_and_the_seeded_objects(seeded):
+    # every GET-able case of the access matrix (which has one for every URL pattern) is swept
+    assert {c.id for c in CASES if c.status != 405} <= {c.id for c in SWEPT}
+    assert len({c.id for c in SWEPT}) == len(SWEPT)
+    # every marker was seeded where the rule's readers would look for it
+    followup = seeded.world.followup
+    assert seeded.grievance.followup_id == followup.pk
+    assert seeded.factory_audit.auditor == seeded.ragnar
+    assert seeded.factory_report.confidential and seeded.secret_document.confidential
+
+
+@pytest.mark.parametrize("marker", sorted(MARKERS), ids=lambda m: m)
+def test_a_confidential_marker_reaches_exactly_the_readers_its_rule_names(marker, sightings):
+    rule = MARKERS[marker]
+    seen = sightings[marker]
+    # Then nobody outside the rule was served it, on any page, API operation or export
+    leaks = {who: sorted(urls) for who, urls in seen.items() if who not in rule.readers}
+    assert leaks == {}, f"{marker} leaked. Rule: {rule.rule}"
+    # and each reader the rule names reads it somewhere (the sweep reached it)
+    assert set(seen) == rule.expected, f"{marker}: {rule.rule}"
+
+
+def test_an_ordinary_deviation_is_shared_with_every_participant(sightings):
+    assert set(sightings[ORDINARY]) == set(ORDINARY_READERS)
+
+
+def test_no_mail_carries_a_marker_to_anyone_outside_its_rule(seeded):
+    users = {**seeded.world.cast.everyone(), "ragnar": seeded.ragnar}
+    by_address = {user.email: who for who, user in users.items() if user.email}
+    reached: dict[str, set[str]] = defaultdict(set)
+    leaks = []
+    for message in seeded.mails:
+        text = "\n".join(
+            [message.subject, message.body, *(str(a[0]) for a in message.alternatives or [])]
+        ).encode()
+        markers = _found(text)
+        for address in [*message.to, *message.cc, *message.bcc]:
+            who = by_address.get(address, f"outsider <{address}>")
+            reached[who].add(message.subject)
+            leaks += [
+                (marker, who, message.subject)
+                for marker in markers
+                if marker in MARKERS and who not in MARKERS[marker].readers
+            ]
+    # The flows that seeded the markers mailed the supplier, the secretariat and the new
+    # auditor (the cast has no contact of the lead region), and the reminders a year on escalated
+    # to the supplier and the secretariat
+    assert {"charlie", "secretariat", "ragnar"} <= set(reached), reached
+    assert len(reached["secretariat"]) > 1 and len(reached["charlie"]) > 2, reached
+    assert leaks == []
