@@ -9,8 +9,6 @@ they end; `pytest_runtest_teardown` loads the reference data again after each of
 
 import pytest
 
-from hallbar.core.demo import load_fee_decisions
-from hallbar.core.testing import Cast, make_cast
 from hallbar.core.tests.browser import (
     SKIP_REASON,
     browser,  # noqa: F401 - shared fixture
@@ -18,6 +16,8 @@ from hallbar.core.tests.browser import (
     browser_required,
     page,  # noqa: F401 - shared fixture
 )
+from hallbar.demo.national import load_fee_decisions
+from hallbar.demo.testing import Cast, make_cast
 from hallbar.organisations.models import Region
 from hallbar.organisations.services import LoadSummary, load_reference_data
 

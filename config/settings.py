@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "hallbar.followups",
     "hallbar.planning",
     "hallbar.api",
+    "hallbar.home",
+    "hallbar.demo",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "hallbar.organisations.context_processors.navigation",
+                "hallbar.home.context_processors.navigation",
             ],
         },
     },
@@ -97,7 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"

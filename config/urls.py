@@ -17,6 +17,7 @@ def _public(patterns):
 
 api_urls, api_app, api_namespace = api.urls
 urlpatterns = [
+    path("", include("hallbar.home.urls")),
     path("", include("hallbar.core.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("regions/", include("hallbar.organisations.urls")),

@@ -172,7 +172,7 @@ def _prepare_database(lead_code: str) -> Any:
     from hallbar.suppliers.models import Supplier
 
     try:
-        from hallbar.requirements.demo import load_requirement_library
+        from hallbar.demo.requirements import load_requirement_library
     except ImportError as error:
         sys.exit(f"bench.imports: the requirement library loader is missing ({error}).")
 

@@ -6,3 +6,9 @@ class CategoriesConfig(AppConfig):
     name = "hallbar.categories"
     label = "categories"
     verbose_name = _("Categories")
+
+    def ready(self) -> None:
+        from hallbar.categories.services import load_area_categories
+        from hallbar.organisations.services import register_reference_loader
+
+        register_reference_loader(load_area_categories)

@@ -6,10 +6,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category, CategoryPrioritisation, CpvCode
 from hallbar.core.history import record_change
+from hallbar.organisations.models import AreaCategory, ProcurementArea
+from hallbar.organisations.services import AREAS_VALID_FROM, PRIORITISED_YEARS, area_rows
 
 CPV_FILE = Path(settings.BASE_DIR) / "referencedata" / "cpv_2008.csv"
 NOT_ALLOWED = _("Only the secretariat changes categories.")
@@ -117,3 +120,39 @@ def set_prioritisation(
         changes={"prioritised": f"{first_year}–{last_year}"},
     )
     return row
+
+
+def _slug(text: str) -> str:
+    return slugify(text.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+
+
+def load_area_categories() -> dict[str, int]:
+    """Load the categories each procurement area owns and prioritises, and the CPV vocabulary.
+
+    Part of organisations' load_reference_data (registered in CategoriesConfig.ready()), run after
+    the areas exist. Idempotent.
+    """
+    categories = 0
+    for row in area_rows():
+        area = ProcurementArea.objects.get(code=row["area"])
+        names = zip(
+            row["prioritised_categories_sv"].split(";"),
+            row["prioritised_categories_en"].split(";"),
+            strict=True,
+        )
+        for name_sv, name_en in names:
+            category, _created = Category.objects.update_or_create(
+                slug=_slug(name_en), defaults={"name_sv": name_sv, "name_en": name_en}
+            )
+            AreaCategory.objects.get_or_create(
+                area=area, category=category, valid_from=AREAS_VALID_FROM
+            )
+            CategoryPrioritisation.objects.get_or_create(
+                category=category,
+                first_year=PRIORITISED_YEARS[0],
+                defaults={"last_year": PRIORITISED_YEARS[1]},
+            )
+            categories += 1
+    load_cpv_codes()
+    assign_default_cpv_codes()
+    return {"categories": categories}

@@ -8,6 +8,25 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
+        from hallbar.contracts.imports import ContractImporter
+        from hallbar.core.imports import ImportKind, register_import_kind
+        from hallbar.core.models import ImportJob
+
+        register_import_kind(
+            ImportJob.Kind.CONTRACTS,
+            ImportKind(importer=ContractImporter, list_url="contracts:contract-list"),
+        )
+        from hallbar.contracts.views import supplier_contracts_section
+        from hallbar.core.sections import Section, register_section
+
+        register_section(
+            "suppliers:supplier-detail",
+            Section(
+                slot="related",
+                template="contracts/partials/supplier_contracts.html",
+                context=supplier_contracts_section,
+            ),
+        )
         from hallbar.suppliers.merging import register_merge_mover
 
         # A merged supplier's contracts are the kept supplier's (docs/DESIGN.md, decision log).

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category, CpvCode
 from hallbar.contracts.models import Contract
-from hallbar.core.models import ImportJob
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ContractClause
 from hallbar.suppliers.models import Supplier, country_code
@@ -121,45 +120,3 @@ class ContractForm(forms.ModelForm):
         values["cpv"] = data["cpv_code"]
         values["production_countries"] = data["countries"]
         return values
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "CSV or Excel (.xlsx) in the template's columns, or an OCDS release package (.json). At most 50 MB."
-        ),
-    )
-    region = forms.ModelChoiceField(label=_("Lead region"), queryset=Region.objects.none())
-    valid_only = forms.BooleanField(
-        label=_("If some rows are bad, import the valid rows anyway"),
-        required=False,
-        help_text=_("Otherwise nothing is imported until every row is valid."),
-    )
-    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
-
-    def __init__(self, *args, editable_regions=None, with_region=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        regions = Region.objects.select_related("organisation").order_by("county_code")
-        if editable_regions is not None:
-            regions = regions.filter(pk__in=editable_regions)
-        self.fields["region"].queryset = regions
-        self.fields["region"].label_from_instance = lambda r: r.name
-        if not with_region:
-            del self.fields["region"]
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        from hallbar.core.imports import MAX_UPLOAD_BYTES
-
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        return uploaded
-
-    @property
-    def mode(self) -> str:
-        return (
-            ImportJob.Mode.VALID_ONLY
-            if self.cleaned_data.get("valid_only")
-            else ImportJob.Mode.ALL_OR_NOTHING
-        )

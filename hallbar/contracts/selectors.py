@@ -1,15 +1,15 @@
 """Reads for contracts: filtered lists, the contract page, and the harmonisation index."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from hallbar.categories.models import CategoryPrioritisation
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
-from hallbar.followups.models import Sanction
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ClauseLevel
 from hallbar.suppliers.models import country_name
@@ -23,6 +23,18 @@ SORTS = {
     "end": "end_date",
     "region": "lead_region__county_code",
 }
+
+
+def participating_regions(supplier) -> list[Region]:
+    """Return every region with an active contract with the supplier."""
+    return list(
+        Region.objects.filter(
+            contracts__supplier=supplier, contracts__status=Contract.Status.ACTIVE
+        )
+        .distinct()
+        .select_related("organisation")
+        .order_by("county_code")
+    )
 
 
 def filter_contracts(queryset: QuerySet[Contract], params) -> QuerySet[Contract]:
@@ -81,18 +93,26 @@ def contracts_in_force(year: int) -> QuerySet[Contract]:
     contract, which never came into force, never counts.
     """
     first, last = harmonisation_period(year)
-    terminated_on = Subquery(
-        Sanction.objects.filter(contract=OuterRef("pk"), kind=Sanction.Kind.TERMINATION)
-        .order_by("decided_on")
-        .values("decided_on")[:1]
-    )
-    return (
+    contracts = (
         Contract.objects.exclude(status=Contract.Status.CANCELLED)
         .filter(start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .alias(terminated_on=terminated_on)
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
     )
+    for terminated_on in _TERMINATION_DATES:
+        contracts = contracts.alias(terminated_on=terminated_on()).filter(
+            Q(terminated_on__isnull=True) | Q(terminated_on__gte=first)
+        )
+    return contracts
+
+
+# Follow-up, which builds on contracts, decides terminations (a sanction) and registers here, from
+# its AppConfig.ready(), an expression for the day the contract in OuterRef("pk") was terminated.
+_TERMINATION_DATES: list[Callable[[], Subquery]] = []
+
+
+def register_termination_date(expression: Callable[[], Subquery]) -> None:
+    """Register an expression for the day a contract was terminated (None: not terminated)."""
+    _TERMINATION_DATES.append(expression)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from hallbar.contracts.access import (
     editable_region_ids,
     sees_contract_internals,
 )
-from hallbar.contracts.forms import ContractForm, ImportForm
+from hallbar.contracts.forms import ContractForm
 from hallbar.contracts.imports import template_rows
 from hallbar.contracts.models import Contract
 from hallbar.contracts.selectors import (
@@ -38,8 +38,10 @@ from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
+from hallbar.core.sections import sections_for
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.forms import ImportForm
 from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import sites_for
@@ -92,9 +94,6 @@ def export_response(contracts, export: str) -> HttpResponse:
 
 
 def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
-    # Imported here: follow-up builds on contracts, not the other way round.
-    from hallbar.followups.selectors import open_zero_tolerance
-
     contract, can_edit = access_contract(request.user, public_id)
     internals = sees_contract_internals(request.user)
     contract = (
@@ -113,9 +112,8 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
             "history": contract_history(contract) if internals else [],
             "current_clause": current_clause(),
             "sites": sites_for(request.user, contract.supplier, contract.supplier.sites.all()),
-            "zero_tolerance_flag": internals
-            and contract.status == Contract.Status.ACTIVE
-            and open_zero_tolerance(contract),
+            # follow-up, which builds on contracts, adds its alerts
+            "sections": sections_for("contracts:contract-detail", request, contract),
         },
     )
 
@@ -236,3 +234,14 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
             "chart": chart,
         },
     )
+
+
+def supplier_contracts_section(request: HttpRequest, supplier) -> dict:
+    """The contracts section of the supplier page: the supplier's contracts this user may see."""
+    contracts = (
+        contracts_visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("lead_region__organisation", "category")
+        .order_by("-start_date")
+    )
+    return {"contracts": contracts[:100], "contract_count": contracts.count()}

@@ -13,18 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.core.access import access_import_job
-from hallbar.core.imports import confirm_import_job
+from hallbar.core.imports import confirm_import_job, import_kind
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv
 from hallbar.core.tasks import run_import
-
-LIST_URLS = {
-    ImportJob.Kind.CONTRACTS: "contracts:contract-list",
-    ImportJob.Kind.SUPPLIERS: "suppliers:supplier-list",
-    ImportJob.Kind.SPEND: "risk:spend",
-}
-# the partial that shows what a commit would replace, for the kinds whose importer previews
-PREVIEW_TEMPLATES = {ImportJob.Kind.SPEND: "risk/partials/spend_preview.html"}
 
 
 def start_job(job: ImportJob) -> None:
@@ -35,6 +27,7 @@ def start_job(job: ImportJob) -> None:
 
 def job_detail(request: HttpRequest, public_id) -> HttpResponse:
     job = access_import_job(request.user, public_id)
+    kind = import_kind(job.kind)
     if request.GET.get("format") == "csv":
         buffer = io.BytesIO()
         write_csv(
@@ -54,8 +47,9 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "job": job,
             "issues": page,
-            "list_url": reverse(LIST_URLS[job.kind]),
-            "preview_template": PREVIEW_TEMPLATES.get(job.kind) if job.preview else None,
+            "list_url": reverse(kind.list_url),
+            "preview_template": kind.preview_template if job.preview else "",
+            "summary_template": kind.summary_template,
         },
     )
 

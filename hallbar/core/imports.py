@@ -23,17 +23,11 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import TableError, TableIssue
 
-IMPORTERS = {
-    ImportJob.Kind.CONTRACTS: "hallbar.contracts.imports.ContractImporter",
-    ImportJob.Kind.SUPPLIERS: "hallbar.suppliers.imports.SupplierImporter",
-    ImportJob.Kind.SPEND: "hallbar.risk.spend.SpendImporter",
-}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_STORED_ISSUES = 5000
 PROGRESS_EVERY = 500
@@ -68,6 +62,39 @@ class Importer(Protocol):
     ) -> Validated: ...
 
     def commit(self, job: ImportJob, rows: list[Any]) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What core needs to know of one kind of import; the app that owns the kind registers it.
+
+    `importer` makes the importer; `list_url` is the URL name of the list the job page links back
+    to; `preview_template` shows what a commit would replace, and `summary_template` adds to the
+    summary of a finished import (both optional, given the job as `job`).
+    """
+
+    importer: Callable[[], Importer]
+    list_url: str
+    preview_template: str = ""
+    summary_template: str = ""
+
+
+_KINDS: dict[str, ImportKind] = {}
+
+
+def register_import_kind(kind: str, spec: ImportKind) -> None:
+    """Register the importer and pages of one ImportJob kind (from the owning app's ready())."""
+    if kind not in ImportJob.Kind.values:
+        raise ValueError(f"Unknown import kind: {kind}")
+    _KINDS[kind] = spec
+
+
+def import_kind(kind: str) -> ImportKind:
+    """Return what the owning app registered for kind."""
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No app has registered the import kind {kind!r}") from None
 
 
 def upload_dir() -> Path:
@@ -139,7 +166,7 @@ def run_import_job(
     job: ImportJob, *, progress: Callable[[int, int | None], None] | None = None
 ) -> ImportJob:
     """Validate the job's file and, when allowed, commit it. Return the finished job."""
-    importer: Importer = import_string(IMPORTERS[job.kind])()
+    importer: Importer = import_kind(job.kind).importer()
     job.status = ImportJob.Status.VALIDATING
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])

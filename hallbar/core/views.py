@@ -1,19 +1,10 @@
-"""The start page per role, the language switch and the health check."""
+"""The language switch and the health check (the start page is the home app's)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
-
-from hallbar.core.selectors import start_page_for
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    year = timezone.localdate().year
-    return render(request, "core/home.html", {"start": start_page_for(request.user, year=year)})
 
 
 @login_not_required

@@ -8,12 +8,38 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
+        from hallbar.contracts.selectors import register_termination_date
+        from hallbar.core.sections import Section, register_section
         from hallbar.followups.access import leads_or_audits_a_case_of
+        from hallbar.followups.selectors import termination_decided_on
+        from hallbar.followups.views import (
+            contract_zero_tolerance_alert,
+            supplier_followups_section,
+        )
         from hallbar.suppliers.access import register_supply_chain_grant
         from hallbar.suppliers.merging import register_merge_mover
 
         # The lead of a case of a supplier and its assigned auditors read its sub-suppliers' names.
         register_supply_chain_grant(leads_or_audits_a_case_of)
+        # The supplier and contract pages show what follow-up knows, without importing it.
+        register_section(
+            "suppliers:supplier-detail",
+            Section(
+                slot="status",
+                template="followups/partials/supplier_followups.html",
+                context=supplier_followups_section,
+            ),
+        )
+        register_section(
+            "contracts:contract-detail",
+            Section(
+                slot="alerts",
+                template="followups/partials/contract_zero_tolerance.html",
+                context=contract_zero_tolerance_alert,
+            ),
+        )
+        # A contract terminated by a sanction is in force up to the day it was decided.
+        register_termination_date(termination_decided_on)
         # A merged supplier's cases and reports are the kept supplier's: the reuse rule and the
         # escalation duties read them there (docs/DESIGN.md, decision log).
         register_merge_mover("followups", "followups.FollowUp")

@@ -1,4 +1,7 @@
-"""Emails about cases, sent after the transaction commits, and deadline checks put on the queue.
+"""Emails about cases, sent after the transaction commits.
+
+This module imports no follow-up services or tasks, so that services, deadlines and tasks can all
+use it without an import cycle.
 
 Who is told follows the access rules (``access.supplier_contacts_of``, ``lead_contacts_of``,
 ``participants_of``): a recipient always may see the case, and a supplier's mail says only what
@@ -6,16 +9,12 @@ its portal shows (a deadline, a reference; never a deviation's text).
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallbar.followups import access
-
-CHECK_HOUR = time(6, 0)
 
 
 def _emails(users) -> list[str]:
@@ -92,25 +91,3 @@ def on_commit_notify_buyers(followup, deviation) -> None:
         "flagged for immediate termination; the decision is the buyer's. Open the case in hallbar."
     )
     on_commit_mail(buyer_recipients(followup), subject, body)
-
-
-def schedule_deadline_checks(followup, days: Iterable[date]) -> None:
-    """Queue a deadline check for the case on each day (at 06:00); checks are idempotent."""
-    from hallbar.followups.tasks import check_case_deadlines
-
-    today = timezone.localdate()
-    moments = sorted(
-        {
-            timezone.make_aware(datetime.combine(day, CHECK_HOUR))
-            for day in days
-            if day is not None and day >= today
-        }
-    )
-
-    def enqueue() -> None:
-        if not check_case_deadlines.get_backend().supports_defer:
-            return  # e.g. the immediate backend: the daily check_deadlines command covers it
-        for moment in moments:
-            check_case_deadlines.using(run_after=moment).enqueue(followup.pk)
-
-    transaction.on_commit(enqueue)

@@ -1,6 +1,6 @@
 """Reads for follow-up pages: filtered lists and what each viewer may see of a case."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from hallbar.contracts.models import Contract
@@ -16,7 +16,7 @@ from hallbar.followups.access import (
     supplier_reads_own_wording,
 )
 from hallbar.followups.deadlines import deviation_light, supplier_lights
-from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp
+from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
 
 SORTS = {
@@ -169,3 +169,12 @@ def open_zero_tolerance(contract: Contract) -> bool:
 
 def published_followups() -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(published_at__isnull=False).select_related("category")
+
+
+def termination_decided_on() -> Subquery:
+    """The day a termination of the contract in OuterRef("pk") was first decided, or None."""
+    return Subquery(
+        Sanction.objects.filter(contract=OuterRef("pk"), kind=Sanction.Kind.TERMINATION)
+        .order_by("decided_on")
+        .values("decided_on")[:1]
+    )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hallbar.contracts.access import sees_contract_internals
+from hallbar.contracts.models import Contract
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
 from hallbar.core.http import table_download
@@ -33,7 +35,7 @@ from hallbar.followups.access import (
     reads_case_in_portal,
     reports_visible_to,
 )
-from hallbar.followups.deadlines import LIGHT_LABELS, case_light
+from hallbar.followups.deadlines import LIGHT_LABELS, case_light, supplier_lights
 from hallbar.followups.forms import (
     AuditWorkForm,
     DeviationForm,
@@ -53,6 +55,7 @@ from hallbar.followups.selectors import (
     documents_for,
     filter_followups,
     flagged_contracts,
+    open_zero_tolerance,
     published_followups,
     sites_for,
     timeline,
@@ -676,3 +679,27 @@ def results_list(request: HttpRequest) -> HttpResponse:
 def results_detail(request: HttpRequest, public_id) -> HttpResponse:
     followup = get_object_or_404(published_followups(), public_id=public_id)
     return render(request, "followups/results_detail.html", {"followup": followup})
+
+
+def supplier_followups_section(request: HttpRequest, supplier) -> dict:
+    """The follow-up section of the supplier page: its light and the cases this user may see."""
+    return {
+        "followups": followups_visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("lead_region__organisation")
+        .order_by("-year", "-reference")[:20],
+        "light": supplier_lights([supplier.pk])[supplier.pk],
+        "light_labels": LIGHT_LABELS,
+        "portal": follows_cases_in_portal(request.user),
+    }
+
+
+def contract_zero_tolerance_alert(request: HttpRequest, contract) -> dict | None:
+    """The contract page's alert: an open zero-tolerance deviation flags an active contract."""
+    if (
+        sees_contract_internals(request.user)
+        and contract.status == Contract.Status.ACTIVE
+        and open_zero_tolerance(contract)
+    ):
+        return {}
+    return None

@@ -272,3 +272,16 @@ def budget_line_delete(request: HttpRequest, public_id) -> HttpResponse:
         messages.success(request, _("The budget line was deleted."))
         return redirect(f"{reverse('funding:budget')}?year={year}")
     return render(request, "funding/budget_line_confirm_delete.html", {"line": line})
+
+
+def region_funding_section(request: HttpRequest, region) -> dict:
+    """The funding section of the region page: the region's contributions and fee decisions."""
+    by_year = contributions(available_years(timezone.localdate().year))
+    return {
+        "contributions": [
+            next(c for c in rows if c.region.pk == region.pk)
+            for _year, rows in sorted(by_year.items())
+        ],
+        "can_choose": can_choose_invoiced_amount(request.user),
+        "decisions": region.fee_decisions.order_by("-decided_on"),
+    }

@@ -1,6 +1,7 @@
 """Writes for organisations: reference data loading, users and memberships."""
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -8,11 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from hallbar.categories.models import Category, CategoryPrioritisation
-from hallbar.categories.services import assign_default_cpv_codes, load_cpv_codes
 from hallbar.core.history import record_change
 from hallbar.organisations.models import (
-    AreaCategory,
     AreaMembership,
     Membership,
     Organisation,
@@ -39,10 +37,21 @@ class LoadSummary:
     categories: int
 
 
-def _slug(text: str) -> str:
-    from django.utils.text import slugify
+# The apps built on organisations add their part of the reference data (categories: the areas'
+# prioritised categories and the CPV vocabulary) from their AppConfig.ready(). Each loader runs
+# after the regions and areas, in the same transaction, and returns what it loaded by kind.
+_REFERENCE_LOADERS: list[Callable[[], dict[str, int]]] = []
 
-    return slugify(text.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+
+def register_reference_loader(loader: Callable[[], dict[str, int]]) -> None:
+    """Run loader as part of load_reference_data (idempotent, like every loader)."""
+    _REFERENCE_LOADERS.append(loader)
+
+
+def area_rows() -> list[dict[str, str]]:
+    """Return the rows of the procurement areas file (areas, their counties and categories)."""
+    with AREAS_FILE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 @transaction.atomic
@@ -82,10 +91,8 @@ def load_reference_data(*, acting_user: User | None = None) -> LoadSummary:
             populations += 1
 
     regions_by_code = {r.county_code: r for r in Region.objects.all()}
-    categories = 0
-    with AREAS_FILE.open(encoding="utf-8") as handle:
-        area_rows = list(csv.DictReader(handle))
-    for row in area_rows:
+    areas = area_rows()
+    for row in areas:
         area, _created = ProcurementArea.objects.update_or_create(
             code=row["area"], defaults={"name": f"Upphandlingsregion {row['area']}"}
         )
@@ -93,31 +100,15 @@ def load_reference_data(*, acting_user: User | None = None) -> LoadSummary:
             AreaMembership.objects.get_or_create(
                 area=area, region=regions_by_code[code], valid_from=AREAS_VALID_FROM
             )
-        names = zip(
-            row["prioritised_categories_sv"].split(";"),
-            row["prioritised_categories_en"].split(";"),
-            strict=True,
-        )
-        for name_sv, name_en in names:
-            category, _created = Category.objects.update_or_create(
-                slug=_slug(name_en), defaults={"name_sv": name_sv, "name_en": name_en}
-            )
-            AreaCategory.objects.get_or_create(
-                area=area, category=category, valid_from=AREAS_VALID_FROM
-            )
-            CategoryPrioritisation.objects.get_or_create(
-                category=category,
-                first_year=PRIORITISED_YEARS[0],
-                defaults={"last_year": PRIORITISED_YEARS[1]},
-            )
-            categories += 1
-    load_cpv_codes()
-    assign_default_cpv_codes()
+    loaded: dict[str, int] = {}
+    for loader in _REFERENCE_LOADERS:
+        for key, count in loader().items():
+            loaded[key] = loaded.get(key, 0) + count
     return LoadSummary(
         regions=len(rows),
         population_figures=populations,
-        areas=len(area_rows),
-        categories=categories,
+        areas=len(areas),
+        categories=loaded.get("categories", 0),
     )
 
 

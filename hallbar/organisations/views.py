@@ -4,8 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from hallbar.funding.access import can_choose_invoiced_amount
-from hallbar.funding.selectors import available_years, contributions
+from hallbar.core.sections import sections_for
 from hallbar.organisations.access import access_region, can_view_cooperation
 from hallbar.organisations.models import Membership, Role
 from hallbar.organisations.selectors import areas_on, regions_with_latest_population
@@ -49,11 +48,6 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, county_code: str) -> HttpResponse:
     region, can_edit = access_region(request.user, county_code)
-    this_year = timezone.localdate().year
-    by_year = contributions(available_years(this_year))
-    history = [
-        next(c for c in rows if c.region.pk == region.pk) for _year, rows in sorted(by_year.items())
-    ]
     memberships = (
         Membership.objects.filter(organisation=region.organisation, is_active=True)
         .exclude(role=Role.SUPPLIER_CONTACT)
@@ -68,9 +62,7 @@ def region_detail(request: HttpRequest, county_code: str) -> HttpResponse:
             "can_edit": can_edit,
             "populations": region.populations.order_by("-reference_date"),
             "areas": region.area_memberships.select_related("area").order_by("-valid_from"),
-            "contributions": history,
-            "can_choose": can_choose_invoiced_amount(request.user),
-            "decisions": region.fee_decisions.order_by("-decided_on"),
+            "sections": sections_for("organisations:region-detail", request, region),
             "memberships": memberships,
         },
     )

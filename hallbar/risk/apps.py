@@ -6,3 +6,18 @@ class RiskConfig(AppConfig):
     name = "hallbar.risk"
     label = "risk"
     verbose_name = _("Risk")
+
+    def ready(self) -> None:
+        from hallbar.core.imports import ImportKind, register_import_kind
+        from hallbar.core.models import ImportJob
+        from hallbar.risk.spend import SpendImporter
+
+        register_import_kind(
+            ImportJob.Kind.SPEND,
+            ImportKind(
+                importer=SpendImporter,
+                list_url="risk:spend",
+                preview_template="risk/partials/spend_preview.html",
+                summary_template="risk/partials/spend_summary.html",
+            ),
+        )

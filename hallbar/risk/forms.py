@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
-from hallbar.contracts.forms import ImportForm
+from hallbar.organisations.forms import ImportForm
 from hallbar.risk.method.reference import load_ilab
 from hallbar.risk.method.scoring import AREAS, INDICATOR_NAMES, MethodParameters
 from hallbar.risk.models.analysis import Area

@@ -8,6 +8,14 @@ class SuppliersConfig(AppConfig):
     verbose_name = _("Suppliers")
 
     def ready(self) -> None:
+        from hallbar.core.imports import ImportKind, register_import_kind
+        from hallbar.core.models import ImportJob
+        from hallbar.suppliers.imports import SupplierImporter
+
+        register_import_kind(
+            ImportJob.Kind.SUPPLIERS,
+            ImportKind(importer=SupplierImporter, list_url="suppliers:supplier-list"),
+        )
         from hallbar.suppliers.merging import keep_on_merge, register_merge_mover
         from hallbar.suppliers.services import names_the_survivor_has
 

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hallbar.contracts.access import contracts_visible_to
-from hallbar.contracts.forms import ImportForm
 from hallbar.core.http import attachment
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
+from hallbar.core.sections import sections_for
 from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.organisations.forms import ImportForm
 from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
     access_site_for_write,
@@ -102,22 +102,12 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 
 def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
-    # Imported here: follow-up builds on suppliers, not the other way round.
-    from hallbar.followups.access import follows_cases_in_portal, followups_visible_to
-    from hallbar.followups.deadlines import LIGHT_LABELS, supplier_lights
-
     supplier, can_edit = access_supplier(request.user, public_id)
     if supplier.merged_into_id:
         messages.info(
             request,
             _("This supplier was merged into %(name)s.") % {"name": supplier.merged_into.name},
         )
-    contracts = (
-        contracts_visible_to(request.user)
-        .filter(supplier=supplier)
-        .select_related("lead_region__organisation", "category")
-        .order_by("-start_date")
-    )
     member = sees_registry_internals(request.user)
     return render(
         request,
@@ -128,8 +118,6 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_merge": can_merge_suppliers(request.user),
             "names": supplier.names.select_related("region__organisation") if member else [],
             "sites": sites_for(request.user, supplier, supplier.sites.all()),
-            "contracts": contracts[:100],
-            "contract_count": contracts.count(),
             "reviews": MatchReview.objects.filter(supplier=supplier, status="open").select_related(
                 "candidate"
             )
@@ -139,13 +127,8 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
             if member
             else [],
             "history": supplier_history(request.user, supplier) if member else [],
-            "followups": followups_visible_to(request.user)
-            .filter(supplier=supplier)
-            .select_related("lead_region__organisation")
-            .order_by("-year", "-reference")[:20],
-            "light": supplier_lights([supplier.pk])[supplier.pk],
-            "light_labels": LIGHT_LABELS,
-            "portal": follows_cases_in_portal(request.user),
+            # contracts and follow-up, which build on suppliers, add their sections
+            "sections": sections_for("suppliers:supplier-detail", request, supplier),
         },
     )
 

@@ -1,6 +1,6 @@
 import pytest
 
-from hallbar.requirements.demo import load_requirement_library
+from hallbar.demo.requirements import load_requirement_library
 
 
 @pytest.fixture

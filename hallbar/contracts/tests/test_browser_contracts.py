@@ -5,11 +5,11 @@ from django.test import override_settings
 
 from hallbar.contracts.models import Contract
 from hallbar.contracts.tests.factories import contract_csv, good_rows
-from hallbar.core.demo import load_fee_decisions
-from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.national import load_fee_decisions
+from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
-from hallbar.requirements.demo import load_requirement_library
 from hallbar.suppliers.models import Supplier
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -304,7 +304,7 @@ def test_role_helper_regions(cast):
 
 
 def test_the_demo_contracts_export_to_ocds_without_a_single_validation_error(library, cast):
-    from hallbar.contracts.demo import CONTRACTS, load_demo_contracts
+    from hallbar.demo.contracts import CONTRACTS, load_demo_contracts
 
     created = load_demo_contracts()
     assert created["contracts"] == CONTRACTS

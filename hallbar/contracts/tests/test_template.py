@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from hallbar.contracts.models import Contract
 from hallbar.core.clock import moved_clock
-from hallbar.core.demo import load_demo_prioritisations
 from hallbar.core.imports import create_job, run_import_job
 from hallbar.core.models import ImportJob
+from hallbar.demo.national import load_demo_prioritisations
 from hallbar.organisations.models import Region
 from hallbar.suppliers.models import ProductionSite, Supplier
 

@@ -25,11 +25,13 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from hallbar.categories.models import Category
-from hallbar.contracts.demo import load_demo_contracts
 from hallbar.contracts.models import Contract
-from hallbar.core.demo import AUDIT_FIRM, load_fee_decisions
 from hallbar.core.models import ImportJob
-from hallbar.core.testing import Cast, make_cast
+from hallbar.demo.contracts import load_demo_contracts
+from hallbar.demo.national import AUDIT_FIRM, load_fee_decisions
+from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.risk import load_demo_analyses
+from hallbar.demo.testing import Cast, make_cast
 from hallbar.followups import services as followups
 from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
@@ -37,10 +39,8 @@ from hallbar.organisations.models import Organisation, Region
 from hallbar.organisations.services import load_reference_data
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.planning.services import propose_plan
-from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion, ZeroToleranceItem
 from hallbar.requirements.services import start_new_version as start_new_library_version
-from hallbar.risk.demo import load_demo_analyses
 from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis, ScreeningRow, ScreeningRun
 from hallbar.risk.services import start_new_version as start_new_analysis_version
 from hallbar.suppliers.models import (
@@ -494,7 +494,7 @@ WITH_SUPPLIERS = (*MEMBERS, "charlie", "dave")
 
 CASES = [
     # core
-    _case("core:home", readers=EVERYONE),
+    _case("home:start", readers=EVERYONE),
     _case("core:healthz", readers=EVERYONE),
     _case("core:set-language", readers=EVERYONE, status=405),
     _case("core:import-job", _ids("import_job"), readers=("secretariat", "alice")),

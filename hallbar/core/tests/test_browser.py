@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from hallbar.core.demo import load_fee_decisions
-from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.national import load_fee_decisions
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.funding.services import save_budget_line, save_region_decision
 from hallbar.organisations.models import Region
 from hallbar.organisations.services import load_reference_data

@@ -5,6 +5,7 @@ process's own rules (escalation, what must exist before a move), and raises Vali
 a message for the user when a rule says no.
 """
 
+from hallbar.contracts.selectors import participating_regions
 from hallbar.followups.services.audits import order_audit, save_audit
 from hallbar.followups.services.cases import (
     CaseSpec,
@@ -17,7 +18,6 @@ from hallbar.followups.services.cases import (
     open_followup,
     open_followups,
     open_followups_in_bulk,
-    participating_regions,
     publish_summary,
 )
 from hallbar.followups.services.common import ANSWER_DAYS, PLAN_DAYS

@@ -34,16 +34,6 @@ from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.models import ProductionSite, Supplier
 
 
-def participating_regions(supplier: Supplier) -> list[Region]:
-    """Return every region with an active contract with the supplier."""
-    return list(
-        Region.objects.filter(contracts__supplier=supplier, contracts__status=ACTIVE)
-        .distinct()
-        .select_related("organisation")
-        .order_by("county_code")
-    )
-
-
 def next_reference(year: int) -> str:
     prefix = f"UF-{year}-"
     last = (

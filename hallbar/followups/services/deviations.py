@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from hallbar.contracts.models import Contract
 from hallbar.core.history import record_change
-from hallbar.followups import files, notifications
+from hallbar.followups import files, notifications, tasks
 from hallbar.followups.models import (
     Action,
     ActionPlan,
@@ -139,7 +139,7 @@ def record_deviation(
     )
     if zero_tolerance:
         notifications.on_commit_notify_buyers(followup, deviation)
-    notifications.schedule_deadline_checks(
+    tasks.schedule_deadline_checks(
         followup, [deviation.plan_due - timedelta(days=7), deviation.plan_due + timedelta(days=1)]
     )
     return deviation
@@ -262,7 +262,7 @@ def save_action_plan(
             _("%(ref)s: the supplier has submitted an action plan.") % {"ref": followup.reference},
         )
         deadlines = sorted({a.deadline for a in plan.actions.all()})
-        notifications.schedule_deadline_checks(
+        tasks.schedule_deadline_checks(
             followup,
             [d - timedelta(days=7) for d in deadlines] + [d + timedelta(days=1) for d in deadlines],
         )

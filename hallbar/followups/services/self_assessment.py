@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallbar.followups import files, notifications
+from hallbar.followups import files, notifications, tasks
 from hallbar.followups.models import (
     Answer,
     Assessment,
@@ -138,7 +138,7 @@ def send_self_assessment(
         message=_("Answer due %(date)s.") % {"date": due_date.isoformat()},
     )
     notifications.on_commit_notify_sent(followup)
-    notifications.schedule_deadline_checks(
+    tasks.schedule_deadline_checks(
         followup, [due_date - timedelta(days=7), due_date + timedelta(days=1)]
     )
     return response

@@ -11,12 +11,12 @@ from django.utils import timezone, translation
 
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
-from hallbar.core.demo import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
-from hallbar.core.testing import Cast
+from hallbar.demo.national import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
+from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import Cast
 from hallbar.followups import services
 from hallbar.followups.models import FollowUp
 from hallbar.organisations.models import Organisation, Region
-from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import ContractClause
 from hallbar.suppliers.models import ProductionSite, Supplier
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from hallbar.core.testing import CAST_PASSWORD
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups import services
 from hallbar.followups.models import Action, Deviation, Document, FollowUp
 from hallbar.followups.tests.conftest import PDF, open_case, record, to_assessed

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from hallbar.core.demo import AUDIT_FIRM
+from hallbar.demo.national import AUDIT_FIRM
 from hallbar.followups import services
 from hallbar.followups.models import Audit, Document
 from hallbar.followups.tests.conftest import open_case, pdf, record, to_assessed

@@ -16,7 +16,7 @@ from hallbar.contracts.access import can_list_contracts, sees_contract_internals
 from hallbar.core.admin_site import can_use_admin
 from hallbar.followups import access, services
 from hallbar.followups.tests.conftest import open_case, to_assessed
-from hallbar.organisations.context_processors import ENTRIES
+from hallbar.home.context_processors import ENTRIES
 from hallbar.organisations.models import Membership, Organisation, Region, Role, User
 from hallbar.risk.access import can_run_screening, can_see_screening, spend_upload_region_ids
 from hallbar.risk.models import ScreeningRow, ScreeningRun
@@ -174,7 +174,7 @@ def test_the_supplier_page_and_the_api_show_the_regions_spellings_to_the_same_pe
 @pytest.mark.parametrize("who", CAST)
 def test_the_navigation_shows_each_entry_exactly_when_its_page_opens(who, world, client):
     client = _login(client, world, who)
-    shown = {item["url"] for item in client.get(reverse("core:home")).context["nav_items"]}
+    shown = {item["url"] for item in client.get(reverse("home:start")).context["nav_items"]}
     wrong = []
     for name, _label, _prefix, _gate_function in ENTRIES:
         url = reverse(name)

@@ -3,8 +3,8 @@ axe-core on every plan page in Swedish and English."""
 
 import pytest
 
-from hallbar.core.testing import CAST_PASSWORD
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import FollowUp
 from hallbar.planning.models import FollowUpPlan
 from hallbar.planning.tests.conftest import YEAR

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from hallbar.requirements.demo import load_requirement_library
+from hallbar.demo.requirements import load_requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.requirements.services import start_new_version
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
-from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.requirements.services import start_new_version
 

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from hallbar.categories.models import Category
 from hallbar.core.history import history_for
-from hallbar.requirements.demo import load_requirement_library
+from hallbar.demo.requirements import load_requirement_library
 from hallbar.requirements.diff import ADDED, CHANGED, EQUAL, REMOVED, side_by_side
 from hallbar.requirements.models import (
     CodeOfConduct,

@@ -19,15 +19,15 @@ from django.utils import translation
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.core.history import history_for
+from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.risk import DEMO_ANALYSES, load_demo_analyses
 from hallbar.organisations.models import Region
-from hallbar.requirements.demo import load_requirement_library
 from hallbar.requirements.models import ContractClause
 from hallbar.risk.access import (
     access_adjustment_for_write,
     access_analysis,
     access_analysis_for_write,
 )
-from hallbar.risk.demo import DEMO_ANALYSES, load_demo_analyses
 from hallbar.risk.method.reference import CPI_FILE, REFERENCE_DIR
 from hallbar.risk.method.scoring import MethodParameters
 from hallbar.risk.models import DataEdition, MethodSettings, RiskAnalysis

@@ -2,10 +2,10 @@
 
 import pytest
 
-from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.risk import load_demo_analyses
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
-from hallbar.risk.demo import load_demo_analyses
 from hallbar.risk.models import RiskAnalysis
 from hallbar.risk.services import add_expert_adjustment, start_new_version
 

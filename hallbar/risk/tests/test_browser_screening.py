@@ -7,8 +7,8 @@ import pytest
 
 from hallbar.core.imports import create_job, run_import_job
 from hallbar.core.models import ImportJob
-from hallbar.core.testing import CAST_PASSWORD, make_cast
 from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.models import Region
 from hallbar.organisations.services import load_reference_data
 from hallbar.risk import runs

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from hallbar.core.clock import moved_clock
-from hallbar.core.demo import DEMO_PASSWORD, load_demo
+from hallbar.demo.national import DEMO_PASSWORD, load_demo
 
 
 def _day(text: str) -> date:

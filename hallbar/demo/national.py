@@ -245,13 +245,13 @@ def load_demo(*, small: bool = False) -> list[DemoUser]:
             )
     for spec in DEMO_USERS:
         ensure_user(spec)
-    # Imported here: these apps build on the organisations and users above.
-    from hallbar.contracts.demo import load_demo_contracts
-    from hallbar.followups.demo import load_demo_followups
-    from hallbar.planning.demo import load_demo_plan
-    from hallbar.requirements.demo import load_requirement_library
-    from hallbar.risk.demo import load_demo_analyses
-    from hallbar.risk.demo_spend import load_demo_spend, spend_years
+    # Imported here: these modules import this one for the demo users and companies.
+    from hallbar.demo.contracts import load_demo_contracts
+    from hallbar.demo.followups import load_demo_followups
+    from hallbar.demo.planning import load_demo_plan
+    from hallbar.demo.requirements import load_requirement_library
+    from hallbar.demo.risk import load_demo_analyses
+    from hallbar.demo.spend import load_demo_spend, spend_years
 
     load_requirement_library()
     if small:

@@ -1,7 +1,7 @@
 """Navigation entries for the signed-in user, so every page shows only what this person may use.
 
 Each entry asks the same access function as the page it links to: an entry is shown exactly
-when its page opens (``hallbar/core/tests/test_one_gate.py`` checks this for the cast).
+when its page opens (``hallbar/followups/tests/test_one_gate.py`` checks this for the cast).
 """
 
 from django.urls import reverse
@@ -21,7 +21,7 @@ from hallbar.suppliers.access import can_list_suppliers
 
 # (URL name, label, the prefix of the view names that mark it current, the page's gate)
 ENTRIES = [
-    ("core:home", _("Start"), "core:home", lambda user: True),
+    ("home:start", _("Start"), "home:start", lambda user: True),
     ("organisations:region-list", _("Regions"), "organisations:region", can_view_cooperation),
     ("contracts:contract-list", _("Contracts"), "contracts:", can_list_contracts),
     ("suppliers:supplier-list", _("Suppliers"), "suppliers:", can_list_suppliers),

@@ -18,7 +18,7 @@ from django.db import transaction
 from hallbar.categories.models import Category, CategoryPrioritisation
 from hallbar.contracts.models import Contract
 from hallbar.core.clock import demo_today
-from hallbar.core.demo import SUPPLIER_A, SUPPLIER_B
+from hallbar.demo.national import SUPPLIER_A, SUPPLIER_B
 from hallbar.organisations.models import Organisation, Region
 from hallbar.requirements.models import ContractClause
 from hallbar.suppliers.matching import normalise_name

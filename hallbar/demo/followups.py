@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 
 from hallbar.contracts.models import Contract
 from hallbar.core.clock import demo_today
-from hallbar.core.demo import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
+from hallbar.demo.national import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
 from hallbar.followups import services
 from hallbar.followups.models import (
     Action,

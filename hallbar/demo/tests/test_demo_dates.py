@@ -12,7 +12,7 @@ from django.utils import timezone
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.core.clock import demo_today, demo_year, moved_clock
-from hallbar.core.demo import budget_years, prioritisation_periods
+from hallbar.demo.national import budget_years, prioritisation_periods
 from hallbar.followups.deadlines import due_items
 from hallbar.followups.models import Deviation, FollowUp
 from hallbar.followups.selectors import filter_followups

@@ -14,7 +14,7 @@
 
 from dataclasses import dataclass
 
-from hallbar.core.demo import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B, DemoUser, ensure_user
+from hallbar.demo.national import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B, DemoUser, ensure_user
 from hallbar.organisations.models import Role, User
 from hallbar.organisations.services import SECRETARIAT_NAME
 

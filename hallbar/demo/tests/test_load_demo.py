@@ -1,0 +1,37 @@
+"""The demo load: deterministic, idempotent, with every role."""
+
+import pytest
+from django.core.management import call_command
+
+from hallbar.demo.national import DEMO_USERS
+from hallbar.funding.models import BudgetLine, FeeDecision, RegionDecision
+from hallbar.organisations.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_is_deterministic_and_idempotent(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # never the developer's var/: the demo writes spend and files
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    call_command("load_demo", stdout=None)
+    counts = [
+        m.objects.count() for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine)
+    ]
+    call_command("load_demo")
+    assert counts == [
+        m.objects.count() for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine)
+    ]
+    assert counts[0] == len(DEMO_USERS)
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {
+        "secretariat",
+        "steering_group",
+        "area_coordinator",
+        "region_contact",
+        "buyer",
+        "auditor",
+        "supplier_contact",
+    }
+    jamtland = RegionDecision.objects.get(reference="RS/29/2022")
+    assert jamtland.annual_amount_sek == 131_418 and str(jamtland.decided_on) == "2022-04-06"
+    assert User.objects.get(username="upphandlare.stockholm").check_password("hallbar-demo")
