@@ -380,20 +380,23 @@ def _build_followup(cast, supplier, contract, region):
     return followup, audit, plan.actions.get()
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Build the data once for the module; roll it back afterwards."""
-    data_dir = tmp_path_factory.mktemp("access-matrix")
+def rolled_back_world(django_db_blocker, tmp_path_factory, name: str, build, **settings):
+    """Yield what build() makes, built once inside a transaction that is rolled back at the end.
+
+    For module-scoped fixtures: the data directory is private and passwords hash fast.
+    """
+    data_dir = tmp_path_factory.mktemp(name)
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         DATA_DIR=data_dir,
         MEDIA_ROOT=data_dir / "uploads",
+        **settings,
     ):
         with django_db_blocker.unblock():
             outer = transaction.atomic()
             outer.__enter__()
             try:
-                built = _build_world()
+                built = build()
             except BaseException:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
@@ -404,6 +407,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             with django_db_blocker.unblock():
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the data once for the module; roll it back afterwards."""
+    yield from rolled_back_world(django_db_blocker, tmp_path_factory, "access-matrix", _build_world)
 
 
 # --- the cases --------------------------------------------------------------------------------

@@ -24,8 +24,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from hallbar.core.tests.test_access_matrix import (
@@ -36,6 +35,7 @@ from hallbar.core.tests.test_access_matrix import (
     World,
     _build_world,
     _case,
+    rolled_back_world,
 )
 from hallbar.followups import files
 from hallbar.followups import services as followups
@@ -314,33 +314,23 @@ def _seed(world: World) -> Seeded:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the access matrix's world and the markers once; roll them back afterwards."""
-    data_dir = tmp_path_factory.mktemp("content-matrix")
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        DATA_DIR=data_dir,
-        MEDIA_ROOT=data_dir / "uploads",
+
+    def build():
+        world = _build_world()
+        mail.outbox = []
+        # The services mail on commit: run those callbacks as a commit would.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            built = _seed(world)
+        built.mails = list(mail.outbox)
+        return built
+
+    yield from rolled_back_world(
+        django_db_blocker,
+        tmp_path_factory,
+        "content-matrix",
+        build,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    ):
-        with django_db_blocker.unblock():
-            outer = transaction.atomic()
-            outer.__enter__()
-            try:
-                world = _build_world()
-                mail.outbox = []
-                # The services mail on commit: run those callbacks as a commit would.
-                with TestCase.captureOnCommitCallbacks(execute=True):
-                    built = _seed(world)
-                built.mails = list(mail.outbox)
-            except BaseException:
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
-                raise
-        try:
-            yield built
-        finally:
-            with django_db_blocker.unblock():
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
+    )
 
 
 # --- what is fetched --------------------------------------------------------------------------
