@@ -149,6 +149,35 @@ def may_see_audit(access: CaseAccess, audit_id: int | None) -> bool:
     return audit_id is not None and audit_id in access.own_audit_ids
 
 
+def counted_deviations(user: User) -> Q:
+    """Return the deviations a case list may count for user, as a condition on FollowUp rows.
+
+    The list form of `may_see_deviation`, for `Count("deviations", filter=...)`: the lead and the
+    supplier count every deviation of a case; an assigned auditor also the confidential findings
+    of its own audits and of no audit; everyone else only deviations that are not confidential.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_secretariat:
+        return Q(deviations__isnull=False)
+    condition = Q(deviations__confidential=False)
+    regions = user.region_ids(*LEAD_ROLES)
+    if regions:
+        condition |= Q(lead_region_id__in=regions)
+    areas = coordinated_area_ids(user)
+    if areas:
+        condition |= Q(lead_area_id__in=areas)
+    suppliers = supplier_organisation_ids(user)
+    if suppliers:
+        condition |= Q(supplier__organisation_id__in=suppliers)
+    if user.has_role(Role.AUDITOR):
+        audited = FollowUp.objects.filter(audits__auditor=user).values("pk")
+        condition |= Q(deviations__audit__auditor=user) | Q(
+            deviations__audit__isnull=True, pk__in=audited
+        )
+    return condition
+
+
 def may_see_deviation(access: CaseAccess, deviation: Deviation) -> bool:
     """Return whether the viewer may see the deviation at all (its text is another question)."""
     if access.can_manage or access.is_supplier:

@@ -10,7 +10,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from hallbar.followups import services
 from hallbar.followups.access import access_followup, can_list_followups, followups_visible_to
 from hallbar.followups.deadlines import case_light
-from hallbar.followups.selectors import deviations_for, filter_followups, timeline
+from hallbar.followups.selectors import (
+    deviations_for,
+    filter_followups,
+    timeline,
+    with_deviation_counts,
+)
 
 router = Router(tags=["follow-up"])
 
@@ -114,7 +119,8 @@ def list_followups(request, filters: Query[FollowUpFilters]):
     if not can_list_followups(user):
         raise Http404
     params = {k: str(v) for k, v in filters.dict().items() if v}
-    return filter_followups(followups_visible_to(user), params).select_related("clause")
+    followups = filter_followups(followups_visible_to(user), params)
+    return with_deviation_counts(followups, user).select_related("clause")
 
 
 @router.get("/{public_id}", response=FollowUpDetailOut)

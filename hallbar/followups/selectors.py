@@ -6,6 +6,7 @@ from django.utils import timezone
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
+    counted_deviations,
     deviation_commitment_for,
     deviation_label_for,
     deviation_text_for,
@@ -18,6 +19,7 @@ from hallbar.followups.access import (
 from hallbar.followups.deadlines import deviation_light, supplier_lights
 from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
+from hallbar.organisations.models import User
 
 SORTS = {
     "reference": "reference",
@@ -61,10 +63,15 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
             )
         ).distinct()
     order = SORTS.get(params.get("sort") or "", "-reference")
-    return (
-        queryset.select_related("supplier", "lead_region__organisation", "lead_area")
-        .annotate(deviation_count=Count("deviations", distinct=True))
-        .order_by(order, "pk")
+    return queryset.select_related("supplier", "lead_region__organisation", "lead_area").order_by(
+        order, "pk"
+    )
+
+
+def with_deviation_counts(queryset: QuerySet[FollowUp], user: User) -> QuerySet[FollowUp]:
+    """Annotate each case with ``deviation_count``: the deviations user may see (access.py)."""
+    return queryset.annotate(
+        deviation_count=Count("deviations", filter=counted_deviations(user), distinct=True)
     )
 
 

@@ -59,6 +59,7 @@ from hallbar.followups.selectors import (
     published_followups,
     sites_for,
     timeline,
+    with_deviation_counts,
     with_lights,
 )
 from hallbar.followups.states import State, can_transition
@@ -76,7 +77,9 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     if follows_cases_in_portal(user):
         return redirect("portal:home")  # its cases, its to-do list; the API gives the same rows
-    followups = filter_followups(followups_visible_to(user), request.GET)
+    followups = with_deviation_counts(
+        filter_followups(followups_visible_to(user), request.GET), user
+    )
     if (export := request.GET.get("format")) in {"csv", "xlsx"}:
         return _export(followups, export)
     page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -232,3 +232,31 @@ def test_one_audit_firm_never_sees_another_firms_audit_or_report(world, client):
     assert "office-report.pdf" not in ragnar_pages
     assert "factory-report.pdf" in ragnar_pages
     assert Audit.objects.filter(followup=followup).count() == 2
+
+
+def _listed_counts(client, user, followup) -> dict[str, int]:
+    """Return the case's deviation count in the API list, the page's CSV export and the API case."""
+    client.force_login(user)
+    listed = client.get("/api/followups/", {"q": followup.reference}).json()["items"]
+    exported = client.get(reverse("followups:followup-list"), {"format": "csv"})
+    one = client.get(f"/api/followups/{followup.public_id}").json()
+    client.logout()
+    counts = {"api-list": next(r["deviation_count"] for r in listed)}
+    text = b"".join(exported).decode("utf-8-sig")
+    row = next(line for line in text.splitlines() if line.startswith(followup.reference))
+    counts["export"] = int(row.split(",")[-2])
+    counts["api-case"] = one["deviation_count"]
+    return counts
+
+
+def test_lists_and_exports_count_only_the_deviations_the_reader_may_see(world, client):
+    # Given a case led by Stockholm with one ordinary and two confidential deviations
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    record(world, followup, description="ORDINARY-1")
+    record(world, followup, description="SECRET-1", confidential=True)
+    record(world, followup, description="SECRET-2", confidential=True)
+    # Then the lead counts all three, another buying region only the ordinary one
+    assert set(_listed_counts(client, world.cast.alice, followup).values()) == {3}
+    assert set(_listed_counts(client, world.cast.bob, followup).values()) == {1}
+    assert set(_listed_counts(client, world.cast.steering, followup).values()) == {1}
+    assert set(_listed_counts(client, world.cast.secretariat, followup).values()) == {3}
