@@ -15,8 +15,14 @@ from hallbar.core.history import HistoryBatch, diff_fields, import_source
 from hallbar.core.imports import Validated
 from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import TableIssue, check_columns, is_formula_like, parse_int, read_table
+from hallbar.suppliers.access import can_edit_supplier
 from hallbar.suppliers.models import ProductionSite, Supplier, country_code
-from hallbar.suppliers.services import IncomingSupplier, clean_identifiers, resolve_suppliers
+from hallbar.suppliers.services import (
+    IncomingSupplier,
+    clean_identifiers,
+    find_registered,
+    resolve_suppliers,
+)
 
 REQUIRED = ["name", "country"]
 OPTIONAL = [
@@ -82,6 +88,7 @@ class SupplierImporter:
                 rows.append(parsed)
             if index % 500 == 0 or index == total:
                 progress(index, total)
+        issues.extend(refused_changes(job, rows))
         return Validated(rows=rows, issues=issues, total=total)
 
     def commit(self, job: ImportJob, rows: list[SupplierRow]) -> dict[str, int]:
@@ -150,6 +157,52 @@ class SupplierImporter:
             "suppliers_to_review": sum(1 for r in resolved.values() if r.review),
             "sites_created": sites,
         }
+
+
+def refused_changes(job: ImportJob, rows: list[SupplierRow]) -> list[TableIssue]:
+    """Return an error for each row that would change a registered supplier the importer may not.
+
+    The rule is the supplier page's (`access.can_edit_supplier`): a file changes nothing that the
+    same person could not change by hand. A row that only names such a supplier, with nothing
+    new, is fine. An import without a person (the command line) is the operator's and allowed.
+    """
+    user = job.created_by
+    if user is None or not rows:
+        return []
+    registered = find_registered(r.supplier for r in rows)
+    allowed: dict[int, bool] = {}
+    issues = []
+    for row in rows:
+        supplier = registered.get(row.supplier.key())
+        if supplier is None or not _changes(row, supplier):
+            continue
+        if supplier.pk not in allowed:
+            allowed[supplier.pk] = can_edit_supplier(user, supplier)
+        if not allowed[supplier.pk]:
+            issues.append(
+                TableIssue(
+                    job.filename,
+                    row.row,
+                    "name",
+                    _(
+                        "%(name)s is in the registry and only the secretariat or a region with "
+                        "an active contract with it may change it. Leave this row's other cells "
+                        "empty, or ask the secretariat to make the change."
+                    )
+                    % {"name": supplier.name},
+                )
+            )
+    return issues
+
+
+def _changes(row: SupplierRow, supplier: Supplier) -> bool:
+    """Return whether the row would change the supplier: a field or a new production site."""
+    if any(getattr(row, f) and getattr(row, f) != getattr(supplier, f) for f in UPDATED_FIELDS):
+        return True
+    return bool(
+        row.site
+        and not supplier.sites.filter(name=row.site["name"], country=row.site["country"]).exists()
+    )
 
 
 def check_row(

@@ -158,6 +158,33 @@ class IncomingSupplier:
         return f"NAME:{self.country}:{normalise_name(self.name)}"
 
 
+def find_registered(incoming: Iterable[IncomingSupplier]) -> dict[str, Supplier]:
+    """Return the registry supplier each incoming supplier resolves to (keyed by .key()), if any.
+
+    Reads only: the same matching as `resolve_suppliers`, for checks made before a write.
+    """
+    unique = {item.key(): item for item in incoming}
+    results = registry_matcher().match_many(
+        [
+            SupplierRecord(
+                key=key,
+                name=i.name,
+                country=i.country,
+                org_number=i.org_number,
+                vat_number=i.vat_number,
+            )
+            for key, i in unique.items()
+        ]
+    )
+    found = {
+        r.incoming_key: int(r.candidate_key)
+        for r in results
+        if r.decision in ("identifier", "name") and r.candidate_key
+    }
+    suppliers = Supplier.objects.in_bulk(set(found.values()))
+    return {key: suppliers[pk] for key, pk in found.items()}
+
+
 def resolve_suppliers(
     incoming: Iterable[IncomingSupplier],
     *,

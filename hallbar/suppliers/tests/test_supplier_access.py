@@ -1,6 +1,7 @@
 """Who may change a supplier of the shared registry, and who reads its sub-suppliers' names:
 the rules in suppliers/access.py, the same for pages and the API."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -10,10 +11,13 @@ from django.urls import reverse
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.core.history import history_for
+from hallbar.core.imports import create_job, run_import_job
+from hallbar.core.models import ImportJob
 from hallbar.organisations.models import Region
 from hallbar.suppliers.access import can_edit_supplier, sees_sub_supplier_names
 from hallbar.suppliers.models import ProductionSite, Supplier
 from hallbar.suppliers.services import save_supplier
+from hallbar.suppliers.tests.test_suppliers import supplier_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +147,41 @@ def test_a_sub_supplier_cannot_be_opened_for_removal_by_who_may_not_read_its_nam
     assert SUB_SUPPLIER in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert supplier.sites.count() == 1
+
+
+def _import(rows, user) -> ImportJob:
+    job = create_job(
+        kind=ImportJob.Kind.SUPPLIERS,
+        uploaded=io.BytesIO(supplier_csv(rows)),
+        filename="lev.csv",
+        acting_user=user,
+    )
+    return run_import_job(job)
+
+
+def test_an_import_changes_only_suppliers_the_importer_may_change(cast):
+    # Given a supplier with an active contract in Stockholm only
+    supplier = save_supplier(
+        supplier=None,
+        acting_user=cast.secretariat,
+        name="Medisupply Sverige AB",
+        country="SE",
+        org_number="556036-0793",
+    )
+    _contract(supplier, "01")
+    row = {"name": supplier.name, "country": "SE", "org_number": "556036-0793"}
+    changed = {**row, "city": "Borås", "site_name": "Nordic Gloves", "site_country": "MY"}
+    # When a Jämtland buyer imports a file that would change it, the row is refused, naming why
+    job = _import([changed], cast.bob)
+    assert job.status == "rejected"
+    (issue,) = job.issues
+    assert issue["row"] == 2 and issue["column"] == "name"
+    assert "Medisupply Sverige AB" in issue["message"]
+    supplier.refresh_from_db()
+    assert supplier.city != "Borås" and not supplier.sites.exists()  # nothing written
+    # A row that only names it, with nothing new, is fine
+    assert _import([row], cast.bob).status == "done"
+    # The buying region may change it
+    assert _import([changed], cast.alice).status == "done"
+    supplier.refresh_from_db()
+    assert supplier.city == "Borås" and supplier.sites.count() == 1
