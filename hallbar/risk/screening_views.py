@@ -31,9 +31,10 @@ from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening
-from hallbar.risk.screening.store import partition_totals
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import (
+    removed_partitions,
+    restore_preview,
     restore_spend_partition,
     spend_versions,
     stored_partitions,
@@ -95,10 +96,20 @@ def spend(request: HttpRequest) -> HttpResponse:
         }
         for p in stored_partitions()
     ]
+    removed = [
+        {"region": names.get(code, code), "code": code, "year": year}
+        for code, year in (removed_partitions() if can_restore else [])
+    ]
     return render(
         request,
         "risk/spend.html",
-        {"form": form, "can_upload": can_upload, "partitions": parts, "can_restore": can_restore},
+        {
+            "form": form,
+            "can_upload": can_upload,
+            "partitions": parts,
+            "removed": removed,
+            "can_restore": can_restore,
+        },
     )
 
 
@@ -109,9 +120,8 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
     region = get_object_or_404(
         Region.objects.select_related("organisation"), county_code=region_code
     )
-    kept = spend_versions(region.county_code, year) if 1900 <= year <= 2999 else []
-    current = [p for p in stored_partitions() if (p.region, p.year) == (region.county_code, year)]
-    if not kept or not current:
+    preview = restore_preview(region.county_code, year) if 1900 <= year <= 2999 else None
+    if preview is None:
         raise Http404
     if request.method == "POST":
         try:
@@ -133,9 +143,9 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
         {
             "region": region,
             "year": year,
-            "current": partition_totals(current[0].path),
-            "previous": partition_totals(kept[0].path),
-            "replaced_at": kept[0].replaced_at,
+            "current": preview.current,
+            "previous": preview.previous,
+            "replaced_at": preview.replaced_at,
         },
     )
 

@@ -11,6 +11,7 @@ Lines are matched to the supplier registry by the rule in ``spend_matching.py``;
 reports the share of spend that matched no supplier and the largest unmatched names.
 """
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from hallbar.organisations.models import Region
 from hallbar.risk.access import can_restore_spend
 from hallbar.risk.screening.store import (
     SPEND_SCHEMA,
+    VERSIONS_DIR,
     Totals,
     partition_path,
     partition_totals,
@@ -272,6 +274,43 @@ def spend_versions(region: str, year: int) -> list:
     return versions(spend_root(), region, year)
 
 
+@dataclass(frozen=True)
+class RestorePreview:
+    """What restoring a partition's previous version changes; None totals mean "no partition"."""
+
+    current: Totals | None
+    previous: Totals | None
+    replaced_at: dt.datetime
+
+
+def restore_preview(region: str, year: int) -> RestorePreview | None:
+    """Return what a restore of the region's partition would do, or None if there is nothing."""
+    root = spend_root()
+    kept = versions(root, region, year)
+    current = partition_path(root, region, year)
+    if not kept or (kept[0].absent and not current.exists()):
+        return None
+    return RestorePreview(
+        current=partition_totals(current) if current.exists() else None,
+        previous=None if kept[0].absent else partition_totals(kept[0].path),
+        replaced_at=kept[0].replaced_at,
+    )
+
+
+def removed_partitions() -> list[tuple[str, int]]:
+    """Return (region, year) of the partitions an undo removed and a restore can bring back."""
+    root = spend_root()
+    found = []
+    for folder in sorted((root / VERSIONS_DIR).glob("region=*/year=*")):
+        region = folder.parent.name.removeprefix("region=")
+        year_text = folder.name.removeprefix("year=")
+        if not year_text.isdigit() or partition_path(root, region, int(year_text)).exists():
+            continue
+        if restore_preview(region, int(year_text)) is not None:
+            found.append((region, int(year_text)))
+    return found
+
+
 @transaction.atomic
 def restore_spend_partition(*, region: Region, year: int, acting_user) -> dict:
     """Put back the version of a partition that the last import (or restore) replaced.
@@ -283,14 +322,14 @@ def restore_spend_partition(*, region: Region, year: int, acting_user) -> dict:
     if acting_user is not None and not can_restore_spend(acting_user):
         raise PermissionError
     root = spend_root()
-    current = partition_path(root, region.county_code, year)
-    kept = versions(root, region.county_code, year)
-    if not kept or not current.exists():
+    preview = restore_preview(region.county_code, year)
+    if preview is None:
         raise LookupError(NOTHING_TO_RESTORE)
-    before, after = partition_totals(current), partition_totals(kept[0].path)
+    none = Totals(0, Decimal("0.00"))
+    before, after = preview.current or none, preview.previous or none
     details = {
         "spend_year": year,
-        "version_replaced_at": kept[0].replaced_at.isoformat(),
+        "version_replaced_at": preview.replaced_at.isoformat(),
         "lines": [before.rows, after.rows],
         "spend_sek": [str(before.amount_sek), str(after.amount_sek)],
     }

@@ -27,7 +27,9 @@ its turn (so a restore is undone by restoring again), and the earlier one moves 
 Pruning rule, applied to a partition after each replace and restore: keep at most
 ``KEEP_VERSIONS`` (5) earlier versions, and remove those replaced more than ``KEEP_VERSION_DAYS``
 (90) days ago, except the newest, so the last replacement can always be undone. A partition
-that did not exist before an import has no earlier version: there is nothing to restore.
+that did not exist before a write gets an empty marker, ``<stamp>.absent``, as its earlier
+version: "there was no file". Restoring it removes the partition (the removed file becomes an
+earlier version, so restoring again brings it back, and leaves a marker in its turn).
 Replacing and restoring hold an exclusive ``flock`` on the root directory (POSIX), so two of
 them never interleave their link-and-rename steps.
 
@@ -90,6 +92,7 @@ PARTITION_FILE = "part.parquet"
 TEMP_PREFIX = ".tmp-"
 VERSIONS_DIR = ".versions"
 VERSION_SUFFIX = ".parquet"
+ABSENT_SUFFIX = ".absent"
 KEEP_VERSIONS = 5
 KEEP_VERSION_DAYS = 90
 # zstd at its default level: files a third smaller than snappy, as fast to write, and decoding
@@ -127,6 +130,7 @@ class Version(NamedTuple):
     path: Path
     rows: int
     bytes: int
+    absent: bool = False  # the partition did not exist: restoring this version removes it
 
 
 class Totals(NamedTuple):
@@ -383,36 +387,56 @@ def shrinks_by_more_than_half(current: Totals, new: Totals) -> bool:
 
 
 def versions(root: Path, region_code: str, year: int) -> list[Version]:
-    """Return the kept earlier versions of a partition, the most recently replaced first."""
+    """Return the kept earlier versions of a partition, the most recently replaced first.
+
+    A version with ``absent`` set stands for "no partition": it has no rows and no bytes.
+    """
     found = []
-    for path in sorted(_versions_dir(Path(root), region_code, year).glob(f"*{VERSION_SUFFIX}")):
-        stamp = path.name.removesuffix(VERSION_SUFFIX)
-        if not stamp.isdigit():
+    folder = _versions_dir(Path(root), region_code, year)
+    for path in folder.glob("*"):
+        absent = path.name.endswith(ABSENT_SUFFIX)
+        stamp = path.name.removesuffix(ABSENT_SUFFIX if absent else VERSION_SUFFIX)
+        if not stamp.isdigit() or path.name == stamp:
             continue
         try:
-            rows = pq.read_metadata(path).num_rows
-            size = path.stat().st_size
+            rows = 0 if absent else pq.read_metadata(path).num_rows
+            size = 0 if absent else path.stat().st_size
         except FileNotFoundError:  # pruned while listing
             continue
-        found.append(Version(region_code, year, _stamp_time(int(stamp)), path, rows, size))
-    return found[::-1]
+        found.append(
+            (
+                int(stamp),
+                Version(region_code, year, _stamp_time(int(stamp)), path, rows, size, absent),
+            )
+        )
+    return [version for _, version in sorted(found, key=lambda item: item[0], reverse=True)]
 
 
 def restore_previous(root: Path, region_code: str, year: int) -> Version:
     """Put the most recently replaced version of a partition back; return what was restored.
 
-    The current file becomes the newest earlier version, so restoring again undoes this.
-    Raise ``LookupError`` when the partition has no earlier version or no current file.
+    The current state becomes the newest earlier version (the file, or a marker when there is
+    none), so restoring again undoes this. Restoring a marker removes the partition. Raise
+    ``LookupError`` when there is no earlier version, or nothing would change (a marker and no
+    file).
     """
     root = Path(root)
     target = partition_path(root, region_code, year)
     with _locked(root):
         kept = versions(root, region_code, year)
-        if not kept or not target.exists():
+        if not kept or (kept[0].absent and not target.exists()):
             raise LookupError(f"no earlier version of region {region_code}, {year}")
         previous = kept[0]
-        _keep_version(root, region_code, year, target)
-        os.replace(previous.path, target)
+        if target.exists():
+            _keep_version(root, region_code, year, target)
+        else:
+            _keep_absent(root, region_code, year)
+        if previous.absent:
+            target.unlink()
+            previous.path.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(previous.path, target)
         _fsync_dir(target.parent)
         _fsync_dir(previous.path.parent)
         prune_versions(root, region_code, year)
@@ -452,15 +476,29 @@ def _stamp_time(stamp: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC)
 
 
+def _next_stamp(folder: Path) -> int:
+    stamp = time.time_ns()
+    existing = [int(p.stem) for p in folder.glob("*") if p.stem.isdigit()]
+    if existing:
+        stamp = max(stamp, max(existing) + 1)  # newest last even if the clock went back
+    return stamp
+
+
+def _keep_absent(root: Path, region_code: str, year: int) -> Path:
+    # an empty marker as the newest version: "there was no partition"
+    folder = _versions_dir(root, region_code, year)
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f"{_next_stamp(folder):020d}{ABSENT_SUFFIX}"
+    marker.touch()
+    _fsync_dir(folder)
+    return marker
+
+
 def _keep_version(root: Path, region_code: str, year: int, current: Path) -> Path:
     # link the current file as the newest version: the same bytes, nothing copied
     folder = _versions_dir(root, region_code, year)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.time_ns()
-    existing = [int(p.stem) for p in folder.glob(f"*{VERSION_SUFFIX}") if p.stem.isdigit()]
-    if existing:
-        stamp = max(stamp, max(existing) + 1)  # newest last even if the clock went back
-    version = folder / f"{stamp:020d}{VERSION_SUFFIX}"
+    version = folder / f"{_next_stamp(folder):020d}{VERSION_SUFFIX}"
     try:
         os.link(current, version)
     except OSError:  # a file system without hard links: copy, then rename into place
@@ -527,6 +565,8 @@ class _Staged:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         if self.target.exists():
             _keep_version(self.temp_dir.parent, self.region, self.year, self.target)
+        else:
+            _keep_absent(self.temp_dir.parent, self.region, self.year)
         os.replace(self.temp_dir / PARTITION_FILE, self.target)
         _fsync_dir(self.target.parent)  # the rename itself is durable before we report it
         return self.target

@@ -65,7 +65,7 @@ def test_a_stray_line_of_another_year_is_a_row_error_and_nothing_is_written(refe
     assert "2024-12-31" in job.issues[0]["message"] and "2025" in job.issues[0]["message"]
     assert [(p.year, p.rows) for p in stored_partitions()] == [(2025, 10)]
     assert sha256(partition_file()) == before
-    assert spend_versions("01", 2025) == []
+    assert [v.absent for v in spend_versions("01", 2025)] == [True]  # only the first import's
 
 
 def test_an_import_without_a_year_is_refused(reference_data):
@@ -172,7 +172,8 @@ def test_undo_restores_the_replaced_partition_byte_for_byte_and_undo_again_redoe
     first = sha256(partition_file())
     import_spend(year_file(12))
     second = sha256(partition_file())
-    assert first != second and len(spend_versions("01", 2025)) == 1
+    assert first != second
+    assert [(v.rows, v.absent) for v in spend_versions("01", 2025)] == [(10, False), (0, True)]
 
     # When the import is undone: the earlier file is back, byte for byte
     out = io.StringIO()
@@ -186,13 +187,50 @@ def test_undo_restores_the_replaced_partition_byte_for_byte_and_undo_again_redoe
     call_command("import_spend", "--undo", "--region", "01", "--year", "2025", stdout=io.StringIO())
     assert sha256(partition_file()) == second
     assert HistoryEntry.objects.filter(action=HistoryEntry.Action.RESTORED).count() == 2
-    assert [v.rows for v in spend_versions("01", 2025)] == [10]
+    assert [v.rows for v in spend_versions("01", 2025)] == [10, 0]
+
+
+def test_undo_of_a_first_import_removes_its_lines_and_undo_again_brings_them_back(reference_data):
+    # Given the first import of a region and year (a wrong year, say)
+    import_spend(year_file(3, amount="250"))
+    first = sha256(partition_file())
+
+    # When it is undone: the partition is gone, readers see nothing, the history says so
+    out = io.StringIO()
+    call_command("import_spend", "--undo", "--region", "01", "--year", "2025", stdout=out)
+    assert not partition_file().exists() and stored_partitions() == []
+    assert "3 lines, 750.00 SEK -> 0 lines" in out.getvalue()
+    (entry,) = HistoryEntry.objects.filter(action=HistoryEntry.Action.RESTORED)
+    assert entry.changes["lines"] == [3, 0]
+    assert [(v.rows, v.absent) for v in spend_versions("01", 2025)] == [(3, False)]
+
+    # When the undo is undone: the same file is back, byte for byte
+    call_command("import_spend", "--undo", "--region", "01", "--year", "2025", stdout=io.StringIO())
+    assert sha256(partition_file()) == first
+    assert [(p.year, p.rows) for p in stored_partitions()] == [(2025, 3)]
+    assert [v.absent for v in spend_versions("01", 2025)] == [True]
 
 
 def test_undo_without_an_earlier_version_says_so(reference_data):
-    import_spend(year_file(1))
     with pytest.raises(CommandError, match="no earlier version"):
         call_command("import_spend", "--undo", "--region", "01", "--year", "2025")
+
+
+def test_secretariat_undoes_a_first_import_on_the_page_and_brings_it_back(
+    reference_data, cast, client_for
+):
+    import_spend(year_file(2))
+    client = client_for(cast.secretariat)
+    url = reverse("risk:spend-restore", args=["01", 2025])
+    page = client.get(url).content.decode()
+    assert 'data-testid="restore-preview"' in page
+    assert "No lines stored" in page or "Inga rader lagrade" in page
+    client.post(url)
+    assert stored_partitions() == []
+    spend_page = client.get(reverse("risk:spend")).content.decode()
+    assert url in spend_page  # listed among the removed, with a way back
+    client.post(url)
+    assert [(p.year, p.rows) for p in stored_partitions()] == [(2025, 2)]
 
 
 def test_pruning_keeps_five_versions_and_drops_old_ones_but_the_newest(tmp_path):
