@@ -236,10 +236,18 @@ def available_years(last_year: int) -> list[int]:
 
 @dataclass(frozen=True)
 class BudgetYear:
+    """A year's budget beside the contributions: what is invoiced, and what the rule gives.
+
+    The budget is reconciled against what the regions are invoiced (the rule's amount, or a
+    region's decided amount where the secretariat chose it): that is the money the secretariat
+    has. The rule's total is shown beside it.
+    """
+
     year: int
     posts_sek: int
     activities_sek: int
-    contributions_sek: int
+    contributions_sek: int  # invoiced
+    rule_sek: int = 0
 
     @property
     def total_sek(self) -> int:
@@ -247,7 +255,7 @@ class BudgetYear:
 
     @property
     def difference_sek(self) -> int:
-        """Return contributions minus budget: positive is a surplus, negative a shortfall."""
+        """Return invoiced contributions minus budget: positive a surplus, negative a shortfall."""
         return self.contributions_sek - self.total_sek
 
 
@@ -260,16 +268,20 @@ def budget_years(years: list[int]) -> list[BudgetYear]:
         .annotate(total=Sum("amount_sek"))
     ):
         sums[row["year"]][row["kind"]] = row["total"]
-    totals = national_totals(contributions(years))
-    return [
-        BudgetYear(
-            year=year,
-            posts_sek=sums[year].get(BudgetLine.Kind.POST, 0),
-            activities_sek=sums[year].get(BudgetLine.Kind.ACTIVITY, 0),
-            contributions_sek=totals[year],
+    by_year = contributions(years)
+    result = []
+    for year in years:
+        total = invoiced_total(by_year.get(year, []))
+        result.append(
+            BudgetYear(
+                year=year,
+                posts_sek=sums[year].get(BudgetLine.Kind.POST, 0),
+                activities_sek=sums[year].get(BudgetLine.Kind.ACTIVITY, 0),
+                contributions_sek=total.invoiced_sek,
+                rule_sek=total.rule_sek,
+            )
         )
-        for year in years
-    ]
+    return result
 
 
 def budget_lines(year: int) -> list[BudgetLine]:

@@ -14,12 +14,13 @@ from hallbar.core.history import history_for
 from hallbar.funding.calculation import difference_sek, invoiced_sek
 from hallbar.funding.models import FeeDecision, InvoiceChoice, RegionDecision
 from hallbar.funding.selectors import (
+    budget_years,
     contribution_for,
     contributions,
     contributions_for_year,
     invoiced_total,
 )
-from hallbar.funding.services import choose_invoiced_amount, save_fee_decision
+from hallbar.funding.services import choose_invoiced_amount, save_budget_line, save_fee_decision
 from hallbar.organisations.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,33 @@ def test_invoicing_the_decided_amount_changes_the_total_and_writes_history(jamtl
     assert history_for(choice).count() == 2
     # Other years are untouched
     assert contribution_for(jamtland, 2024).invoiced_basis == "rule"
+
+
+def test_the_budget_is_reconciled_against_what_is_invoiced(jamtland, cast, client_for):
+    # Given a budget of 10 000 000 kr for 2023 and the rule's 10 452 326 kr of contributions
+    save_budget_line(
+        line=None,
+        acting_user=cast.secretariat,
+        year=2023,
+        kind="post",
+        description="Kansliet",
+        amount_sek=10_000_000,
+    )
+    (year,) = budget_years([2023])
+    assert (year.contributions_sek, year.rule_sek, year.difference_sek) == (
+        RULE_2023,
+        RULE_2023,
+        452_326,
+    )
+    # When Jämtland is invoiced its decided amount, 636 kr below the rule
+    _choose(jamtland, cast=cast)
+    (year,) = budget_years([2023])
+    # Then the surplus is what the secretariat will actually receive, the rule shown beside it
+    assert year.contributions_sek == RULE_2023 - 636 and year.rule_sek == RULE_2023
+    assert year.difference_sek == 452_326 - 636
+    page = client_for(cast.secretariat).get(reverse("funding:budget") + "?year=2023")
+    text = page.content.decode()
+    assert "451\xa0690" in text or "451 690" in text or "451\u202f690" in text
 
 
 @pytest.mark.parametrize("who", ["steering", "contact_jamtland", "alice", "coordinator_a"])
