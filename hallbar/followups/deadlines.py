@@ -103,6 +103,55 @@ def supplier_lights(supplier_ids, today: date | None = None) -> dict[int, str]:
     return {pk: worst(values) for pk, values in lights.items()}
 
 
+# --- which deadline has passed ------------------------------------------------------------------
+
+
+def overdue_reasons(followup_ids, today: date | None = None) -> dict[int, list[str]]:
+    """Return, per open case, the deadlines that have passed, in words (e.g. "Action plan due
+    2026-10-01 not received"): the same deadlines as the case list's "overdue" filter."""
+    today = today or timezone.localdate()
+    ids = list(followup_ids)
+    reasons: dict[int, list[tuple[date, str]]] = {}
+    answers = FollowUp.objects.filter(
+        pk__in=ids, status=State.SENT, due_date__lt=today
+    ).values_list("pk", "due_date")
+    for pk, due in answers:
+        reasons.setdefault(pk, []).append(
+            (due, _("Self-assessment due %(date)s not received") % {"date": due.isoformat()})
+        )
+    deviations = Deviation.objects.filter(
+        followup_id__in=ids, followup__status__in=OPEN_STATES, status=Deviation.Status.OPEN
+    ).values_list("followup_id", "plan_due", "report_due", "zero_tolerance")
+    for pk, plan_due, report_due, zero_tolerance in deviations:
+        if zero_tolerance and report_due and report_due < today:
+            reasons.setdefault(pk, []).append(
+                (
+                    report_due,
+                    _("Zero-tolerance report due %(date)s not received")
+                    % {"date": report_due.isoformat()},
+                )
+            )
+        if plan_due < today:
+            reasons.setdefault(pk, []).append(
+                (
+                    plan_due,
+                    _("Action plan due %(date)s not received") % {"date": plan_due.isoformat()},
+                )
+            )
+    actions = Action.objects.filter(
+        plan__followup_id__in=ids,
+        plan__followup__status__in=OPEN_STATES,
+        status__in=[Action.Status.OPEN, Action.Status.REJECTED],
+        deadline__lt=today,
+    ).values_list("plan__followup_id", "deadline")
+    for pk, deadline in actions:
+        reasons.setdefault(pk, []).append(
+            (deadline, _("Action due %(date)s not done") % {"date": deadline.isoformat()})
+        )
+    # one line per deadline, earliest first
+    return {pk: list(dict.fromkeys(text for _due, text in sorted(items))) for pk, items in reasons.items()}
+
+
 # --- reminders and escalation -------------------------------------------------------------------
 
 
