@@ -128,7 +128,7 @@ def work(world):
     MatchReview.objects.create(
         supplier=world.supplier_a, candidate=world.supplier_b, score=0.8, reason="namn"
     )
-    plan = FollowUpPlan.objects.create(year=date.today().year, budget_sek=1_000_000)
+    plan = FollowUpPlan.objects.create(year=later(0).year, budget_sek=1_000_000)
     return {
         "sent_a": sent_a,
         "planned_a": planned_a,
