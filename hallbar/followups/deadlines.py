@@ -149,7 +149,10 @@ def overdue_reasons(followup_ids, today: date | None = None) -> dict[int, list[s
             (deadline, _("Action due %(date)s not done") % {"date": deadline.isoformat()})
         )
     # one line per deadline, earliest first
-    return {pk: list(dict.fromkeys(text for _due, text in sorted(items))) for pk, items in reasons.items()}
+    return {
+        pk: list(dict.fromkeys(text for _due, text in sorted(items)))
+        for pk, items in reasons.items()
+    }
 
 
 # --- reminders and escalation -------------------------------------------------------------------

@@ -30,6 +30,7 @@ ITEM = re.compile(r'data-testid="work-item"><a href="([^"]+)"')
 
 def work_links(client, user) -> Counter:
     client.force_login(user)
+    client.cookies["django_language"] = "en"
     page = client.get(reverse("home:start")).content.decode()
     return Counter(ITEM.findall(page))
 
