@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hallbar.contracts.access import contracts_visible_to, sees_contract_internals
 from hallbar.core.access import import_jobs_visible_to
@@ -473,7 +474,12 @@ def _secretariat_work(user: User, today: date) -> list[WorkList]:
         if reviews:
             queue.append(
                 WorkItem(
-                    _("%(count)s possible duplicate suppliers to judge") % {"count": reviews},
+                    ngettext(
+                        "%(count)s possible duplicate supplier to judge",
+                        "%(count)s possible duplicate suppliers to judge",
+                        reviews,
+                    )
+                    % {"count": reviews},
                     reverse("suppliers:review-queue"),
                 )
             )
@@ -482,7 +488,12 @@ def _secretariat_work(user: User, today: date) -> list[WorkList]:
         if new_reports:
             queue.append(
                 WorkItem(
-                    _("%(count)s reports and grievances to triage") % {"count": new_reports},
+                    ngettext(
+                        "%(count)s report or grievance to triage",
+                        "%(count)s reports and grievances to triage",
+                        new_reports,
+                    )
+                    % {"count": new_reports},
                     reverse("followups:report-list"),
                 )
             )
