@@ -85,7 +85,7 @@ def with_lights(followups) -> list[FollowUp]:
 def with_overdue(followups) -> list[FollowUp]:
     """Attach ``overdue``: the deadlines of each case that have passed, in words."""
     followups = list(followups)
-    reasons = overdue_reasons([f.pk for f in followups])
+    reasons = overdue_reasons(followups)
     for followup in followups:
         followup.overdue = reasons.get(followup.pk, [])
     return followups

@@ -197,7 +197,7 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
         "followup": followup,
         "light": case_light(followup),
         "light_labels": LIGHT_LABELS,
-        "overdue": overdue_reasons([followup.pk]).get(followup.pk, []),
+        "overdue": overdue_reasons([followup]).get(followup.pk, []),
         "events": timeline(access),
         "answers": answers,
         "response": response,

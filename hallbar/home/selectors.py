@@ -412,7 +412,7 @@ def _auditor_work(user: User, today: date) -> list[WorkList]:
 
 def _overdue_items(cases, today: date) -> list[WorkItem]:
     cases = list(cases.select_related("supplier"))
-    reasons = overdue_reasons([c.pk for c in cases], today)
+    reasons = overdue_reasons(cases, today)
     items = [
         WorkItem(
             f"{case.reference} {case.supplier.name}",

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hallbar.followups import services
-from hallbar.followups.models import Document, FollowUp
+from hallbar.followups.models import Action, Document, FollowUp
 from hallbar.followups.tests.conftest import later, open_case, pdf, record, to_assessed
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,31 @@ def test_an_overdue_case_says_which_deadline_has_passed(world, client):
     case = client.get(reverse("followups:followup-detail", args=[followup.public_id]))
     assert plan_text in case.content.decode()
     assert answer_text not in case.content.decode()
+
+
+def test_a_late_action_is_named_and_a_submitted_plan_is_no_longer_late(world, client):
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    deviation = record(world, followup)
+    services.save_action_plan(
+        followup,
+        actions=[
+            {
+                "deviation": deviation,
+                "description": "Kartlägga leden",
+                "owner": "Hållbarhetschef",
+                "deadline": later(30),
+            }
+        ],
+        submit=True,
+        acting_user=world.cast.charlie,
+    )
+    followup.deviations.update(plan_due=later(-10))
+    followup.refresh_from_db()
+    services.review_action_plan(followup, accept=True, comment="", acting_user=world.cast.alice)
+    Action.objects.update(deadline=later(-4))
+    client.force_login(world.cast.alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("followups:followup-detail", args=[followup.public_id]))
+    text = page.content.decode()
+    assert f"Action due {later(-4).isoformat()} not done" in text
+    assert "Action plan due" not in text.split("Deadlines passed")[1][:400]
