@@ -11,7 +11,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from hallbar.followups.tests.conftest import later
+from hallbar.followups.tests.conftest import later, open_case
+from hallbar.organisations.models import ProcurementArea
 from hallbar.requirements.models import Criterion
 
 pytestmark = pytest.mark.django_db
@@ -100,10 +101,17 @@ def test_the_region_contact_sees_its_region_s_cases_overdue_and_clauses(world, w
     assert f"Self-assessment due {later(-3).isoformat()} not received" in page
 
 
-def test_the_area_coordinator_sees_no_case_of_another_area(world, work, client):
+def test_the_area_coordinator_sees_its_area_s_cases_only(world, work, client):
+    # none of the world's cases is led by an area: nothing to do
     assert work_links(client, world.cast.coordinator_a) == Counter()
     page = client.get(reverse("home:start")).content.decode()
     assert 'data-testid="nothing-to-do"' in page
+    # a case led by area A (for Region Skåne) is Anna's; one led by area B is not
+    area_a = ProcurementArea.objects.get(code="A")
+    area_b = ProcurementArea.objects.get(code="B")
+    mine = open_case(world, lead_region=world.skane, lead_area=area_a)
+    open_case(world, lead_region=world.skane, lead_area=area_b)
+    assert work_links(client, world.cast.coordinator_a) == Counter({case_url(mine): 1})
 
 
 def test_the_secretariat_sees_overdue_drafts_queues_and_the_plan(world, work, client):
