@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -95,7 +96,7 @@ class StartPage:
 
 def start_page_for(user: User, *, year: int, today: date | None = None) -> StartPage:
     """Return the start page for user's roles: their work, key figures, then the cards."""
-    today = today or date(year, 1, 1)
+    today = today or timezone.localdate()
     memberships = user.active_memberships
     page = StartPage(
         roles=sorted({m.get_role_display() for m in memberships}),
