@@ -1,5 +1,6 @@
 """Who may see an import job: the person who started it, and the secretariat."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from hallbar.core.models import ImportJob
@@ -15,3 +16,12 @@ def access_import_job(user, public_id) -> ImportJob:
     if not user.is_authenticated or not (user.is_secretariat or job.created_by_id == user.pk):
         raise Http404
     return job
+
+
+def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
+    """Return the import jobs user may open (the same rule as ``access_import_job``)."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    if user.is_secretariat:
+        return ImportJob.objects.all()
+    return ImportJob.objects.filter(created_by=user)

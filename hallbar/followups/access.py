@@ -303,6 +303,19 @@ def access_audit(user: User, public_id) -> tuple[Audit, bool]:
     raise Http404
 
 
+def can_list_own_audits(user: User) -> bool:
+    """Return whether user has a "my audits" list: third-party auditors."""
+    return user.is_authenticated and user.has_role(Role.AUDITOR)
+
+
+def audits_assigned_to(user: User) -> QuerySet[Audit]:
+    """Return the audits assigned to user as auditor: the audits whose pages it may open and
+    write in as auditor (``access_audit``), its "my audits" list."""
+    if not can_list_own_audits(user):
+        return Audit.objects.none()
+    return Audit.objects.filter(auditor=user)
+
+
 def access_document(user: User, public_id) -> Document:
     """Return the document if user may download it; 404 otherwise."""
     try:

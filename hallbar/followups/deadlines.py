@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,6 +102,86 @@ def supplier_lights(supplier_ids, today: date | None = None) -> dict[int, str]:
     for supplier_id in rejected:
         lights[supplier_id].append(Light.RED)
     return {pk: worst(values) for pk, values in lights.items()}
+
+
+# --- which deadline has passed ------------------------------------------------------------------
+
+
+def overdue_reasons(followups, today: date | None = None) -> dict[int, list[str]]:
+    """Return, per open case, the deadlines that have passed, in words (e.g. "Action plan due
+    2026-10-01 not received"): the same deadlines as the case list's "overdue" filter.
+
+    followups are FollowUp objects (their status and answer deadline are read from them); the
+    deviations and actions of all of them are read in one query.
+    """
+    today = today or timezone.localdate()
+    cases = [f for f in followups if f.status in OPEN_STATES]
+    reasons: dict[int, list[tuple[date, str]]] = {}
+
+    def add(pk: int, due: date, text: str) -> None:
+        reasons.setdefault(pk, []).append((due, text))
+
+    for case in cases:
+        if case.status == State.SENT and case.due_date and case.due_date < today:
+            add(
+                case.pk,
+                case.due_date,
+                _("Self-assessment due %(date)s not received")
+                % {"date": case.due_date.isoformat()},
+            )
+    late = Action.objects.filter(
+        status__in=[Action.Status.OPEN, Action.Status.REJECTED], deadline__lt=today
+    )
+    rows = (
+        Deviation.objects.filter(followup_id__in=[c.pk for c in cases])
+        .filter(
+            Q(status=Deviation.Status.OPEN, plan_due__lt=today)
+            | Q(status=Deviation.Status.OPEN, zero_tolerance=True, report_due__lt=today)
+            | Q(actions__in=late)
+        )
+        .values_list(
+            "pk",
+            "followup_id",
+            "status",
+            "plan_due",
+            "report_due",
+            "zero_tolerance",
+            "actions__pk",
+            "actions__status",
+            "actions__deadline",
+        )
+        .distinct()
+    )
+    seen: set[tuple[str, int]] = set()
+    for pk, case_id, status, plan_due, report_due, zero, action_id, action_status, deadline in rows:
+        if status == Deviation.Status.OPEN and ("deviation", pk) not in seen:
+            seen.add(("deviation", pk))
+            if zero and report_due and report_due < today:
+                add(
+                    case_id,
+                    report_due,
+                    _("Zero-tolerance report due %(date)s not received")
+                    % {"date": report_due.isoformat()},
+                )
+            if plan_due < today:
+                add(
+                    case_id,
+                    plan_due,
+                    _("Action plan due %(date)s not received") % {"date": plan_due.isoformat()},
+                )
+        late_action = action_status in {Action.Status.OPEN, Action.Status.REJECTED}
+        if action_id and late_action and deadline < today and ("action", action_id) not in seen:
+            seen.add(("action", action_id))
+            add(
+                case_id,
+                deadline,
+                _("Action due %(date)s not done") % {"date": deadline.isoformat()},
+            )
+    # one line per deadline, earliest first
+    return {
+        pk: list(dict.fromkeys(text for _due, text in sorted(items)))
+        for pk, items in reasons.items()
+    }
 
 
 # --- reminders and escalation -------------------------------------------------------------------

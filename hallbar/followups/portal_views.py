@@ -68,30 +68,72 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+def _answer_rows(followup, response, post=None, errors=None) -> list[dict]:
+    """Return each question with its answer (the posted one while the form is being corrected),
+    its evidence with dates, and its errors."""
+    errors = errors or {}
+    values = dict(response.answers.values_list("question_id", "value"))
+    documents: dict[int | None, list[Document]] = {}
+    for document in followup.documents.filter(purpose=Document.Purpose.EVIDENCE):
+        documents.setdefault(document.question_id, []).append(document)
+    rows = []
+    for question in response.questionnaire.questions.select_related("requirement"):
+        value = values.get(question.pk, "")
+        if post is not None:
+            value = post.get(f"q{question.pk}", value)
+        rows.append(
+            {
+                "question": question,
+                "value": value,
+                "documents": documents.get(question.pk, []),
+                "errors": errors.get(f"q{question.pk}", []),
+            }
+        )
+    return rows
+
+
 def case(request: HttpRequest, public_id) -> HttpResponse:
     access = access_followup_as_supplier(request.user, public_id)
     followup = access.followup
     response = getattr(followup, "response", None)
     errors: dict[str, list[str]] = {}
-    if request.method == "POST" and "answers" in request.POST:
-        errors = _save_answers(request, followup)
-        if not errors:
-            return redirect("portal:case", public_id)
+    if request.method == "POST" and "answers" in request.POST and response is not None:
+        step = request.POST.get("answers")
+        if step == "confirm":
+            errors = _submit(request, followup)
+            if not errors:
+                return redirect("portal:receipt", public_id)
+        else:
+            # a submit saves the draft first, so that nothing the supplier gave is lost
+            errors = _save_answers(request, followup)
+            if not errors and step == "submit":
+                errors = services.missing_answers(followup)
+                if errors:
+                    messages.error(
+                        request,
+                        _(
+                            "Your answers and evidence are saved as a draft. Complete the "
+                            "questions marked, then submit."
+                        ),
+                    )
+                else:
+                    return render(
+                        request,
+                        "followups/portal_confirm.html",
+                        {
+                            "followup": followup,
+                            "response": response,
+                            "rows": _answer_rows(followup, response),
+                        },
+                    )
+            elif not errors:
+                messages.success(request, _("Your draft has been saved."))
+                return redirect("portal:case", public_id)
     rows = []
     if response is not None:
-        values = dict(response.answers.values_list("question_id", "value"))
-        documents = {}
-        for document in followup.documents.filter(purpose=Document.Purpose.EVIDENCE):
-            documents.setdefault(document.question_id, []).append(document)
-        for question in response.questionnaire.questions.select_related("requirement"):
-            rows.append(
-                {
-                    "question": question,
-                    "value": request.POST.get(f"q{question.pk}", values.get(question.pk, "")),
-                    "documents": documents.get(question.pk, []),
-                    "errors": errors.get(f"q{question.pk}", []),
-                }
-            )
+        rows = _answer_rows(
+            followup, response, request.POST if request.method == "POST" else None, errors
+        )
     deviations = deviations_for(access)
     plan = getattr(followup, "action_plan", None)
     plan_open = followup.status in {State.DEVIATIONS, State.ACTION_PLAN} and (
@@ -120,6 +162,7 @@ def case(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _save_answers(request: HttpRequest, followup) -> dict[str, list[str]]:
+    """Save the posted answers and evidence as a draft; return the errors by question."""
     questions = followup.response.questionnaire.questions.all()
     answers = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
     uploads = []
@@ -134,21 +177,54 @@ def _save_answers(request: HttpRequest, followup) -> dict[str, list[str]]:
                     request.POST.get(f"secret{question.pk}") == "on",
                 )
             )
-    submit = request.POST.get("answers") == "submit"
     try:
         services.save_answers(
-            followup, answers=answers, uploads=uploads, submit=submit, acting_user=request.user
+            followup, answers=answers, uploads=uploads, submit=False, acting_user=request.user
         )
     except ValidationError as error:
-        messages.error(request, _("The answers could not be saved; see the questions marked."))
+        messages.error(
+            request,
+            _(
+                "Some answers could not be saved; see the questions marked. The evidence that "
+                "was accepted is kept: you do not need to upload it again."
+            ),
+        )
         if hasattr(error, "error_dict"):
             return error.message_dict
         return {"__all__": error.messages}
-    messages.success(
-        request,
-        _("Your answers have been submitted.") if submit else _("Your draft has been saved."),
-    )
     return {}
+
+
+def _submit(request: HttpRequest, followup) -> dict[str, list[str]]:
+    """Submit the saved answers, once the supplier has confirmed them."""
+    try:
+        services.save_answers(followup, answers={}, submit=True, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _("The answers could not be submitted; see the questions marked."))
+        if hasattr(error, "error_dict"):
+            return error.message_dict
+        return {"__all__": error.messages}
+    messages.success(request, _("Your answers have been submitted."))
+    return {}
+
+
+def receipt(request: HttpRequest, public_id) -> HttpResponse:
+    """The receipt of submitted answers: a printable page with every answer, the evidence and
+    the time of submission."""
+    access = access_followup_as_supplier(request.user, public_id)
+    followup = access.followup
+    response = getattr(followup, "response", None)
+    if response is None or response.submitted_at is None:
+        raise Http404
+    return render(
+        request,
+        "followups/portal_receipt.html",
+        {
+            "followup": followup,
+            "response": response,
+            "rows": _answer_rows(followup, response),
+        },
+    )
 
 
 @require_POST

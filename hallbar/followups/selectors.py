@@ -16,7 +16,7 @@ from hallbar.followups.access import (
     sees_internal_events,
     supplier_reads_own_wording,
 )
-from hallbar.followups.deadlines import deviation_light, supplier_lights
+from hallbar.followups.deadlines import deviation_light, overdue_reasons, supplier_lights
 from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
 from hallbar.organisations.models import User
@@ -58,6 +58,11 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
             Q(status="sent", due_date__lt=today)
             | Q(deviations__status="open", deviations__plan_due__lt=today)
             | Q(
+                deviations__status="open",
+                deviations__zero_tolerance=True,
+                deviations__report_due__lt=today,
+            )
+            | Q(
                 deviations__actions__status__in=["open", "rejected"],
                 deviations__actions__deadline__lt=today,
             )
@@ -81,6 +86,15 @@ def with_lights(followups) -> list[FollowUp]:
     lights = supplier_lights({f.supplier_id for f in followups})
     for followup in followups:
         followup.light = lights.get(followup.supplier_id, "green")
+    return with_overdue(followups)
+
+
+def with_overdue(followups) -> list[FollowUp]:
+    """Attach ``overdue``: the deadlines of each case that have passed, in words."""
+    followups = list(followups)
+    reasons = overdue_reasons(followups)
+    for followup in followups:
+        followup.overdue = reasons.get(followup.pk, [])
     return followups
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.followup_create, name="followup-create"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<uuid:public_id>/", views.report_detail, name="report-detail"),
+    path("audits/", views.audit_list, name="audit-list"),
     path("audits/<uuid:public_id>/", views.audit_detail, name="audit-detail"),
     path("documents/<uuid:public_id>/", views.document_download, name="document-download"),
     path("actions/<uuid:public_id>/verify/", views.action_verify, name="action-verify"),

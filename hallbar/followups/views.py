@@ -25,7 +25,9 @@ from hallbar.followups.access import (
     access_followup,
     access_followup_for_manage,
     access_report,
+    audits_assigned_to,
     can_list_followups,
+    can_list_own_audits,
     can_manage,
     can_open_followups,
     can_register_grievances,
@@ -35,7 +37,12 @@ from hallbar.followups.access import (
     reads_case_in_portal,
     reports_visible_to,
 )
-from hallbar.followups.deadlines import LIGHT_LABELS, case_light, supplier_lights
+from hallbar.followups.deadlines import (
+    LIGHT_LABELS,
+    case_light,
+    overdue_reasons,
+    supplier_lights,
+)
 from hallbar.followups.forms import (
     AuditWorkForm,
     DeviationForm,
@@ -193,6 +200,7 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
         "followup": followup,
         "light": case_light(followup),
         "light_labels": LIGHT_LABELS,
+        "overdue": overdue_reasons([followup]).get(followup.pk, []),
         "events": timeline(access),
         "answers": answers,
         "response": response,
@@ -531,6 +539,23 @@ def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
 
 
 # --- audits and documents ----------------------------------------------------------------------
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The auditor's own audits: open ones first, then the reported, each with site and date."""
+    if not can_list_own_audits(request.user):
+        raise Http404
+    audits = (
+        audits_assigned_to(request.user)
+        .select_related("followup__supplier", "firm")
+        .prefetch_related("sites")
+        .order_by("planned_date", "created_at")
+    )
+    open_audits = [a for a in audits if a.status != a.Status.REPORTED]
+    reported = [a for a in audits if a.status == a.Status.REPORTED]
+    return render(
+        request, "followups/audit_list.html", {"open_audits": open_audits, "reported": reported}
+    )
 
 
 def audit_detail(request: HttpRequest, public_id) -> HttpResponse:

@@ -1,13 +1,74 @@
-"""Build each person's start page: what they can do here, and the next step when nothing exists."""
+"""Build each person's start page: their own work first (what to do, where, by when), then
+what they can do here, and the next step when nothing exists.
+
+Every list is read through the owning app's access rules (``followups_visible_to``,
+``contracts_visible_to``, ``audits_assigned_to``, ...): this module decides what is *work* for a
+role, never what a person may see.
+"""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from hallbar.contracts.access import contracts_visible_to, sees_contract_internals
+from hallbar.core.access import import_jobs_visible_to
+from hallbar.core.models import ImportJob
+from hallbar.followups.access import (
+    audits_assigned_to,
+    can_triage_reports,
+    coordinated_area_ids,
+    followups_visible_to,
+    reports_visible_to,
+    supplier_organisation_ids,
+)
+from hallbar.followups.deadlines import overdue_reasons, supplier_lights
+from hallbar.followups.models import Action, ActionPlan, Audit, Deviation, Report
+from hallbar.followups.states import OPEN_STATES, State
 from hallbar.funding.models import BudgetLine, RegionDecision
 from hallbar.funding.selectors import contributions_for_year
 from hallbar.organisations.models import Organisation, Role, User
+from hallbar.planning.access import can_approve_plans, can_edit_plans, can_view_plans
+from hallbar.planning.models import FollowUpPlan
+from hallbar.requirements.access import can_edit_library
+from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
+from hallbar.suppliers.access import can_merge_suppliers
+from hallbar.suppliers.models import MatchReview
+
+ENDING_WITHIN = timedelta(days=183)  # "contracts ending within six months"
+MAX_ITEMS = 10  # per list; the list's own page has the rest
+
+
+@dataclass
+class WorkItem:
+    """One thing for the person to do or watch: where it is done, and by when."""
+
+    text: str
+    url: str
+    due: date | None = None
+    due_label: str = ""  # what the date is: "due", "ends", "planned"
+    detail: str = ""
+    overdue: bool = False
+    light: str = ""  # a supplier's traffic light, where the item is a supplier
+
+
+@dataclass
+class WorkList:
+    title: str
+    empty: str  # what the page says when there is nothing
+    items: list[WorkItem] = field(default_factory=list)
+    more_url: str = ""
+    more_text: str = ""
+    total: int = 0  # all items, when more than are shown
+
+    def add(self, items: list[WorkItem]) -> "WorkList":
+        self.total = len(items)
+        self.items = items[:MAX_ITEMS]
+        return self
 
 
 @dataclass
@@ -25,15 +86,24 @@ class StartPage:
     roles: list[str]
     organisations: list[str]
     cards: list[Card] = field(default_factory=list)
+    work: list[WorkList] = field(default_factory=list)
+    figures: list[Card] = field(default_factory=list)
+
+    @property
+    def has_work(self) -> bool:
+        return any(work.items for work in self.work)
 
 
-def start_page_for(user: User, *, year: int) -> StartPage:
-    """Return the cards of the start page for user's roles, in a stable order."""
+def start_page_for(user: User, *, year: int, today: date | None = None) -> StartPage:
+    """Return the start page for user's roles: their work, key figures, then the cards."""
+    today = today or timezone.localdate()
     memberships = user.active_memberships
     page = StartPage(
         roles=sorted({m.get_role_display() for m in memberships}),
         organisations=sorted({m.organisation.name for m in memberships}),
     )
+    page.work = work_for(user, today=today)
+    page.figures = key_figures_for(user, year=year)
     if not memberships:
         page.cards.append(
             Card(
@@ -129,17 +199,6 @@ def start_page_for(user: User, *, year: int) -> StartPage:
                 _("See the contributions"),
             )
         )
-    if Role.AUDITOR in roles:
-        page.cards.append(
-            Card(
-                _("Your audits"),
-                _(
-                    "No audits are assigned to you yet. When the secretariat assigns an audit to "
-                    "your firm, its scope, documents and report will be here."
-                ),
-                empty=True,
-            )
-        )
     if Role.SUPPLIER_CONTACT in roles:
         companies = [
             m.organisation.name
@@ -150,10 +209,497 @@ def start_page_for(user: User, *, year: int) -> StartPage:
             Card(
                 _("Your company: %(names)s") % {"names": ", ".join(companies)},
                 _(
-                    "No questionnaires or action plans for your company yet. When the regions "
-                    "send a self-assessment, you will answer it here."
+                    "Your company's follow-up cases, deviations and reports are in the supplier "
+                    "portal. Report a zero-tolerance deviation in your supply chain there as soon "
+                    "as you know of it."
                 ),
-                empty=True,
+                reverse("portal:home"),
+                _("Open the supplier portal"),
             )
         )
     return page
+
+
+# --- each role's work ---------------------------------------------------------------------------
+
+
+def work_for(user: User, *, today: date) -> list[WorkList]:
+    """Return the lists of work for each of user's roles, most pressing role first."""
+    if not user.is_authenticated:
+        return []
+    roles = user.roles
+    lists: list[WorkList] = []
+    if Role.SUPPLIER_CONTACT in roles:
+        lists += _supplier_work(user, today)
+    if Role.AUDITOR in roles:
+        lists += _auditor_work(user, today)
+    if Role.SECRETARIAT in roles:
+        lists += _secretariat_work(user, today)
+    if Role.STEERING_GROUP in roles:
+        lists += _steering_work(user, today)
+    if Role.REGION_CONTACT in roles:
+        lists += _region_contact_work(user, today)
+    if Role.AREA_COORDINATOR in roles:
+        lists += _coordinator_work(user, today)
+    if Role.BUYER in roles:
+        lists += _buyer_work(user, today)
+    return lists
+
+
+def _case_url(followup) -> str:
+    return reverse("followups:followup-detail", args=[followup.public_id])
+
+
+def _due(item: WorkItem, today: date) -> WorkItem:
+    item.overdue = item.due is not None and item.due < today
+    return item
+
+
+def _by_due(items: list[WorkItem]) -> list[WorkItem]:
+    return sorted(items, key=lambda i: (i.due is None, i.due or date.max, i.text))
+
+
+def _supplier_work(user: User, today: date) -> list[WorkList]:
+    cases = followups_visible_to(user).filter(
+        supplier__organisation_id__in=supplier_organisation_ids(user)
+    )
+
+    def portal(followup) -> str:
+        return reverse("portal:case", args=[followup.public_id])
+
+    questionnaires = []
+    for case in cases.filter(status=State.SENT).select_related("response").order_by("due_date"):
+        response = getattr(case, "response", None)
+        returned = response is not None and response.status == response.Status.RETURNED
+        questionnaires.append(
+            _due(
+                WorkItem(
+                    _("Answer the self-assessment, case %(ref)s") % {"ref": case.reference},
+                    portal(case),
+                    case.due_date,
+                    _("due"),
+                    _("Returned to you for completion") if returned else "",
+                ),
+                today,
+            )
+        )
+    plans = []
+    plan_cases = (
+        cases.filter(status__in=[State.DEVIATIONS, State.ACTION_PLAN])
+        .filter(
+            Q(action_plan__isnull=True)
+            | Q(action_plan__status__in=[ActionPlan.Status.DRAFT, ActionPlan.Status.REJECTED])
+        )
+        .annotate(
+            plan_due=Min(
+                "deviations__plan_due",
+                filter=Q(deviations__status=Deviation.Status.OPEN),
+            )
+        )
+    )
+    for case in plan_cases:
+        plans.append(
+            _due(
+                WorkItem(
+                    _("Write the action plan, case %(ref)s") % {"ref": case.reference},
+                    portal(case),
+                    case.plan_due,
+                    _("due"),
+                ),
+                today,
+            )
+        )
+    actions = Action.objects.filter(
+        plan__followup__in=cases,
+        plan__followup__status=State.ACTION_PLAN,
+        plan__status__in=[ActionPlan.Status.SUBMITTED, ActionPlan.Status.ACCEPTED],
+        status__in=[Action.Status.OPEN, Action.Status.REJECTED],
+    ).select_related("plan__followup")
+    for action in actions:
+        case = action.plan.followup
+        plans.append(
+            _due(
+                WorkItem(
+                    _("Report an action done, case %(ref)s: %(action)s")
+                    % {"ref": case.reference, "action": action.description[:80]},
+                    portal(case),
+                    action.deadline,
+                    _("due"),
+                    _("Not enough: do more and report again")
+                    if action.status == Action.Status.REJECTED
+                    else "",
+                ),
+                today,
+            )
+        )
+    reports = []
+    zero_tolerance = Deviation.objects.filter(
+        followup__in=cases.filter(status__in=OPEN_STATES),
+        zero_tolerance=True,
+        status=Deviation.Status.OPEN,
+        report_due__isnull=False,
+        actions__isnull=True,
+    ).select_related("followup")
+    for deviation in zero_tolerance:
+        case = deviation.followup
+        reports.append(
+            _due(
+                WorkItem(
+                    _("Report on the zero-tolerance deviation, case %(ref)s")
+                    % {"ref": case.reference},
+                    portal(case),
+                    deviation.report_due,
+                    _("due"),
+                ),
+                today,
+            )
+        )
+    return [
+        WorkList(
+            _("Questionnaires to answer"),
+            _("No questionnaire is waiting for your answers."),
+        ).add(questionnaires),
+        WorkList(
+            _("Action plans and actions"),
+            _("No action plan or action is due from your company."),
+        ).add(_by_due(plans)),
+        WorkList(
+            _("Reports to submit"),
+            _("No report is due from your company."),
+            more_url=reverse("portal:report-create"),
+            more_text=_("Report a zero-tolerance deviation"),
+        ).add(_by_due(reports)),
+    ]
+
+
+def _auditor_work(user: User, today: date) -> list[WorkList]:
+    audits = (
+        audits_assigned_to(user)
+        .exclude(status=Audit.Status.REPORTED)
+        .select_related("followup__supplier")
+        .prefetch_related("sites")
+        .order_by("planned_date", "created_at")
+    )
+    items = []
+    for audit in audits:
+        sites = "; ".join(f"{s.name}, {s.country_name}" for s in audit.sites.all())
+        items.append(
+            WorkItem(
+                _("%(kind)s: %(supplier)s (case %(ref)s)")
+                % {
+                    "kind": audit.get_kind_display().capitalize(),
+                    "supplier": audit.followup.supplier.name,
+                    "ref": audit.followup.reference,
+                },
+                reverse("followups:audit-detail", args=[audit.public_id]),
+                audit.planned_date,
+                _("planned"),
+                _("Status: %(status)s. Sites: %(sites)s")
+                % {"status": audit.get_status_display(), "sites": sites or "–"},
+            )
+        )
+    return [
+        WorkList(
+            _("Your audits"),
+            _(
+                "No open audits are assigned to you. When an audit is assigned to you, its "
+                "scope, documents and report will be here."
+            ),
+            more_url=reverse("followups:audit-list"),
+            more_text=_("All my audits"),
+        ).add(items)
+    ]
+
+
+def _overdue_items(cases, today: date) -> list[WorkItem]:
+    cases = list(cases.select_related("supplier"))
+    reasons = overdue_reasons(cases, today)
+    items = [
+        WorkItem(
+            f"{case.reference} {case.supplier.name}",
+            _case_url(case),
+            detail="; ".join(reasons[case.pk]),
+            overdue=True,
+        )
+        for case in cases
+        if case.pk in reasons
+    ]
+    return sorted(items, key=lambda i: i.text)
+
+
+def _overdue_list(cases, today: date) -> WorkList:
+    return WorkList(
+        _("Overdue"),
+        _("Nothing is overdue."),
+        more_url=reverse("followups:followup-list") + "?overdue=1&status=open",
+        more_text=_("All overdue cases"),
+    ).add(_overdue_items(cases, today))
+
+
+def _case_items(cases) -> list[WorkItem]:
+    cases = list(cases.select_related("supplier").order_by("reference"))
+    lights = supplier_lights({c.supplier_id for c in cases})
+    return [
+        WorkItem(
+            f"{case.reference} {case.supplier.name}",
+            _case_url(case),
+            case.due_date if case.status == State.SENT else None,
+            _("answer due"),
+            case.get_status_display().capitalize(),
+            light=lights.get(case.supplier_id, ""),
+        )
+        for case in cases
+    ]
+
+
+def _secretariat_work(user: User, today: date) -> list[WorkList]:
+    open_cases = followups_visible_to(user).filter(status__in=OPEN_STATES)
+    drafts = []
+    if can_edit_library(user):
+        for model, name in (
+            (CodeOfConduct, "requirements:code-detail"),
+            (ContractClause, "requirements:clause-detail"),
+            (Criterion, "requirements:criterion-detail"),
+        ):
+            for version in model.objects.drafts().order_by("-updated_at"):
+                drafts.append(
+                    WorkItem(
+                        str(version),
+                        reverse(name, args=[version.public_id]),
+                        detail=_("Draft: %(kind)s") % {"kind": model._meta.verbose_name},
+                    )
+                )
+    queue = []
+    if can_merge_suppliers(user):
+        reviews = MatchReview.objects.filter(status=MatchReview.Status.OPEN).count()
+        if reviews:
+            queue.append(
+                WorkItem(
+                    ngettext(
+                        "%(count)s possible duplicate supplier to judge",
+                        "%(count)s possible duplicate suppliers to judge",
+                        reviews,
+                    )
+                    % {"count": reviews},
+                    reverse("suppliers:review-queue"),
+                )
+            )
+    if can_triage_reports(user):
+        new_reports = reports_visible_to(user).filter(status=Report.Status.NEW).count()
+        if new_reports:
+            queue.append(
+                WorkItem(
+                    ngettext(
+                        "%(count)s report or grievance to triage",
+                        "%(count)s reports and grievances to triage",
+                        new_reports,
+                    )
+                    % {"count": new_reports},
+                    reverse("followups:report-list"),
+                )
+            )
+    return [
+        _overdue_list(open_cases, today),
+        WorkList(
+            _("Drafts waiting for publication"), _("No drafts in the requirement library.")
+        ).add(drafts),
+        WorkList(_("Review queue"), _("The review queue is empty.")).add(queue),
+        _plan_list(user, today),
+    ]
+
+
+def _plan_list(user: User, today: date) -> WorkList:
+    work = WorkList(_("Follow-up plan %(year)s") % {"year": today.year}, "")
+    if not can_view_plans(user):
+        return work
+    plan = FollowUpPlan.objects.filter(year=today.year).order_by("-created_at").first()
+    if plan is None:
+        work.empty = _("No follow-up plan for %(year)s yet.") % {"year": today.year}
+        if can_edit_plans(user):
+            work.more_url = reverse("planning:plan-create")
+            work.more_text = _("Propose the plan")
+        return work
+    text = {
+        FollowUpPlan.Status.PROPOSED: _("The plan %(year)s is proposed: it awaits approval."),
+        FollowUpPlan.Status.APPROVED: _("The plan %(year)s is approved."),
+        FollowUpPlan.Status.PUBLISHED: _("The plan %(year)s is published."),
+    }[plan.status] % {"year": plan.year}
+    return work.add([WorkItem(text, reverse("planning:plan-detail", args=[plan.public_id]))])
+
+
+def _steering_work(user: User, today: date) -> list[WorkList]:
+    items = []
+    if can_approve_plans(user):
+        for plan in FollowUpPlan.objects.filter(status=FollowUpPlan.Status.PROPOSED).order_by(
+            "year"
+        ):
+            items.append(
+                WorkItem(
+                    _("Approve the follow-up plan %(year)s") % {"year": plan.year},
+                    reverse("planning:plan-detail", args=[plan.public_id]),
+                )
+            )
+    return [WorkList(_("Plans awaiting approval"), _("No plan awaits approval.")).add(items)]
+
+
+def _region_contact_work(user: User, today: date) -> list[WorkList]:
+    regions = user.region_ids(Role.REGION_CONTACT)
+    led = followups_visible_to(user).filter(lead_region_id__in=regions, status__in=OPEN_STATES)
+    current = ContractClause.objects.published().first()
+    contracts = (
+        contracts_visible_to(user)
+        .filter(regions__in=regions, status="active")
+        .exclude(clause=current)
+        .select_related("supplier", "clause")
+        .distinct()
+        .order_by("reference")
+        if current is not None
+        else contracts_visible_to(user).none()
+    )
+    missing = [
+        WorkItem(
+            f"{c.reference} {c.title}",
+            reverse("contracts:contract-detail", args=[c.public_id]),
+            c.end_date,
+            _("ends"),
+            _("%(supplier)s. Clause: %(clause)s")
+            % {
+                "supplier": c.supplier.name,
+                "clause": str(c.clause) if c.clause_id else _("none"),
+            },
+        )
+        for c in contracts
+    ]
+    return [
+        WorkList(
+            _("Your region's follow-ups"),
+            _("Your region leads no open follow-up."),
+            more_url=reverse("followups:followup-list") + "?status=open",
+            more_text=_("All follow-up cases"),
+        ).add(_case_items(led)),
+        _overdue_list(led, today),
+        WorkList(
+            _("Contracts without the current clause"),
+            _("Every active contract of your region has the current contract clause."),
+        ).add(missing),
+    ]
+
+
+def _coordinator_work(user: User, today: date) -> list[WorkList]:
+    cases = followups_visible_to(user).filter(
+        lead_area_id__in=coordinated_area_ids(user), status__in=OPEN_STATES
+    )
+    return [
+        WorkList(
+            _("Your area's follow-ups"),
+            _("Your area leads no open follow-up."),
+            more_url=reverse("followups:followup-list") + "?status=open",
+            more_text=_("All follow-up cases"),
+        ).add(_case_items(cases)),
+        _overdue_list(cases, today),
+    ]
+
+
+def _buyer_work(user: User, today: date) -> list[WorkList]:
+    regions = user.region_ids(Role.BUYER)
+    active = contracts_visible_to(user).filter(regions__in=regions, status="active")
+    ending = [
+        WorkItem(
+            f"{c.reference} {c.title}",
+            reverse("contracts:contract-detail", args=[c.public_id]),
+            c.end_date,
+            _("ends"),
+            c.supplier.name,
+        )
+        for c in active.filter(end_date__gte=today, end_date__lte=today + ENDING_WITHIN)
+        .select_related("supplier")
+        .distinct()
+        .order_by("end_date", "reference")
+    ]
+    followed = followups_visible_to(user).filter(
+        status__in=OPEN_STATES, supplier__in=active.values("supplier")
+    )
+    alerts = []
+    if sees_contract_internals(user):
+        flagged = (
+            active.filter(
+                supplier__followups__deviations__zero_tolerance=True,
+                supplier__followups__deviations__status__in=[
+                    Deviation.Status.OPEN,
+                    Deviation.Status.PLANNED,
+                ],
+            )
+            .select_related("supplier")
+            .distinct()
+            .order_by("reference")
+        )
+        alerts = [
+            WorkItem(
+                _("%(contract)s: decide on termination") % {"contract": f"{c.reference} {c.title}"},
+                reverse("contracts:contract-detail", args=[c.public_id]),
+                detail=_("Zero-tolerance deviation at %(supplier)s")
+                % {"supplier": c.supplier.name},
+            )
+            for c in flagged
+        ]
+    jobs = [
+        WorkItem(
+            _("Confirm the import of %(file)s") % {"file": job.filename},
+            reverse("core:import-job", args=[job.public_id]),
+            detail=job.get_kind_display().capitalize(),
+        )
+        for job in import_jobs_visible_to(user).filter(
+            created_by=user, status=ImportJob.Status.AWAITING_CONFIRMATION
+        )
+    ]
+    return [
+        WorkList(
+            _("Contracts ending within six months"),
+            _("None of your region's contracts ends within six months."),
+        ).add(ending),
+        WorkList(
+            _("Your suppliers under follow-up"),
+            _("None of your region's suppliers is under follow-up."),
+        ).add(_case_items(followed)),
+        WorkList(_("Zero-tolerance alerts"), _("No zero-tolerance alerts.")).add(alerts),
+        WorkList(_("Imports waiting for you"), _("No import waits for you.")).add(jobs),
+    ]
+
+
+# --- key figures ---------------------------------------------------------------------------------
+
+
+def key_figures_for(user: User, *, year: int) -> list[Card]:
+    """Return the year's key figures for the steering group."""
+    if not user.is_authenticated or Role.STEERING_GROUP not in user.roles:
+        return []
+    cases = followups_visible_to(user).filter(year=year)
+    counts = cases.aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=Q(status=State.CLOSED)),
+    )
+    deviations = Deviation.objects.filter(followup__in=cases).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED])),
+    )
+    lights = supplier_lights(set(cases.values_list("supplier_id", flat=True)))
+    red = sum(1 for light in lights.values() if light == "red")
+    url = reverse("followups:followup-list") + f"?year={year}"
+    return [
+        Card(
+            _("Follow-ups %(year)s") % {"year": year},
+            _("cases this year"),
+            url,
+            "",
+            str(counts["total"]),
+        ),
+        Card(_("Closed"), _("cases closed"), url + "&status=closed", "", str(counts["closed"])),
+        Card(
+            _("Deviations"),
+            _("%(open)s of them still open") % {"open": deviations["open"]},
+            "",
+            "",
+            str(deviations["total"]),
+        ),
+        Card(_("Suppliers in red"), _("not remedied in time, or not enough"), "", "", str(red)),
+    ]

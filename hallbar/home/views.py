@@ -4,9 +4,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from hallbar.followups.deadlines import LIGHT_LABELS
 from hallbar.home.selectors import start_page_for
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    year = timezone.localdate().year
-    return render(request, "home/start.html", {"start": start_page_for(request.user, year=year)})
+    today = timezone.localdate()
+    return render(
+        request,
+        "home/start.html",
+        {
+            "start": start_page_for(request.user, year=today.year, today=today),
+            "light_labels": LIGHT_LABELS,
+        },
+    )

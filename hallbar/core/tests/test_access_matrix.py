@@ -879,6 +879,7 @@ CASES += [
         readers=(*LEAD, "auditor"),
         writers=(*LEAD, "auditor"),
     ),
+    _case("followups:audit-list", readers=("auditor",)),
     _case("followups:document-download", _ids("document"), readers=(*CASE_READERS, "charlie")),
     _case("followups:report-list", readers=OPENERS, writers=OPENERS),
     _case(
@@ -891,6 +892,7 @@ CASES += [
     _case("portal:home", readers=("charlie", "dave")),
     _case("portal:report-create", readers=("charlie", "dave"), writers=("charlie", "dave")),
     _case("portal:case", FOLLOWUP, readers=("charlie",), writers=("charlie",)),
+    _case("portal:receipt", FOLLOWUP, readers=("charlie",)),
     _post_only("portal:plan-save", FOLLOWUP, writers=("charlie",)),
     _post_only("portal:action-done", _ids("action"), writers=("charlie",)),
     _case("results:list", readers=EVERYONE),

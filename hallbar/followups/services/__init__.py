@@ -37,6 +37,7 @@ from hallbar.followups.services.reports import report_is_late, submit_report, tr
 from hallbar.followups.services.self_assessment import (
     assess,
     build_questionnaire,
+    missing_answers,
     questionnaire_for,
     return_for_completion,
     save_answers,
@@ -71,6 +72,7 @@ __all__ = [
     "review_action_plan",
     "save_action_plan",
     "set_supplier_description",
+    "missing_answers",
     "save_answers",
     "save_audit",
     "send_self_assessment",

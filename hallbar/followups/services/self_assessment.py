@@ -159,7 +159,6 @@ def _answer_valid(question: Question, value: str) -> str | None:
     return None
 
 
-@transaction.atomic
 def save_answers(
     followup: FollowUp,
     *,
@@ -172,7 +171,35 @@ def save_answers(
 
     uploads holds (question id, uploaded file, document date, confidential). Errors are a dict
     keyed "q<question id>" so the form can show each beside its question.
+
+    What the supplier gave is kept even when the save fails: every valid upload is stored with
+    its date (a refused answer or file is not, and then no answer is saved either), and a submit
+    that misses answers or evidence keeps the answers and evidence as a draft. The supplier never
+    uploads the same evidence twice.
     """
+    response, errors = _save_answers(
+        followup, answers=answers, uploads=uploads, submit=submit, acting_user=acting_user
+    )
+    if errors:
+        raise ValidationError(errors)
+    return response
+
+
+def missing_answers(followup: FollowUp) -> dict[str, list[str]]:
+    """Return what a submit of the saved answers would miss (empty when it can be submitted)."""
+    response = followup.response
+    return _missing_answers(response, response.questionnaire.questions.all())
+
+
+@transaction.atomic
+def _save_answers(
+    followup: FollowUp,
+    *,
+    answers: dict[int, str],
+    uploads: Iterable[tuple[int, Any, date | None, bool]],
+    submit: bool,
+    acting_user: User,
+) -> tuple[Response, dict[str, list[str]]]:
     followup = _locked(followup)
     if followup.status != State.SENT:
         raise ValidationError(_("This self-assessment is not open for answers."))
@@ -211,29 +238,45 @@ def save_answers(
             )
         except ValidationError as error:
             errors.setdefault(f"q{question_id}", []).extend(error.messages)
-    if errors:
+    try:
+        # the evidence the supplier gave is kept whatever else is wrong
+        for question_id, stored_file, document_date, confidential in stored:
+            _document(
+                followup,
+                stored_file,
+                purpose=Document.Purpose.EVIDENCE,
+                question_id=question_id,
+                document_date=document_date,
+                confidential=confidential,
+                acting_user=acting_user,
+            )
+    except Exception:
         _discard(stored)
-        raise ValidationError(errors)
+        raise
+    if errors:
+        if stored:
+            _event(
+                followup,
+                CaseEvent.Kind.ANSWER_SAVED,
+                acting_user=acting_user,
+                visible_to_supplier=True,
+            )
+        return response, errors
     for question_id, value in answers.items():
         if question_id in questions:
             Answer.objects.update_or_create(
                 response=response, question_id=question_id, defaults={"value": value.strip()}
             )
-    for question_id, stored_file, document_date, confidential in stored:
-        _document(
-            followup,
-            stored_file,
-            purpose=Document.Purpose.EVIDENCE,
-            question_id=question_id,
-            document_date=document_date,
-            confidential=confidential,
-            acting_user=acting_user,
-        )
     if submit:
         missing = _missing_answers(response, questions.values())
         if missing:
-            _discard(stored)
-            raise ValidationError(missing)
+            _event(
+                followup,
+                CaseEvent.Kind.ANSWER_SAVED,
+                acting_user=acting_user,
+                visible_to_supplier=True,
+            )
+            return response, missing
         response.status = Response.Status.SUBMITTED
         response.submitted_at = timezone.now()
         response.submitted_by = acting_user
@@ -252,7 +295,7 @@ def save_answers(
             acting_user=acting_user,
             visible_to_supplier=True,
         )
-    return response
+    return response, {}
 
 
 def _missing_answers(response: Response, questions: Iterable[Question]) -> dict[str, list[str]]:

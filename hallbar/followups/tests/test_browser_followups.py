@@ -67,6 +67,8 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path):
             page.locator(f"#date{question.pk}").fill("2025-02-01")
     page.locator("button[name=answers][value=submit]").click()
     page.wait_for_load_state()
+    page.locator("button[name=answers][value=confirm]").first.click()  # the confirmation
+    page.wait_for_url(re.compile(r"/receipt/$"))
     followup.refresh_from_db()
     assert followup.status == "answered", page.locator("main").inner_text()[:1500]
 

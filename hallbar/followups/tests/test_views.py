@@ -115,7 +115,14 @@ def test_the_whole_chain_through_the_pages(world, client):
             data[f"file{q.pk}"] = pdf(f"e{q.pk}.pdf")
             data[f"date{q.pk}"] = "2025-03-01"
     response = client.post(portal, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    # the submit saves a draft and asks for confirmation
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert 'value="confirm"' in response.content.decode()
+    followup.refresh_from_db()
+    assert followup.status == "sent"
+    response = client.post(portal, {"answers": "confirm"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:receipt", args=[followup.public_id])
     followup.refresh_from_db()
     assert followup.status == "answered"
 

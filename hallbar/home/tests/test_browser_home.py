@@ -1,0 +1,149 @@
+"""In a real browser, at desktop and mobile width: the auditor finds an audit on the start page and
+reports it; the supplier answers a questionnaire with a failed first submit, finds its evidence
+intact, confirms and sees the receipt. Every page: axe-core finds no serious violation and the
+page is no wider than the window. Screenshots of each role's start page go to SHOTS."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD
+from hallbar.followups.models import Audit, Document, FollowUp
+from hallbar.followups.tests.conftest import PDF
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = [1366, 390]
+SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/home"))
+
+
+def _as(page, username: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.clear_cookies()
+    login(page, username, CAST_PASSWORD)
+
+
+def _check(page, problems: list[str]) -> None:
+    problems.extend(serious_violations(page))
+    document, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if document > window:
+        problems.append(f"{page.url}: the page is {document} px wide in a {window} px window")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(page, work, width, tmp_path):
+    problems: list[str] = []
+    report = tmp_path / "rapport.pdf"
+    report.write_bytes(PDF)
+    audit = work["audit"]
+    _as(page, "rolf", width)
+    page.goto("/")
+    _check(page, problems)
+    item = page.locator("[data-testid=work-item]")
+    assert item.count() == 1 and "Klang Glove Factory" in item.inner_text()
+    item.locator("a").click()
+    page.wait_for_url(f"**/followups/audits/{audit.public_id}/")
+    _check(page, problems)
+    page.locator("#id_performed_date").fill(work["yesterday"])
+    page.locator("#id_documents_reviewed").fill("Uppförandekod, riskanalys, leverantörslista.")
+    page.locator("#id_report").fill("Inga avvikelser vid kontorsrevisionen.")
+    page.locator("#id_report_file").set_input_files(str(report))
+    page.locator("button[name=finish]").click()
+    page.wait_for_load_state()
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.REPORTED, page.locator("main").inner_text()[:1500]
+    assert Document.objects.filter(audit=audit).exists()
+    # back on the start page nothing is left to do; "my audits" lists it as reported
+    page.goto("/")
+    assert page.get_by_test_id("nothing-to-do").is_visible()
+    page.locator("a[href='/followups/audits/']").click()
+    _check(page, problems)
+    assert (
+        f"/followups/audits/{audit.public_id}/"
+        in page.get_by_test_id("reported-audits").inner_html()
+    )
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_supplier_keeps_its_evidence_after_a_failed_submit_and_gets_a_receipt(
+    page, work, width, tmp_path
+):
+    problems: list[str] = []
+    evidence = tmp_path / "uppforandekod.pdf"
+    evidence.write_bytes(PDF)
+    followup: FollowUp = work["sent_a"]
+    questions = list(followup.response.questionnaire.questions.all())
+    first = next(q for q in questions if q.evidence_required)
+    _as(page, "charlie", width)
+    page.goto("/")
+    _check(page, problems)
+    page.locator(f"[data-testid=work-item] a[href='/portal/{followup.public_id}/']").click()
+    page.wait_for_url(f"**/portal/{followup.public_id}/")
+    _check(page, problems)
+    # a first submit with one answer and its evidence only: refused, the evidence kept
+    page.locator(f"#q{first.pk}-yes").check()
+    page.locator(f"#file{first.pk}").set_input_files(str(evidence))
+    page.locator(f"#date{first.pk}").fill("2025-02-01")
+    page.locator("button[name=answers][value=submit]").click()
+    page.wait_for_load_state()
+    _check(page, problems)
+    kept = page.locator(f"#question-{first.pk}").inner_text()
+    assert "uppforandekod.pdf" in kept and "2025-02-01" in kept
+    assert page.locator(".errorlist").count() > 0
+    # the rest, without uploading the first evidence again
+    for question in questions:
+        if question.kind == "yes_no":
+            page.locator(f"#q{question.pk}-yes").check()
+        elif question.kind == "text":
+            page.locator(f"#q{question.pk}").fill("Vi har en policy och en riskanalys.")
+        elif question.kind == "number":
+            page.locator(f"#q{question.pk}").fill("3")
+        elif question.kind == "choice":
+            page.locator(f"#q{question.pk}").select_option(question.choices[0])
+        if question.evidence_required and question.pk != first.pk:
+            page.locator(f"#file{question.pk}").set_input_files(str(evidence))
+            page.locator(f"#date{question.pk}").fill("2025-02-01")
+    page.locator("button[name=answers][value=submit]").click()
+    page.wait_for_load_state()
+    # the confirmation, then the receipt
+    _check(page, problems)
+    assert Document.objects.filter(followup=followup, question=first).count() == 1
+    page.locator("button[name=answers][value=confirm]").first.click()
+    page.wait_for_url(re.compile(r"/receipt/$"))
+    _check(page, problems)
+    followup.refresh_from_db()
+    assert followup.status == "answered"
+    stamp = followup.response.submitted_at
+    assert page.get_by_test_id("submitted-at").inner_text().startswith(stamp.date().isoformat())
+    assert "uppforandekod.pdf" in page.get_by_test_id("answers").inner_text()
+    assert problems == []
+
+
+CAST = {
+    "secretariat": "karin",
+    "steering": "stig",
+    "coordinator_a": "anna",
+    "contact_jamtland": "asa",
+    "alice": "alice",
+    "bob": "bob",
+    "auditor": "rolf",
+    "charlie": "charlie",
+    "dave": "dave",
+}
+
+
+def test_every_role_s_start_page_at_both_widths_with_screenshots(page, work):
+    problems: list[str] = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, username in CAST.items():
+        for width in WIDTHS:
+            _as(page, username, width)
+            page.goto("/")
+            _check(page, problems)
+            if width == 1366:
+                page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert problems == []

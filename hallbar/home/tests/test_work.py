@@ -1,0 +1,146 @@
+"""Each cast member's start page lists exactly their own open work.
+
+One world is built where the answer is known: for every person items that are theirs, and items
+that must not appear on their page (another company's case, another region's contract, a planned
+case the supplier has not been sent, a reported audit, an import that is done).
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from hallbar.followups.tests.conftest import later, open_case
+from hallbar.organisations.models import ProcurementArea
+from hallbar.requirements.models import Criterion
+
+pytestmark = pytest.mark.django_db
+
+ITEM = re.compile(r'data-testid="work-item"><a href="([^"]+)"')
+
+
+def work_links(client, user) -> Counter:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("home:start")).content.decode()
+    return Counter(ITEM.findall(page))
+
+
+def case_url(case):
+    return reverse("followups:followup-detail", args=[case.public_id])
+
+
+def portal_url(case):
+    return reverse("portal:case", args=[case.public_id])
+
+
+def contract_url(contract):
+    return reverse("contracts:contract-detail", args=[contract.public_id])
+
+
+def test_supplier_contacts_see_their_own_company_s_work(world, work, client):
+    # Medisupply: answer one questionnaire; write an action plan and report the zero-tolerance
+    # deviation in the other case; nothing of the planned case or of Globex
+    assert work_links(client, world.cast.charlie) == Counter(
+        {portal_url(work["sent_a"]): 1, portal_url(work["deviations_a"]): 2}
+    )
+    assert work_links(client, world.cast.dave) == Counter({portal_url(work["sent_b"]): 1})
+
+
+def test_the_auditor_sees_its_open_audits_and_lists_all(world, work, client):
+    audit_url = reverse("followups:audit-detail", args=[work["audit"].public_id])
+    assert work_links(client, world.cast.auditor) == Counter({audit_url: 1})
+    page = client.get(reverse("home:start")).content.decode()
+    assert "Klang Glove Factory" in page
+    assert reverse("followups:audit-list") in page
+    listing = client.get(reverse("followups:audit-list")).content.decode()
+    assert audit_url in listing
+    assert work["planned_b"].reference in listing  # the reported audit, under "reported"
+
+
+def test_buyers_see_their_region_s_contracts_suppliers_alerts_and_imports(world, work, client):
+    # Alice (Stockholm): ST-9 ends soon; the open cases of Medisupply and Globex (ST-9 and ST-10
+    # are Globex's); the zero-tolerance alert on the joint contract A-1; her waiting import
+    assert work_links(client, world.cast.alice) == Counter(
+        {
+            contract_url(work["ending_sthlm"]): 1,
+            case_url(work["sent_a"]): 1,
+            case_url(work["planned_a"]): 1,
+            case_url(work["deviations_a"]): 1,
+            case_url(work["sent_b"]): 1,
+            case_url(work["planned_b"]): 1,
+            contract_url(world.contract_a): 1,
+            reverse("core:import-job", args=[work["waiting"].public_id]): 1,
+        }
+    )
+    # Bob (Jämtland) buys from both: every open case of both, J-9 ends, the same alert
+    assert work_links(client, world.cast.bob) == Counter(
+        {
+            contract_url(work["ending_jamt"]): 1,
+            case_url(work["sent_a"]): 1,
+            case_url(work["planned_a"]): 1,
+            case_url(work["deviations_a"]): 1,
+            case_url(work["sent_b"]): 1,
+            case_url(work["planned_b"]): 1,
+            contract_url(world.contract_a): 1,
+        }
+    )
+
+
+def test_the_region_contact_sees_its_region_s_cases_overdue_and_clauses(world, work, client):
+    page_links = work_links(client, world.cast.contact_jamtland)
+    assert page_links == Counter(
+        {
+            case_url(work["sent_b"]): 2,  # led by Jämtland, and overdue
+            case_url(work["planned_b"]): 1,
+            contract_url(work["no_clause"]): 1,
+        }
+    )
+    page = client.get(reverse("home:start")).content.decode()
+    assert f"Self-assessment due {later(-3).isoformat()} not received" in page
+
+
+def test_the_area_coordinator_sees_its_area_s_cases_only(world, work, client):
+    # none of the world's cases is led by an area: nothing to do
+    assert work_links(client, world.cast.coordinator_a) == Counter()
+    page = client.get(reverse("home:start")).content.decode()
+    assert 'data-testid="nothing-to-do"' in page
+    # a case led by area A (for Region Skåne) is Anna's; one led by area B is not
+    area_a = ProcurementArea.objects.get(code="A")
+    area_b = ProcurementArea.objects.get(code="B")
+    mine = open_case(world, lead_region=world.skane, lead_area=area_a)
+    open_case(world, lead_region=world.skane, lead_area=area_b)
+    assert work_links(client, world.cast.coordinator_a) == Counter({case_url(mine): 1})
+
+
+def test_the_secretariat_sees_overdue_drafts_queues_and_the_plan(world, work, client):
+    # the demo library has criteria drafts of its own
+    library_drafts = {
+        reverse("requirements:criterion-detail", args=[c.public_id]): 1
+        for c in Criterion.objects.drafts()
+    }
+    assert work_links(client, world.cast.secretariat) == Counter(
+        {
+            **library_drafts,
+            case_url(work["sent_b"]): 1,
+            reverse("requirements:code-detail", args=[work["draft"].public_id]): 1,
+            reverse("suppliers:review-queue"): 1,
+            reverse("planning:plan-detail", args=[work["plan"].public_id]): 1,
+        }
+    )
+
+
+def test_the_steering_group_sees_the_plan_to_approve_and_the_year_s_figures(world, work, client):
+    assert work_links(client, world.cast.steering) == Counter(
+        {reverse("planning:plan-detail", args=[work["plan"].public_id]): 1}
+    )
+    page = client.get(reverse("home:start")).content.decode()
+    assert 'data-testid="figures"' in page
+
+
+def test_nothing_to_do_is_said_plainly(world, client):
+    for user in (world.cast.charlie, world.cast.auditor, world.cast.alice):
+        assert work_links(client, user) == Counter()
+        page = client.get(reverse("home:start")).content.decode()
+        assert 'data-testid="nothing-to-do"' in page
