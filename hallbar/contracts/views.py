@@ -22,6 +22,7 @@ from hallbar.contracts.access import (
     sees_contract_internals,
 )
 from hallbar.contracts.forms import ContractForm
+from hallbar.contracts.import_template import contract_template_xlsx
 from hallbar.contracts.imports import template_rows
 from hallbar.contracts.models import Contract
 from hallbar.contracts.selectors import (
@@ -34,12 +35,11 @@ from hallbar.contracts.selectors import (
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
-from hallbar.core.http import attachment
+from hallbar.core.exports import CSV, XLSX, attachment, table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
-from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.forms import ImportForm
 from hallbar.organisations.models import Region
@@ -47,7 +47,6 @@ from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import sites_for
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
@@ -88,7 +87,7 @@ def export_response(contracts, export: str) -> HttpResponse:
     buffer = io.BytesIO()
     if export == "csv":
         exports.write_contracts_csv(buffer, contracts)
-        return attachment(buffer.getvalue(), f"contracts-{stamp}.csv", "text/csv; charset=utf-8")
+        return attachment(buffer.getvalue(), f"contracts-{stamp}.csv", CSV)
     exports.write_contracts_xlsx(buffer, contracts)
     return attachment(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
 
@@ -189,13 +188,11 @@ def contract_import(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
-    columns, rows = template_rows()
-    buffer = io.BytesIO()
+    name = _("contract-template")
     if file_format == "xlsx":
-        write_xlsx(buffer, columns, rows, sheet_title="Avtal")
-        return attachment(buffer.getvalue(), "avtal-mall.xlsx", XLSX)
-    write_csv(buffer, columns, rows)
-    return attachment(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
+        return attachment(contract_template_xlsx(), f"{name}.xlsx", XLSX)
+    columns, rows = template_rows()
+    return table_response(columns, rows, file_format="csv", name=name)
 
 
 def harmonisation_page(request: HttpRequest) -> HttpResponse:
