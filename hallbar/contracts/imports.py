@@ -186,6 +186,22 @@ def column_of(name: str) -> str | None:
     return COLUMN_OF_HEADER.get(_folded(name))
 
 
+def header_style(names: list[str]) -> str:
+    """Return how a file names its columns: "code", "sv" or "en", whichever most headers are."""
+    votes = {"code": 0, "sv": 0, "en": 0}
+    for name in names:
+        folded = _folded(name)
+        for code, (sv, en) in HEADERS.items():
+            for style, text in (("code", code), ("sv", sv), ("en", en)):
+                if folded == _folded(text):
+                    votes[style] += 1
+    return max(votes, key=lambda style: votes[style]) if any(votes.values()) else "code"
+
+
+def styled_header(column: str, style: str) -> str:
+    return column if style == "code" else header(column, style)
+
+
 @dataclass
 class ContractRow:
     row: int
@@ -465,12 +481,14 @@ class ContractImporter:
         table = read_table(job.stored_path, filename=job.filename)
         # Headers in Swedish, English or as codes; each issue names the column as the file does.
         code_of = {name: column_of(name) or name for name in table.columns}
+        style = header_style(table.columns)
         name_of = {code: name for name, code in code_of.items()}
+        name_of |= {c: styled_header(c, style) for c in COLUMNS if c not in name_of}
         issues = [
             TableIssue(i.filename, i.row, _file_column(i.column, name_of), i.message)
             for i in check_columns(_Columns(table, code_of), REQUIRED, OPTIONAL)
         ]
-        if any(i.column in {header(c) for c in REQUIRED} for i in issues):
+        if any(i.column in {name_of[c] for c in REQUIRED} for i in issues):
             return Validated(rows=[], issues=issues, total=len(table))
         issues.extend(table.issues)
         # Unknown columns are reported but do not stop the rows from being checked.
@@ -569,12 +587,10 @@ class _Columns:
 
 
 def _file_column(column: str | None, name_of: dict[str, str]) -> str | None:
-    """Return the header the file uses for a column code; a missing one in the user's language."""
+    """Return the header the file uses for a column code (a missing one named as its others)."""
     if column is None:
         return None
-    if column in name_of:
-        return name_of[column]
-    return header(column) if column in HEADERS else column
+    return name_of.get(column, column)
 
 
 def _looks_like_json(path: str) -> bool:
