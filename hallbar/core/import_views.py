@@ -34,13 +34,16 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
             name=f"import-report-{job.public_id}",
         )
     page = Paginator(job.issues, 200).get_page(request.GET.get("page"))
+    extra = kind.summary_context(request, job) if kind.summary_context else {}
     return render(
         request,
         "core/import_job.html",
         {
+            **extra,
             "job": job,
             "issues": page,
             "list_url": reverse(kind.list_url),
+            "form_url": reverse(kind.form_url) if kind.form_url else "",
             "preview_template": kind.preview_template if job.preview else "",
             "summary_template": kind.summary_template,
         },
