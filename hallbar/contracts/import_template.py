@@ -6,6 +6,8 @@ values) and a hidden sheet with the lists behind the drop-downs of the coded col
 (category, status, clause version, clause level, countries).
 """
 
+from decimal import Decimal
+
 import pycountry
 from django.apps import apps
 from django.utils.translation import gettext as _
@@ -128,6 +130,9 @@ def template_columns(language: str | None = None) -> list[TemplateColumn]:
                 format=file_format,
                 choices=values,
                 strict=strict,
+                allowed=_("Two-letter country codes (ISO 3166), in the drop-down list")
+                if code == "supplier_country"
+                else "",
             )
         )
     return columns
@@ -137,6 +142,7 @@ def template_texts() -> TemplateTexts:
     return TemplateTexts(
         sheet_title=_("Contracts"),
         instructions_title=_("Instructions"),
+        lists_title=_("Lists"),
         intro=[
             _("How to fill in the contract import template"),
             _(
@@ -165,4 +171,8 @@ def template_texts() -> TemplateTexts:
 def contract_template_xlsx(language: str | None = None) -> bytes:
     """Return the XLSX template in language (default: the active one)."""
     _headers, rows = template_rows(language)
+    # The amount as a number, so that Excel shows it as one (dates stay ISO text, unambiguous).
+    value = COLUMNS.index("annual_value_sek")
+    for row in rows:
+        row[value] = Decimal(row[value]) if row[value] else None
     return template_xlsx(template_columns(language), rows, texts=template_texts())

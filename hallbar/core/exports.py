@@ -25,8 +25,8 @@ from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.core.tabular.writer import escape_cell
 
 CSV = "text/csv; charset=utf-8"
+LISTED = 40  # allowed values the instructions sheet lists; the drop-down has them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LISTS_SHEET = "Listor"
 
 
 def is_swedish(language: str | None = None) -> bool:
@@ -100,6 +100,7 @@ class TemplateColumn:
     format: str = ""
     choices: Sequence[str] = ()
     strict: bool = True
+    allowed: str = ""  # the instructions' words for the allowed values, instead of listing them
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class TemplateTexts:
 
     sheet_title: str
     instructions_title: str
+    lists_title: str
     intro: Sequence[str]
     column: str
     required: str
@@ -164,13 +166,14 @@ def template_xlsx(
     header_row = guide.max_row
     for cell in guide[header_row]:
         cell.font = bold
-    lists = workbook.create_sheet(LISTS_SHEET)
+    lists_title = texts.lists_title[:31]
+    lists = workbook.create_sheet(lists_title)
     lists.sheet_state = "hidden"
     list_column = 0
     for index, column in enumerate(columns, start=1):
-        allowed = ", ".join(column.choices[:12])
-        if len(column.choices) > 12:
-            allowed += " " + texts.more_values % {"count": len(column.choices) - 12}
+        allowed = column.allowed or ", ".join(column.choices[:LISTED])
+        if not column.allowed and len(column.choices) > LISTED:
+            allowed += " " + texts.more_values % {"count": len(column.choices) - LISTED}
         guide.append(
             [
                 column.header,
@@ -190,7 +193,7 @@ def template_xlsx(
         end = len(column.choices) + 1
         validation = DataValidation(
             type="list",
-            formula1=f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${end}",
+            formula1=f"{quote_sheetname(lists_title)}!${letter}$2:${letter}${end}",
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="stop" if column.strict else "warning",
