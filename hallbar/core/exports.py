@@ -21,8 +21,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-from hallbar.core.tabular import write_csv, write_xlsx
-from hallbar.core.tabular.writer import escape_cell
+from hallbar.core.tabular import escape_cell, write_csv, write_xlsx
 
 CSV = "text/csv; charset=utf-8"
 LISTED = 40  # allowed values the instructions sheet lists; the drop-down has them all

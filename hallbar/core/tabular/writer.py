@@ -94,11 +94,7 @@ def _write_csv_rows(
 
 def _csv_text(value: Any, decimal_separator: str = ".") -> str:
     text = _csv_plain(value)
-    if (
-        decimal_separator != "."
-        and isinstance(value, float | Decimal)
-        and not isinstance(value, bool)
-    ):
+    if decimal_separator != "." and isinstance(value, float | Decimal):
         return text.replace(".", decimal_separator)
     return text
 
