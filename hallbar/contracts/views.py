@@ -205,7 +205,11 @@ def contract_import(request: HttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     regions = editable_region_ids(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
+    # A buyer of one region imports for it: preselect it.
+    initial = {"region": next(iter(regions))} if regions and len(regions) == 1 else {}
+    form = ImportForm(
+        request.POST or None, request.FILES or None, editable_regions=regions, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         job = create_job(
