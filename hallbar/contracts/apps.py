@@ -9,12 +9,19 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from hallbar.contracts.imports import ContractImporter
+        from hallbar.contracts.views import import_result_context
         from hallbar.core.imports import ImportKind, register_import_kind
         from hallbar.core.models import ImportJob
 
         register_import_kind(
             ImportJob.Kind.CONTRACTS,
-            ImportKind(importer=ContractImporter, list_url="contracts:contract-list"),
+            ImportKind(
+                importer=ContractImporter,
+                list_url="contracts:contract-list",
+                form_url="contracts:contract-import",
+                summary_template="contracts/partials/import_result.html",
+                summary_context=import_result_context,
+            ),
         )
         from hallbar.contracts.views import supplier_contracts_section
         from hallbar.core.sections import Section, register_section

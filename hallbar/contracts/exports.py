@@ -1,4 +1,8 @@
-"""Contract exports: CSV and XLSX in the import template's columns (so they re-import), and OCDS."""
+"""Contract exports: CSV and XLSX in the import template's columns (so they re-import), and OCDS.
+
+CSV and XLSX have the template's headers and words (status, clause level) in the language of
+the export, and go through `hallbar.core.exports` (semicolons and decimal commas in Swedish).
+"""
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -6,10 +10,17 @@ from datetime import UTC, datetime
 from django.db.models import QuerySet
 
 from hallbar.categories.models import CpvCode
-from hallbar.contracts.imports import COLUMNS, LEVEL_FILE_WORDS
+from hallbar.contracts.imports import (
+    COLUMNS,
+    LEVEL_FILE_WORDS,
+    LEVEL_WORDS_BY_LANGUAGE,
+    STATUS_FILE_WORDS,
+    file_language,
+    headers,
+)
 from hallbar.contracts.models import Contract
 from hallbar.contracts.ocds import BuyerRef, ContractRecord, SupplierRef, build_release_package
-from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.core.exports import write_table
 
 PUBLISHER = "Hållbar upphandling i Sveriges regioner (hallbar)"
 
@@ -28,8 +39,10 @@ def _cpv(contract: Contract) -> str:
     return codes[0].full_code if codes else ""
 
 
-def export_rows(contracts: QuerySet[Contract]) -> Iterator[list]:
-    """Yield one row per contract in the import template's column order."""
+def export_rows(contracts: QuerySet[Contract], language: str | None = None) -> Iterator[list]:
+    """Yield one row per contract in the import template's column order, words in language."""
+    lang = file_language(language)
+    statuses, levels = STATUS_FILE_WORDS[lang], LEVEL_WORDS_BY_LANGUAGE[lang]
     for c in _prefetched(contracts).iterator(chunk_size=2000):
         others = [r.county_code for r in sorted(c.regions.all(), key=lambda r: r.county_code)]
         values = {
@@ -40,7 +53,7 @@ def export_rows(contracts: QuerySet[Contract]) -> Iterator[list]:
             "category": c.category.slug,
             "annual_value_sek": c.annual_value_sek,
             "start_date": c.start_date,
-            "status": c.status,
+            "status": statuses.get(c.status, c.status),
             "buying_regions": ";".join(others),
             "supplier_org_number": c.supplier.identifier if c.supplier.org_number else "",
             "supplier_vat_number": c.supplier.vat_number,
@@ -48,7 +61,7 @@ def export_rows(contracts: QuerySet[Contract]) -> Iterator[list]:
             "cpv_code": c.cpv.full_code if c.cpv else "",
             "end_date": c.end_date,
             "clause_version": c.clause.version if c.clause else "",
-            "clause_level": LEVEL_FILE_WORDS[c.clause_level],
+            "clause_level": levels[c.clause_level],
             "needs_assessment": c.needs_assessment,
             "dd_contact_name": c.dd_contact_name,
             "dd_contact_email": c.dd_contact_email,
@@ -57,12 +70,24 @@ def export_rows(contracts: QuerySet[Contract]) -> Iterator[list]:
         yield [values[column] for column in COLUMNS]
 
 
-def write_contracts_csv(target, contracts: QuerySet[Contract]) -> None:
-    write_csv(target, COLUMNS, export_rows(contracts))
+def write_contracts_csv(target, contracts: QuerySet[Contract], language: str | None = None) -> None:
+    lang = file_language(language)
+    write_table(
+        target, headers(lang), export_rows(contracts, lang), file_format="csv", language=lang
+    )
 
 
-def write_contracts_xlsx(target, contracts: QuerySet[Contract]) -> None:
-    write_xlsx(target, COLUMNS, export_rows(contracts), sheet_title="Avtal")
+def write_contracts_xlsx(
+    target, contracts: QuerySet[Contract], language: str | None = None
+) -> None:
+    lang = file_language(language)
+    write_table(
+        target,
+        headers(lang),
+        export_rows(contracts, lang),
+        file_format="xlsx",
+        sheet_title="Avtal" if lang == "sv" else "Contracts",
+    )
 
 
 def contract_records(contracts: QuerySet[Contract]) -> Iterable[ContractRecord]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category, CategoryPrioritisation, CpvCode
@@ -63,6 +64,33 @@ OPTIONAL = [
     "production_countries",
 ]
 COLUMNS = REQUIRED + OPTIONAL
+# The header of each column in Swedish and English. Files are accepted with either language's
+# headers (or the column codes above, as older templates and the API's files have them),
+# whatever the user's language; templates and exports are written in the user's language.
+# Both languages live here, not in the translation catalogue, because reading a file must not
+# depend on which language is active.
+HEADERS: dict[str, tuple[str, str]] = {
+    "reference": ("Referens", "Reference"),
+    "title": ("Avtalets namn", "Contract title"),
+    "supplier_name": ("Leverantörens namn", "Supplier name"),
+    "supplier_country": ("Leverantörens land", "Supplier country"),
+    "category": ("Kategori", "Category"),
+    "annual_value_sek": ("Årligt värde (kr)", "Annual value (SEK)"),
+    "start_date": ("Startdatum", "Start date"),
+    "status": ("Status", "Status"),
+    "buying_regions": ("Avropande regioner", "Buying regions"),
+    "supplier_org_number": ("Organisationsnummer", "Organisation number"),
+    "supplier_vat_number": ("Momsregistreringsnummer", "VAT number"),
+    "supplier_other_id": ("Annan identitet", "Other identifier"),
+    "cpv_code": ("CPV-kod", "CPV code"),
+    "end_date": ("Slutdatum", "End date"),
+    "clause_version": ("Klausulversion", "Clause version"),
+    "clause_level": ("Klausulnivå", "Clause level"),
+    "needs_assessment": ("Behovsbedömning", "Needs assessment"),
+    "dd_contact_name": ("Leverantörens kontaktperson", "Supplier contact person"),
+    "dd_contact_email": ("Kontaktpersonens e-post", "Contact person's email"),
+    "production_countries": ("Tillverkningsländer", "Production countries"),
+}
 EXAMPLE_ROW = {
     "reference": "RS-{year}-0042",
     "title": "Undersökningshandskar",
@@ -112,6 +140,66 @@ MAX_VALUE = Decimal("999999999999")
 # Files name the clause levels in Swedish, as the clause does; the database stores the codes.
 LEVEL_WORDS = {"bas": "basic", "avancerad": "advanced", "basic": "basic", "advanced": "advanced"}
 LEVEL_FILE_WORDS = {"basic": "bas", "advanced": "avancerad", "": ""}
+# The words templates and exports write, per language (the reader accepts all of them).
+STATUS_FILE_WORDS = {
+    "sv": {
+        "planned": "planerad",
+        "active": "aktiv",
+        "expired": "utgången",
+        "terminated": "uppsagd",
+        "cancelled": "avbruten",
+    },
+    "en": {s: s for s in ("planned", "active", "expired", "terminated", "cancelled")},
+}
+LEVEL_WORDS_BY_LANGUAGE = {
+    "sv": LEVEL_FILE_WORDS,
+    "en": {"basic": "basic", "advanced": "advanced", "": ""},
+}
+
+
+def file_language(language: str | None = None) -> str:
+    """Return "sv" or "en": the language of the headers and words of a file made now."""
+    return "sv" if (language or get_language() or "sv").lower().startswith("sv") else "en"
+
+
+def header(column: str, language: str | None = None) -> str:
+    """Return the header of column in the language of files made now."""
+    sv, en = HEADERS[column]
+    return sv if file_language(language) == "sv" else en
+
+
+def headers(language: str | None = None) -> list[str]:
+    return [header(c, language) for c in COLUMNS]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("*", " ").split()).casefold()
+
+
+COLUMN_OF_HEADER = {
+    _folded(name): code for code, names in HEADERS.items() for name in (code, *names)
+}
+
+
+def column_of(name: str) -> str | None:
+    """Return the column code of a header in either language (or a code), None if unknown."""
+    return COLUMN_OF_HEADER.get(_folded(name))
+
+
+def header_style(names: list[str]) -> str:
+    """Return how a file names its columns: "code", "sv" or "en", whichever most headers are."""
+    votes = {"code": 0, "sv": 0, "en": 0}
+    for name in names:
+        folded = _folded(name)
+        for code, (sv, en) in HEADERS.items():
+            for style, text in (("code", code), ("sv", sv), ("en", en)):
+                if folded == _folded(text):
+                    votes[style] += 1
+    return max(votes, key=lambda style: votes[style]) if any(votes.values()) else "code"
+
+
+def styled_header(column: str, style: str) -> str:
+    return column if style == "code" else header(column, style)
 
 
 @dataclass
@@ -311,7 +399,10 @@ class RowChecker:
             elif code not in countries:
                 countries.append(code)
 
-        if category and start and not issues:
+        # The contract's rules need the category and the start date; checked even when other
+        # fields are wrong, so that the report lists every error of the row at once.
+        if category and start:
+            reported = {issue.column for issue in issues}
             rule_errors = contract_rule_errors(
                 category=category,
                 start_date=start,
@@ -321,9 +412,11 @@ class RowChecker:
                 clause_level=level,
                 prioritised=(category.pk, start.year) in self.lookups.prioritised,
             )
-            column_of = {"clause": "clause_version", "clause_level": "clause_level"}
+            rule_column = {"clause": "clause_version", "clause_level": "clause_level"}
             for field_name, message in rule_errors.items():
-                bad(column_of.get(field_name, field_name), message)
+                column = rule_column.get(field_name, field_name)
+                if column not in reported:
+                    bad(column, message)
         if issues:
             return None, issues
         return (
@@ -386,9 +479,18 @@ class ContractImporter:
         if job.filename.lower().endswith(".json") or _looks_like_json(job.stored_path):
             return self._validate_ocds(job, progress)
         table = read_table(job.stored_path, filename=job.filename)
-        issues = check_columns(table, REQUIRED, OPTIONAL)
-        if any(i.column in REQUIRED for i in issues):
+        # Headers in Swedish, English or as codes; each issue names the column as the file does.
+        code_of = {name: column_of(name) or name for name in table.columns}
+        style = header_style(table.columns)
+        name_of = {code: name for name, code in code_of.items()}
+        name_of |= {c: styled_header(c, style) for c in COLUMNS if c not in name_of}
+        issues = [
+            TableIssue(i.filename, i.row, _file_column(i.column, name_of), i.message)
+            for i in check_columns(_Columns(table, code_of), REQUIRED, OPTIONAL)
+        ]
+        if any(i.column in {name_of[c] for c in REQUIRED} for i in issues):
             return Validated(rows=[], issues=issues, total=len(table))
+        issues.extend(table.issues)
         # Unknown columns are reported but do not stop the rows from being checked.
         checker = RowChecker(
             filename=job.filename, lead_code=job.region.county_code, lookups=Lookups()
@@ -396,8 +498,12 @@ class ContractImporter:
         rows: list[ContractRow] = []
         total = len(table)
         for index, row in enumerate(table, start=1):
-            parsed, row_issues = checker.check(row.number, row.values)
-            issues.extend(row_issues)
+            values = {code_of[name]: value for name, value in row.values.items()}
+            parsed, row_issues = checker.check(row.number, values)
+            issues.extend(
+                TableIssue(i.filename, i.row, _file_column(i.column, name_of), i.message)
+                for i in row_issues
+            )
             if parsed:
                 rows.append(parsed)
             if index % 500 == 0 or index == total:
@@ -469,6 +575,22 @@ class ContractImporter:
         return write_contracts(
             rows, lead=job.region, acting_user=job.created_by, source=import_source(job)
         )
+
+
+class _Columns:
+    """A table's header row as column codes, for `check_columns`."""
+
+    def __init__(self, table, code_of: dict[str, str]) -> None:
+        self.filename = table.filename
+        self.header_row = table.header_row
+        self.columns = [code_of[name] for name in table.columns]
+
+
+def _file_column(column: str | None, name_of: dict[str, str]) -> str | None:
+    """Return the header the file uses for a column code (a missing one named as its others)."""
+    if column is None:
+        return None
+    return name_of.get(column, column)
 
 
 def _looks_like_json(path: str) -> bool:
@@ -629,7 +751,16 @@ def example_row(today: date) -> dict[str, str]:
     return row
 
 
-def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Return the import template: the columns and one example row dated around today."""
+def template_rows(language: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Return the import template: headers in language and one example row dated around today.
+
+    Status and clause level are written in the language's words, the category by its name.
+    """
+    lang = file_language(language)
     row = example_row(timezone.localdate())
-    return COLUMNS, [[row[c] for c in COLUMNS]]
+    row["status"] = STATUS_FILE_WORDS[lang][STATUS_WORDS[row["status"]]]
+    row["clause_level"] = LEVEL_WORDS_BY_LANGUAGE[lang][LEVEL_WORDS.get(row["clause_level"], "")]
+    category = Category.objects.filter(slug=row["category"]).first()
+    if category:
+        row["category"] = category.name_sv if lang == "sv" else category.name_en
+    return headers(lang), [[row[c] for c in COLUMNS]]

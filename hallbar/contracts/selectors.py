@@ -4,12 +4,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from hallbar.categories.models import CategoryPrioritisation
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
+from hallbar.core.models import HistoryEntry
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ClauseLevel
 from hallbar.suppliers.models import country_name
@@ -37,8 +40,29 @@ def participating_regions(supplier) -> list[Region]:
     )
 
 
-def filter_contracts(queryset: QuerySet[Contract], params) -> QuerySet[Contract]:
-    """Apply the list's search, filters and sort from request parameters."""
+def contracts_of_import(job) -> QuerySet[Contract]:
+    """Return the contracts an import job created or updated (by their history entries)."""
+    ids = (
+        HistoryEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Contract),
+            changes__import__job=job.pk,
+        )
+        .annotate(contract_id=Cast("object_id", IntegerField()))
+        .values("contract_id")
+    )
+    return Contract.objects.filter(pk__in=ids)
+
+
+def filter_contracts(
+    queryset: QuerySet[Contract], params, *, import_job=None
+) -> QuerySet[Contract]:
+    """Apply the list's search, filters and sort from request parameters.
+
+    `import_job` (resolved by the view through its access gate) keeps the contracts that
+    import created or updated.
+    """
+    if import_job is not None:
+        queryset = queryset.filter(pk__in=contracts_of_import(import_job).values("pk"))
     query = (params.get("q") or "").strip()
     if query:
         queryset = queryset.filter(

@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hallbar.categories.models import Category
 from hallbar.contracts import exports
@@ -22,6 +25,7 @@ from hallbar.contracts.access import (
     sees_contract_internals,
 )
 from hallbar.contracts.forms import ContractForm
+from hallbar.contracts.import_template import contract_template_xlsx
 from hallbar.contracts.imports import template_rows
 from hallbar.contracts.models import Contract
 from hallbar.contracts.selectors import (
@@ -33,28 +37,35 @@ from hallbar.contracts.selectors import (
     harmonisation_period,
 )
 from hallbar.contracts.services import delete_contract, save_contract
+from hallbar.core.access import access_import_job
 from hallbar.core.charts import Bar, bar_chart
-from hallbar.core.http import attachment
+from hallbar.core.exports import CSV, XLSX, attachment, table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
-from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.forms import ImportForm
 from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
-from hallbar.suppliers.access import sites_for
+from hallbar.suppliers.access import can_merge_suppliers, sites_for
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
     visible = contracts_visible_to(request.user)
-    contracts = filter_contracts(visible, request.GET)
+    import_job, import_missing = None, False
+    if request.GET.get("import"):
+        try:
+            import_job = access_import_job(request.user, request.GET["import"])
+        except (Http404, ValidationError):
+            import_missing = True
+    contracts = filter_contracts(visible, request.GET, import_job=import_job)
+    if import_missing:
+        contracts = contracts.none()
     export = request.GET.get("format")
     if export in {"csv", "xlsx", "ocds"}:
         return export_response(contracts, export)
@@ -70,8 +81,34 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "statuses": Contract.Status.choices,
             "can_create": can_create_contracts(request.user),
             "total": page.paginator.count,
+            "import_job": import_job,
+            "import_missing": import_missing,
         },
     )
+
+
+def import_result_context(request: HttpRequest, job: ImportJob) -> dict:
+    """Say what a finished contract import did, in words, and where to go next."""
+    summary = job.summary or {}
+    created, updated = summary.get("created", 0), summary.get("updated", 0)
+    unchanged, to_review = summary.get("unchanged", 0), summary.get("suppliers_to_review", 0)
+    parts = [
+        ngettext("%(count)s contract created", "%(count)s contracts created", created)
+        % {"count": number_format(created, force_grouping=True)},
+        ngettext("%(count)s updated", "%(count)s updated", updated)
+        % {"count": number_format(updated, force_grouping=True)},
+        ngettext("%(count)s unchanged", "%(count)s unchanged", unchanged)
+        % {"count": number_format(unchanged, force_grouping=True)},
+    ]
+    return {
+        "result_sentence": ", ".join(parts) + ".",
+        "changed_count": created + updated,
+        "imported_url": f"{reverse('contracts:contract-list')}?import={job.public_id}",
+        "to_review": to_review,
+        "review_url": reverse("suppliers:review-queue")
+        if to_review and can_merge_suppliers(request.user)
+        else "",
+    }
 
 
 def export_response(contracts, export: str) -> HttpResponse:
@@ -88,7 +125,7 @@ def export_response(contracts, export: str) -> HttpResponse:
     buffer = io.BytesIO()
     if export == "csv":
         exports.write_contracts_csv(buffer, contracts)
-        return attachment(buffer.getvalue(), f"contracts-{stamp}.csv", "text/csv; charset=utf-8")
+        return attachment(buffer.getvalue(), f"contracts-{stamp}.csv", CSV)
     exports.write_contracts_xlsx(buffer, contracts)
     return attachment(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
 
@@ -168,7 +205,11 @@ def contract_import(request: HttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     regions = editable_region_ids(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, editable_regions=regions)
+    # A buyer of one region imports for it: preselect it.
+    initial = {"region": next(iter(regions))} if regions and len(regions) == 1 else {}
+    form = ImportForm(
+        request.POST or None, request.FILES or None, editable_regions=regions, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         job = create_job(
@@ -189,13 +230,11 @@ def contract_import(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
-    columns, rows = template_rows()
-    buffer = io.BytesIO()
+    name = _("contract-template")
     if file_format == "xlsx":
-        write_xlsx(buffer, columns, rows, sheet_title="Avtal")
-        return attachment(buffer.getvalue(), "avtal-mall.xlsx", XLSX)
-    write_csv(buffer, columns, rows)
-    return attachment(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
+        return attachment(contract_template_xlsx(), f"{name}.xlsx", XLSX)
+    columns, rows = template_rows()
+    return table_response(columns, rows, file_format="csv", name=name)
 
 
 def harmonisation_page(request: HttpRequest) -> HttpResponse:

@@ -1,21 +1,17 @@
-"""Small HTTP helpers shared by the apps' views."""
+"""Small HTTP helpers shared by the apps' views.
 
-import io
+File downloads of tables are made by `hallbar.core.exports`; these names stay for the views
+that import them from here.
+"""
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 
-from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.core.exports import XLSX, attachment, table_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    """Return content as a file download named filename."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+__all__ = ["XLSX", "attachment", "table_download"]
 
 
 def table_download(
@@ -27,9 +23,4 @@ def table_download(
     sheet_title: str,
 ) -> HttpResponse:
     """Return rows as a CSV (export "csv") or Excel download named name.csv / name.xlsx."""
-    buffer = io.BytesIO()
-    if export == "csv":
-        write_csv(buffer, headers, rows)
-        return attachment(buffer.getvalue(), f"{name}.csv", "text/csv; charset=utf-8")
-    write_xlsx(buffer, headers, rows, sheet_title=sheet_title)
-    return attachment(buffer.getvalue(), f"{name}.xlsx", XLSX)
+    return table_response(headers, rows, file_format=export, name=name, sheet_title=sheet_title)

@@ -1,7 +1,5 @@
 """Pages of an import job: progress while it runs, the row-by-row report, and the next step."""
 
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.core.access import access_import_job
+from hallbar.core.exports import table_response
 from hallbar.core.imports import confirm_import_job, import_kind
 from hallbar.core.models import ImportJob
-from hallbar.core.tabular import write_csv
 from hallbar.core.tasks import run_import
 
 
@@ -29,25 +27,23 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
     job = access_import_job(request.user, public_id)
     kind = import_kind(job.kind)
     if request.GET.get("format") == "csv":
-        buffer = io.BytesIO()
-        write_csv(
-            buffer,
-            ["file", "row", "column", "message"],
+        return table_response(
+            [_("File"), _("Row"), _("Column"), _("Reason")],
             ([job.filename, i["row"] or "", i["column"] or "", i["message"]] for i in job.issues),
+            file_format="csv",
+            name=f"import-report-{job.public_id}",
         )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="import-report-{job.public_id}.csv"'
-        )
-        return response
     page = Paginator(job.issues, 200).get_page(request.GET.get("page"))
+    extra = kind.summary_context(request, job) if kind.summary_context else {}
     return render(
         request,
         "core/import_job.html",
         {
+            **extra,
             "job": job,
             "issues": page,
             "list_url": reverse(kind.list_url),
+            "form_url": reverse(kind.form_url) if kind.form_url else "",
             "preview_template": kind.preview_template if job.preview else "",
             "summary_template": kind.summary_template,
         },

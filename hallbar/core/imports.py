@@ -69,14 +69,19 @@ class ImportKind:
     """What core needs to know of one kind of import; the app that owns the kind registers it.
 
     `importer` makes the importer; `list_url` is the URL name of the list the job page links back
-    to; `preview_template` shows what a commit would replace, and `summary_template` adds to the
-    summary of a finished import (both optional, given the job as `job`).
+    to, `form_url` that of the upload form (to fix a file and send it again);
+    `preview_template` shows what a commit would replace, and `summary_template` adds to the
+    summary of a finished import (both optional, given the job as `job`). `summary_context`
+    (request, job) -> dict gives the summary template what the viewer may do next (links that
+    depend on the viewer's rights, decided by the app's access rules).
     """
 
     importer: Callable[[], Importer]
     list_url: str
     preview_template: str = ""
     summary_template: str = ""
+    form_url: str = ""
+    summary_context: Callable[[Any, ImportJob], dict[str, Any]] | None = None
 
 
 _KINDS: dict[str, ImportKind] = {}

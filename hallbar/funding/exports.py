@@ -4,11 +4,9 @@ amount_sek is the amount by the rule; decided_sek the annual amount the region's
 states; difference_sek is decided minus rule; invoiced_basis is "rule" or "decided".
 """
 
-import io
-
 from django.http import HttpResponse
 
-from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.core.exports import table_response
 from hallbar.funding.selectors import Contribution
 
 FORMATS = {"csv", "xlsx"}
@@ -55,13 +53,10 @@ def contributions_response(
     rows: list[Contribution], *, year: int, file_format: str
 ) -> HttpResponse:
     """Return the year's contributions as a downloadable CSV or XLSX file."""
-    buffer = io.BytesIO()
-    if file_format == "csv":
-        write_csv(buffer, HEADERS, contribution_rows(rows))
-        content_type = "text/csv; charset=utf-8"
-    else:
-        write_xlsx(buffer, HEADERS, contribution_rows(rows), sheet_title=f"Avgifter {year}")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="contributions-{year}.{file_format}"'
-    return response
+    return table_response(
+        HEADERS,
+        contribution_rows(rows),
+        file_format="csv" if file_format == "csv" else "xlsx",
+        name=f"contributions-{year}",
+        sheet_title=f"Avgifter {year}",
+    )

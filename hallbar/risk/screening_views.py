@@ -1,7 +1,5 @@
 """Spend and screening pages: upload invoice lines, run a screening, explore and export results."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from hallbar.categories.models import Category
 from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.exports import table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
-from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.models import Region
 from hallbar.risk.access import (
     can_restore_spend,
@@ -43,7 +41,6 @@ from hallbar.risk.spend import (
 from hallbar.suppliers.access import resolvable_spend_region_ids, sites_for
 from hallbar.suppliers.models import Supplier
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AREA_LABELS = {"hr": "MR", "wr": "AR", "env": "Miljö", "be": "AE"}
 EXPORT_COLUMNS = [
     "region_code",
@@ -153,16 +150,13 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
 def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
     require_screening_view(request.user)
     columns, rows = template_rows()
-    buffer = io.BytesIO()
-    if file_format == "xlsx":
-        write_xlsx(buffer, columns, rows, sheet_title="Fakturarader")
-        content_type, name = XLSX, "fakturarader-mall.xlsx"
-    else:
-        write_csv(buffer, columns, rows)
-        content_type, name = "text/csv; charset=utf-8", "fakturarader-mall.csv"
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_response(
+        columns,
+        rows,
+        file_format="xlsx" if file_format == "xlsx" else "csv",
+        name="fakturarader-mall",
+        sheet_title="Fakturarader",
+    )
 
 
 def screening_list(request: HttpRequest) -> HttpResponse:
@@ -316,18 +310,13 @@ def _export(run, rows, file_format: str) -> HttpResponse:
         ]
         for r in rows.iterator(chunk_size=2000)
     )
-    buffer = io.BytesIO()
-    if file_format == "csv":
-        write_csv(buffer, EXPORT_COLUMNS, data)
-        content_type, suffix = "text/csv; charset=utf-8", "csv"
-    else:
-        write_xlsx(buffer, EXPORT_COLUMNS, data, sheet_title=f"Screening {run.year}")
-        content_type, suffix = XLSX, "xlsx"
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="screening-{run.year}-{timezone.localdate()}.{suffix}"'
+    return table_response(
+        EXPORT_COLUMNS,
+        data,
+        file_format="csv" if file_format == "csv" else "xlsx",
+        name=f"screening-{run.year}-{timezone.localdate()}",
+        sheet_title=f"Screening {run.year}",
     )
-    return response
 
 
 SCREENING_URLS = [

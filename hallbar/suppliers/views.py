@@ -1,6 +1,5 @@
 """Supplier pages: the registry, a supplier, its sites, imports, the review queue and merges."""
 
-import io
 import uuid
 
 from django.contrib import messages
@@ -11,12 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hallbar.core.http import attachment
+from hallbar.core.exports import table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
-from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.forms import ImportForm
 from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
@@ -43,7 +41,6 @@ from hallbar.suppliers.models import (
 )
 from hallbar.suppliers.selectors import filter_suppliers, supplier_history
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_COLUMNS = [
     "name",
     "country",
@@ -79,12 +76,9 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             ]
             for s in suppliers.iterator(chunk_size=2000)
         )
-        buffer = io.BytesIO()
-        if export == "csv":
-            write_csv(buffer, EXPORT_COLUMNS, rows)
-            return attachment(buffer.getvalue(), "suppliers.csv", "text/csv; charset=utf-8")
-        write_xlsx(buffer, EXPORT_COLUMNS, rows, sheet_title="Leverantörer")
-        return attachment(buffer.getvalue(), "suppliers.xlsx", XLSX)
+        return table_response(
+            EXPORT_COLUMNS, rows, file_format=export, name="suppliers", sheet_title="Leverantörer"
+        )
     page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -390,9 +384,10 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     if not can_edit_suppliers(request.user):
         raise Http404
     columns, rows = template_rows()
-    buffer = io.BytesIO()
-    if file_format == "xlsx":
-        write_xlsx(buffer, columns, rows, sheet_title="Leverantörer")
-        return attachment(buffer.getvalue(), "leverantorer-mall.xlsx", XLSX)
-    write_csv(buffer, columns, rows)
-    return attachment(buffer.getvalue(), "leverantorer-mall.csv", "text/csv; charset=utf-8")
+    return table_response(
+        columns,
+        rows,
+        file_format="xlsx" if file_format == "xlsx" else "csv",
+        name="leverantorer-mall",
+        sheet_title="Leverantörer",
+    )

@@ -46,23 +46,27 @@ def write_csv(
     rows: Iterable[Sequence[Any]],
     *,
     delimiter: str = ",",
+    decimal_separator: str = ".",
 ) -> None:
     """Write a header row and data rows as CSV: UTF-8 with a BOM, minimal quoting, CRLF lines.
 
     The byte order mark makes Excel read Swedish letters right. `path_or_file` is a path, a
     binary file object (an `HttpResponse` works) or a text file object. Numbers are written
-    plainly with a decimal point, dates as YYYY-MM-DD, aware datetimes in local time.
+    plainly with `decimal_separator` and no grouping, dates as YYYY-MM-DD, aware datetimes in
+    local time. Swedish Excel wants `delimiter=";"` and `decimal_separator=","`
+    (`hallbar.core.exports` picks them by language).
     """
+    args = (headers, rows, delimiter, decimal_separator)
     if isinstance(path_or_file, str | os.PathLike):
         with open(path_or_file, "w", encoding="utf-8-sig", newline="") as file:
-            _write_csv_rows(file, headers, rows, delimiter)
+            _write_csv_rows(file, *args)
         return
     if isinstance(path_or_file, io.TextIOBase):
         path_or_file.write("\ufeff")
-        _write_csv_rows(path_or_file, headers, rows, delimiter)
+        _write_csv_rows(path_or_file, *args)
         return
     path_or_file.write(b"\xef\xbb\xbf")  # type: ignore[call-overload]
-    _write_csv_rows(_Utf8Writer(path_or_file), headers, rows, delimiter)  # type: ignore[arg-type]
+    _write_csv_rows(_Utf8Writer(path_or_file), *args)  # type: ignore[arg-type]
 
 
 class _Utf8Writer:
@@ -76,15 +80,26 @@ class _Utf8Writer:
 
 
 def _write_csv_rows(
-    file: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str
+    file: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    delimiter: str,
+    decimal_separator: str = ".",
 ) -> None:
     writer = csv.writer(file, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([_csv_text(header) for header in headers])
     for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow([_csv_text(value, decimal_separator) for value in row])
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Any, decimal_separator: str = ".") -> str:
+    text = _csv_plain(value)
+    if decimal_separator != "." and isinstance(value, float | Decimal):
+        return text.replace(".", decimal_separator)
+    return text
+
+
+def _csv_plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -126,7 +141,8 @@ def write_xlsx(
     """Write a header row and data rows as an XLSX workbook with one sheet.
 
     Uses openpyxl's write-only mode, which streams rows to disk and handles 100 000 rows in
-    constant memory. The header row is bold and frozen. Numbers stay numbers, dates and
+    constant memory. The header row is bold and frozen and carries an autofilter over the
+    written rows, so the file opens ready to sort and filter. Numbers stay numbers, dates and
     datetimes become date cells (aware datetimes in local time), text is escaped with
     `escape_cell`, stripped of characters XML cannot hold and cut at Excel's 32 767 characters.
     """
@@ -149,8 +165,13 @@ def write_xlsx(
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
+    last_row = 1
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
+        last_row += 1
+    # The autoFilter element follows the rows in the sheet's XML, so it can be set last.
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
     workbook.save(path_or_file)
 
 

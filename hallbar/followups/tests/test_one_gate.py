@@ -106,7 +106,7 @@ def test_the_case_list_page_its_export_and_the_api_agree(who, world, cases, clie
     else:
         listed = {f.reference for f in page.context["rows"]}
         exported = export.content.decode("utf-8-sig").strip().splitlines()[1:]
-        assert {line.split(",")[0] for line in exported} == listed
+        assert {line.split(";")[0] for line in exported} == listed  # Swedish CSV
     assert {item["reference"] for item in api.json()["items"]} == listed
 
 

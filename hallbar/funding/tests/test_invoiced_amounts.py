@@ -264,7 +264,8 @@ def test_export_and_api_carry_the_new_columns(jamtland, cast, client_for):
     text = client.get(
         reverse("funding:contribution-list"), {"year": 2023, "format": "csv"}
     ).content.decode("utf-8-sig")
-    jamt = next(r for r in csv.DictReader(io.StringIO(text)) if r["region_code"] == "23")
+    rows = csv.DictReader(io.StringIO(text), delimiter=";")  # Swedish CSV
+    jamt = next(r for r in rows if r["region_code"] == "23")
     assert jamt["difference_sek"] == "-636"
     api = client.get("/api/funding/contributions?year=2023").json()
     row = next(r for r in api if r["region_code"] == "23")
