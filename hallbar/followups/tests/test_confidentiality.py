@@ -243,8 +243,9 @@ def _listed_counts(client, user, followup) -> dict[str, int]:
     client.logout()
     counts = {"api-list": next(r["deviation_count"] for r in listed)}
     text = b"".join(exported).decode("utf-8-sig")
+    # Swedish CSV: semicolons (hallbar/core/exports.py)
     row = next(line for line in text.splitlines() if line.startswith(followup.reference))
-    counts["export"] = int(row.split(",")[-2])
+    counts["export"] = int(row.split(";")[-2])
     counts["api-case"] = one["deviation_count"]
     return counts
 
