@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from hallbar.core.sections import sections_for
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.forms import ImportForm
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import sites_for
@@ -50,7 +51,7 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
     visible = contracts_visible_to(request.user)
@@ -93,7 +94,7 @@ def export_response(contracts, export: str) -> HttpResponse:
     return attachment(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
 
 
-def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     contract, can_edit = access_contract(request.user, public_id)
     internals = sees_contract_internals(request.user)
     contract = (
@@ -118,17 +119,17 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     return _contract_form(request, None)
 
 
-def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
+def contract_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _contract_form(request, access_contract_for_write(request.user, public_id))
 
 
-def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpResponse:
+def _contract_form(request: AuthenticatedHttpRequest, contract: Contract | None) -> HttpResponse:
     form = ContractForm(
         request.POST or None,
         instance=contract,
@@ -155,7 +156,7 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
     return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
 
 
-def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
+def contract_delete(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     contract = access_contract_for_write(request.user, public_id)
     if request.method == "POST":
         delete_contract(contract=contract, acting_user=request.user)
@@ -164,7 +165,7 @@ def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "contracts/contract_confirm_delete.html", {"contract": contract})
 
 
-def contract_import(request: HttpRequest) -> HttpResponse:
+def contract_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     regions = editable_region_ids(request.user)
@@ -186,7 +187,7 @@ def contract_import(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/contract_import.html", {"form": form, "recent": recent})
 
 
-def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     columns, rows = template_rows()
@@ -198,7 +199,7 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     return attachment(buffer.getvalue(), "avtal-mall.csv", "text/csv; charset=utf-8")
 
 
-def harmonisation_page(request: HttpRequest) -> HttpResponse:
+def harmonisation_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     this_year = timezone.localdate().year
@@ -236,7 +237,7 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def supplier_contracts_section(request: HttpRequest, supplier) -> dict:
+def supplier_contracts_section(request: AuthenticatedHttpRequest, supplier) -> dict:
     """The contracts section of the supplier page: the supplier's contracts this user may see."""
     contracts = (
         contracts_visible_to(request.user)

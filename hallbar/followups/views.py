@@ -62,6 +62,7 @@ from hallbar.followups.selectors import (
     with_lights,
 )
 from hallbar.followups.states import State, can_transition
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 
 PAGE_SIZE = 50
@@ -70,7 +71,7 @@ PAGE_SIZE = 50
 # --- the list and the case --------------------------------------------------------------------
 
 
-def followup_list(request: HttpRequest) -> HttpResponse:
+def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_list_followups(user):
         raise Http404
@@ -135,7 +136,7 @@ def _export(followups, export: str) -> HttpResponse:
     )
 
 
-def followup_create(request: HttpRequest) -> HttpResponse:
+def followup_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_open_followups(request.user):
         raise Http404
     form = OpenFollowUpForm(request.POST or None, user=request.user)
@@ -169,7 +170,7 @@ def followup_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
+def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup(request.user, public_id)
     if reads_case_in_portal(request.user, access):
         return redirect("portal:case", public_id=access.followup.public_id)
@@ -227,7 +228,7 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_send(request: HttpRequest, public_id) -> HttpResponse:
+def followup_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     form = SendForm(request.POST)
     if not form.is_valid():
@@ -246,7 +247,7 @@ def followup_send(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("followups:followup-detail", public_id)
 
 
-def followup_assess(request: HttpRequest, public_id) -> HttpResponse:
+def followup_assess(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     followup = access.followup
     requirements = list(followup.clause.process_requirements.order_by("number"))
@@ -301,7 +302,7 @@ def followup_assess(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_return(request: HttpRequest, public_id) -> HttpResponse:
+def followup_return(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.return_for_completion(
@@ -336,7 +337,7 @@ def _case_form_page(request, access, form_class, title, submit, run, **form_kwar
     )
 
 
-def deviation_supplier_text(request: HttpRequest, public_id) -> HttpResponse:
+def deviation_supplier_text(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The lead writes what the supplier reads of a confidential or grievance-based deviation."""
     deviation = access_deviation_for_manage(request.user, public_id)
     access = access_followup_for_manage(request.user, deviation.followup.public_id)
@@ -356,7 +357,7 @@ def deviation_supplier_text(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
+def deviation_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """Record a deviation: the lead, or the assigned auditor recording a finding directly."""
     access = access_followup(request.user, public_id)
     if not (access.can_manage or access.is_auditor):
@@ -397,7 +398,7 @@ def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def audit_order(request: HttpRequest, public_id) -> HttpResponse:
+def audit_order(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -426,7 +427,7 @@ def audit_order(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def sanction_create(request: HttpRequest, public_id) -> HttpResponse:
+def sanction_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -455,7 +456,7 @@ def sanction_create(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def plan_review(request: HttpRequest, public_id) -> HttpResponse:
+def plan_review(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.review_action_plan(
@@ -472,7 +473,7 @@ def plan_review(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def action_verify(request: HttpRequest, public_id) -> HttpResponse:
+def action_verify(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("plan__followup"), public_id=public_id)
     access = access_followup_for_manage(request.user, action.plan.followup.public_id)
     try:
@@ -490,7 +491,7 @@ def action_verify(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_close(request: HttpRequest, public_id) -> HttpResponse:
+def followup_close(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.close_followup(
@@ -503,7 +504,7 @@ def followup_close(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("followups:followup-detail", public_id)
 
 
-def followup_cancel(request: HttpRequest, public_id) -> HttpResponse:
+def followup_cancel(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -516,7 +517,7 @@ def followup_cancel(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
+def followup_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.publish_summary(access.followup, acting_user=request.user)
@@ -530,7 +531,7 @@ def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
 # --- audits and documents ----------------------------------------------------------------------
 
 
-def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
+def audit_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     audit, can_edit = access_audit(request.user, public_id)
     form = AuditWorkForm(request.POST or None, request.FILES or None, instance=audit)
     if request.method == "POST" and can_edit and form.is_valid():
@@ -570,7 +571,7 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def document_download(request: HttpRequest, public_id) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     document = access_document(request.user, public_id)
     try:
         path = files.absolute_path(document.stored_path)
@@ -588,7 +589,7 @@ def document_download(request: HttpRequest, public_id) -> HttpResponse:
 # --- reports and grievances --------------------------------------------------------------------
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (can_triage_reports(user) or can_register_grievances(user)):
         raise Http404
@@ -628,7 +629,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     report, can_triage = access_report(request.user, public_id)
     form = TriageForm(request.POST or None)
     if request.method == "POST":
@@ -681,7 +682,7 @@ def results_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "followups/results_detail.html", {"followup": followup})
 
 
-def supplier_followups_section(request: HttpRequest, supplier) -> dict:
+def supplier_followups_section(request: AuthenticatedHttpRequest, supplier) -> dict:
     """The follow-up section of the supplier page: its light and the cases this user may see."""
     return {
         "followups": followups_visible_to(request.user)
@@ -694,7 +695,7 @@ def supplier_followups_section(request: HttpRequest, supplier) -> dict:
     }
 
 
-def contract_zero_tolerance_alert(request: HttpRequest, contract) -> dict | None:
+def contract_zero_tolerance_alert(request: AuthenticatedHttpRequest, contract) -> dict | None:
     """The contract page's alert: an open zero-tolerance deviation flags an active contract."""
     if (
         sees_contract_internals(request.user)

@@ -1,12 +1,13 @@
 """The start page per role."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hallbar.home.selectors import start_page_for
+from hallbar.organisations.http import AuthenticatedHttpRequest
 
 
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     return render(request, "home/start.html", {"start": start_page_for(request.user, year=year)})

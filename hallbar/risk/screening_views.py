@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, FloatField, Sum
 from django.db.models.functions import Cast
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 from hallbar.risk.access import (
     can_restore_spend,
@@ -59,7 +60,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def spend(request: HttpRequest) -> HttpResponse:
+def spend(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_screening_view(request.user)
     regions = spend_upload_region_ids(request.user)
     can_upload = regions is None or bool(regions)
@@ -102,7 +103,7 @@ def spend(request: HttpRequest) -> HttpResponse:
     )
 
 
-def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResponse:
+def spend_restore(request: AuthenticatedHttpRequest, region_code: str, year: int) -> HttpResponse:
     """Show what restoring a partition's previous version changes; restore it on POST."""
     if not can_restore_spend(request.user):
         raise Http404
@@ -140,7 +141,7 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
     )
 
 
-def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def spend_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     require_screening_view(request.user)
     columns, rows = template_rows()
     buffer = io.BytesIO()
@@ -155,7 +156,7 @@ def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
     return response
 
 
-def screening_list(request: HttpRequest) -> HttpResponse:
+def screening_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_screening_view(request.user)
     years = sorted({p.year for p in stored_partitions()}, reverse=True)
     return render(
@@ -170,7 +171,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def screening_start(request: HttpRequest) -> HttpResponse:
+def screening_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_run_screening(request.user):
         raise Http404
     try:
@@ -200,7 +201,7 @@ def _filtered_rows(run: ScreeningRun, params):
     return rows.order_by("-exposure", "pk"), region
 
 
-def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
+def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     rows, region = _filtered_rows(run, request.GET)
@@ -258,7 +259,7 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
+def screening_row(request: AuthenticatedHttpRequest, public_id, row_id: int) -> HttpResponse:
     require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     row = get_object_or_404(ScreeningRow, run=run, pk=row_id)
