@@ -396,7 +396,9 @@ def _megabytes(size: int) -> str:
 
 
 def _read_head(path: str | None) -> bytes:
-    with open(path, "rb") as file:  # type: ignore[arg-type]
+    if path is None:
+        raise ValueError("either a path or the file's data is needed")
+    with open(path, "rb") as file:
         return file.read(8)
 
 
@@ -905,9 +907,9 @@ def _scan_chunk(buffer: bytes, geometry: _Geometry) -> None:
         geometry.max_column = max(geometry.max_column, _column_number(letters))
     last = buffer.rfind(b' r="')
     if last >= 0:
-        match = _ROW_NUMBER.match(buffer, last)
-        if match:
-            geometry.max_row = max(geometry.max_row, int(match.group(1)))
+        row_number = _ROW_NUMBER.match(buffer, last)
+        if row_number:
+            geometry.max_row = max(geometry.max_row, int(row_number.group(1)))
     if _greater_row(geometry.max_row).search(buffer):
         # Rows out of order: find the largest exactly (rare, so the cost does not matter).
         numbers = set(_ROW_NUMBER.findall(buffer))
@@ -1024,7 +1026,7 @@ def _read_with_openpyxl(
                 worksheet = workbook[sheet]
                 # The stored dimension may be wrong or hostile: let rows be as wide as their
                 # cells, not as the dimension claims.
-                worksheet.reset_dimensions()  # type: ignore[union-attr]
+                worksheet.reset_dimensions()
                 rows = worksheet.iter_rows(values_only=True)
             except Exception as exc:
                 raise TableError(TableIssue(filename, None, None, _DAMAGED)) from exc
@@ -1180,8 +1182,8 @@ def parse_amount(text: str) -> tuple[Decimal | None, StrOrPromise | None]:
     number, message = parse_decimal(text)
     if number is None:
         return None, message
-    decimals = -number.as_tuple().exponent
-    if isinstance(decimals, int) and decimals > 2:
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > 2:
         return None, _message(_TOO_MANY_DECIMALS, value=_shown(text.strip()))
     return number, None
 
