@@ -373,6 +373,9 @@ class Assessment(models.Model):
 class Audit(PublicModel):
     """An office or factory audit (revision) by a third-party audit firm."""
 
+    # Set per viewer by followups.selectors.audits_for: whether the viewer may open it.
+    may_open: bool
+
     class Kind(models.TextChoices):
         OFFICE = "office", _("office audit")
         FACTORY = "factory", _("factory audit")
@@ -430,6 +433,14 @@ class Audit(PublicModel):
 
 class Deviation(PublicModel):
     """A breach of a process requirement or of a Code of Conduct commitment."""
+
+    # Set per viewer by followups.selectors.deviations_for, from the rules in access.py.
+    light: str
+    shown_description: str
+    shown_label: str
+    shown_commitment: str
+    withheld_from_supplier: bool
+    shown_site_name: str
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("minor")

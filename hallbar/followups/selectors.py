@@ -18,6 +18,7 @@ from hallbar.followups.access import (
 from hallbar.followups.deadlines import deviation_light, supplier_lights
 from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
+from hallbar.suppliers.models import ProductionSite
 
 SORTS = {
     "reference": "reference",
@@ -124,7 +125,7 @@ def audits_for(access: CaseAccess) -> list[Audit]:
     return result
 
 
-def sites_for(access: CaseAccess) -> list:
+def sites_for(access: CaseAccess) -> list[ProductionSite]:
     """Return the case's sites, each with ``shown_name`` ("" where the name is confidential)."""
     sites = list(access.followup.sites.order_by("tier", "name"))
     for site in sites:

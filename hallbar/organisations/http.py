@@ -11,4 +11,4 @@ from hallbar.organisations.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User

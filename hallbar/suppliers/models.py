@@ -154,6 +154,9 @@ class SupplierName(models.Model):
 class ProductionSite(PublicModel):
     """A production unit along the supplier's chain (tier 1 = the supplier's own or direct)."""
 
+    # Set per viewer by the selectors that list sites: "" where the name is confidential.
+    shown_name: str
+
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="sites", verbose_name=_("supplier")
     )
