@@ -5,6 +5,8 @@ One case, led by one region, serves every region with an active contract with th
 The services in services.py make every change; the access gates in access.py decide who sees what.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,6 +29,14 @@ class FollowUpType(models.TextChoices):
 
 class FollowUp(PublicModel):
     """A follow-up case of one supplier, led by one region (and its procurement area)."""
+
+    # Set per viewer by followups.selectors (list, light) and followups.api (one case).
+    light: str
+    deviation_count: int
+    participating_region_codes: list[str]
+    action_plan_status: str | None
+    deviations_seen: list[dict[str, Any]]
+    events_seen: list[dict[str, Any]]
 
     reference = models.CharField(_("case number"), max_length=20, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -441,6 +451,8 @@ class Deviation(PublicModel):
     shown_commitment: str
     withheld_from_supplier: bool
     shown_site_name: str
+    # Set by the portal's case page: the blank rows for new actions.
+    new_rows: range
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("minor")
@@ -541,7 +553,7 @@ class Deviation(PublicModel):
 
     @property
     def label(self) -> str:
-        return str(self.requirement.code) if self.requirement_id else self.commitment[:60]
+        return str(self.requirement.code) if self.requirement is not None else self.commitment[:60]
 
     @property
     def is_open(self) -> bool:

@@ -182,9 +182,11 @@ def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
         for question in response.questionnaire.questions.select_related("requirement"):
             answers.append((question, values.get(question.pk, "")))
     assessments = {a.requirement_id: a for a in followup.assessments.select_related("requirement")}
-    requirements = list(followup.clause.process_requirements.order_by("number"))
-    for requirement in requirements:
-        requirement.assessment = assessments.get(requirement.pk)
+    # each process requirement with its assessment, if any
+    requirements = [
+        (requirement, assessments.get(requirement.pk))
+        for requirement in followup.clause.process_requirements.order_by("number")
+    ]
     plan = getattr(followup, "action_plan", None)
     context = {
         "access": access,

@@ -104,7 +104,7 @@ def supplier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def supplier_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     supplier, can_edit = access_supplier(request.user, public_id)
-    if supplier.merged_into_id:
+    if supplier.merged_into is not None:
         messages.info(
             request,
             _("This supplier was merged into %(name)s.") % {"name": supplier.merged_into.name},
@@ -247,9 +247,10 @@ def unmatched_spend_resolve(request: AuthenticatedHttpRequest, public_id) -> Htt
         return redirect("suppliers:unmatched-spend-list")
     error = ""
     if request.method == "POST":
+        chosen = request.POST.get("supplier", "")
         supplier = (
-            Supplier.objects.current().filter(public_id=request.POST.get("supplier")).first()
-            if _is_uuid(request.POST.get("supplier", ""))
+            Supplier.objects.current().filter(public_id=chosen).first()
+            if _is_uuid(chosen)
             else None
         )
         if supplier is None:
