@@ -3,8 +3,8 @@
 from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
-from django_stubs_ext import WithAnnotations
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
 from hallbar.organisations.models import User

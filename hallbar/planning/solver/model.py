@@ -136,7 +136,9 @@ class Candidate:
             done.add(OFFICE_AUDIT)
         return max((t.detection for t in types if t.name in done), default=0.0)
 
-    def value(self, kind: FollowUpType, types: Sequence[FollowUpType], signal_weight: float) -> float:
+    def value(
+        self, kind: FollowUpType, types: Sequence[FollowUpType], signal_weight: float
+    ) -> float:
         """Return the expected risk the follow-up detects (beyond what is known) and remedies."""
         new = max(0.0, kind.detection - self.known_detection(types))
         return self.exposure * self.weight(signal_weight) * new * kind.remedy
