@@ -32,7 +32,6 @@ class FollowUp(PublicModel):
 
     # Set per viewer by followups.selectors (list, light) and followups.api (one case).
     light: str
-    deviation_count: int
     participating_region_codes: list[str]
     action_plan_status: str | None
     deviations_seen: list[dict[str, Any]]

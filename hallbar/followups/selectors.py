@@ -1,7 +1,11 @@
 """Reads for follow-up pages: filtered lists and what each viewer may see of a case."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
@@ -31,7 +35,16 @@ SORTS = {
 }
 
 
-def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]:
+class DeviationCount(TypedDict):
+    deviation_count: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes the TypedDict only for the type checker
+    FollowUpWithCount = WithAnnotations[FollowUp, DeviationCount]
+Case = TypeVar("Case", bound=FollowUp)
+
+
+def filter_followups(queryset: QuerySet[FollowUp], params) -> "QuerySet[FollowUpWithCount]":
     """Apply the list page's search, filters and sort."""
     query = (params.get("q") or "").strip()
     if query:
@@ -69,13 +82,13 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
     )
 
 
-def with_lights(followups) -> list[FollowUp]:
+def with_lights(followups: Iterable[Case]) -> list[Case]:
     """Attach each case's supplier light (from all the supplier's cases)."""
-    followups = list(followups)
-    lights = supplier_lights({f.supplier_id for f in followups})
-    for followup in followups:
+    cases = list(followups)
+    lights = supplier_lights({f.supplier_id for f in cases})
+    for followup in cases:
         followup.light = lights.get(followup.supplier_id, "green")
-    return followups
+    return cases
 
 
 def timeline(access: CaseAccess) -> QuerySet[CaseEvent]:

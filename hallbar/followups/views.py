@@ -1,6 +1,8 @@
 """Follow-up pages for the cooperation and auditors: cases, assessment, audits, deviations,
 verification, sanctions, reports and grievances; and the public, anonymised results."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -65,6 +67,11 @@ from hallbar.followups.states import State, can_transition
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from hallbar.followups.selectors import FollowUpWithCount
+
 PAGE_SIZE = 50
 
 
@@ -99,7 +106,7 @@ def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _export(followups, export: str) -> HttpResponse:
+def _export(followups: "QuerySet[FollowUpWithCount]", export: str) -> HttpResponse:
     rows = with_lights(followups)
     header = [
         "reference",

@@ -1,6 +1,6 @@
 """Reads for suppliers."""
 
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +18,11 @@ class ContractCount(TypedDict):
     contract_count: int
 
 
-SupplierWithCount = WithAnnotations[Supplier, ContractCount]
+if TYPE_CHECKING:  # WithAnnotations takes the TypedDict only for the type checker
+    SupplierWithCount = WithAnnotations[Supplier, ContractCount]
 
 
-def filter_suppliers(visible: SupplierQuerySet, params) -> QuerySet[SupplierWithCount]:
+def filter_suppliers(visible: SupplierQuerySet, params) -> "QuerySet[SupplierWithCount]":
     queryset = visible.current().annotate(contract_count=Count("contracts", distinct=True))
     query = (params.get("q") or "").strip()
     if query:
