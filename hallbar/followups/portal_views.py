@@ -81,7 +81,7 @@ def case(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     rows = []
     if response is not None:
         values = dict(response.answers.values_list("question_id", "value"))
-        documents = {}
+        documents: dict[int | None, list[Document]] = {}
         for document in followup.documents.filter(purpose=Document.Purpose.EVIDENCE):
             documents.setdefault(document.question_id, []).append(document)
         for question in response.questionnaire.questions.select_related("requirement"):

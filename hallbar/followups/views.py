@@ -243,7 +243,7 @@ def followup_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     else:
         try:
             services.send_self_assessment(
@@ -580,7 +580,7 @@ def audit_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     )
 
 
-def document_download(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id) -> FileResponse:
     document = access_document(request.user, public_id)
     try:
         path = files.absolute_path(document.stored_path)
