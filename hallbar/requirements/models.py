@@ -74,6 +74,8 @@ class LibraryQuerySet(models.QuerySet):
 class LibraryVersion(PublicModel):
     """One version of a library item, with its place in the lifecycle."""
 
+    based_on_id: int | None  # the column of `based_on` below, which the type checker misses
+
     version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
