@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from hallbar.core.forms import add_service_errors
 from hallbar.organisations.http import AuthenticatedHttpRequest
@@ -139,8 +140,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class AreaView:
     code: str
-    label: str
-    short: str
+    label: StrOrPromise
+    short: StrOrPromise
     result: dict
     steps: list[dict]
 
