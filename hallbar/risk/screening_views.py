@@ -1,6 +1,8 @@
 """Spend and screening pages: upload invoice lines, run a screening, explore and export results."""
 
 import io
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -217,11 +219,13 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         for area in AREAS
     }
     heat = []
-    for item in (
+    for row in (
         national.values("category_key")
         .annotate(total=Sum("exposure"), spend=Sum(Cast("spend_sek", FloatField())), **weighted)
         .order_by("-total")
     ):
+        # a dict of the values and sums; the checker's row type misses the **weighted sums
+        item = cast(dict[str, Any], row)
         spend_total = item["spend"] or 1.0
         heat.append(
             {
@@ -321,7 +325,7 @@ def _export(run, rows, file_format: str) -> HttpResponse:
     return response
 
 
-SCREENING_URLS = [
+SCREENING_URLS: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("spend/", spend, "spend"),
     ("spend/template.<str:file_format>", spend_template, "spend-template"),
     ("spend/<str:region_code>/<int:year>/restore/", spend_restore, "spend-restore"),
