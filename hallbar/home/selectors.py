@@ -84,7 +84,8 @@ def start_page_for(user: User, *, year: int) -> StartPage:
         )
     if Role.AREA_COORDINATOR in roles:
         for membership in memberships:
-            if membership.role == Role.AREA_COORDINATOR:
+            # an area coordinator's membership names its area
+            if membership.role == Role.AREA_COORDINATOR and membership.area is not None:
                 page.cards.append(
                     Card(
                         _("You coordinate %(area)s") % {"area": membership.area},

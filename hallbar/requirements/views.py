@@ -4,10 +4,13 @@ The three kinds of item share their lifecycle pages (versions, publish, new vers
 each kind has its own detail and edit page.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -217,9 +220,9 @@ def _diff(request: AuthenticatedHttpRequest, kind: Kind) -> HttpResponse:
     require_kind_view(request.user, kind.model)
     new = _version_from_query(request, kind, "to")
     old = _version_from_query(request, kind, "from")
-    if new is None and old is None:
-        raise Http404
     anchor = new or old
+    if anchor is None:
+        raise Http404
     versions = item_versions(anchor, request.user)
     if new is None or old is None:
         # Compare with the neighbouring version when only one side is given.
@@ -287,14 +290,14 @@ def code_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 def _code_form(request: AuthenticatedHttpRequest, *, code: CodeOfConduct | None) -> HttpResponse:
     data = request.POST or None
     form = CodeForm(data, instance=code)
-    initial = {"commitments": [], "instruments": [], "zero": []}
+    initial: dict[str, list[Mapping[str, Any]]] = {"commitments": [], "instruments": [], "zero": []}
     if code is not None:
         initial = {
             "commitments": list(code.commitments.values("area", "text")),
             "instruments": list(code.instruments.values("reference", "title", "area")),
             "zero": list(code.zero_tolerance_items.values("key", "title", "description", "area")),
         }
-    formsets = {
+    formsets: dict[str, BaseFormSet] = {
         "commitments": CommitmentFormSet(
             data, initial=initial["commitments"], prefix="commitments"
         ),
@@ -308,7 +311,7 @@ def _code_form(request: AuthenticatedHttpRequest, *, code: CodeOfConduct | None)
         and form.is_valid()
         and all(f.is_valid() for f in formsets.values())
     ):
-        rows = {
+        rows: dict[str, Any] = {
             "commitments": kept_rows(formsets["commitments"]),
             "instruments": kept_rows(formsets["instruments"]),
             "zero_tolerance": kept_rows(formsets["zero"]),
@@ -412,7 +415,7 @@ def _clause_form(
                 "title": "Tillbörlig aktsamhet för hållbara leveranskedjor",
             },
         )
-        initial = [
+        initial: list[Mapping[str, Any]] = [
             {"number": number, "title": title}
             for number, title in enumerate(PROCESS_REQUIREMENT_TITLES, start=1)
         ]

@@ -1,8 +1,8 @@
 """Spend and screening pages: upload invoice lines, run a screening, explore and export results."""
 
 import io
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -224,8 +224,8 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         .annotate(total=Sum("exposure"), spend=Sum(Cast("spend_sek", FloatField())), **weighted)
         .order_by("-total")
     ):
-        # a dict of the values and sums; the checker's row type misses the **weighted sums
-        item = cast(dict[str, Any], row)
+        # the values and sums (the row's TypedDict misses the **weighted sums, hence Any)
+        item: Mapping[str, Any] = row
         spend_total = item["spend"] or 1.0
         heat.append(
             {
