@@ -402,8 +402,8 @@ def plan_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 def followed_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_plans(request.user):
         raise Http404
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() else timezone.localdate().year
     items = followed_up(year)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "planning/followed_up.html", {"page": page, "year": year})
