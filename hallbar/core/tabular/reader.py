@@ -362,8 +362,7 @@ def read_table(
         message = _message(_EXCEL_NAME_TEXT_CONTENT, extension=extension)
         raise TableError(TableIssue(filename, None, None, message))
     if data is None:
-        with open(path, "rb") as file:  # type: ignore[arg-type]
-            data = file.read(max_bytes + 1)
+        data = _read_start(path, max_bytes + 1)
     return _read_csv(data, filename=filename, max_rows=max_rows, progress=progress)
 
 
@@ -396,10 +395,15 @@ def _megabytes(size: int) -> str:
 
 
 def _read_head(path: str | None) -> bytes:
+    return _read_start(path, 8)
+
+
+def _read_start(path: str | None, size: int) -> bytes:
+    """Return the first size bytes of the file at path."""
     if path is None:
         raise ValueError("either a path or the file's data is needed")
     with open(path, "rb") as file:
-        return file.read(8)
+        return file.read(size)
 
 
 # --- Rows common to both formats ----------------------------------------------------------------
