@@ -84,7 +84,7 @@ def start_page_for(user: User, *, year: int) -> StartPage:
         )
     if Role.AREA_COORDINATOR in roles:
         for membership in memberships:
-            # an area coordinator's membership names its area
+            # a constraint makes an area coordinator's membership name its area
             if membership.role == Role.AREA_COORDINATOR and membership.area is not None:
                 page.cards.append(
                     Card(
