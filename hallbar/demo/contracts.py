@@ -196,7 +196,6 @@ def _variant(name: str, rng: random.Random) -> str:
     return name
 
 
-@transaction.atomic
 def _latest_population(region: Region) -> int:
     figure = region.populations.order_by("-reference_date").first()
     if figure is None:
@@ -204,6 +203,7 @@ def _latest_population(region: Region) -> int:
     return figure.population
 
 
+@transaction.atomic
 def load_demo_contracts(
     *, supplier_count: int = SUPPLIERS, contract_count: int = CONTRACTS
 ) -> dict[str, int]:
