@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): each gets its own test database and browser.
 WORKERS ?= 2
 
-.PHONY: run test install lint test-postgres bench messages clean
+.PHONY: run test install lint typecheck test-postgres bench messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "hallbar needs Python 3.11 or newer (python3 --version)"; exit 1; fi
@@ -35,6 +35,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy .
+
+# The type checker alone (also part of lint): strict for the Django-free packages (pyproject).
+typecheck: $(STAMP)
+	$(BIN)/mypy .
 
 test: lint
 	$(BIN)/python manage.py check

@@ -1,6 +1,5 @@
 """The JSON API root: each app contributes its router from app/api.py."""
 
-from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -9,6 +8,7 @@ from hallbar.contracts.api import router as contracts_router
 from hallbar.followups.api import router as followups_router
 from hallbar.funding.api import router as funding_router
 from hallbar.organisations.api import router as organisations_router
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.planning.api import router as planning_router
 from hallbar.requirements.api import router as requirements_router
 from hallbar.suppliers.api import router as suppliers_router
@@ -34,5 +34,5 @@ api.add_router("/plans", planning_router)
 
 
 @api.exception_handler(PermissionError)
-def permission_denied(request: HttpRequest, exc: PermissionError):
+def permission_denied(request: AuthenticatedHttpRequest, exc: PermissionError):
     return api.create_response(request, {"detail": "Not found."}, status=404)

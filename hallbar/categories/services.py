@@ -75,7 +75,8 @@ def assign_default_cpv_codes() -> None:
     mapping = CATEGORY_CPV | {slug: codes for slug, _sv, _en, codes in OTHER_CATEGORIES}
     for category in Category.objects.filter(slug__in=mapping):
         if not category.cpv_codes.exists():
-            category.cpv_codes.set(mapping[category.slug])
+            # the stubs take integer keys only; a CPV code is its own primary key
+            category.cpv_codes.set(mapping[category.slug])  # type: ignore[arg-type]
 
 
 def _require_secretariat(user) -> None:
@@ -99,7 +100,8 @@ def add_cpv_code(*, category: Category, code: str, acting_user) -> CpvCode:
 @transaction.atomic
 def remove_cpv_code(*, category: Category, code: str, acting_user) -> None:
     _require_secretariat(acting_user)
-    category.cpv_codes.remove(code)
+    # the stubs take integer keys only; a CPV code is its own primary key
+    category.cpv_codes.remove(code)  # type: ignore[arg-type]
     record_change(
         category, action="updated", acting_user=acting_user, changes={"cpv_removed": code}
     )

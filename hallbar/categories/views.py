@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +13,11 @@ from hallbar.categories import services
 from hallbar.categories.access import access_category, can_view_categories
 from hallbar.categories.models import Category
 from hallbar.categories.selectors import search_cpv
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import AreaCategory
 
 
-def category_list(request: HttpRequest) -> HttpResponse:
+def category_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_categories(request.user):
         raise Http404
     today = timezone.localdate()
@@ -45,7 +46,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def category_detail(request: HttpRequest, public_id) -> HttpResponse:
+def category_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     category, can_edit = access_category(request.user, public_id)
     query = request.GET.get("cpv", "").strip()
     return render(
@@ -64,7 +65,7 @@ def category_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def category_cpv_add(request: HttpRequest, public_id) -> HttpResponse:
+def category_cpv_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     category, can_edit = access_category(request.user, public_id)
     if not can_edit:
         raise Http404
@@ -80,7 +81,7 @@ def category_cpv_add(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def category_cpv_remove(request: HttpRequest, public_id) -> HttpResponse:
+def category_cpv_remove(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     category, can_edit = access_category(request.user, public_id)
     if not can_edit:
         raise Http404

@@ -7,6 +7,7 @@ values) and a hidden sheet with the lists behind the drop-downs of the coded col
 """
 
 from decimal import Decimal
+from typing import Any
 
 import pycountry
 from django.apps import apps
@@ -170,9 +171,10 @@ def template_texts() -> TemplateTexts:
 
 def contract_template_xlsx(language: str | None = None) -> bytes:
     """Return the XLSX template in language (default: the active one)."""
-    _headers, rows = template_rows(language)
+    _headers, texts = template_rows(language)
     # The amount as a number, so that Excel shows it as one (dates stay ISO text, unambiguous).
     value = COLUMNS.index("annual_value_sek")
+    rows: list[list[Any]] = [list(row) for row in texts]
     for row in rows:
         row[value] = Decimal(row[value]) if row[value] else None
     return template_xlsx(template_columns(language), rows, texts=template_texts())

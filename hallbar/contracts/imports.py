@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
@@ -340,10 +341,10 @@ class RowChecker:
             value, message = parse_amount(value_text)
             if message:
                 bad("annual_value_sek", message)
-            elif value < 0:
+            elif value is not None and value < 0:
                 bad("annual_value_sek", _("The annual value cannot be negative."))
                 value = None
-            elif value > MAX_VALUE:
+            elif value is not None and value > MAX_VALUE:
                 bad("annual_value_sek", _("The annual value is too large."))
                 value = None
 
@@ -389,15 +390,15 @@ class RowChecker:
         for item in [
             c for c in text("production_countries").replace(",", ";").split(";") if c.strip()
         ]:
-            code = country_code(item)
-            if code is None:
+            iso = country_code(item)
+            if iso is None:
                 bad(
                     "production_countries",
                     _("Unknown country: %(value)s. Use a code such as SE or DE.")
                     % {"value": item.strip()},
                 )
-            elif code not in countries:
-                countries.append(code)
+            elif iso not in countries:
+                countries.append(iso)
 
         # The contract's rules need the category and the start date; checked even when other
         # fields are wrong, so that the report lists every error of the row at once.
@@ -419,6 +420,8 @@ class RowChecker:
                     bad(column, message)
         if issues:
             return None, issues
+        if country is None or category is None or value is None or start is None or not status:
+            raise AssertionError(f"row {number} has no issue but lacks a required value")
         return (
             ContractRow(
                 row=number,
@@ -493,7 +496,7 @@ class ContractImporter:
         issues.extend(table.issues)
         # Unknown columns are reported but do not stop the rows from being checked.
         checker = RowChecker(
-            filename=job.filename, lead_code=job.region.county_code, lookups=Lookups()
+            filename=job.filename, lead_code=_region(job).county_code, lookups=Lookups()
         )
         rows: list[ContractRow] = []
         total = len(table)
@@ -520,7 +523,7 @@ class ContractImporter:
         records, parse_issues = parse_release_package(data, filename=job.filename)
         issues = [TableIssue(job.filename, None, i.path, i.message) for i in parse_issues]
         checker = RowChecker(
-            filename=job.filename, lead_code=job.region.county_code, lookups=Lookups()
+            filename=job.filename, lead_code=_region(job).county_code, lookups=Lookups()
         )
         rows: list[ContractRow] = []
         for index, record in enumerate(records, start=1):
@@ -546,7 +549,7 @@ class ContractImporter:
             if (
                 record.buyers
                 and record.buyers[0].code
-                and record.buyers[0].code != job.region.county_code
+                and record.buyers[0].code != _region(job).county_code
             ):
                 issues.append(
                     TableIssue(
@@ -573,8 +576,15 @@ class ContractImporter:
 
     def commit(self, job: ImportJob, rows: list[ContractRow]) -> dict[str, int]:
         return write_contracts(
-            rows, lead=job.region, acting_user=job.created_by, source=import_source(job)
+            rows, lead=_region(job), acting_user=job.created_by, source=import_source(job)
         )
+
+
+def _region(job: ImportJob) -> Region:
+    """Return the lead region of a contract import; every contract import names one."""
+    if job.region is None:
+        raise ValueError(f"Contract import job {job.pk} has no lead region.")
+    return job.region
 
 
 class _Columns:
@@ -698,7 +708,8 @@ def write_contracts(
         "contract_id", "region_id"
     ):
         current_links.setdefault(contract_id, []).append(region_id)
-    stale, links = [], []
+    stale: list[int] = []
+    links: list[Any] = []  # rows of the generated through model
     for reference, region_ids in wanted_regions.items():
         contract_id = by_reference[reference]
         before = sorted(current_links.get(contract_id, []))

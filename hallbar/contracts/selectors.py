@@ -1,8 +1,9 @@
 """Reads for contracts: filtered lists, the contract page, and the harmonisation index."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
@@ -171,7 +172,8 @@ def harmonisation(
             "pk", filter=current & Q(clause_level=ClauseLevel.ADVANCED), distinct=True
         ),
     }
-    per_region = {
+    # the counts per region (the rows' TypedDict misses the **aggregates, hence Any)
+    per_region: dict[str, Mapping[str, Any]] = {
         row["regions__county_code"]: row
         for row in base.values("regions__county_code").annotate(**aggregates)
     }

@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.forms import ImportForm
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 from hallbar.requirements.selectors import current_clause
 from hallbar.suppliers.access import can_merge_suppliers, sites_for
@@ -53,7 +54,7 @@ from hallbar.suppliers.access import can_merge_suppliers, sites_for
 PAGE_SIZE = 50
 
 
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
     visible = contracts_visible_to(request.user)
@@ -87,7 +88,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def import_result_context(request: HttpRequest, job: ImportJob) -> dict:
+def import_result_context(request: AuthenticatedHttpRequest, job: ImportJob) -> dict:
     """Say what a finished contract import did, in words, and where to go next."""
     summary = job.summary or {}
     created, updated = summary.get("created", 0), summary.get("updated", 0)
@@ -130,7 +131,7 @@ def export_response(contracts, export: str) -> HttpResponse:
     return attachment(buffer.getvalue(), f"contracts-{stamp}.xlsx", XLSX)
 
 
-def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     contract, can_edit = access_contract(request.user, public_id)
     internals = sees_contract_internals(request.user)
     contract = (
@@ -155,17 +156,17 @@ def contract_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def contract_create(request: HttpRequest) -> HttpResponse:
+def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     return _contract_form(request, None)
 
 
-def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
+def contract_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _contract_form(request, access_contract_for_write(request.user, public_id))
 
 
-def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpResponse:
+def _contract_form(request: AuthenticatedHttpRequest, contract: Contract | None) -> HttpResponse:
     form = ContractForm(
         request.POST or None,
         instance=contract,
@@ -192,7 +193,7 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
     return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
 
 
-def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
+def contract_delete(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     contract = access_contract_for_write(request.user, public_id)
     if request.method == "POST":
         delete_contract(contract=contract, acting_user=request.user)
@@ -201,7 +202,7 @@ def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "contracts/contract_confirm_delete.html", {"contract": contract})
 
 
-def contract_import(request: HttpRequest) -> HttpResponse:
+def contract_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_contracts(request.user):
         raise Http404
     regions = editable_region_ids(request.user)
@@ -227,7 +228,7 @@ def contract_import(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/contract_import.html", {"form": form, "recent": recent})
 
 
-def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     name = _("contract-template")
@@ -237,7 +238,7 @@ def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
     return table_response(columns, rows, file_format="csv", name=name)
 
 
-def harmonisation_page(request: HttpRequest) -> HttpResponse:
+def harmonisation_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     this_year = timezone.localdate().year
@@ -275,7 +276,7 @@ def harmonisation_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def supplier_contracts_section(request: HttpRequest, supplier) -> dict:
+def supplier_contracts_section(request: AuthenticatedHttpRequest, supplier) -> dict:
     """The contracts section of the supplier page: the supplier's contracts this user may see."""
     contracts = (
         contracts_visible_to(request.user)

@@ -5,7 +5,7 @@ bulk_create; an entry written by an import names it under the ``"import"`` key o
 (the job's id and file name), so a page can say "in the import of file Y".
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -71,7 +71,7 @@ def history_for(obj: models.Model) -> models.QuerySet[HistoryEntry]:
     ).select_related("actor")
 
 
-def record_changes(objects: list[models.Model], *, action: str, acting_user: Any) -> None:
+def record_changes(objects: Sequence[models.Model], *, action: str, acting_user: Any) -> None:
     """Append one history entry per object, in bulk (for imports)."""
     if not objects:
         return
@@ -177,10 +177,13 @@ def _short(text: str) -> str:
 
 
 def _field(model: type[models.Model], key: str) -> models.Field | None:
+    """Return the model's own field named key; None for unknown keys and reverse relations,
+    which history never records."""
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    return field if isinstance(field, models.Field) else None
 
 
 def _related_names(model: type[models.Model], entries: list[HistoryEntry]) -> dict:
@@ -199,6 +202,8 @@ def _related_names(model: type[models.Model], entries: list[HistoryEntry]) -> di
     names = {}
     for name, keys in wanted.items():
         related = model._meta.get_field(name).related_model
+        if related is None:
+            raise ValueError(f"{model.__name__}.{name} is recorded as a relation but has no model")
         for obj in related._default_manager.filter(pk__in=keys):
             names[(name, str(obj.pk))] = str(obj)
     return names

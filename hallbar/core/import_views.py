@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -74,7 +74,10 @@ def job_confirm(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def job_import_valid_rows(request: HttpRequest, public_id) -> HttpResponse:
     """Run the same file again, importing the valid rows and skipping the bad ones."""
-    job = access_import_job(request.user, public_id)
+    user = request.user
+    if not user.is_authenticated:  # as access_import_job would
+        raise Http404
+    job = access_import_job(user, public_id)
     if job.status != ImportJob.Status.REJECTED or not job.valid_rows:
         return redirect("core:import-job", public_id=job.public_id)
     retry = ImportJob.objects.create(
@@ -82,7 +85,7 @@ def job_import_valid_rows(request: HttpRequest, public_id) -> HttpResponse:
         filename=job.filename,
         stored_path=job.stored_path,
         region=job.region,
-        created_by=request.user,
+        created_by=user,
         mode=ImportJob.Mode.VALID_ONLY,
         options={k: v for k, v in job.options.items() if k != "confirm"},
     )

@@ -19,7 +19,8 @@ from django.http import HttpRequest
 class Section:
     slot: str  # the place on the page, named by the page's template
     template: str
-    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    # called with the page's request (each app's own request type) and the page's object
+    context: Callable[[Any, Any], dict[str, Any] | None]
     order: int = 100
 
 

@@ -196,6 +196,13 @@ def _variant(name: str, rng: random.Random) -> str:
     return name
 
 
+def _latest_population(region: Region) -> int:
+    figure = region.populations.order_by("-reference_date").first()
+    if figure is None:
+        raise ValueError(f"Region {region.county_code} has no population figure to weigh by.")
+    return figure.population
+
+
 @transaction.atomic
 def load_demo_contracts(
     *, supplier_count: int = SUPPLIERS, contract_count: int = CONTRACTS
@@ -293,10 +300,7 @@ def load_demo_contracts(
     ProductionSite.objects.bulk_create(sites, batch_size=2000)
 
     contracts, region_links, names = [], [], set()
-    weights = [
-        max(1, r.populations.order_by("-reference_date").first().population // 50_000)
-        for r in regions
-    ]
+    weights = [max(1, _latest_population(r) // 50_000) for r in regions]
     for number in range(1, contract_count + 1):
         supplier = rng.choice(suppliers)
         slug = home[supplier.name] if rng.random() < 0.8 else rng.choice(slugs)
@@ -317,7 +321,7 @@ def load_demo_contracts(
         roll = rng.random()
         clause = None
         level = ""
-        if clauses and (prioritised and roll < 0.85 or not prioritised and roll < 0.2):
+        if current is not None and (prioritised and roll < 0.85 or not prioritised and roll < 0.2):
             clause = (
                 clauses[current] if start.year >= current or roll < 0.5 else clauses[min(clauses)]
             )

@@ -333,7 +333,7 @@ def _overdue_and_sanctions(kansli) -> None:
                 acting_user=kansli,
                 note="Avropsstopp tills åtgärden är genomförd (demo).",
             )
-    not_enough = actions.exclude(pk=getattr(late_action, "pk", None)).first()
+    not_enough = (actions.exclude(pk=late_action.pk) if late_action else actions).first()
     if not_enough:
         services.verify_action(
             not_enough,

@@ -202,7 +202,7 @@ def _supplier_only(access: CaseAccess) -> bool:
 def deviation_label_for(access: CaseAccess, deviation: Deviation) -> str:
     """Return the deviation's heading for the viewer: the supplier does not learn the source."""
     if _supplier_only(access) and supplier_reads_own_wording(deviation):
-        if deviation.requirement_id:
+        if deviation.requirement is not None:
             return str(deviation.requirement.code)
         return str(_("Code of Conduct"))
     return deviation.label
@@ -322,11 +322,11 @@ def access_document(user: User, public_id) -> Document:
         document = Document.objects.select_related("followup", "report").get(public_id=public_id)
     except (Document.DoesNotExist, ValueError):
         raise Http404 from None
-    if document.followup_id is None:
-        if document.report_id and can_see_report(user, document.report):
+    if document.followup is None:
+        if document.report is not None and can_see_report(user, document.report):
             return document
         raise Http404
-    if not followups_visible_to(user).filter(pk=document.followup_id).exists():
+    if not followups_visible_to(user).filter(pk=document.followup.pk).exists():
         raise Http404
     access = case_access(user, document.followup)
     if document.purpose == Document.Purpose.AUDIT_REPORT or document.audit_id:

@@ -97,6 +97,10 @@ class FollowUpDetailOut(FollowUpOut):
         return obj.deviations_seen
 
     @staticmethod
+    def resolve_deviation_count(obj) -> int:
+        return len(obj.deviations_seen)  # only those the caller may see
+
+    @staticmethod
     def resolve_events(obj) -> list:
         return obj.events_seen
 
@@ -150,7 +154,6 @@ def get_followup(request, public_id: UUID):
         }
         for d in deviations_for(access)
     ]
-    followup.deviation_count = len(followup.deviations_seen)  # only those the caller may see
     followup.events_seen = [
         {
             "at": e.at.isoformat(),

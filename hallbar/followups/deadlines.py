@@ -221,27 +221,30 @@ def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
         status=State.SENT, due_date__lte=today + WINDOW, **case_filter
     ).select_related("supplier", "lead_region")
     for case in cases:
-        if case.due_date - timedelta(days=REMIND_DAYS_BEFORE) <= today <= case.due_date:
+        due = case.due_date
+        if due is None:  # not matched by the due_date__lte filter
+            continue
+        if due - timedelta(days=REMIND_DAYS_BEFORE) <= today <= due:
             yield Due(
                 "answer_reminder",
                 f"case:{case.pk}",
-                case.due_date,
+                due,
                 case,
                 SUPPLIER,
                 _("Reminder %(ref)s: answer the self-assessment by %(date)s")
-                % {"ref": case.reference, "date": case.due_date.isoformat()},
+                % {"ref": case.reference, "date": due.isoformat()},
                 _("Log in to hallbar's supplier portal to answer."),
                 False,
             )
-        elif today > case.due_date:
+        elif today > due:
             yield Due(
                 "answer_overdue",
                 f"case:{case.pk}",
-                case.due_date,
+                due,
                 case,
                 SUPPLIER_AND_LEAD,
                 _("%(ref)s: the self-assessment was due %(date)s")
-                % {"ref": case.reference, "date": case.due_date.isoformat()},
+                % {"ref": case.reference, "date": due.isoformat()},
                 _("The deadline has passed. The lead region follows up."),
                 True,
             )

@@ -1,15 +1,20 @@
 """Forms of the follow-up pages. They validate input; the services apply the process's rules."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hallbar.contracts.models import Contract
 from hallbar.followups import files
 from hallbar.followups.models import Audit, Deviation, FollowUpType, Sanction
 from hallbar.organisations.models import Organisation, ProcurementArea, Region, Role, User
 from hallbar.requirements.models import ProcessRequirement, SustainabilityArea, ZeroToleranceItem
+from hallbar.suppliers.models import ProductionSite
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -44,9 +49,8 @@ class OpenFollowUpForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         if not user.is_secretariat:
             own = user.region_ids(Role.REGION_CONTACT, Role.AREA_COORDINATOR)
-            self.fields["lead_region"].queryset = Region.objects.select_related(
-                "organisation"
-            ).filter(pk__in=own)
+            lead_region = cast(forms.ModelChoiceField, self.fields["lead_region"])
+            lead_region.queryset = Region.objects.select_related("organisation").filter(pk__in=own)
 
 
 class SendForm(forms.Form):
@@ -72,8 +76,13 @@ class DeviationForm(forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=Deviation.Severity.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     source = forms.ChoiceField(label=_("Found through"), choices=Deviation.Source.choices)
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
-    audit = forms.ModelChoiceField(label=_("Audit"), queryset=None, required=False)
+    # the querysets of the case are set in __init__
+    site: forms.ModelChoiceField[ProductionSite] = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, required=False
+    )
+    audit: forms.ModelChoiceField[Audit] = forms.ModelChoiceField(
+        label=_("Audit"), queryset=None, required=False
+    )
     found_on = forms.DateField(label=_("Found on"), widget=DATE)
     zero_tolerance = forms.BooleanField(label=_("Zero-tolerance deviation"), required=False)
     confidential = forms.BooleanField(
@@ -132,7 +141,7 @@ class OrderAuditForm(forms.Form):
         ).distinct(),
         required=False,
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites: forms.ModelMultipleChoiceField[ProductionSite] = forms.ModelMultipleChoiceField(
         label=_("Sites in scope"),
         queryset=None,
         required=False,
@@ -171,8 +180,13 @@ class AuditWorkForm(forms.ModelForm):
 
 class SanctionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices)
-    deviation = forms.ModelChoiceField(label=_("Deviation"), queryset=None, required=False)
-    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+    # the querysets of the case are set in __init__
+    deviation: forms.ModelChoiceField[Deviation] = forms.ModelChoiceField(
+        label=_("Deviation"), queryset=None, required=False
+    )
+    contract: forms.ModelChoiceField[Contract] = forms.ModelChoiceField(
+        label=_("Contract"), queryset=None, required=False
+    )
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
     note = forms.CharField(
         label=_("Decision and note"), widget=forms.Textarea(attrs={"rows": 3}), required=False

@@ -5,6 +5,8 @@ One case, led by one region, serves every region with an active contract with th
 The services in services.py make every change; the access gates in access.py decide who sees what.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,6 +29,14 @@ class FollowUpType(models.TextChoices):
 
 class FollowUp(PublicModel):
     """A follow-up case of one supplier, led by one region (and its procurement area)."""
+
+    # Set per viewer by followups.selectors (list, light) and followups.api (one case).
+    light: str
+    participating_region_codes: list[str]
+    action_plan_status: str | None
+    deviations_seen: list[dict[str, Any]]
+    events_seen: list[dict[str, Any]]
+    overdue: list[str]  # the deadlines that have passed, in words (selectors.with_overdue)
 
     reference = models.CharField(_("case number"), max_length=20, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -373,6 +383,9 @@ class Assessment(models.Model):
 class Audit(PublicModel):
     """An office or factory audit (revision) by a third-party audit firm."""
 
+    # Set per viewer by followups.selectors.audits_for: whether the viewer may open it.
+    may_open: bool
+
     class Kind(models.TextChoices):
         OFFICE = "office", _("office audit")
         FACTORY = "factory", _("factory audit")
@@ -430,6 +443,16 @@ class Audit(PublicModel):
 
 class Deviation(PublicModel):
     """A breach of a process requirement or of a Code of Conduct commitment."""
+
+    # Set per viewer by followups.selectors.deviations_for, from the rules in access.py.
+    light: str
+    shown_description: str
+    shown_label: str
+    shown_commitment: str
+    withheld_from_supplier: bool
+    shown_site_name: str
+    # Set by the portal's case page: the blank rows for new actions.
+    new_rows: range
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("minor")
@@ -530,7 +553,7 @@ class Deviation(PublicModel):
 
     @property
     def label(self) -> str:
-        return str(self.requirement.code) if self.requirement_id else self.commitment[:60]
+        return str(self.requirement.code) if self.requirement is not None else self.commitment[:60]
 
     @property
     def is_open(self) -> bool:

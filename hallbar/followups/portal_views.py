@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from hallbar.followups.forms import ReportForm
 from hallbar.followups.models import Action, Document, Report
 from hallbar.followups.selectors import deviations_for, timeline
 from hallbar.followups.states import State
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.suppliers.models import Supplier
 
 MAX_NEW_ACTIONS = 3  # empty action rows offered per deviation
@@ -36,7 +37,7 @@ def _own_suppliers(user) -> list[Supplier]:
     return list(Supplier.objects.filter(organisation_id__in=supplier_organisation_ids(user)))
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     suppliers = _own_suppliers(request.user)
     followups = (
         followups_visible_to(request.user)
@@ -92,7 +93,7 @@ def _answer_rows(followup, response, post=None, errors=None) -> list[dict]:
     return rows
 
 
-def case(request: HttpRequest, public_id) -> HttpResponse:
+def case(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_as_supplier(request.user, public_id)
     followup = access.followup
     response = getattr(followup, "response", None)
@@ -161,7 +162,7 @@ def case(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def _save_answers(request: HttpRequest, followup) -> dict[str, list[str]]:
+def _save_answers(request: AuthenticatedHttpRequest, followup) -> dict[str, list[str]]:
     """Save the posted answers and evidence as a draft; return the errors by question."""
     questions = followup.response.questionnaire.questions.all()
     answers = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
@@ -195,7 +196,7 @@ def _save_answers(request: HttpRequest, followup) -> dict[str, list[str]]:
     return {}
 
 
-def _submit(request: HttpRequest, followup) -> dict[str, list[str]]:
+def _submit(request: AuthenticatedHttpRequest, followup) -> dict[str, list[str]]:
     """Submit the saved answers, once the supplier has confirmed them."""
     try:
         services.save_answers(followup, answers={}, submit=True, acting_user=request.user)
@@ -208,7 +209,7 @@ def _submit(request: HttpRequest, followup) -> dict[str, list[str]]:
     return {}
 
 
-def receipt(request: HttpRequest, public_id) -> HttpResponse:
+def receipt(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The receipt of submitted answers: a printable page with every answer, the evidence and
     the time of submission."""
     access = access_followup_as_supplier(request.user, public_id)
@@ -228,7 +229,7 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def plan_save(request: HttpRequest, public_id) -> HttpResponse:
+def plan_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_as_supplier(request.user, public_id)
     followup = access.followup
     deviations = {str(d.pk): d for d in followup.deviations.all()}
@@ -265,7 +266,7 @@ def plan_save(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def action_done(request: HttpRequest, public_id) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("plan__followup"), public_id=public_id)
     access = access_followup_as_supplier(request.user, action.plan.followup.public_id)
     try:
@@ -283,7 +284,7 @@ def action_done(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("portal:case", access.followup.public_id)
 
 
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     suppliers = _own_suppliers(request.user)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

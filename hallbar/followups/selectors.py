@@ -1,7 +1,11 @@
 """Reads for follow-up pages: filtered lists and what each viewer may see of a case."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
@@ -20,6 +24,7 @@ from hallbar.followups.deadlines import deviation_light, overdue_reasons, suppli
 from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
 from hallbar.organisations.models import User
+from hallbar.suppliers.models import ProductionSite
 
 SORTS = {
     "reference": "reference",
@@ -30,6 +35,15 @@ SORTS = {
     "region": "lead_region__county_code",
     "-updated": "-updated_at",
 }
+
+
+class DeviationCount(TypedDict):
+    deviation_count: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes the TypedDict only for the type checker
+    FollowUpWithCount = WithAnnotations[FollowUp, DeviationCount]
+Case = TypeVar("Case", bound=FollowUp)
 
 
 def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]:
@@ -73,29 +87,31 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
     )
 
 
-def with_deviation_counts(queryset: QuerySet[FollowUp], user: User) -> QuerySet[FollowUp]:
+def with_deviation_counts(
+    queryset: QuerySet[FollowUp], user: User
+) -> "QuerySet[FollowUpWithCount]":
     """Annotate each case with ``deviation_count``: the deviations user may see (access.py)."""
     return queryset.annotate(
         deviation_count=Count("deviations", filter=counted_deviations(user), distinct=True)
     )
 
 
-def with_lights(followups) -> list[FollowUp]:
+def with_lights(followups: Iterable[Case]) -> list[Case]:
     """Attach each case's supplier light (from all the supplier's cases)."""
-    followups = list(followups)
-    lights = supplier_lights({f.supplier_id for f in followups})
-    for followup in followups:
+    cases = list(followups)
+    lights = supplier_lights({f.supplier_id for f in cases})
+    for followup in cases:
         followup.light = lights.get(followup.supplier_id, "green")
-    return with_overdue(followups)
+    return with_overdue(cases)
 
 
-def with_overdue(followups) -> list[FollowUp]:
+def with_overdue(followups: Iterable[Case]) -> list[Case]:
     """Attach ``overdue``: the deadlines of each case that have passed, in words."""
-    followups = list(followups)
-    reasons = overdue_reasons(followups)
-    for followup in followups:
+    cases = list(followups)
+    reasons = overdue_reasons(cases)
+    for followup in cases:
         followup.overdue = reasons.get(followup.pk, [])
-    return followups
+    return cases
 
 
 def timeline(access: CaseAccess) -> QuerySet[CaseEvent]:
@@ -145,7 +161,7 @@ def audits_for(access: CaseAccess) -> list[Audit]:
     return result
 
 
-def sites_for(access: CaseAccess) -> list:
+def sites_for(access: CaseAccess) -> list[ProductionSite]:
     """Return the case's sites, each with ``shown_name`` ("" where the name is confidential)."""
     sites = list(access.followup.sites.order_by("tier", "name"))
     for site in sites:

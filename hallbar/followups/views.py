@@ -1,6 +1,8 @@
 """Follow-up pages for the cooperation and auditors: cases, assessment, audits, deviations,
 verification, sanctions, reports and grievances; and the public, anonymised results."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -70,7 +72,13 @@ from hallbar.followups.selectors import (
     with_lights,
 )
 from hallbar.followups.states import State, can_transition
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from hallbar.followups.selectors import FollowUpWithCount
 
 PAGE_SIZE = 50
 
@@ -78,7 +86,7 @@ PAGE_SIZE = 50
 # --- the list and the case --------------------------------------------------------------------
 
 
-def followup_list(request: HttpRequest) -> HttpResponse:
+def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_list_followups(user):
         raise Http404
@@ -108,7 +116,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(followups, export: str) -> HttpResponse:
+def _export(followups: "QuerySet[FollowUpWithCount]", export: str) -> HttpResponse:
     rows = with_lights(followups)
     header = [
         "reference",
@@ -145,7 +153,7 @@ def _export(followups, export: str) -> HttpResponse:
     )
 
 
-def followup_create(request: HttpRequest) -> HttpResponse:
+def followup_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_open_followups(request.user):
         raise Http404
     form = OpenFollowUpForm(request.POST or None, user=request.user)
@@ -179,7 +187,7 @@ def followup_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
+def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup(request.user, public_id)
     if reads_case_in_portal(request.user, access):
         return redirect("portal:case", public_id=access.followup.public_id)
@@ -191,9 +199,11 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
         for question in response.questionnaire.questions.select_related("requirement"):
             answers.append((question, values.get(question.pk, "")))
     assessments = {a.requirement_id: a for a in followup.assessments.select_related("requirement")}
-    requirements = list(followup.clause.process_requirements.order_by("number"))
-    for requirement in requirements:
-        requirement.assessment = assessments.get(requirement.pk)
+    # each process requirement with its assessment, if any
+    requirements = [
+        (requirement, assessments.get(requirement.pk))
+        for requirement in followup.clause.process_requirements.order_by("number")
+    ]
     plan = getattr(followup, "action_plan", None)
     context = {
         "access": access,
@@ -238,13 +248,13 @@ def followup_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_send(request: HttpRequest, public_id) -> HttpResponse:
+def followup_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     form = SendForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     else:
         try:
             services.send_self_assessment(
@@ -257,7 +267,7 @@ def followup_send(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("followups:followup-detail", public_id)
 
 
-def followup_assess(request: HttpRequest, public_id) -> HttpResponse:
+def followup_assess(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     followup = access.followup
     requirements = list(followup.clause.process_requirements.order_by("number"))
@@ -312,7 +322,7 @@ def followup_assess(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_return(request: HttpRequest, public_id) -> HttpResponse:
+def followup_return(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.return_for_completion(
@@ -347,7 +357,7 @@ def _case_form_page(request, access, form_class, title, submit, run, **form_kwar
     )
 
 
-def deviation_supplier_text(request: HttpRequest, public_id) -> HttpResponse:
+def deviation_supplier_text(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The lead writes what the supplier reads of a confidential or grievance-based deviation."""
     deviation = access_deviation_for_manage(request.user, public_id)
     access = access_followup_for_manage(request.user, deviation.followup.public_id)
@@ -367,7 +377,7 @@ def deviation_supplier_text(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
+def deviation_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """Record a deviation: the lead, or the assigned auditor recording a finding directly."""
     access = access_followup(request.user, public_id)
     if not (access.can_manage or access.is_auditor):
@@ -408,7 +418,7 @@ def deviation_create(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def audit_order(request: HttpRequest, public_id) -> HttpResponse:
+def audit_order(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -437,7 +447,7 @@ def audit_order(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def sanction_create(request: HttpRequest, public_id) -> HttpResponse:
+def sanction_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -466,7 +476,7 @@ def sanction_create(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def plan_review(request: HttpRequest, public_id) -> HttpResponse:
+def plan_review(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.review_action_plan(
@@ -483,7 +493,7 @@ def plan_review(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def action_verify(request: HttpRequest, public_id) -> HttpResponse:
+def action_verify(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("plan__followup"), public_id=public_id)
     access = access_followup_for_manage(request.user, action.plan.followup.public_id)
     try:
@@ -501,7 +511,7 @@ def action_verify(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_close(request: HttpRequest, public_id) -> HttpResponse:
+def followup_close(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.close_followup(
@@ -514,7 +524,7 @@ def followup_close(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("followups:followup-detail", public_id)
 
 
-def followup_cancel(request: HttpRequest, public_id) -> HttpResponse:
+def followup_cancel(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
 
     def run(data):
@@ -527,7 +537,7 @@ def followup_cancel(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
+def followup_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     access = access_followup_for_manage(request.user, public_id)
     try:
         services.publish_summary(access.followup, acting_user=request.user)
@@ -541,7 +551,7 @@ def followup_publish(request: HttpRequest, public_id) -> HttpResponse:
 # --- audits and documents ----------------------------------------------------------------------
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The auditor's own audits: open ones first, then the reported, each with site and date."""
     if not can_list_own_audits(request.user):
         raise Http404
@@ -558,7 +568,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
+def audit_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     audit, can_edit = access_audit(request.user, public_id)
     form = AuditWorkForm(request.POST or None, request.FILES or None, instance=audit)
     if request.method == "POST" and can_edit and form.is_valid():
@@ -598,7 +608,7 @@ def audit_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def document_download(request: HttpRequest, public_id) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id) -> FileResponse:
     document = access_document(request.user, public_id)
     try:
         path = files.absolute_path(document.stored_path)
@@ -616,7 +626,7 @@ def document_download(request: HttpRequest, public_id) -> HttpResponse:
 # --- reports and grievances --------------------------------------------------------------------
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (can_triage_reports(user) or can_register_grievances(user)):
         raise Http404
@@ -656,7 +666,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     report, can_triage = access_report(request.user, public_id)
     form = TriageForm(request.POST or None)
     if request.method == "POST":
@@ -709,7 +719,7 @@ def results_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "followups/results_detail.html", {"followup": followup})
 
 
-def supplier_followups_section(request: HttpRequest, supplier) -> dict:
+def supplier_followups_section(request: AuthenticatedHttpRequest, supplier) -> dict:
     """The follow-up section of the supplier page: its light and the cases this user may see."""
     return {
         "followups": followups_visible_to(request.user)
@@ -722,7 +732,7 @@ def supplier_followups_section(request: HttpRequest, supplier) -> dict:
     }
 
 
-def contract_zero_tolerance_alert(request: HttpRequest, contract) -> dict | None:
+def contract_zero_tolerance_alert(request: AuthenticatedHttpRequest, contract) -> dict | None:
     """The contract page's alert: an open zero-tolerance deviation flags an active contract."""
     if (
         sees_contract_internals(request.user)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, Sum
+from django_stubs_ext import StrOrPromise
 
 from hallbar.core.history import history_for
 from hallbar.funding.calculation import contribution_sek, difference_sek, invoiced_sek
@@ -55,7 +56,7 @@ class Contribution:
         return self.choice.basis if self.choice else InvoiceChoice.Basis.RULE
 
     @property
-    def invoiced_basis_label(self) -> str:
+    def invoiced_basis_label(self) -> StrOrPromise:
         return InvoiceChoice.Basis(self.invoiced_basis).label
 
     @property
@@ -152,9 +153,12 @@ def _decided_amounts(
     ).order_by("region_id", "from_year", "decided_on", "pk")
     result: dict[tuple[int, int], RegionDecision] = {}
     for region_decision in stated:
-        fee = decision_for_year(region_decision.from_year, decisions)
+        from_year = region_decision.from_year
+        if from_year is None:  # excluded by the filter above
+            continue
+        fee = decision_for_year(from_year, decisions)
         for year in years:
-            if year >= region_decision.from_year and decision_for_year(year, decisions) == fee:
+            if year >= from_year and decision_for_year(year, decisions) == fee:
                 result[(region_decision.region_id, year)] = region_decision
     return result
 
@@ -196,14 +200,14 @@ def invoiced_total(rows: list[Contribution]) -> InvoicedTotal:
 class InvoiceChoiceChange:
     at: datetime
     actor: object
-    old_label: str
-    new_label: str
+    old_label: StrOrPromise
+    new_label: StrOrPromise
     old_sek: int | None
     new_sek: int | None
     reason: str
 
 
-def _basis_label(code) -> str:
+def _basis_label(code) -> StrOrPromise:
     return InvoiceChoice.Basis(code).label if code in InvoiceChoice.Basis.values else "–"
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +44,10 @@ from hallbar.funding.services import (
     save_region_decision,
 )
 from hallbar.organisations.access import access_region
+from hallbar.organisations.http import AuthenticatedHttpRequest
 
 
-def _year(request: HttpRequest, default: int, last: int) -> int:
+def _year(request: AuthenticatedHttpRequest, default: int, last: int) -> int:
     try:
         year = int(request.GET.get("year", default))
     except ValueError:
@@ -58,7 +59,7 @@ def _mkr(amount: int) -> str:
     return number_format(amount / 1_000_000, decimal_pos=1)
 
 
-def contribution_list(request: HttpRequest) -> HttpResponse:
+def contribution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_funding_view(request.user)
     this_year = timezone.localdate().year
     last_year = max(this_year, 2025)
@@ -98,7 +99,7 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def invoice_choice(request: HttpRequest, county_code: str, year: int) -> HttpResponse:
+def invoice_choice(request: AuthenticatedHttpRequest, county_code: str, year: int) -> HttpResponse:
     """Let the secretariat choose which amount a region is invoiced for a year, in two steps:
     the choice and its reason, then a confirmation showing what it replaces."""
     region = access_invoice_choice_for_write(request.user, county_code, year)
@@ -157,12 +158,12 @@ def invoice_choice(request: HttpRequest, county_code: str, year: int) -> HttpRes
     )
 
 
-def fee_decision_list(request: HttpRequest) -> HttpResponse:
+def fee_decision_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_funding_view(request.user)
     return render(request, "funding/fee_decision_list.html", {"decisions": fee_decisions()})
 
 
-def region_decisions(request: HttpRequest) -> HttpResponse:
+def region_decisions(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_funding_view(request.user)
     overview = region_decision_overview()
     status = request.GET.get("status", "")
@@ -189,14 +190,14 @@ def region_decisions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def region_decision_create(request: HttpRequest, county_code: str) -> HttpResponse:
+def region_decision_create(request: AuthenticatedHttpRequest, county_code: str) -> HttpResponse:
     region, _can_edit = access_region(request.user, county_code)
     if not can_record_region_decision(request.user, region.pk):
         raise Http404
     return _region_decision_form(request, region=region, decision=None)
 
 
-def region_decision_edit(request: HttpRequest, public_id) -> HttpResponse:
+def region_decision_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     decision = access_region_decision_for_write(request.user, public_id)
     return _region_decision_form(request, region=decision.region, decision=decision)
 
@@ -220,7 +221,7 @@ def _region_decision_form(request, *, region, decision) -> HttpResponse:
     )
 
 
-def budget(request: HttpRequest) -> HttpResponse:
+def budget(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_funding_view(request.user)
     this_year = timezone.localdate().year
     year = _year(request, this_year, this_year + 2)
@@ -254,7 +255,7 @@ def budget(request: HttpRequest) -> HttpResponse:
     )
 
 
-def budget_line_edit(request: HttpRequest, public_id) -> HttpResponse:
+def budget_line_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     line = access_budget_line_for_write(request.user, public_id)
     form = BudgetLineForm(request.POST or None, instance=line)
     if request.method == "POST" and form.is_valid():
@@ -264,7 +265,7 @@ def budget_line_edit(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "funding/budget_line_form.html", {"form": form, "line": line})
 
 
-def budget_line_delete(request: HttpRequest, public_id) -> HttpResponse:
+def budget_line_delete(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     line = access_budget_line_for_write(request.user, public_id)
     if request.method == "POST":
         year = line.year
@@ -274,7 +275,7 @@ def budget_line_delete(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "funding/budget_line_confirm_delete.html", {"line": line})
 
 
-def region_funding_section(request: HttpRequest, region) -> dict:
+def region_funding_section(request: AuthenticatedHttpRequest, region) -> dict:
     """The funding section of the region page: the region's contributions and fee decisions."""
     by_year = contributions(available_years(timezone.localdate().year))
     return {

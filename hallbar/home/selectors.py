@@ -154,7 +154,8 @@ def start_page_for(user: User, *, year: int, today: date | None = None) -> Start
         )
     if Role.AREA_COORDINATOR in roles:
         for membership in memberships:
-            if membership.role == Role.AREA_COORDINATOR:
+            # a constraint makes an area coordinator's membership name its area
+            if membership.role == Role.AREA_COORDINATOR and membership.area is not None:
                 page.cards.append(
                     Card(
                         _("You coordinate %(area)s") % {"area": membership.area},
@@ -523,7 +524,7 @@ def _plan_list(user: User, today: date) -> WorkList:
         FollowUpPlan.Status.PROPOSED: _("The plan %(year)s is proposed: it awaits approval."),
         FollowUpPlan.Status.APPROVED: _("The plan %(year)s is approved."),
         FollowUpPlan.Status.PUBLISHED: _("The plan %(year)s is published."),
-    }[plan.status] % {"year": plan.year}
+    }[FollowUpPlan.Status(plan.status)] % {"year": plan.year}
     return work.add([WorkItem(text, reverse("planning:plan-detail", args=[plan.public_id]))])
 
 

@@ -1,14 +1,15 @@
 """The start page per role."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hallbar.followups.deadlines import LIGHT_LABELS
 from hallbar.home.selectors import start_page_for
+from hallbar.organisations.http import AuthenticatedHttpRequest
 
 
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,

@@ -43,6 +43,10 @@ class Organisation(PublicModel):
 class Region(models.Model):
     """One of the 21 regions (Gotland: a municipality with regional responsibilities)."""
 
+    # Set by organisations.selectors.regions_with_latest_population: the newest figure and today's area.
+    latest_population: "PopulationFigure | None"
+    area: "ProcurementArea | None"
+
     organisation = models.OneToOneField(
         Organisation,
         on_delete=models.PROTECT,
@@ -237,7 +241,8 @@ COOPERATION_ROLES = frozenset(
 class User(AbstractUser):
     """A person who logs in; what they may do comes from their memberships."""
 
-    class Meta(AbstractUser.Meta):
+    # Not derived from AbstractUser.Meta: it holds only these two names and `abstract`.
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -31,7 +31,7 @@ def regions_with_latest_population() -> list[Region]:
         figures = list(region.populations.all())
         region.latest_population = figures[0] if figures else None
         region.area = region.current_memberships[0].area if region.current_memberships else None
-    return regions
+    return list(regions)
 
 
 def areas_on(day: date) -> QuerySet[ProcurementArea]:

@@ -1,11 +1,12 @@
 """Pages for regions and procurement areas."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hallbar.core.sections import sections_for
 from hallbar.organisations.access import access_region, can_view_cooperation
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Membership, Role
 from hallbar.organisations.selectors import areas_on, regions_with_latest_population
 
@@ -17,7 +18,7 @@ SORTS = {
 }
 
 
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_cooperation(request.user):
         raise Http404
     regions = regions_with_latest_population()
@@ -46,7 +47,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def region_detail(request: HttpRequest, county_code: str) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, county_code: str) -> HttpResponse:
     region, can_edit = access_region(request.user, county_code)
     memberships = (
         Membership.objects.filter(organisation=region.organisation, is_active=True)

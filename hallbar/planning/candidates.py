@@ -98,8 +98,10 @@ def past_followups(supplier_ids, *, on: date, secretariat_name: str) -> dict[int
     ).values_list(
         "supplier_id", "organisation", "followup_type", "clause_level", "performed_on", "reference"
     )
-    for supplier_id, by, method, level, when, reference in external:
-        history[supplier_id].append(PastFollowUp(supplier_id, by, method, level, when, reference))
+    for supplier_id, by, method, level, performed_on, reference in external:
+        history[supplier_id].append(
+            PastFollowUp(supplier_id, by, method, level, performed_on, reference)
+        )
     return history
 
 
@@ -222,8 +224,8 @@ def build_problem(
         exposure[new] += exposure.pop(old)
         best_category.setdefault(new, best_category.pop(old, (0.0, "")))
         top_score[new] = max(top_score[new], top_score.pop(old, 0.0))
-        for region, amount in spend.pop(old, {}).items():
-            spend[new][region] += amount
+        for region, regional in spend.pop(old, {}).items():
+            spend[new][region] += regional
     # A run may name suppliers deleted since; plan only those that exist.
     existing = set(Supplier.objects.filter(pk__in=list(exposure)).values_list("pk", flat=True))
     supplier_ids = [pk for pk, value in exposure.items() if value > 0 and pk in existing]

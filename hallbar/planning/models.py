@@ -66,6 +66,10 @@ class FollowUpPlan(PublicModel):
 class PlanItem(models.Model):
     """One planned follow-up of the plan."""
 
+    # Set by the plan page: why the item is in the plan, and a duty waiver's reason.
+    why: str
+    waiver: str
+
     class Origin(models.TextChoices):
         PROPOSED = "proposed", _("proposed by the planner")
         CHANGED = "changed", _("changed by hand")

@@ -2,7 +2,9 @@
 shares, the value of coordination, and the proposal compared with the plan as people left it."""
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -33,7 +35,7 @@ def coordination(items) -> Coordination:
     return Coordination(coordinated, uncoordinated, cost, avoided)
 
 
-def _item_rows(plan: FollowUpPlan) -> list[dict]:
+def _item_rows(plan: FollowUpPlan) -> list[Mapping[str, Any]]:
     return list(
         plan.items.values(
             "supplier_id",
@@ -49,10 +51,12 @@ def _item_rows(plan: FollowUpPlan) -> list[dict]:
     )
 
 
-def coverage(plan: FollowUpPlan, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+def coverage(
+    plan: FollowUpPlan, rows: Sequence[Mapping[str, Any]]
+) -> tuple[list[dict], list[dict]]:
     """Return the covered share of the screened risk exposure per category and per area."""
     total_by_category: dict[str, float] = defaultdict(float)
-    if plan.screening_run_id:
+    if plan.screening_run is not None:
         for key, exposure in (
             plan.screening_run.rows.filter(region_code="SE")
             .values_list("category_key", "exposure")
@@ -72,7 +76,7 @@ def coverage(plan: FollowUpPlan, rows: list[dict]) -> tuple[list[dict], list[dic
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .select_related("area", "category")
     }
-    categories = []
+    categories: list[dict[str, Any]] = []
     for key in sorted(
         set(total_by_category) | set(covered_by_category),
         key=lambda k: -total_by_category.get(k, 0),
@@ -103,7 +107,7 @@ def coverage(plan: FollowUpPlan, rows: list[dict]) -> tuple[list[dict], list[dic
     return categories, sorted(areas.values(), key=lambda a: a["area"])
 
 
-def lead_shares(plan: FollowUpPlan, rows: list[dict]) -> list[dict]:
+def lead_shares(plan: FollowUpPlan, rows: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Return each region's leads against its population share, with the allowed range."""
     population = populations(plan.year)
     total_people = sum(population.values()) or 1
@@ -130,7 +134,7 @@ def lead_shares(plan: FollowUpPlan, rows: list[dict]) -> list[dict]:
     return result
 
 
-def comparison(plan: FollowUpPlan, rows: list[dict]) -> dict:
+def comparison(plan: FollowUpPlan, rows: Sequence[Mapping[str, Any]]) -> dict:
     """Compare the planner's proposal with the plan as people changed it."""
     proposed = {p["supplier_id"]: p for p in plan.proposal}
     current = {r["supplier_id"]: r for r in rows}

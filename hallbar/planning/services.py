@@ -53,7 +53,7 @@ def _duties_message(error: solver.DutiesDoNotFit) -> str:
     names = dict(
         Supplier.objects.filter(pk__in=[int(d[0]) for d in error.duties]).values_list("pk", "name")
     )
-    labels = dict(PlanItem._meta.get_field("followup_type").choices)
+    labels = dict(PlanItem._meta.get_field("followup_type").flatchoices)
     listing = "; ".join(
         f"{names.get(int(pk), pk)}: {labels.get(kind, kind)} ({cost:,.0f} kr)".replace(",", " ")
         for pk, kind, cost in error.duties
@@ -337,7 +337,7 @@ def add_item(
     )
     exposure = 0.0
     category = None
-    if plan.screening_run_id:
+    if plan.screening_run is not None:
         rows = plan.screening_run.rows.filter(region_code="SE", supplier_key=str(supplier.pk))
         exposure = sum(r.exposure for r in rows)
         top = rows.order_by("-exposure").first()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -21,6 +21,7 @@ from hallbar.core.history import history_for
 from hallbar.core.http import table_download
 from hallbar.followups.models import FollowUpType
 from hallbar.followups.services import find_suppliers
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.planning import services
 from hallbar.planning.access import (
     access_plan,
@@ -45,7 +46,7 @@ from hallbar.suppliers.models import Supplier
 PAGE_SIZE = 50
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_plans(request.user):
         raise Http404
     plans = FollowUpPlan.objects.select_related("created_by", "approved_by")
@@ -60,7 +61,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_edit_plans(request.user):
         raise Http404
     form = ProposeForm(request.POST or None)
@@ -150,7 +151,7 @@ def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
     return _("Finds and remedies more risk for the money than other uses of the budget.")
 
 
-def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan, can_edit = access_plan(request.user, public_id)
     data = summary(plan)
     items = plan.items.select_related(
@@ -279,7 +280,7 @@ def _export(plan, items, export: str) -> HttpResponse:
     )
 
 
-def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, public_id, item_id: int) -> HttpResponse:
     plan = access_plan_for_write(request.user, public_id)
     item = get_object_or_404(plan.items.select_related("supplier", "lead_region"), pk=item_id)
     form = ItemForm(
@@ -302,7 +303,7 @@ def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
     )
 
 
-def item_remove(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
+def item_remove(request: AuthenticatedHttpRequest, public_id, item_id: int) -> HttpResponse:
     plan = access_plan_for_write(request.user, public_id)
     item = get_object_or_404(plan.items.select_related("supplier"), pk=item_id)
     if request.method == "POST":
@@ -316,7 +317,7 @@ def item_remove(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
     return render(request, "planning/item_remove.html", {"plan": plan, "item": item})
 
 
-def item_add(request: HttpRequest, public_id) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan = access_plan_for_write(request.user, public_id)
     form = AddItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -345,7 +346,7 @@ def item_add(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def duty_waive(request: HttpRequest, public_id) -> HttpResponse:
+def duty_waive(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan = access_plan_for_write(request.user, public_id)
     if not can_waive_duties(request.user):
         raise Http404
@@ -373,7 +374,7 @@ def duty_waive(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def plan_approve(request: HttpRequest, public_id) -> HttpResponse:
+def plan_approve(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan, _can_edit = access_plan(request.user, public_id)
     if not can_approve_plans(request.user):
         raise Http404
@@ -387,7 +388,7 @@ def plan_approve(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def plan_publish(request: HttpRequest, public_id) -> HttpResponse:
+def plan_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan = access_plan_for_write(request.user, public_id)
     try:
         services.publish_plan(plan, acting_user=request.user)
@@ -398,17 +399,17 @@ def plan_publish(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("planning:plan-detail", plan.public_id)
 
 
-def followed_up_list(request: HttpRequest) -> HttpResponse:
+def followed_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_plans(request.user):
         raise Http404
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() else timezone.localdate().year
     items = followed_up(year)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "planning/followed_up.html", {"page": page, "year": year})
 
 
-def external_list(request: HttpRequest) -> HttpResponse:
+def external_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_plans(request.user):
         raise Http404
     can_record = can_record_external(request.user)

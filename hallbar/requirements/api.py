@@ -1,7 +1,7 @@
 """API: the criteria (filtered and paged), the contract clause and the Code of Conduct in force."""
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.http import Http404
 from ninja import Query, Router, Schema
@@ -24,9 +24,16 @@ from hallbar.requirements.selectors import (
 
 router = Router(tags=["requirements"])
 
-LevelValue = Literal[tuple(CriterionLevel.values)]  # type: ignore[valid-type]
-TypeValue = Literal[tuple(CriterionType.values)]  # type: ignore[valid-type]
-AreaValue = Literal[tuple(SustainabilityArea.values)]  # type: ignore[valid-type]
+# The choices' values, which pydantic checks and the schema lists; a type checker cannot build a
+# Literal from run-time values, so to it they are strings.
+if TYPE_CHECKING:
+    LevelValue: TypeAlias = str
+    TypeValue: TypeAlias = str
+    AreaValue: TypeAlias = str
+else:
+    LevelValue = Literal[tuple(CriterionLevel.values)]
+    TypeValue = Literal[tuple(CriterionType.values)]
+    AreaValue = Literal[tuple(SustainabilityArea.values)]
 
 
 class CriterionOut(Schema):

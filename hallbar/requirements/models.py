@@ -6,7 +6,7 @@ a copy of the published one. The services enforce the moves, the constraints bel
 """
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hallbar.core.models import PublicModel
 
@@ -72,6 +73,8 @@ class LibraryQuerySet(models.QuerySet):
 
 class LibraryVersion(PublicModel):
     """One version of a library item, with its place in the lifecycle."""
+
+    based_on_id: int | None  # the column of `based_on` below, which the type checker misses
 
     version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
     status = models.CharField(
@@ -142,7 +145,7 @@ class LibraryVersion(PublicModel):
         """Return every version of the same item, newest first."""
         return type(self).objects.filter(**self.item_key()).order_by("-version")
 
-    def copy_children_to(self, draft: "LibraryVersion") -> None:
+    def copy_children_to(self, draft: Self) -> None:
         """Copy the rows that belong to this version (and the relations) to draft."""
 
     def document_lines(self) -> list[str]:
@@ -186,7 +189,7 @@ class CodeOfConduct(LibraryVersion):
             "version": self.version,
         }
 
-    def commitments_by_area(self) -> list[tuple[str, list["CodeCommitment"]]]:
+    def commitments_by_area(self) -> list[tuple[StrOrPromise, list["CodeCommitment"]]]:
         """Return (area label, commitments) for the four areas in the code's order."""
         commitments = list(self.commitments.all())
         return [
@@ -194,27 +197,27 @@ class CodeOfConduct(LibraryVersion):
             for area in SustainabilityArea
         ]
 
-    def copy_children_to(self, draft: LibraryVersion) -> None:
+    def copy_children_to(self, draft: Self) -> None:
         for row in self.commitments.all():
             CodeCommitment.objects.create(
                 code=draft, area=row.area, position=row.position, text=row.text
             )
-        for row in self.instruments.all():
+        for instrument in self.instruments.all():
             CodeInstrument.objects.create(
                 code=draft,
-                position=row.position,
-                reference=row.reference,
-                title=row.title,
-                area=row.area,
+                position=instrument.position,
+                reference=instrument.reference,
+                title=instrument.title,
+                area=instrument.area,
             )
-        for row in self.zero_tolerance_items.all():
+        for item in self.zero_tolerance_items.all():
             ZeroToleranceItem.objects.create(
                 code=draft,
-                position=row.position,
-                key=row.key,
-                title=row.title,
-                description=row.description,
-                area=row.area,
+                position=item.position,
+                key=item.key,
+                title=item.title,
+                description=item.description,
+                area=item.area,
             )
 
     def document_lines(self) -> list[str]:
@@ -395,7 +398,7 @@ class ContractClause(LibraryVersion):
     def max_vite(self) -> Decimal:
         return self.vite_for(self.vite_cap_weeks)
 
-    def copy_children_to(self, draft: LibraryVersion) -> None:
+    def copy_children_to(self, draft: Self) -> None:
         for row in self.process_requirements.all():
             ProcessRequirement.objects.create(
                 clause=draft,
@@ -534,7 +537,7 @@ class Criterion(LibraryVersion):
     def version_label(self) -> str:
         return self.reference
 
-    def copy_children_to(self, draft: LibraryVersion) -> None:
+    def copy_children_to(self, draft: Self) -> None:
         draft.categories.set(self.categories.all())
 
     def document_lines(self) -> list[str]:

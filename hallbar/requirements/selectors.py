@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Field, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -235,9 +235,10 @@ def _label(model: type[LibraryVersion], key: str) -> str:
     if key in _CHANGE_LABELS:
         return str(_CHANGE_LABELS[key])
     try:
-        return str(model._meta.get_field(key).verbose_name)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return key
+    return str(field.verbose_name) if isinstance(field, Field) else key
 
 
 def change_log(version: LibraryVersion) -> list[ChangeLogEntry]:

@@ -4,17 +4,21 @@ The three kinds of item share their lifecycle pages (versions, publish, new vers
 each kind has its own detail and edit page.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseFormSet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.requirements.access import (
     access_version,
     access_version_for_write,
@@ -88,7 +92,7 @@ CLAUSE = Kind(
 CRITERION = Kind(Criterion, "criterion", gettext_lazy("Criterion"), gettext_lazy("Criteria"))
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_kind_view(request.user, CodeOfConduct)
     return _render(
         request,
@@ -101,14 +105,14 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, template: str, context: dict) -> HttpResponse:
     return render(request, template, {"library_member": can_read_library(request.user), **context})
 
 
 # --- shared lifecycle pages -------------------------------------------------------------------
 
 
-def _version_list(request: HttpRequest, kind: Kind) -> HttpResponse:
+def _version_list(request: AuthenticatedHttpRequest, kind: Kind) -> HttpResponse:
     require_kind_view(request.user, kind.model)
     versions = list(
         versions_visible_to(request.user, kind.model)
@@ -131,7 +135,7 @@ def _version_list(request: HttpRequest, kind: Kind) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, kind: Kind, public_id, template: str, **extra: object
+    request: AuthenticatedHttpRequest, kind: Kind, public_id, template: str, **extra: object
 ) -> HttpResponse:
     version, can_edit = access_version(request.user, kind.model, public_id)
     version = with_contents(kind.model.objects.filter(pk=version.pk)).get()
@@ -161,7 +165,7 @@ def _detail(
     )
 
 
-def _publish(request: HttpRequest, kind: Kind, public_id) -> HttpResponse:
+def _publish(request: AuthenticatedHttpRequest, kind: Kind, public_id) -> HttpResponse:
     version = access_version_for_write(request.user, kind.model, public_id)
     if not version.is_draft:
         messages.error(request, _("Only a draft can be published."))
@@ -185,7 +189,7 @@ def _publish(request: HttpRequest, kind: Kind, public_id) -> HttpResponse:
     )
 
 
-def _new_version(request: HttpRequest, kind: Kind, public_id) -> HttpResponse:
+def _new_version(request: AuthenticatedHttpRequest, kind: Kind, public_id) -> HttpResponse:
     source = access_version_for_write(request.user, kind.model, public_id)
     if request.method != "POST":
         return redirect(kind.url("detail", source))
@@ -202,7 +206,9 @@ def _new_version(request: HttpRequest, kind: Kind, public_id) -> HttpResponse:
     return redirect(kind.url("edit", draft))
 
 
-def _version_from_query(request: HttpRequest, kind: Kind, name: str) -> LibraryVersion | None:
+def _version_from_query(
+    request: AuthenticatedHttpRequest, kind: Kind, name: str
+) -> LibraryVersion | None:
     public_id = request.GET.get(name)
     if not public_id:
         return None
@@ -210,13 +216,13 @@ def _version_from_query(request: HttpRequest, kind: Kind, name: str) -> LibraryV
     return version
 
 
-def _diff(request: HttpRequest, kind: Kind) -> HttpResponse:
+def _diff(request: AuthenticatedHttpRequest, kind: Kind) -> HttpResponse:
     require_kind_view(request.user, kind.model)
     new = _version_from_query(request, kind, "to")
     old = _version_from_query(request, kind, "from")
-    if new is None and old is None:
-        raise Http404
     anchor = new or old
+    if anchor is None:
+        raise Http404
     versions = item_versions(anchor, request.user)
     if new is None or old is None:
         # Compare with the neighbouring version when only one side is given.
@@ -249,7 +255,9 @@ def _diff(request: HttpRequest, kind: Kind) -> HttpResponse:
     )
 
 
-def _edit_redirect_if_released(request: HttpRequest, kind: Kind, version) -> HttpResponse | None:
+def _edit_redirect_if_released(
+    request: AuthenticatedHttpRequest, kind: Kind, version
+) -> HttpResponse | None:
     if version.is_draft:
         return None
     messages.error(request, _("Only a draft can be edited. Start a new version instead."))
@@ -259,37 +267,37 @@ def _edit_redirect_if_released(request: HttpRequest, kind: Kind, version) -> Htt
 # --- Code of Conduct --------------------------------------------------------------------------
 
 
-def code_list(request: HttpRequest) -> HttpResponse:
+def code_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _version_list(request, CODE)
 
 
-def code_detail(request: HttpRequest, public_id) -> HttpResponse:
+def code_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _detail(request, CODE, public_id, "requirements/code_detail.html")
 
 
-def code_create(request: HttpRequest) -> HttpResponse:
+def code_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_library_edit(request.user)
     if CodeOfConduct.objects.drafts().exists():
         return redirect(CODE.url("list"))
     return _code_form(request, code=None)
 
 
-def code_edit(request: HttpRequest, public_id) -> HttpResponse:
+def code_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     code = access_version_for_write(request.user, CodeOfConduct, public_id)
     return _edit_redirect_if_released(request, CODE, code) or _code_form(request, code=code)
 
 
-def _code_form(request: HttpRequest, *, code: CodeOfConduct | None) -> HttpResponse:
+def _code_form(request: AuthenticatedHttpRequest, *, code: CodeOfConduct | None) -> HttpResponse:
     data = request.POST or None
     form = CodeForm(data, instance=code)
-    initial = {"commitments": [], "instruments": [], "zero": []}
+    initial: dict[str, list[Mapping[str, Any]]] = {"commitments": [], "instruments": [], "zero": []}
     if code is not None:
         initial = {
             "commitments": list(code.commitments.values("area", "text")),
             "instruments": list(code.instruments.values("reference", "title", "area")),
             "zero": list(code.zero_tolerance_items.values("key", "title", "description", "area")),
         }
-    formsets = {
+    formsets: dict[str, BaseFormSet] = {
         "commitments": CommitmentFormSet(
             data, initial=initial["commitments"], prefix="commitments"
         ),
@@ -303,7 +311,7 @@ def _code_form(request: HttpRequest, *, code: CodeOfConduct | None) -> HttpRespo
         and form.is_valid()
         and all(f.is_valid() for f in formsets.values())
     ):
-        rows = {
+        rows: dict[str, Any] = {
             "commitments": kept_rows(formsets["commitments"]),
             "instruments": kept_rows(formsets["instruments"]),
             "zero_tolerance": kept_rows(formsets["zero"]),
@@ -334,15 +342,15 @@ def _code_form(request: HttpRequest, *, code: CodeOfConduct | None) -> HttpRespo
     )
 
 
-def code_publish(request: HttpRequest, public_id) -> HttpResponse:
+def code_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _publish(request, CODE, public_id)
 
 
-def code_new_version(request: HttpRequest, public_id) -> HttpResponse:
+def code_new_version(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _new_version(request, CODE, public_id)
 
 
-def code_diff(request: HttpRequest) -> HttpResponse:
+def code_diff(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _diff(request, CODE)
 
 
@@ -360,11 +368,11 @@ PROCESS_REQUIREMENT_TITLES = [
 ]
 
 
-def clause_list(request: HttpRequest) -> HttpResponse:
+def clause_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _version_list(request, CLAUSE)
 
 
-def clause_detail(request: HttpRequest, public_id) -> HttpResponse:
+def clause_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _detail(
         request,
         CLAUSE,
@@ -381,21 +389,23 @@ def _vite_examples(clause: ContractClause) -> list[tuple[int, object]]:
     return [(w, clause.vite_for(w)) for w in weeks]
 
 
-def clause_create(request: HttpRequest) -> HttpResponse:
+def clause_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_library_edit(request.user)
     if ContractClause.objects.drafts().exists():
         return redirect(CLAUSE.url("list"))
     return _clause_form(request, clause=None)
 
 
-def clause_edit(request: HttpRequest, public_id) -> HttpResponse:
+def clause_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     clause = access_version_for_write(request.user, ContractClause, public_id)
     return _edit_redirect_if_released(request, CLAUSE, clause) or _clause_form(
         request, clause=clause
     )
 
 
-def _clause_form(request: HttpRequest, *, clause: ContractClause | None) -> HttpResponse:
+def _clause_form(
+    request: AuthenticatedHttpRequest, *, clause: ContractClause | None
+) -> HttpResponse:
     data = request.POST or None
     if clause is None:
         form = ClauseForm(
@@ -405,7 +415,7 @@ def _clause_form(request: HttpRequest, *, clause: ContractClause | None) -> Http
                 "title": "Tillbörlig aktsamhet för hållbara leveranskedjor",
             },
         )
-        initial = [
+        initial: list[Mapping[str, Any]] = [
             {"number": number, "title": title}
             for number, title in enumerate(PROCESS_REQUIREMENT_TITLES, start=1)
         ]
@@ -438,22 +448,22 @@ def _clause_form(request: HttpRequest, *, clause: ContractClause | None) -> Http
     )
 
 
-def clause_publish(request: HttpRequest, public_id) -> HttpResponse:
+def clause_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _publish(request, CLAUSE, public_id)
 
 
-def clause_new_version(request: HttpRequest, public_id) -> HttpResponse:
+def clause_new_version(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _new_version(request, CLAUSE, public_id)
 
 
-def clause_diff(request: HttpRequest) -> HttpResponse:
+def clause_diff(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _diff(request, CLAUSE)
 
 
 # --- Criteria ---------------------------------------------------------------------------------
 
 
-def criterion_list(request: HttpRequest) -> HttpResponse:
+def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_library_view(request.user)
     filter_form = CriterionFilterForm(request.GET)
     filters = CriterionFilters(**filter_form.filters())
@@ -482,23 +492,25 @@ def criterion_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def criterion_detail(request: HttpRequest, public_id) -> HttpResponse:
+def criterion_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _detail(request, CRITERION, public_id, "requirements/criterion_detail.html")
 
 
-def criterion_create(request: HttpRequest) -> HttpResponse:
+def criterion_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_library_edit(request.user)
     return _criterion_form(request, criterion=None)
 
 
-def criterion_edit(request: HttpRequest, public_id) -> HttpResponse:
+def criterion_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     criterion = access_version_for_write(request.user, Criterion, public_id)
     return _edit_redirect_if_released(request, CRITERION, criterion) or _criterion_form(
         request, criterion=criterion
     )
 
 
-def _criterion_form(request: HttpRequest, *, criterion: Criterion | None) -> HttpResponse:
+def _criterion_form(
+    request: AuthenticatedHttpRequest, *, criterion: Criterion | None
+) -> HttpResponse:
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -522,13 +534,13 @@ def _criterion_form(request: HttpRequest, *, criterion: Criterion | None) -> Htt
     )
 
 
-def criterion_publish(request: HttpRequest, public_id) -> HttpResponse:
+def criterion_publish(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _publish(request, CRITERION, public_id)
 
 
-def criterion_new_version(request: HttpRequest, public_id) -> HttpResponse:
+def criterion_new_version(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _new_version(request, CRITERION, public_id)
 
 
-def criterion_diff(request: HttpRequest) -> HttpResponse:
+def criterion_diff(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _diff(request, CRITERION)

@@ -16,12 +16,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+_ADJUSTMENT_FIELDS = ("area", "country", "likelihood", "rationale", "created_by", "created_at")
+
+
 class AdjustmentInline(admin.TabularInline):
     model = LikelihoodAdjustment
     extra = 0
     can_delete = False
-    fields = ["area", "country", "likelihood", "rationale", "created_by", "created_at"]
-    readonly_fields = fields
+    fields = _ADJUSTMENT_FIELDS
+    readonly_fields = _ADJUSTMENT_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

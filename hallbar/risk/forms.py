@@ -1,9 +1,11 @@
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hallbar.categories.models import Category
 from hallbar.organisations.forms import ImportForm
@@ -142,8 +144,8 @@ class JudgementForm(forms.Form):
 
 
 def judgement_forms(
-    data=None, judgements: dict | None = None
-) -> list[tuple[str, str, JudgementForm]]:
+    data: Any = None, judgements: dict[str, Any] | None = None
+) -> list[tuple[str, StrOrPromise, JudgementForm]]:
     """Return (area, label, form) for the four areas, prefixed by the area code."""
     judgements = judgements or {}
     return [
@@ -172,7 +174,9 @@ class AdjustmentForm(forms.Form):
 
     def __init__(self, *args, countries: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [
             ("", _("The whole category (the spend-weighted mean)")),
             *countries,
         ]
@@ -288,21 +292,22 @@ class MethodSettingsForm(forms.Form):
                     f"{kind}_{area}", _decimal(getattr(params, mapping).get(area, 0))
                 )
 
-    def weight_rows(self) -> list[tuple[str, list]]:
+    def weight_rows(self) -> list[tuple[StrOrPromise, list[Any]]]:
         """Return (area label, [bound field per indicator]) for the weights table."""
         return [
             (Area(area).label, [self[weight_field(area, code)] for code in INDICATOR_NAMES])
             for area in AREAS
         ]
 
-    def indicator_labels(self) -> list[str]:
+    def indicator_labels(self) -> list[StrOrPromise]:
         return [INDICATOR_LABELS[code] for code in INDICATOR_NAMES]
 
     def scalar_fields(self) -> list:
         return [self[name] for name in self.fields if not name.startswith("weight_")]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         indicators = {}
@@ -332,6 +337,7 @@ class MethodSettingsForm(forms.Form):
             raise forms.ValidationError(
                 _("The threshold of class medium cannot be above that of class high.")
             )
+        scalars: dict[str, Any] = {name: float(data[name]) for name in self.SCALARS}
         try:
             data["parameters"] = MethodParameters(
                 area_indicators=indicators,
@@ -345,7 +351,7 @@ class MethodSettingsForm(forms.Form):
                 clause_value_bas=self.base_params.clause_value_bas,
                 prioritisation_base=self.base_params.prioritisation_base,
                 prioritisation_per_leverage=self.base_params.prioritisation_per_leverage,
-                **{name: float(data[name]) for name in self.SCALARS},
+                **scalars,
             )
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error

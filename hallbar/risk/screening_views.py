@@ -1,11 +1,14 @@
 """Spend and screening pages: upload invoice lines, run a screening, explore and export results."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, FloatField, Sum
 from django.db.models.functions import Cast
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from hallbar.core.exports import table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
 from hallbar.risk.access import (
     can_restore_spend,
@@ -57,7 +61,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def spend(request: HttpRequest) -> HttpResponse:
+def spend(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_screening_view(request.user)
     regions = spend_upload_region_ids(request.user)
     can_upload = regions is None or bool(regions)
@@ -110,7 +114,7 @@ def spend(request: HttpRequest) -> HttpResponse:
     )
 
 
-def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResponse:
+def spend_restore(request: AuthenticatedHttpRequest, region_code: str, year: int) -> HttpResponse:
     """Show what restoring a partition's previous version changes; restore it on POST."""
     if not can_restore_spend(request.user):
         raise Http404
@@ -147,7 +151,7 @@ def spend_restore(request: HttpRequest, region_code: str, year: int) -> HttpResp
     )
 
 
-def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def spend_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     require_screening_view(request.user)
     columns, rows = template_rows()
     return table_response(
@@ -159,7 +163,7 @@ def spend_template(request: HttpRequest, file_format: str) -> HttpResponse:
     )
 
 
-def screening_list(request: HttpRequest) -> HttpResponse:
+def screening_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_screening_view(request.user)
     years = sorted({p.year for p in stored_partitions()}, reverse=True)
     return render(
@@ -174,7 +178,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def screening_start(request: HttpRequest) -> HttpResponse:
+def screening_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_run_screening(request.user):
         raise Http404
     try:
@@ -204,7 +208,7 @@ def _filtered_rows(run: ScreeningRun, params):
     return rows.order_by("-exposure", "pk"), region
 
 
-def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
+def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     rows, region = _filtered_rows(run, request.GET)
@@ -220,11 +224,13 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
         for area in AREAS
     }
     heat = []
-    for item in (
+    for row in (
         national.values("category_key")
         .annotate(total=Sum("exposure"), spend=Sum(Cast("spend_sek", FloatField())), **weighted)
         .order_by("-total")
     ):
+        # the values and sums (the row's TypedDict misses the **weighted sums, hence Any)
+        item: Mapping[str, Any] = row
         spend_total = item["spend"] or 1.0
         heat.append(
             {
@@ -262,7 +268,7 @@ def screening_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def screening_row(request: HttpRequest, public_id, row_id: int) -> HttpResponse:
+def screening_row(request: AuthenticatedHttpRequest, public_id, row_id: int) -> HttpResponse:
     require_screening_view(request.user)
     run = get_object_or_404(ScreeningRun, public_id=public_id)
     row = get_object_or_404(ScreeningRow, run=run, pk=row_id)
@@ -319,7 +325,7 @@ def _export(run, rows, file_format: str) -> HttpResponse:
     )
 
 
-SCREENING_URLS = [
+SCREENING_URLS: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("spend/", spend, "spend"),
     ("spend/template.<str:file_format>", spend_template, "spend-template"),
     ("spend/<str:region_code>/<int:year>/restore/", spend_restore, "spend-restore"),

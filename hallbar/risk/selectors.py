@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
@@ -364,7 +365,7 @@ def item_versions(analysis: RiskAnalysis) -> list[RiskAnalysis]:
 @dataclass(frozen=True)
 class AreaCell:
     area: str
-    label: str
+    label: StrOrPromise
     risk: float | None
     priority_class: str
     adjusted: bool = False

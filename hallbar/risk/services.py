@@ -25,6 +25,9 @@ from hallbar.risk.method.scoring import (
     AREAS,
     AreaJudgement,
     CategoryAssessment,
+    CountryRisk,
+    IlabMatch,
+    Likelihood,
     MethodParameters,
     assess_category,
     priority_class,
@@ -99,7 +102,7 @@ def normalise_judgements(judgements: Mapping[str, Any]) -> dict[str, dict[str, i
     result: dict[str, dict[str, int]] = {}
     for area in AREAS:
         given = judgements.get(area) if judgements else None
-        values = {}
+        values: dict[str, Any] = {}
         for field in JUDGEMENT_FIELDS:
             value = given.get(field) if isinstance(given, Mapping) else getattr(given, field, None)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
@@ -165,6 +168,13 @@ def _set_countries(analysis: RiskAnalysis, countries: Iterable[Any] | None) -> N
 # Computing
 
 
+def _country_sources(part: Likelihood) -> tuple[CountryRisk, IlabMatch]:
+    """Return the country risk and ILAB match of a per-country likelihood, which has both."""
+    if part.country_risk is None or part.ilab is None:
+        raise ValueError(f"The likelihood for {part.iso2} lacks its country risk or ILAB match.")
+    return part.country_risk, part.ilab
+
+
 def results_json(assessment: CategoryAssessment, params: MethodParameters) -> dict[str, Any]:
     """Return a category assessment as the JSON stored with an analysis."""
     areas: dict[str, Any] = {}
@@ -186,6 +196,7 @@ def results_json(assessment: CategoryAssessment, params: MethodParameters) -> di
             "steps": steps_as_dicts(result.explanation),
         }
         for part in result.likelihood.parts:
+            country_risk, ilab = _country_sources(part)
             code = part.iso2 or ""
             row = countries.setdefault(
                 code,
@@ -193,17 +204,17 @@ def results_json(assessment: CategoryAssessment, params: MethodParameters) -> di
                     "country": code,
                     "weight": part.weight,
                     "no_data": False,
-                    "ilab_goods": sorted({listing.good for listing in part.ilab.listings}),
-                    "forced_labour": part.ilab.forced_labour,
-                    "child_labour": part.ilab.child_labour,
+                    "ilab_goods": sorted({listing.good for listing in ilab.listings}),
+                    "forced_labour": ilab.forced_labour,
+                    "child_labour": ilab.child_labour,
                     "areas": {},
                 },
             )
-            row["no_data"] = row["no_data"] or part.country_risk.no_data
+            row["no_data"] = row["no_data"] or country_risk.no_data
             risk = part.value * result.severity.value
             row["areas"][area] = {
-                "country_risk": part.country_risk.value,
-                "uplift": part.ilab.for_area(area),
+                "country_risk": country_risk.value,
+                "uplift": ilab.for_area(area),
                 "likelihood": part.value,
                 "adjusted": part.adjustment is not None,
                 "risk": risk,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
@@ -115,10 +116,10 @@ class SpendImporter:
 
     def preview(self, job: ImportJob, rows: list[SpendLine]) -> Preview:
         """List the partitions the lines replace, now and after; flag those that shrink."""
-        return spend_preview(job.region.county_code, rows)
+        return spend_preview(_region(job).county_code, rows)
 
     def commit(self, job: ImportJob, rows: list[SpendLine]) -> dict:
-        region = job.region.county_code
+        region = _region(job).county_code
         matches = match_lines(region, ((r.supplier_org_number, r.supplier_name) for r in rows))
         keys = [m.key for m in matches]
         table = pa.table(
@@ -142,8 +143,15 @@ class SpendImporter:
             "partitions_replaced": len(written),
             "years": ",".join(sorted({str(r.invoice_date.year) for r in rows})),
             # per-region unmatched share and the largest unmatched names (spend_matching.py)
-            **record_import(job.region, rows, matches),
+            **record_import(_region(job), rows, matches),
         }
+
+
+def _region(job: ImportJob) -> Region:
+    """Return the region whose spend the job imports; every spend import is for one region."""
+    if job.region is None:
+        raise ValueError(f"Spend import job {job.pk} has no region.")
+    return job.region
 
 
 NO_YEAR = _("State the year the file covers.")
@@ -205,7 +213,7 @@ def check_line(
             if category_text
             else _("This value is required."),
         )
-    if issues:
+    if issues or day is None or category is None or amount is None:  # each None is an issue
         return None, issues
     return SpendLine(
         day,
@@ -239,7 +247,8 @@ def spend_preview(region: str, rows: list[SpendLine]) -> Preview:
         count_sum = new.setdefault(line.invoice_date.year, [0, Decimal(0)])
         count_sum[0] += 1
         count_sum[1] += line.amount_sek
-    parts, identity = [], []
+    parts: list[dict[str, Any]] = []
+    identity: list[list[int] | None] = []
     for year, (count, total) in sorted(new.items()):
         path = partition_path(root, region, year)
         if path.exists():
@@ -258,7 +267,7 @@ def spend_preview(region: str, rows: list[SpendLine]) -> Preview:
                 "current_sek": str(current.amount_sek) if current else None,
                 "new_rows": count,
                 "new_sek": f"{total:.2f}",
-                "shrinks": bool(current) and shrinks_by_more_than_half(current, after),
+                "shrinks": current is not None and shrinks_by_more_than_half(current, after),
             }
         )
     digest = hashlib.sha256(json.dumps([parts, identity]).encode()).hexdigest()

@@ -46,9 +46,13 @@ def registry_spend_matcher() -> SpendMatcher:
             "pk", "name", "country", "org_number", "vat_number", "other_id"
         )
     ]
-    survivor = dict(
-        Supplier.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into")
-    )
+    survivor = {
+        pk: into
+        for pk, into in Supplier.objects.filter(merged_into__isnull=False).values_list(
+            "pk", "merged_into"
+        )
+        if into is not None
+    }
 
     def current(pk: int) -> int:
         # a resolution to a supplier merged since then counts for the one it was merged into

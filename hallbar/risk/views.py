@@ -9,14 +9,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from hallbar.core.forms import add_service_errors
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.risk.access import (
     access_adjustment_for_write,
     access_analysis,
@@ -108,14 +110,14 @@ def _number(value: Any, digits: int = 4) -> str:
     return str(CLASS_LABELS.get(value, value))
 
 
-def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, template: str, context: dict) -> HttpResponse:
     return render(request, template, {"risk_editor": can_edit_analyses(request.user), **context})
 
 
 # --- overview ---------------------------------------------------------------------------------
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_view(request.user)
     rows = risk_overview()
     return _render(
@@ -138,8 +140,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class AreaView:
     code: str
-    label: str
-    short: str
+    label: StrOrPromise
+    short: StrOrPromise
     result: dict
     steps: list[dict]
 
@@ -201,7 +203,7 @@ def _matrix(analysis: RiskAnalysis, areas: list[AreaView]) -> str:
     return mark_safe(svg)  # noqa: S308 - risk_matrix_svg escapes every text it writes
 
 
-def analysis_detail(request: HttpRequest, public_id) -> HttpResponse:
+def analysis_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     analysis, can_edit = access_analysis(request.user, public_id)
     results = analysis.results or {}
     areas = [
@@ -258,7 +260,7 @@ def _contract_countries_note(analysis: RiskAnalysis) -> str:
     return countries_text(contract_countries(analysis.category)).replace("\n", ", ")
 
 
-def analysis_create(request: HttpRequest) -> HttpResponse:
+def analysis_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_edit(request.user)
     data = request.POST or None
     form = AnalysisForm(data, initial={"category": request.GET.get("category", "")})
@@ -285,7 +287,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def analysis_edit(request: HttpRequest, public_id) -> HttpResponse:
+def analysis_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     analysis = access_analysis_for_write(request.user, public_id)
     if not analysis.is_draft:
         messages.error(request, ONLY_DRAFTS_EDITABLE)
@@ -327,7 +329,7 @@ def analysis_edit(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def analysis_adjust(request: HttpRequest, public_id) -> HttpResponse:
+def analysis_adjust(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     analysis = access_analysis_for_write(request.user, public_id)
     if not analysis.is_draft:
         messages.error(request, ONLY_DRAFTS_EDITABLE)
@@ -368,7 +370,7 @@ def analysis_adjust(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def adjustment_delete(request: HttpRequest, public_id) -> HttpResponse:
+def adjustment_delete(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     adjustment = access_adjustment_for_write(request.user, public_id)
     analysis = adjustment.analysis
     if request.method == "POST":
@@ -381,7 +383,7 @@ def adjustment_delete(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("risk:analysis-detail", analysis.public_id)
 
 
-def analysis_approve(request: HttpRequest, public_id) -> HttpResponse:
+def analysis_approve(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     analysis = access_analysis_for_write(request.user, public_id)
     if not analysis.is_draft:
         messages.error(request, _("Only a draft can be approved."))
@@ -405,7 +407,7 @@ def analysis_approve(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def analysis_new_version(request: HttpRequest, public_id) -> HttpResponse:
+def analysis_new_version(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     source = access_analysis_for_write(request.user, public_id)
     if request.method != "POST":
         return redirect("risk:analysis-detail", source.public_id)
@@ -425,7 +427,7 @@ def analysis_new_version(request: HttpRequest, public_id) -> HttpResponse:
 # --- method settings and data -----------------------------------------------------------------
 
 
-def method_settings(request: HttpRequest) -> HttpResponse:
+def method_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_view(request.user)
     settings, params = current_parameters()
     values = parameters_to_json(params)
@@ -448,7 +450,7 @@ def method_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def method_settings_edit(request: HttpRequest) -> HttpResponse:
+def method_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_edit(request.user)
     _settings, params = current_parameters()
     form = MethodSettingsForm(request.POST or None, params=params)
@@ -470,7 +472,7 @@ def method_settings_edit(request: HttpRequest) -> HttpResponse:
     return _render(request, "risk/method_settings_form.html", {"form": form})
 
 
-def data_editions(request: HttpRequest) -> HttpResponse:
+def data_editions(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_view(request.user)
     rows, editions = data_editions_overview()
     return _render(
@@ -484,7 +486,7 @@ def data_editions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def data_editions_load(request: HttpRequest) -> HttpResponse:
+def data_editions_load(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_risk_edit(request.user)
     if request.method == "POST":
         load_risk_reference(acting_user=request.user)

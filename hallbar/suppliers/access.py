@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from hallbar.organisations.models import Role, User
-from hallbar.suppliers.models import ProductionSite, Supplier, UnmatchedSpend
+from hallbar.suppliers.models import ProductionSite, Supplier, SupplierQuerySet, UnmatchedSpend
 
 EDIT_ROLES = (Role.SECRETARIAT, Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
 REGION_EDIT_ROLES = (Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
@@ -90,7 +90,7 @@ def resolvable_spend_region_ids(user: User) -> set[int] | None:
     return user.region_ids(*SPEND_REGION_ROLES)
 
 
-def suppliers_visible_to(user: User) -> QuerySet[Supplier]:
+def suppliers_visible_to(user: User) -> SupplierQuerySet:
     """Return the suppliers user may see."""
     if not user.is_authenticated:
         return Supplier.objects.none()

@@ -259,9 +259,9 @@ def check_row(
                 % {"value": site_country_text},
             )
         tier_text = text("site_tier") or "1"
-        tier, message = parse_int(tier_text)
-        if message or (tier is not None and tier < 1):
-            bad("site_tier", message or _("The tier must be 1 or more."))
+        tier, tier_error = parse_int(tier_text)
+        if tier_error or (tier is not None and tier < 1):
+            bad("site_tier", tier_error or _("The tier must be 1 or more."))
         site = {
             "name": site_name,
             "country": site_country,
@@ -270,7 +270,7 @@ def check_row(
             "tier": tier or 1,
             "osh_id": text("site_osh_id"),
         }
-    if issues:
+    if issues or country is None:  # a missing or unknown country is an issue
         return None, issues
     return (
         SupplierRow(

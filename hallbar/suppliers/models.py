@@ -40,14 +40,17 @@ def country_code(value: str) -> str | None:
     return found.alpha_2
 
 
-class SupplierQuerySet(models.QuerySet):
-    def current(self):
+class SupplierQuerySet(models.QuerySet["Supplier"]):
+    def current(self) -> "SupplierQuerySet":
         """Return the suppliers that have not been merged into another."""
         return self.filter(merged_into__isnull=True)
 
 
 class Supplier(PublicModel):
     """A company that sells to the regions, known once however each region spells it."""
+
+    # Set per viewer by the followups portal: the supplier's light.
+    light: str
 
     name = models.CharField(_("name"), max_length=300)
     country = models.CharField(_("country"), max_length=2, validators=[validate_country])
@@ -153,6 +156,12 @@ class SupplierName(models.Model):
 
 class ProductionSite(PublicModel):
     """A production unit along the supplier's chain (tier 1 = the supplier's own or direct)."""
+
+    # Set per viewer by the selectors that list sites: "" where the name is confidential.
+    shown_name: str
+    name_visible: bool
+    shown_city: str
+    shown_osh_id: str
 
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="sites", verbose_name=_("supplier")

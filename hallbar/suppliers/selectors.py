@@ -1,18 +1,29 @@
 """Reads for suppliers."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
 from hallbar.organisations.models import User
 from hallbar.suppliers.access import sees_sub_supplier_names
-from hallbar.suppliers.models import Supplier, country_name
+from hallbar.suppliers.models import Supplier, SupplierQuerySet, country_name
 
 SORTS = {"name": "name", "country": "country", "contracts": "contract_count"}
 
 
-def filter_suppliers(queryset: QuerySet[Supplier], params) -> QuerySet[Supplier]:
-    queryset = queryset.current().annotate(contract_count=Count("contracts", distinct=True))
+class ContractCount(TypedDict):
+    contract_count: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes the TypedDict only for the type checker
+    SupplierWithCount = WithAnnotations[Supplier, ContractCount]
+
+
+def filter_suppliers(visible: SupplierQuerySet, params) -> "QuerySet[SupplierWithCount]":
+    queryset = visible.current().annotate(contract_count=Count("contracts", distinct=True))
     query = (params.get("q") or "").strip()
     if query:
         compact = query.replace("-", "").replace(" ", "").upper()

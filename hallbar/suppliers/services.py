@@ -351,7 +351,7 @@ def undo_merge(*, merge: SupplierMerge, acting_user: User) -> None:
     if merge.undone_at:
         raise ValidationError(MERGE_ALREADY_UNDONE)
     merged, survivor, moved = merge.merged, merge.survivor, merge.moved
-    if survivor.merged_into_id:
+    if survivor.merged_into is not None:
         # what moved here has moved on with the later merge: undo that one first
         raise ValidationError(
             MERGE_SURVIVOR_MERGED % {"survivor": survivor.name, "other": survivor.merged_into.name}

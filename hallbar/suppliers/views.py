@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from hallbar.core.imports import create_job
 from hallbar.core.models import ImportJob
 from hallbar.core.sections import sections_for
 from hallbar.organisations.forms import ImportForm
+from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.suppliers import merging, services
 from hallbar.suppliers.access import (
     access_site_for_write,
@@ -55,7 +56,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def supplier_list(request: HttpRequest) -> HttpResponse:
+def supplier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_list_suppliers(request.user):
         raise Http404
     suppliers = filter_suppliers(suppliers_visible_to(request.user), request.GET)
@@ -95,9 +96,9 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
+def supplier_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     supplier, can_edit = access_supplier(request.user, public_id)
-    if supplier.merged_into_id:
+    if supplier.merged_into is not None:
         messages.info(
             request,
             _("This supplier was merged into %(name)s.") % {"name": supplier.merged_into.name},
@@ -127,13 +128,13 @@ def supplier_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def supplier_create(request: HttpRequest) -> HttpResponse:
+def supplier_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_edit_suppliers(request.user):
         raise Http404
     return _supplier_form(request, None)
 
 
-def supplier_edit(request: HttpRequest, public_id) -> HttpResponse:
+def supplier_edit(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _supplier_form(request, access_supplier_for_write(request.user, public_id))
 
 
@@ -154,7 +155,7 @@ def _supplier_form(request, supplier):
     return render(request, "suppliers/supplier_form.html", {"form": form, "supplier": supplier})
 
 
-def site_create(request: HttpRequest, public_id) -> HttpResponse:
+def site_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     supplier = access_supplier_for_write(request.user, public_id)
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +171,7 @@ def site_create(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "suppliers/site_form.html", {"form": form, "supplier": supplier})
 
 
-def site_delete(request: HttpRequest, public_id, site_id) -> HttpResponse:
+def site_delete(request: AuthenticatedHttpRequest, public_id, site_id) -> HttpResponse:
     supplier, site = access_site_for_write(request.user, public_id, site_id)
     if request.method == "POST":
         services.delete_site(site=site, acting_user=request.user)
@@ -181,7 +182,7 @@ def site_delete(request: HttpRequest, public_id, site_id) -> HttpResponse:
     )
 
 
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_merge_suppliers(request.user):
         raise Http404
     reviews = (
@@ -204,7 +205,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def unmatched_spend_list(request: HttpRequest) -> HttpResponse:
+def unmatched_spend_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the open unmatched and ambiguous spend the user may resolve, largest first."""
     if not can_see_unmatched_spend(request.user):
         raise Http404
@@ -232,7 +233,7 @@ def unmatched_spend_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def unmatched_spend_resolve(request: HttpRequest, public_id) -> HttpResponse:
+def unmatched_spend_resolve(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """Match one unmatched identity on a region's invoices to a registry supplier."""
     item = access_unmatched_spend_for_write(request.user, public_id)
     if item.status != UnmatchedSpend.Status.OPEN:
@@ -240,9 +241,10 @@ def unmatched_spend_resolve(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("suppliers:unmatched-spend-list")
     error = ""
     if request.method == "POST":
+        chosen = request.POST.get("supplier", "")
         supplier = (
-            Supplier.objects.current().filter(public_id=request.POST.get("supplier")).first()
-            if _is_uuid(request.POST.get("supplier", ""))
+            Supplier.objects.current().filter(public_id=chosen).first()
+            if _is_uuid(chosen)
             else None
         )
         if supplier is None:
@@ -284,7 +286,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def review_decide(request: HttpRequest, review_id) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, review_id) -> HttpResponse:
     if not can_merge_suppliers(request.user) or request.method != "POST":
         raise Http404
     review = MatchReview.objects.filter(public_id=review_id).first()
@@ -303,7 +305,7 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
     return redirect("suppliers:review-queue")
 
 
-def supplier_merge(request: HttpRequest, public_id) -> HttpResponse:
+def supplier_merge(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     if not can_merge_suppliers(request.user):
         raise Http404
     merged, _can_edit = access_supplier(request.user, public_id)
@@ -340,7 +342,7 @@ def supplier_merge(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "suppliers/supplier_merge.html", {"form": form, "merged": merged})
 
 
-def merge_undo(request: HttpRequest, merge_id) -> HttpResponse:
+def merge_undo(request: AuthenticatedHttpRequest, merge_id) -> HttpResponse:
     if not can_merge_suppliers(request.user):
         raise Http404
     merge = (
@@ -361,7 +363,7 @@ def merge_undo(request: HttpRequest, merge_id) -> HttpResponse:
     return render(request, "suppliers/merge_undo.html", {"merge": merge})
 
 
-def supplier_import(request: HttpRequest) -> HttpResponse:
+def supplier_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_edit_suppliers(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None, with_region=False)
@@ -380,7 +382,7 @@ def supplier_import(request: HttpRequest) -> HttpResponse:
     return render(request, "suppliers/supplier_import.html", {"form": form})
 
 
-def import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     if not can_edit_suppliers(request.user):
         raise Http404
     columns, rows = template_rows()

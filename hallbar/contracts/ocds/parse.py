@@ -202,7 +202,8 @@ class _ReleaseReader:
                     self.parties.setdefault(str(party["id"]), (index, party))
         elif parties is not None:
             self.issue(f"{path}.parties", _("'parties' must be an array."))
-        self.tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+        tender = release.get("tender")
+        self.tender: dict[str, Any] = tender if isinstance(tender, dict) else {}
         self.awards = [
             (index, award)
             for index, award in enumerate(_list(release.get("awards")))
@@ -562,8 +563,11 @@ class _ReleaseReader:
     ) -> Decimal | None:
         for item, item_path in items:
             unit = item.get("unit")
-            is_year = isinstance(unit, dict) and str(unit.get("id") or "").upper() == YEAR_UNIT_ID
-            if is_year and "value" in unit:
+            if (
+                isinstance(unit, dict)
+                and str(unit.get("id") or "").upper() == YEAR_UNIT_ID
+                and "value" in unit
+            ):
                 return self._amount(unit["value"], f"{item_path}.unit.value")
         value = contract.get("value")
         if value is None:
@@ -626,7 +630,7 @@ class _ReleaseReader:
                 ),
             )
             ok = False
-        if not ok:
+        if not ok or amount is None:  # a missing amount is never ok
             return None
         try:
             return Decimal(amount).quantize(Decimal("0.01"))

@@ -41,7 +41,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 from xml.etree import ElementTree
 
 from django.utils.functional import Promise, lazy
@@ -362,8 +362,7 @@ def read_table(
         message = _message(_EXCEL_NAME_TEXT_CONTENT, extension=extension)
         raise TableError(TableIssue(filename, None, None, message))
     if data is None:
-        with open(path, "rb") as file:  # type: ignore[arg-type]
-            data = file.read(max_bytes + 1)
+        data = _read_start(path, max_bytes + 1)
     return _read_csv(data, filename=filename, max_rows=max_rows, progress=progress)
 
 
@@ -396,8 +395,15 @@ def _megabytes(size: int) -> str:
 
 
 def _read_head(path: str | None) -> bytes:
-    with open(path, "rb") as file:  # type: ignore[arg-type]
-        return file.read(8)
+    return _read_start(path, 8)
+
+
+def _read_start(path: str | None, size: int) -> bytes:
+    """Return the first size bytes of the file at path."""
+    if path is None:
+        raise ValueError("either a path or the file's data is needed")
+    with open(path, "rb") as file:
+        return file.read(size)
 
 
 # --- Rows common to both formats ----------------------------------------------------------------
@@ -905,9 +911,9 @@ def _scan_chunk(buffer: bytes, geometry: _Geometry) -> None:
         geometry.max_column = max(geometry.max_column, _column_number(letters))
     last = buffer.rfind(b' r="')
     if last >= 0:
-        match = _ROW_NUMBER.match(buffer, last)
-        if match:
-            geometry.max_row = max(geometry.max_row, int(match.group(1)))
+        row_number = _ROW_NUMBER.match(buffer, last)
+        if row_number:
+            geometry.max_row = max(geometry.max_row, int(row_number.group(1)))
     if _greater_row(geometry.max_row).search(buffer):
         # Rows out of order: find the largest exactly (rare, so the cost does not matter).
         numbers = set(_ROW_NUMBER.findall(buffer))
@@ -1024,7 +1030,7 @@ def _read_with_openpyxl(
                 worksheet = workbook[sheet]
                 # The stored dimension may be wrong or hostile: let rows be as wide as their
                 # cells, not as the dimension claims.
-                worksheet.reset_dimensions()  # type: ignore[union-attr]
+                worksheet.reset_dimensions()
                 rows = worksheet.iter_rows(values_only=True)
             except Exception as exc:
                 raise TableError(TableIssue(filename, None, None, _DAMAGED)) from exc
@@ -1094,8 +1100,19 @@ def _float_text(value: float) -> str:
 # --- Helpers for the domain layer ---------------------------------------------------------------
 
 
+class Header(Protocol):
+    """A table's header row: what `check_columns` reads (a `Table`, or its columns renamed)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def header_row(self) -> int | None: ...
+    @property
+    def columns(self) -> list[str]: ...
+
+
 def check_columns(
-    table: Table, required: Sequence[str], optional: Sequence[str]
+    table: Header, required: Sequence[str], optional: Sequence[str]
 ) -> list[TableIssue]:
     """Return an issue for each required column that is missing and each unknown column."""
     known = list(dict.fromkeys([*required, *optional]))
@@ -1180,8 +1197,8 @@ def parse_amount(text: str) -> tuple[Decimal | None, StrOrPromise | None]:
     number, message = parse_decimal(text)
     if number is None:
         return None, message
-    decimals = -number.as_tuple().exponent
-    if isinstance(decimals, int) and decimals > 2:
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > 2:
         return None, _message(_TOO_MANY_DECIMALS, value=_shown(text.strip()))
     return number, None
 

@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .reader import _float_text, is_formula_like
 
@@ -65,8 +65,9 @@ def write_csv(
         path_or_file.write("\ufeff")
         _write_csv_rows(path_or_file, *args)
         return
-    path_or_file.write(b"\xef\xbb\xbf")  # type: ignore[call-overload]
-    _write_csv_rows(_Utf8Writer(path_or_file), *args)  # type: ignore[arg-type]
+    binary = cast(IO[bytes], path_or_file)
+    binary.write(b"\xef\xbb\xbf")
+    _write_csv_rows(_Utf8Writer(binary), *args)
 
 
 class _Utf8Writer:
@@ -115,7 +116,7 @@ def _csv_plain(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     # NUL cannot be written by the csv module; replace it like XLSX's illegal characters.
-    return escape_cell(str(value).replace("\x00", "\ufffd"))
+    return str(escape_cell(str(value).replace("\x00", "\ufffd")))
 
 
 def _finite(value: float) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 from django.apps import apps
@@ -121,8 +122,17 @@ class World:
     item: PlanItem
 
 
+M = TypeVar("M")
+
+
+def _found(found: M | None) -> M:
+    """Return what the demo data is known to hold."""
+    assert found is not None
+    return found
+
+
 def _other_contract(world_suppliers, **filters) -> Contract:
-    return (
+    return _found(
         Contract.objects.exclude(supplier__in=world_suppliers)
         .filter(**filters)
         .order_by("pk")
@@ -176,10 +186,10 @@ def _build_world() -> World:
     region = {code: Region.objects.get(county_code=code) for code in ("01", "23")}
     # One contract of each supplier contact's company, led by a region of the cast.
     own_contracts = {}
-    for supplier, code in ((supplier_a, "01"), (supplier_b, "23")):
-        contract = Contract.objects.filter(supplier=supplier).order_by("pk").first()
-        Contract.objects.filter(pk=contract.pk).update(lead_region=region[code])
-        own_contracts[code] = Contract.objects.get(pk=contract.pk)
+    for supplier, region_code in ((supplier_a, "01"), (supplier_b, "23")):
+        contract = _found(Contract.objects.filter(supplier=supplier).order_by("pk").first())
+        Contract.objects.filter(pk=contract.pk).update(lead_region=region[region_code])
+        own_contracts[region_code] = Contract.objects.get(pk=contract.pk)
     decision_jamtland = RegionDecision.objects.create(
         region=region["23"],
         reference="RS/29/2022",
@@ -257,7 +267,7 @@ def _build_world() -> World:
         supplier_a=supplier_a,
         supplier_b=supplier_b,
         supplier_other=contract_stockholm.supplier,
-        site_a=supplier_a.sites.order_by("pk").first(),
+        site_a=_found(supplier_a.sites.order_by("pk").first()),
         contract_a=own_contracts["01"],
         contract_b=own_contracts["23"],
         contract_stockholm=contract_stockholm,
@@ -285,7 +295,7 @@ def _build_world() -> World:
         criterion_unpublished=Criterion.objects.get(identifier="HU-LAK-01"),
         followup=followup,
         audit=audit,
-        document=Document.objects.filter(purpose="evidence").first(),
+        document=_found(Document.objects.filter(purpose="evidence").first()),
         action=action,
         report=report,
         plan=plan,

@@ -465,7 +465,7 @@ def test_an_ordinary_deviation_is_shared_with_every_participant(sightings):
     assert set(sightings[ORDINARY]) == set(ORDINARY_READERS)
 
 
-def test_no_mail_carries_a_marker_to_anyone_outside_its_rule(seeded):
+def test_no_mail_carries_a_marker_to_anyone_outside_its_rule(seeded) -> None:
     users = {**seeded.world.cast.everyone(), "ragnar": seeded.ragnar}
     by_address = {user.email: who for who, user in users.items() if user.email}
     reached: dict[str, set[str]] = defaultdict(set)

@@ -109,11 +109,11 @@ def _contracts(count: int, start: int = 0) -> None:
         )
         for i in range(start, start + count)
     )
-    made = Contract.objects.filter(reference__in=[c.reference for c in made])
+    saved = Contract.objects.filter(reference__in=[c.reference for c in made])
     links = Contract.regions.through
     links.objects.bulk_create(
         links(contract_id=contract.pk, region_id=region.pk)
-        for contract in made
+        for contract in saved
         for region in regions[:2]
     )
 

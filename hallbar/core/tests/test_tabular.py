@@ -51,9 +51,11 @@ def _english_messages():
         yield
 
 
-def naive(*parts: int) -> dt.datetime:
+def naive(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """Return a datetime without time zone, as spreadsheet cells hold them."""
-    return dt.datetime(*parts)  # noqa: DTZ001
+    return dt.datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
 
 
 def read(tmp_path: Path, name: str, content: bytes, **options) -> Table:

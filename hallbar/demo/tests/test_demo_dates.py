@@ -97,6 +97,7 @@ def _assert_placed_around(day: date) -> None:
     latest = max(pc.max(pq.read_table(p.path, columns=["invoice_date"])[0]).as_py() for p in stored)
     assert date(year, 1, 1) <= latest <= day
     assert ScreeningRun.objects.get().year == year - 1
+    assert plan.screening_run is not None
     assert plan.screening_run.year == year - 1
     # Contracts: some have ended, many are active, some end within six months, some start later.
     contracts = Contract.objects.all()

@@ -86,7 +86,7 @@ def _new_case(
             _("%(name)s has been merged into another supplier.") % {"name": supplier}
         )
     if clause is None:
-        clauses = [c.clause for c in contracts if c.clause_id]
+        clauses = [c.clause for c in contracts if c.clause is not None]
         clause = max(clauses, key=lambda c: c.version) if clauses else current_clause()
     if clause is None:
         raise ValidationError(_(NO_CLAUSE))

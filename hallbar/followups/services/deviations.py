@@ -202,7 +202,7 @@ def save_action_plan(
         )
     }
     errors: dict[str, list[str]] = {}
-    clean = []
+    clean: list[tuple[Deviation, str, str, date]] = []
     for index, item in enumerate(actions):
         key = f"a{index}"
         deviation = item.get("deviation")
@@ -218,7 +218,8 @@ def save_action_plan(
             errors.setdefault(key, []).append(_("Name who is responsible."))
         if deadline is None:
             errors.setdefault(key, []).append(_("Give a deadline."))
-        elif deadline < _today():
+            continue
+        if deadline < _today():
             errors.setdefault(key, []).append(_("The deadline cannot be in the past."))
         clean.append((deviation, description, owner, deadline))
     if errors:
@@ -466,7 +467,7 @@ def record_sanction(
         note=note.strip(),
         decided_by=acting_user,
     )
-    if kind == Sanction.Kind.TERMINATION:
+    if kind == Sanction.Kind.TERMINATION and contract is not None:  # required above
         Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.TERMINATED)
         record_change(
             contract,

@@ -25,7 +25,7 @@ def _as(page, username: str) -> None:
     login(page, username, CAST_PASSWORD)
 
 
-def test_one_case_end_to_end_with_four_users(page, world, tmp_path):
+def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     problems: list[str] = []
     evidence = tmp_path / "uppforandekod.pdf"
     evidence.write_bytes(PDF)
@@ -143,6 +143,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path):
     page.goto("/portal/")
     assert followup.reference not in page.locator("main").inner_text()
     document = Document.objects.filter(followup=followup).first()
+    assert document is not None
     for url in (
         f"/portal/{followup.public_id}/",
         f"/followups/{followup.public_id}/",
@@ -161,7 +162,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path):
     assert problems == []
 
 
-def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world):
+def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world) -> None:
     followup = to_assessed(world, open_case(world))
     audit = services.order_audit(
         followup,
@@ -199,7 +200,9 @@ def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world):
         for username, urls in pages.items():
             _as(page, username)
             if language == "en":
-                site = re.match(r"https?://[^/]+/", page.url).group(0)
+                origin = re.match(r"https?://[^/]+/", page.url)
+                assert origin is not None
+                site = origin.group(0)
                 page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
             for url in urls:
                 response = page.goto(url)

@@ -359,3 +359,16 @@ def test_the_supplier_page_shows_the_light_and_the_cases_the_viewer_may_see(worl
     assert followup.reference in response.content.decode()
     client.force_login(world.cast.charlie)  # the supplier's own page links to the portal
     assert reverse("portal:case", args=[followup.public_id]) in client.get(url).content.decode()
+
+
+def test_the_case_page_lists_each_requirements_assessment(world, client):
+    followup = to_assessed(world, open_case(world), verdict="gap")
+    client.force_login(world.cast.alice)
+    url = _url("followup-detail", followup.public_id)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # one row per process requirement, with its verdict and the assessor's comment
+    rows = page.split("Assessment per process requirement")[1].split("</table>")[0]
+    requirements = followup.clause.process_requirements.all()
+    assert rows.count('<th scope="row">') == len(requirements)
+    assert rows.count("Saknas rutin.") == len(requirements)
+    assert rows.count("gap to complete") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 SELF_ASSESSMENT = "self_assessment"
 OFFICE_AUDIT = "office_audit"
@@ -135,7 +136,9 @@ class Candidate:
             done.add(OFFICE_AUDIT)
         return max((t.detection for t in types if t.name in done), default=0.0)
 
-    def value(self, kind: FollowUpType, types: Sequence[FollowUpType], signal_weight: float):
+    def value(
+        self, kind: FollowUpType, types: Sequence[FollowUpType], signal_weight: float
+    ) -> float:
         """Return the expected risk the follow-up detects (beyond what is known) and remedies."""
         new = max(0.0, kind.detection - self.known_detection(types))
         return self.exposure * self.weight(signal_weight) * new * kind.remedy
@@ -212,7 +215,7 @@ class Plan:
         """Return the greedy heuristic's proven gap to the upper bound."""
         return relative_gap(self.greedy_objective, self.upper_bound)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the plan as JSON-serialisable data."""
         data = asdict(self)
         data["choices"] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,7 @@ from .model import (
     Candidate,
     Choice,
     DutiesDoNotFit,
+    FollowUpType,
     MinimumNotMet,
     Plan,
     Problem,
@@ -123,7 +125,9 @@ def obligations(problem: Problem, candidates: list[Candidate]) -> Obligations:
     return result
 
 
-def build_arrays(problem: Problem, candidates, duties: Obligations | None = None) -> Arrays:
+def build_arrays(
+    problem: Problem, candidates: Sequence[Candidate], duties: Obligations | None = None
+) -> Arrays:
     """Return the selection arrays of the candidates that need a follow-up.
 
     The values are each type's expected risk detected and remedied; a supplier with an
@@ -227,9 +231,9 @@ def plan(
         objective = upper_bound = greedy_objective = 0.0
         core_size = 0
 
-    picked = [(i, types[int(option[i])]) for i in np.nonzero(option >= 0)[0]]
-    reasons = _reasons(problem, candidates, picked, duties)
-    picked = [(candidates[i], t) for i, t in picked]
+    chosen = [(int(i), types[int(option[i])]) for i in np.nonzero(option >= 0)[0]]
+    reasons = _reasons(problem, candidates, chosen, duties)
+    picked = [(candidates[i], t) for i, t in chosen]
     leads = assign_leads(
         [c.regions for c, _ in picked],
         problem.region_population,
@@ -297,7 +301,12 @@ def plan(
     )
 
 
-def _reasons(problem: Problem, candidates, picked, duties: Obligations) -> list[str]:
+def _reasons(
+    problem: Problem,
+    candidates: Sequence[Candidate],
+    picked: Sequence[tuple[int, FollowUpType]],
+    duties: Obligations,
+) -> list[str]:
     """Return why each chosen follow-up is in the plan.
 
     Duties and critical audits say so; of the remaining audits of a type with a minimum, the

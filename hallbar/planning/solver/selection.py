@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -55,22 +56,24 @@ class Arrays:
     area_index: np.ndarray  # (n,) int
     capacities: np.ndarray  # (areas,) int, UNLIMITED when none is set
     budget: float
-    required: np.ndarray | None = None  # (n,) bool: must take a follow-up
-    minimum: np.ndarray | None = None  # (m,) int: least number of each type
+    # (n,) bool: must take a follow-up; empty (the default) means none must
+    required: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # (m,) int: least number of each type; empty (the default) means no minimum
+    minimum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
-        if self.required is None:
+        if self.required.size == 0:
             self.required = np.zeros(self.values.shape[0], dtype=bool)
-        if self.minimum is None:
+        if self.minimum.size == 0:
             self.minimum = np.zeros(self.values.shape[1], dtype=np.int64)
 
     @property
     def n(self) -> int:
-        return self.values.shape[0]
+        return int(self.values.shape[0])
 
     @property
     def m(self) -> int:
-        return self.values.shape[1]
+        return int(self.values.shape[1])
 
 
 @dataclass(slots=True)
@@ -96,9 +99,9 @@ class _Relaxation:
     cost: float
 
 
-def _area_groups(arrays: Arrays) -> list[np.ndarray]:
+def _area_groups(arrays: Arrays) -> list[tuple[int, np.ndarray]]:
     """Return the supplier indices of each area whose capacity can bind."""
-    groups = []
+    groups: list[tuple[int, np.ndarray]] = []
     counts = np.bincount(arrays.area_index, minlength=len(arrays.capacities))
     order = np.argsort(arrays.area_index, kind="stable")
     starts = np.concatenate(([0], np.cumsum(counts)))
@@ -108,7 +111,7 @@ def _area_groups(arrays: Arrays) -> list[np.ndarray]:
     return groups
 
 
-def _relax(arrays: Arrays, lam: float, groups) -> _Relaxation:
+def _relax(arrays: Arrays, lam: float, groups: list[tuple[int, np.ndarray]]) -> _Relaxation:
     reduced = arrays.values - lam * arrays.costs
     arg = reduced.argmax(axis=1)
     best = reduced[np.arange(arrays.n), arg]
@@ -118,7 +121,11 @@ def _relax(arrays: Arrays, lam: float, groups) -> _Relaxation:
         capacity = int(arrays.capacities[a]) - int(required[members].sum())
         positive = members[chosen[members] & ~required[members]]
         if len(positive) > capacity:
-            keep = np.argpartition(-best[positive], capacity - 1)[:capacity] if capacity > 0 else []
+            keep = (
+                np.argpartition(-best[positive], capacity - 1)[:capacity]
+                if capacity > 0
+                else np.zeros(0, dtype=np.int64)
+            )
             chosen[positive] = False
             chosen[positive[keep]] = True
     profit = float(best[chosen].sum())
@@ -258,16 +265,16 @@ def _reserve_minimum(arrays: Arrays) -> Arrays:
             continue
         free = np.nonzero(~required & np.isfinite(values[:, j]))[0]
         free = free[np.argsort(-values[free, j], kind="stable")]
-        taken = []
+        chosen: list[int] = []
         for i in free:
-            if len(taken) == need:
+            if len(chosen) == need:
                 break
             if room[arrays.area_index[i]] > 0:
                 room[arrays.area_index[i]] -= 1
-                taken.append(i)
-        if len(taken) < need:
-            raise Infeasible(f"minimum of type {j}: only {len(taken)} of {need} suppliers fit")
-        taken = np.asarray(taken, dtype=np.int64)
+                chosen.append(int(i))
+        if len(chosen) < need:
+            raise Infeasible(f"minimum of type {j}: only {len(chosen)} of {need} suppliers fit")
+        taken = np.asarray(chosen, dtype=np.int64)
         row = np.full(arrays.m, -np.inf)
         for i in taken:
             kept = row.copy()
@@ -381,8 +388,8 @@ def _core_mip(
         return None, math.inf, "scip unavailable"
     cells = [(int(i), int(j)) for i in core.rows for j in np.nonzero(core.keep[i])[0]]
     x = [solver.BoolVar("") for _ in cells]
-    by_row: dict[int, list] = {}
-    by_area: dict[int, list] = {}
+    by_row: dict[int, list[Any]] = {}
+    by_area: dict[int, list[Any]] = {}
     budget = solver.Constraint(-solver.infinity(), core.budget_left)
     objective = solver.Objective()
     for (i, j), var in zip(cells, x, strict=True):
@@ -453,8 +460,9 @@ def _core_cpsat(
     values = np.where(core.keep[core.rows], arrays.values[core.rows], 0.0)
     scale = 1e15 / (float(values.max(axis=1).sum()) or 1.0)
     model = cp_model.CpModel()
-    cells, variables = [], []
-    per_area: dict[int, list] = {}
+    cells: list[tuple[int, int]] = []
+    variables: list[Any] = []
+    per_area: dict[int, list[Any]] = {}
     for i in core.rows:
         row = []
         for j in np.nonzero(core.keep[i])[0]:
@@ -473,11 +481,11 @@ def _core_cpsat(
     for a, members in per_area.items():
         if core.room[a] < len(members):
             model.add(cp_model.LinearExpr.sum(members) <= int(core.room[a]))
-    for j, need in enumerate(core.need):
+    for k, need in enumerate(core.need):
         if need > 0:
             model.add(
                 cp_model.LinearExpr.sum(
-                    [v for (_, k), v in zip(cells, variables, strict=True) if k == j]
+                    [v for (_, t), v in zip(cells, variables, strict=True) if t == k]
                 )
                 >= int(need)
             )
@@ -493,9 +501,9 @@ def _core_cpsat(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, math.inf, name
     solution = core.fixed.copy()
-    for (i, j), var in zip(cells, variables, strict=True):
+    for (r, c), var in zip(cells, variables, strict=True):
         if solver.value(var):
-            solution[i] = j
+            solution[r] = c
     # floor(v·scale) undercounts each taken value by less than 1/scale.
     return solution, (solver.best_objective_bound + len(core.rows)) / scale, name
 

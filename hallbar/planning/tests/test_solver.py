@@ -2,6 +2,7 @@
 
 import itertools
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -54,7 +55,7 @@ def sweden_problem(suppliers: int, seed: int = 7, **overrides) -> Problem:
                 reused=bool(rng.random() < 0.05),
             )
         )
-    fields = {
+    fields: dict[str, Any] = {
         "candidates": candidates,
         "budget_sek": 20_000.0 * suppliers / 10,
         "region_population": SWEDEN,
@@ -197,11 +198,12 @@ def test_infeasible_fairness_is_reported_with_the_least_violation():
 
 
 def _least_violation(participating, bounds) -> int:
-    best = None
+    best: int | None = None
     for leads in itertools.product(*participating):
         counts = {r: leads.count(r) for r in bounds}
         worst = max(max(0, lo - counts[r], counts[r] - hi) for r, (lo, hi) in bounds.items())
         best = worst if best is None else min(best, worst)
+    assert best is not None, "no lead combination"
     return best
 
 

@@ -185,13 +185,13 @@ def risk_matrix_svg(
         f'<rect x="{LEFT}" y="{TOP}" width="{5 * CELL}" height="{5 * CELL}" fill="none" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
-    for point, x, y in _place(points):
+    for point, px, py in _place(points):
         tooltip = point.description or point.label
         parts.append(
             f'<g class="risk-point"><title>{escape(tooltip)}</title>'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{POINT_RADIUS}" fill="{POINT_FILL}" '
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{POINT_RADIUS}" fill="{POINT_FILL}" '
             f'stroke="#ffffff" stroke-width="2"/>'
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
+            f'<text x="{px:.1f}" y="{py + 4:.1f}" text-anchor="middle" font-size="11" '
             f'font-weight="bold" fill="#ffffff">{escape(point.label)}</text></g>'
         )
     parts.append("</svg>")

@@ -286,12 +286,12 @@ def _bool(text: str) -> bool:
     return (text or "").strip().lower() == "true"
 
 
-def _rows(path: Path) -> list[dict]:
+def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def _economy(row: dict) -> str:
+def _economy(row: dict[str, str]) -> str:
     # Kosovo and the former Netherlands Antilles have no ISO3 code; keep the World Bank code.
     return (row["iso3"] or row["wgi_code"]).strip()
 

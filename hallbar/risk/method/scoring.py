@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from .reference import (
     WGI_INDICATORS,
@@ -132,7 +133,7 @@ INPUT_GOODS: Mapping[str, str] = MappingProxyType(
 _MIN_COMPOUND_SUFFIX = 5
 
 
-def _proxy(mapping: Mapping) -> Mapping:
+def _proxy(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
@@ -221,12 +222,12 @@ class Step:
     contribution: float | None = None
     note: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Return the step as a JSON-serialisable dict (for storing a screening run)."""
         return asdict(self)
 
 
-def steps_as_dicts(steps: Iterable[Step]) -> list[dict]:
+def steps_as_dicts(steps: Iterable[Step]) -> list[dict[str, Any]]:
     """Return an explanation as a list of dicts."""
     return [step.as_dict() for step in steps]
 
@@ -266,7 +267,9 @@ class CountryRisk:
     explanation: tuple[Step, ...]
 
 
-def _indicator_value(code: str, iso3: str | None, reference: ReferenceData):
+def _indicator_value(
+    code: str, iso3: str | None, reference: ReferenceData
+) -> tuple[float | None, float | None, str, str]:
     """Return (raw value, risk in [0, 1], input label, edition) or raw None when missing."""
     if code == "cpi":
         score = reference.cpi.get(iso3) if iso3 else None
@@ -306,7 +309,7 @@ def country_risk(
     missing = []
     for code, weight in pairs:
         raw, risk, label, edition = _indicator_value(code, iso3, reference)
-        if raw is None:
+        if raw is None or risk is None:
             missing.append((code, weight, label, edition))
         else:
             found.append((code, weight, raw, risk, label, edition))
@@ -986,7 +989,7 @@ def leverage(
     clause_part = (
         params.clause_value_avancerad * clause.avancerad + params.clause_value_bas * clause.bas
     )
-    parts = [
+    parts: list[tuple[str, float | str, float, float, str]] = [
         (
             "national spend share of the category",
             spend_share,
@@ -1288,7 +1291,7 @@ def area_risk_columns(
     *,
     country_column: str = "country_iso2",
     unknown_country: str | None = None,
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     """Return rows as columns, ready for ``pyarrow.table(...)`` and a DuckDB join.
 
     ``country_column`` renames the country column and ``unknown_country`` replaces the None of
@@ -1296,7 +1299,7 @@ def area_risk_columns(
     default row, i.e. ``area_risk_columns(rows, country_column="country", unknown_country="")``.
     """
     names = [country_column if n == "country_iso2" else n for n in AREA_RISK_COLUMNS]
-    columns: dict[str, list] = {name: [] for name in names}
+    columns: dict[str, list[Any]] = {name: [] for name in names}
     for row in rows:
         for name, source in zip(names, AREA_RISK_COLUMNS, strict=True):
             value = getattr(row, source)

@@ -156,11 +156,11 @@ class MethodSettings(PublicModel):
 # Risk analyses
 
 
-class AnalysisQuerySet(models.QuerySet):
-    def approved(self):
+class AnalysisQuerySet(models.QuerySet["RiskAnalysis"]):
+    def approved(self) -> "AnalysisQuerySet":
         return self.filter(status=RiskAnalysis.Status.APPROVED)
 
-    def drafts(self):
+    def drafts(self) -> "AnalysisQuerySet":
         return self.filter(status=RiskAnalysis.Status.DRAFT)
 
 
@@ -300,7 +300,7 @@ class RiskAnalysis(PublicModel):
     def item_key(self) -> dict[str, Any]:
         return {"category_id": self.category_id, "product": self.product}
 
-    def versions_of_item(self) -> models.QuerySet["RiskAnalysis"]:
+    def versions_of_item(self) -> AnalysisQuerySet:
         return RiskAnalysis.objects.filter(**self.item_key())
 
     def area_judgements(self) -> dict[str, AreaJudgement]:

@@ -289,7 +289,8 @@ def _ranks(column: pa.ChunkedArray) -> np.ndarray:
     position[pc.array_sort_indices(encoded.dictionary).to_numpy()] = np.arange(
         len(encoded.dictionary)
     )
-    return position[encoded.indices.to_numpy()]
+    ranks: np.ndarray = position[encoded.indices.to_numpy()]
+    return ranks
 
 
 def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:

@@ -209,7 +209,7 @@ def _text(name: str, column: pa.ChunkedArray, *, required: bool) -> pa.ChunkedAr
 
 
 def _is_dictionary_text(type_: pa.DataType) -> bool:
-    return pa.types.is_dictionary(type_) and pa.types.is_string(type_.value_type)
+    return bool(pa.types.is_dictionary(type_) and pa.types.is_string(type_.value_type))
 
 
 def _used_values(column: pa.ChunkedArray) -> pa.Array:

@@ -24,6 +24,7 @@ from hallbar.risk.screening import (
     NATIONAL,
     ROW_COLUMNS,
     SPEND_SCHEMA,
+    ScreeningResult,
     clean_temp,
     conform,
     partition_path,
@@ -81,7 +82,7 @@ def keyed(table: pa.Table, *keys: str) -> dict:
     return {tuple(row[k] for k in keys): row for row in table.to_pylist()}
 
 
-def run(root: Path, **kwargs) -> object:
+def run(root: Path, **kwargs) -> ScreeningResult:
     return screen(root, year=YEAR, risk_table=RISK, supplier_countries=COUNTRIES, **kwargs)
 
 
@@ -219,7 +220,7 @@ def test_supplier_with_two_countries_splits_by_weight_and_category_rows_win(root
     assert result.rows.to_pylist()[-1]["category_key"] == "STATIONERY"  # nulls last
 
 
-def test_national_pooling_equals_the_sum_over_regions(root):
+def test_national_pooling_equals_the_sum_over_regions(root) -> None:
     write_spend(
         root,
         lines(

@@ -105,7 +105,9 @@ class SpendMatcher:
     suppliers: Iterable[Registered]
     resolutions: Iterable[tuple[str, str, str, str]] = ()
     """(region code, identifier, name, supplier key): people's decisions."""
-    _cache: dict = field(default_factory=dict, init=False, repr=False)
+    _cache: dict[tuple[str, str, str], SpendMatch] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.by_key: dict[str, set[str]] = {}

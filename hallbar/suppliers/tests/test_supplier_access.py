@@ -43,12 +43,14 @@ def _supplier_with_sites() -> Supplier:
 
 def _contract(supplier, region_code: str, status="active") -> Contract:
     region = Region.objects.get(county_code=region_code)
+    category = Category.objects.first()
+    assert category is not None
     contract = Contract.objects.create(
         reference=f"K-{region_code}-{status}",
         title="Handskar",
         lead_region=region,
         supplier=supplier,
-        category=Category.objects.first(),
+        category=category,
         annual_value_sek=Decimal("100000"),
         start_date=date(2024, 1, 1),
         status=status,

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
 
-    def handle(self, *args, year, **options):
+    def handle(self, *args, year, **options) -> None:
         if not any(p.year == year for p in stored_partitions()):
             raise CommandError(f"No spend is stored for {year}.")
         con = duckdb.connect(":memory:")
@@ -34,15 +34,15 @@ class Command(BaseCommand):
         matcher = registry_spend_matcher()
         totals: dict[str, list[Decimal]] = {}
         for region, unkeyed, org, name, spend in rows:
-            total = totals.setdefault(region, [Decimal(0)] * 4)
-            total[0] += spend
+            sums = totals.setdefault(region, [Decimal(0)] * 4)
+            sums[0] += spend
             if unkeyed:
-                total[1] += spend
+                sums[1] += spend
                 match = matcher.match(region, org, name)
                 if not match.key:
-                    total[2] += spend
+                    sums[2] += spend
                     if match.ambiguous:
-                        total[3] += spend
+                        sums[3] += spend
         self.stdout.write("region  spend_sek  unkeyed_%  unmatched_%  ambiguous_%")
         grand = [sum((t[i] for t in totals.values()), Decimal(0)) for i in range(4)]
         for region, (total, unkeyed, unmatched, ambiguous) in [
