@@ -27,7 +27,7 @@ from hallbar.risk.access import (
     spend_upload_region_ids,
 )
 from hallbar.risk.forms import SpendImportForm
-from hallbar.risk.method.reference import country_name
+from hallbar.core.countries import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening

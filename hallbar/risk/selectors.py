@@ -22,6 +22,7 @@ from hallbar.contracts.models import Contract
 from hallbar.core.history import history_for
 from hallbar.core.models import HistoryEntry
 from hallbar.organisations.models import User
+from hallbar.core.countries import country_name
 from hallbar.requirements.models import ClauseLevel, ContractClause
 from hallbar.risk.access import can_read_analyses
 from hallbar.risk.method.reference import (
@@ -31,7 +32,6 @@ from hallbar.risk.method.reference import (
     WGI_HISTORY_FILE,
     WGI_LATEST_FILE,
     ReferenceData,
-    country_name,
     edition_labels,
     iso2_to_iso3,
     load_reference,

@@ -35,7 +35,7 @@ from hallbar.risk.forms import (
     judgement_forms,
 )
 from hallbar.risk.method.matrix import MatrixLabels, MatrixPoint, risk_matrix_svg
-from hallbar.risk.method.reference import country_name
+from hallbar.core.countries import country_name
 from hallbar.risk.method.scoring import HIGH, LOW, MEDIUM, METHOD, SECRETARIAT
 from hallbar.risk.models import RiskAnalysis
 from hallbar.risk.models.analysis import Area, PriorityClass, parameters_to_json
