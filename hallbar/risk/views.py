@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from hallbar.core.countries import country_name
 from hallbar.core.forms import add_service_errors
+from hallbar.core.markdown import document_for_language, render_markdown
 from hallbar.risk.access import (
     access_adjustment_for_write,
     access_analysis,
@@ -35,7 +37,6 @@ from hallbar.risk.forms import (
     judgement_forms,
 )
 from hallbar.risk.method.matrix import MatrixLabels, MatrixPoint, risk_matrix_svg
-from hallbar.core.countries import country_name
 from hallbar.risk.method.scoring import HIGH, LOW, MEDIUM, METHOD, SECRETARIAT
 from hallbar.risk.models import RiskAnalysis
 from hallbar.risk.models.analysis import Area, PriorityClass, parameters_to_json
@@ -444,6 +445,21 @@ def method_settings(request: HttpRequest) -> HttpResponse:
                 for area, label in Area.choices
             ],
             "history": method_settings_history(),
+        },
+    )
+
+
+def method_document(request: HttpRequest) -> HttpResponse:
+    """The method's description (docs/risk-method.md) as a page, in the reader's language
+    where a translation exists."""
+    require_risk_view(request.user)
+    path, language = document_for_language("risk-method", get_language() or "sv")
+    return _render(
+        request,
+        "risk/method_document.html",
+        {
+            "document": render_markdown(path.read_text(encoding="utf-8")),
+            "document_language": language,
         },
     )
 

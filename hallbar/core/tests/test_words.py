@@ -104,7 +104,7 @@ ENGLISH = {
     "the", "and", "of", "with", "from", "this", "that", "these", "those", "your", "you",
     "are", "has", "have", "been", "will", "which", "there", "should", "must", "when", "where",
     "what", "who", "or", "for", "to", "an", "its", "their", "than", "into", "per cent",
-    "yet", "only", "each", "every", "here", "there", "was", "were", "be", "is not",
+    "yet", "only", "each", "every", "here", "was", "were", "be", "is not",
     # the interface's own words
     "save", "delete", "edit", "cancel", "search", "back", "next", "previous", "download",
     "upload", "submit", "approve", "reject", "confirm", "add", "remove", "create", "show",
