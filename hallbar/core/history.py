@@ -199,8 +199,14 @@ def _related_names(model: type[models.Model], entries: list[HistoryEntry]) -> di
     names = {}
     for name, keys in wanted.items():
         related = model._meta.get_field(name).related_model
-        for obj in related._default_manager.filter(pk__in=keys):
+        numbers = [key for key in keys if key.isdigit()]
+        for obj in related._default_manager.filter(pk__in=numbers):
             names[(name, str(obj.pk))] = str(obj)
+        # some services record a related object by its slug (categories)
+        words = [key for key in keys if not key.isdigit()]
+        if words and _field(related, "slug") is not None:
+            for obj in related._default_manager.filter(slug__in=words):
+                names[(name, obj.slug)] = str(obj)
     return names
 
 

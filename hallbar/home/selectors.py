@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hallbar.funding.models import BudgetLine, RegionDecision
@@ -115,7 +116,7 @@ def start_page_for(user: User, *, year: int) -> StartPage:
                     % {"year": year},
                     reverse("organisations:region-detail", args=[region.county_code]),
                     _("Open your region"),
-                    figure=f"{contribution.amount_sek:,} kr".replace(",", "\u00a0")
+                    figure=f"{number_format(contribution.amount_sek, force_grouping=True)} kr"
                     if contribution and contribution.amount_sek is not None
                     else "",
                 )

@@ -65,6 +65,7 @@ from hallbar.risk.services import (
     start_new_version,
     update_analysis_draft,
 )
+from hallbar.risk.step_words import step_text
 
 AREA_SHORT = {
     "hr": pgettext_lazy("short for human rights", "HR"),
@@ -156,12 +157,14 @@ def _steps(steps: list[dict]) -> list[dict]:
     return [
         {
             "kind": STEP_KINDS.get(step["kind"], step["kind"]),
-            "input": step["input"],
-            "value": _number(step["value"]),
-            "source": _source(step),
+            "input": step_text(step["input"]),
+            "value": step_text(_number(step["value"]))
+            if isinstance(step["value"], str)
+            else _number(step["value"]),
+            "source": step_text(_source(step)),
             "weight": "" if step["weight"] is None else _number(step["weight"]),
             "contribution": "" if step["contribution"] is None else _number(step["contribution"]),
-            "note": step["note"],
+            "note": step_text(step["note"]),
         }
         for step in steps
     ]

@@ -97,8 +97,8 @@ def visible_text(html: str) -> tuple[str, list[tuple[str, str]]]:
 
 # Words of the English interface that no correct Swedish page uses (whole words, any case).
 # Words that are also Swedish (status, region, plan, risk, budget, import, export, data, filter,
-# start, total, land, visa, revision, version, screening, by, all, in, till, not, is) are left out
-# on purpose.
+# start, total, land, visa, revision, version, screening, by, all, in, till, not, is, be) are left
+# out on purpose.
 ENGLISH = {
     # function words
     "the", "and", "of", "with", "from", "this", "that", "these", "those", "your", "you",
@@ -122,7 +122,8 @@ ENGLISH = {
     "assessment", "plan item", "items", "level", "requirement", "requirements", "clause",
     "code of conduct", "criterion", "criteria", "valid from", "valid to",
 }  # fmt: skip
-# Words of the Swedish interface that no English page uses.
+# Words of the Swedish interface that no English page uses ("kr", the krona's symbol, is used in
+# English too, as "$" would be).
 SWEDISH = {
     "och", "för", "med", "att", "inte", "från", "eller", "som", "på", "är", "har", "ska",
     "inga", "ingen", "inget", "nej", "spara", "sök", "avbryt", "ändra", "leverantör",
@@ -131,7 +132,7 @@ SWEDISH = {
     "logga", "okänd", "okänt", "hög", "låg", "medel", "bas", "avancerad", "utkast",
     "publicerad", "godkänd", "föreslagen", "kansliet", "styrgruppen", "upphandlare",
     "avgift", "bidrag", "förfallen", "försenad", "senast", "ej", "år", "land", "länder",
-    "kr", "öre", "tkr", "mnkr", "fakturerat", "omfattning", "påverkan", "sannolikhet",
+    "öre", "tkr", "mnkr", "fakturerat", "omfattning", "påverkan", "sannolikhet",
 }  # fmt: skip
 # Proper names and data that contain such words and may appear in either language.
 ALLOWED = (
@@ -212,50 +213,34 @@ class Findings:
     def __init__(self, data: set[str]):
         self.data = data
         self.found: dict[str, set[str]] = defaultdict(set)
-        self._cache: dict[str, list[tuple[int, int]]] = {}
+        self._joined = "\n".join(sorted(data))
 
     def _typed_in(self, node: str, start: int, end: int) -> bool:
-        """Whether the match lies in text people typed in or in an allowed proper name."""
+        """Whether the match lies in an allowed proper name or in text people typed in: the
+        whole text node is such a text (or a part of one, as in a diff), or so is the match
+        with a word or two beside it (a paragraph after a label)."""
         for allowed in ALLOWED:
             at = node.find(allowed)
             while at >= 0:
                 if at <= start and end <= at + len(allowed):
                     return True
                 at = node.find(allowed, at + 1)
-        if any(a <= start and end <= b for a, b in self._spans(node)):
+        if node in self.data:
             return True
-        return self._in_typed_sentence(node, start, end)
-
-    def _in_typed_sentence(self, node: str, start: int, end: int) -> bool:
-        """Whether the match with two words on a side (a fragment of a diff, a paragraph after
-        a label) is found in text people typed in."""
         words = [(m.start(), m.end()) for m in re.finditer(r"\S+", node)]
         hit = next((i for i, (a, b) in enumerate(words) if a <= start < b), None)
         if hit is None:
             return False
+        if len(words) > 1 and node in self._joined:
+            return True
         for first, last in ((hit - 2, hit + 2), (hit, hit + 2), (hit - 2, hit)):
             first, last = max(first, 0), min(last, len(words) - 1)
-            if last - first < 2:
+            if last - first < 1:
                 continue
             fragment = node[words[first][0] : words[last][1]].strip(".,;:()")
-            if any(fragment in value for value in self.data):
+            if " " in fragment and fragment in self._joined:
                 return True
         return False
-
-    def _spans(self, node: str) -> list[tuple[int, int]]:
-        """Return the stretches of a text node that are text people typed in."""
-        if node not in self._cache:
-            if node in self.data or any(node in value for value in self.data):
-                spans = [(0, len(node))]
-            else:
-                spans = []
-                for value in self.data:
-                    at = node.find(value)
-                    while at >= 0:
-                        spans.append((at, at + len(value)))
-                        at = node.find(value, at + 1)
-            self._cache[node] = spans
-        return self._cache[node]
 
     def check(self, url: str, nodes: list[tuple[str, str]]) -> None:
         for lang, node in nodes:
