@@ -247,6 +247,7 @@ _FIXED = {
     ),
     "exposure (highest area)": lambda: _("exposure (highest area)"),
     "no value": lambda: _("no value"),
+    "sum of contributions": lambda: _("sum of the contributions"),
     "L = 1 + 4 × combined": lambda: _("L = 1 + 4 × combined value"),
     "likelihood × spend share": lambda: _("likelihood × share of spend"),
     "spend-weighted mean over the production countries": lambda: _(

@@ -258,8 +258,17 @@ def analysis_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _contract_countries_note(analysis: RiskAnalysis) -> str:
-    """Return the countries the contracts give now, e.g. "MY 45, TH 30, ? 25" (percent)."""
-    return countries_text(contract_countries(analysis.category)).replace("\n", ", ")
+    """Return the countries the contracts give now in words, e.g. "Malaysia (MY) 45 %, okänt
+    land 25 %", numbers for the language."""
+    return ", ".join(
+        "{} {} %".format(
+            f"{country_name(row['country'])} ({row['country']})"
+            if row["country"]
+            else _("unknown country"),
+            number_format(round(row["weight"] * 100, 2)),
+        )
+        for row in contract_countries(analysis.category)
+    )
 
 
 def analysis_create(request: HttpRequest) -> HttpResponse:
