@@ -140,7 +140,7 @@ def _rules() -> list[Rule]:
             lambda m: _("exposure, %(area)s") % {"area": _area(m["area"])},
         ),
         (
-            re.compile(r"^(?P<part>scale|scope|irremediability), (?P<area>.+)$"),
+            re.compile(r"^(?P<part>scale|scope|irremediability)(?: \([^)]*\))?, (?P<area>.+)$"),
             lambda m: f"{_severity_part(m['part'])}, {_area(m['area'])}",
         ),
         (

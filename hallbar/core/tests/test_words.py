@@ -46,12 +46,18 @@ SUPPLIER_CONTACTS = ("charlie", "dave")
 
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+# Elements inside a line of text: their text joins the text around them (a diff's <del>/<ins>).
+INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+}  # fmt: skip
 
 
 class _Text(HTMLParser):
-    """Collect the text nodes of a page outside <script>, <style>, <template> and code (<code>,
-    <pre>: names of files and fields, shown as such), each with the language of its element
-    (a ``lang`` attribute marks a part in another language)."""
+    """Collect the visible text of a page, a node per block (inline elements join the text
+    around them), outside <script>, <style>, <template> and code (<code>, <pre>: names of files
+    and fields, shown as such), each with the language of its element (a ``lang`` attribute
+    marks a part in another language)."""
 
     SKIPPED = {"script", "style", "template", "code", "pre"}
 
@@ -61,18 +67,33 @@ class _Text(HTMLParser):
         self.lang = ""
         self._skip = 0
         self._langs: list[tuple[str, str]] = []  # (tag, language) of the open elements
+        self._buffer: list[str] = []
+        self._buffer_lang = ""
+
+    def _current(self) -> str:
+        return self._langs[-1][1] if self._langs else self.lang
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buffer).split())
+        if text:
+            self.nodes.append((self._buffer_lang, text))
+        self._buffer = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "html":
             self.lang = (attributes.get("lang") or "").split("-")[0]
+        if tag not in INLINE or attributes.get("lang"):
+            self._flush()
         if tag in self.SKIPPED:
             self._skip += 1
         if tag not in VOID:
-            current = self._langs[-1][1] if self._langs else self.lang
-            self._langs.append((tag, (attributes.get("lang") or current).split("-")[0]))
+            language = (attributes.get("lang") or self._current()).split("-")[0]
+            self._langs.append((tag, language))
 
     def handle_endtag(self, tag):
+        if tag not in INLINE or (self._langs and self._langs[-1][1] != self._buffer_lang):
+            self._flush()
         if tag in self.SKIPPED and self._skip:
             self._skip -= 1
         for at in range(len(self._langs) - 1, -1, -1):
@@ -81,9 +102,16 @@ class _Text(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
-            lang = self._langs[-1][1] if self._langs else self.lang
-            self.nodes.append((lang, " ".join(data.split())))
+        if self._skip:
+            return
+        if self._buffer and self._buffer_lang != self._current():
+            self._flush()
+        self._buffer_lang = self._current()
+        self._buffer.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
 
 
 def visible_text(html: str) -> tuple[str, list[tuple[str, str]]]:
@@ -105,7 +133,7 @@ ENGLISH = {
     "the", "and", "of", "with", "from", "this", "that", "these", "those", "your", "you",
     "are", "has", "have", "been", "will", "which", "there", "should", "must", "when", "where",
     "what", "who", "or", "for", "to", "an", "its", "their", "than", "into", "per cent",
-    "yet", "only", "each", "every", "here", "was", "were", "be", "is not",
+    "yet", "only", "each", "every", "here", "was", "were", "is not",
     # the interface's own words
     "save", "delete", "edit", "cancel", "search", "back", "next", "previous", "download",
     "upload", "submit", "approve", "reject", "confirm", "add", "remove", "create", "show",
@@ -372,3 +400,19 @@ def test_the_detectors_find_what_testers_saw():
         ],
     )
     assert set(english.found) == {"en word 'Leverantör'", "en word 'och'", "en word 'avtal'"}
+
+
+def test_visible_text_joins_a_line_and_knows_its_language():
+    lang, nodes = visible_text(
+        '<html lang="sv"><head><title>Avtal</title><style>p{}</style></head><body>'
+        "<p>Leverantören <del>ska</del> följa <a href='/x' title='Save'>upp</a></p>"
+        '<script>var x = None;</script><p lang="en">Open <em>Supply</em> Hub</p>'
+        "<p>Fil: <code>wgi_2023.csv</code></p></body></html>"
+    )
+    assert lang == "sv"
+    assert nodes == [
+        ("sv", "Avtal"),
+        ("sv", "Leverantören ska följa upp"),
+        ("en", "Open Supply Hub"),
+        ("sv", "Fil:"),
+    ]
