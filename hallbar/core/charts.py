@@ -43,13 +43,17 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 720, height: int = 28
         extra = longest * 0.71 + 8
         margin_bottom += extra
         height += extra
+        # the first label reaches left of its column: widen the chart on that side
+        left = max(0.0, longest * 0.71 - slot / 2 + 4)
+        margin_left += left
+        width += left
     plot_height = height - margin_bottom - margin_top
     top = max((b.value for b in bars), default=0) or 1
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{margin_left}" y1="{height - margin_bottom}" x2="{width - margin_left}" '
+        f'<line x1="{margin_left:.1f}" y1="{height - margin_bottom:.1f}" x2="{margin_left + count * slot:.1f}" '
         f'y2="{height - margin_bottom}" stroke="{AXIS_COLOUR}" stroke-width="1"/>',
     ]
     for index, bar in enumerate(bars):

@@ -10,6 +10,7 @@ method wrote it.
 import re
 from collections.abc import Callable
 
+import pycountry
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,21 @@ def _indicator(label: str) -> str:
     if match:
         return _("CPI score %(year)s") % {"year": match["year"]}
     return label
+
+
+def _via(match: re.Match) -> str:
+    """The product as the method matched it: "examination gloves" → "gloves"."""
+    if match["term"]:
+        return f"{match['product']} → {match['term']}"
+    return match["product"]
+
+
+def _named_country(name: str) -> str:
+    """A country the ILAB list names in English, in the reader's language."""
+    try:
+        return country_name(pycountry.countries.lookup(name).alpha_2)
+    except LookupError:
+        return name
 
 
 def _severity_part(name: str) -> str:
@@ -228,6 +244,57 @@ def _rules() -> list[Rule]:
             lambda m: _("likelihood set by expert judgement") + m["rest"],
         ),
         (
+            re.compile(
+                r"^'(?P<product>[^']*)'(?: → '(?P<term>[^']*)')? matches the ILAB good "
+                r"'(?P<good>[^']*)'$"
+            ),
+            lambda m: (
+                _("“%(product)s” matches the ILAB good “%(good)s”")
+                % {"product": _via(m), "good": m["good"]}
+            ),
+        ),
+        (
+            re.compile(
+                r"^'(?P<product>[^']*)'(?: → '(?P<term>[^']*)')? → ILAB good '(?P<good>[^']*)' "
+                r"\(synonym map\)$"
+            ),
+            lambda m: (
+                _("“%(product)s” is the ILAB good “%(good)s” by the synonym list")
+                % {"product": _via(m), "good": m["good"]}
+            ),
+        ),
+        (
+            re.compile(r"^ILAB good '(?P<good>[^']*)' named for the product$"),
+            lambda m: _("ILAB good “%(good)s” named for the product") % {"good": m["good"]},
+        ),
+        (
+            re.compile(r"^(?P<parts>(?:forced|child) labour \+.+) \(sum capped at 1\)$"),
+            lambda m: (
+                _("%(parts)s (the sum at most 1)")
+                % {
+                    "parts": " + ".join(
+                        f"{_kinds(kind)} +{numbers(value)}"
+                        for kind, value in re.findall(
+                            r"((?:forced|child) labour) \+(\S+)", m["parts"]
+                        )
+                    )
+                }
+            ),
+        ),
+        (
+            re.compile(
+                r"^produced with (?P<good>.+) from (?P<country>.+), listed for (?P<kinds>.+)$"
+            ),
+            lambda m: (
+                _("produced with %(good)s from %(country)s, listed for %(kinds)s")
+                % {
+                    "good": m["good"],
+                    "country": _named_country(m["country"]),
+                    "kinds": _kinds(m["kinds"]),
+                }
+            ),
+        ),
+        (
             re.compile(r"^(?P<kinds>(?:forced |child |forced child )labour(?:, .+)?)$"),
             lambda m: _kinds(m["kinds"]),
         ),
@@ -248,6 +315,9 @@ _FIXED = {
     "exposure (highest area)": lambda: _("exposure (highest area)"),
     "no value": lambda: _("no value"),
     "sum of contributions": lambda: _("sum of the contributions"),
+    "input listing not resolved: no uplift, review by expert": lambda: _(
+        "the input's listing was not found: no uplift, for an expert to review"
+    ),
     "L = 1 + 4 × combined": lambda: _("L = 1 + 4 × combined value"),
     "likelihood × spend share": lambda: _("likelihood × share of spend"),
     "spend-weighted mean over the production countries": lambda: _(
