@@ -38,7 +38,7 @@ from hallbar.contracts.selectors import (
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.access import access_import_job
-from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.charts import Bar, bar_chart, short_region_name
 from hallbar.core.exports import CSV, XLSX, attachment, table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -254,7 +254,7 @@ def harmonisation_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse(harmonisation_json(year, clause, rows, national))
     chart = bar_chart(
-        [Bar(r.code, r.share * 100, f"{r.share * 100:.0f}") for r in rows],
+        [Bar(short_region_name(r.name), r.share * 100, f"{r.share * 100:.0f}") for r in rows],
         title=_(
             "Share of contracts in force in %(year)s in prioritised categories with clause %(version)s, per region (%%)"
         )

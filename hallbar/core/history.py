@@ -204,8 +204,14 @@ def _related_names(model: type[models.Model], entries: list[HistoryEntry]) -> di
         related = model._meta.get_field(name).related_model
         if related is None:
             raise ValueError(f"{model.__name__}.{name} is recorded as a relation but has no model")
-        for obj in related._default_manager.filter(pk__in=keys):
+        numbers = [key for key in keys if key.isdigit()]
+        for obj in related._default_manager.filter(pk__in=numbers):
             names[(name, str(obj.pk))] = str(obj)
+        # some services record a related object by its slug (categories)
+        words = [key for key in keys if not key.isdigit()]
+        if words and _field(related, "slug") is not None:
+            for obj in related._default_manager.filter(slug__in=words):
+                names[(name, obj.serializable_value("slug"))] = str(obj)
     return names
 
 
@@ -221,6 +227,8 @@ def format_value(field: models.Field | None, value: Any, names: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool) or isinstance(field, models.BooleanField):
         return _("yes") if value in (True, "True") else _("no")
+    if field is None and isinstance(value, int | float | Decimal):
+        return number_format(value, force_grouping=True)
     if isinstance(field, models.DateField) and isinstance(value, str):
         try:
             return date_format(date.fromisoformat(value[:10]), "SHORT_DATE_FORMAT")
@@ -233,6 +241,19 @@ def format_value(field: models.Field | None, value: Any, names: dict) -> str:
         except (InvalidOperation, ValueError):
             return str(value)
     return _short(str(value))
+
+
+def describe_value(model: type[models.Model], key: str, value: Any) -> str:
+    """Return a recorded value (or a [before, after] pair as "a → b") of model's field key in
+    words: choices by their label, booleans as yes/no, numbers and dates for the language, and
+    related objects by name."""
+    field = _field(model, key)
+    names: dict = {}
+    if field is not None and field.is_relation:
+        names = _related_names(model, [HistoryEntry(changes={key: value})])
+    if _is_pair(value):
+        return f"{format_value(field, value[0], names)} → {format_value(field, value[1], names)}"
+    return format_value(field, value, names)
 
 
 def _is_pair(value: Any) -> bool:

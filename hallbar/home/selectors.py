@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -186,7 +187,7 @@ def start_page_for(user: User, *, year: int, today: date | None = None) -> Start
                     % {"year": year},
                     reverse("organisations:region-detail", args=[region.county_code]),
                     _("Open your region"),
-                    figure=f"{contribution.amount_sek:,} kr".replace(",", "\u00a0")
+                    figure=f"{number_format(contribution.amount_sek, force_grouping=True)} kr"
                     if contribution and contribution.amount_sek is not None
                     else "",
                 )

@@ -23,7 +23,8 @@ class ProposeForm(forms.Form):
     budget_sek = forms.IntegerField(label=_("Budget (SEK)"), min_value=0)
     mode = forms.ChoiceField(
         label=_("Solve"),
-        choices=[
+        # a callable, so that the labels are translated when the form is shown, not on import
+        choices=lambda: [
             (
                 "optimal",
                 _("search for the best possible plan (up to %(s)s seconds)")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.charts import Bar, bar_chart, short_region_name
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
 from hallbar.core.http import table_download
@@ -191,8 +191,11 @@ def plan_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         title=_("Share of the risk exposure covered, per procurement area"),
     )
     lead_chart = bar_chart(
-        [Bar(row["region"].county_code, row["leads"], str(row["leads"])) for row in data["leads"]],
-        title=_("Follow-ups led per region (county code)"),
+        [
+            Bar(short_region_name(str(row["region"])), row["leads"], str(row["leads"]))
+            for row in data["leads"]
+        ],
+        title=_("Follow-ups led per region"),
     )
     result = plan.result
     labels = dict(FollowUpType.choices)

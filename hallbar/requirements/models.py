@@ -412,8 +412,8 @@ class ContractClause(LibraryVersion):
         lines = [self.title, *_paragraphs(self.introduction)]
         for pr in self.process_requirements.all():
             lines.append(f"{pr.code} {pr.title}")
-            lines += [f"{gettext('Basic')}: {p}" for p in _paragraphs(pr.basic_text)]
-            lines += [f"{gettext('Advanced')}: {p}" for p in _paragraphs(pr.advanced_text)]
+            lines += [f"{gettext('Basic level')}: {p}" for p in _paragraphs(pr.basic_text)]
+            lines += [f"{gettext('Advanced level')}: {p}" for p in _paragraphs(pr.advanced_text)]
         lines.append(gettext("Reporting duty"))
         lines.append(gettext("Report within %(days)s days") % {"days": self.reporting_days})
         lines += _paragraphs(self.reporting_text)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
-from hallbar.core.history import history_for
+from hallbar.core.history import describe_value, history_for
 from hallbar.core.models import HistoryEntry
 from hallbar.organisations.models import User
 from hallbar.requirements.access import can_read_library, can_see_kind
@@ -253,11 +253,16 @@ def change_log(version: LibraryVersion) -> list[ChangeLogEntry]:
             changes.pop("status")
         details = []
         for key, value in changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                text = f"{_shorten(value[0])} → {_shorten(value[1])}"
+            if key == "status":
+                text = (
+                    f"{_shorten(value[0])} → {_shorten(value[1])}"
+                    if isinstance(value, list) and len(value) == 2
+                    else _shorten(value)
+                )
             else:
-                text = _shorten(value)
-            details.append((_label(type(version), key), text))
+                text = describe_value(type(version), key, value)
+            label = _label(type(version), key)
+            details.append((label[:1].upper() + label[1:], text))
         summary = _SUMMARIES.get(kind)
         log.append(ChangeLogEntry(entry, str(summary) if summary else kind, details))
     return log

@@ -11,11 +11,13 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.categories.models import Category
 from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.countries import country_name
 from hallbar.core.exports import table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
@@ -29,7 +31,6 @@ from hallbar.risk.access import (
     spend_upload_region_ids,
 )
 from hallbar.risk.forms import SpendImportForm
-from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
 from hallbar.risk.runs import AREAS, run_screening
@@ -241,11 +242,18 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
             }
         )
     chart = bar_chart(
-        [Bar(h["name"][:12], h["exposure"], f"{h['exposure'] / 1e6:.1f}") for h in heat[:10]],
+        [
+            Bar(h["name"][:12], h["exposure"], number_format(h["exposure"] / 1e6, decimal_pos=1))
+            for h in heat[:10]
+        ],
         title=_("Risk exposure by category, million kronor (top 10)"),
         width=900,
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        # names for the reader, never the category's key or a bare country code
+        row.category_name = names.get(row.category_key, row.category_key)
+        row.country_name = country_name(row.country) if row.country else ""
     resolvable = resolvable_spend_region_ids(request.user)
     return render(
         request,

@@ -8,19 +8,23 @@ and method settings into its inputs (``category_input``, ``contract_countries``,
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
-from hallbar.core.history import history_for
+from hallbar.core.countries import country_name
+from hallbar.core.history import describe_value, history_for
 from hallbar.core.models import HistoryEntry
 from hallbar.organisations.models import User
 from hallbar.requirements.models import ClauseLevel, ContractClause
@@ -32,7 +36,6 @@ from hallbar.risk.method.reference import (
     WGI_HISTORY_FILE,
     WGI_LATEST_FILE,
     ReferenceData,
-    country_name,
     edition_labels,
     iso2_to_iso3,
     load_reference,
@@ -479,8 +482,68 @@ def change_log(analysis: RiskAnalysis) -> list[ChangeLogEntry]:
         changes = dict(entry.changes)
         event = changes.pop("event", entry.action)
         summary = _SUMMARIES.get(event, event)
-        log.append(ChangeLogEntry(entry, str(summary), [(k, _text(v)) for k, v in changes.items()]))
+        details = [_change_detail(key, value) for key, value in changes.items()]
+        log.append(ChangeLogEntry(entry, str(summary), details))
     return log
+
+
+def _change_detail(key: str, value: Any) -> tuple[str, str]:
+    """Return a recorded change of an analysis as (label, value in words)."""
+    label: StrOrPromise
+    single: Callable[[Any], str]
+    if key.startswith("R ") and key[2:] in Area.values:
+        label = _("risk, %(area)s") % {"area": Area(key[2:]).label}
+        single = _risk_number
+    elif key == "area":
+        label, single = (
+            _CHANGE_LABELS[key],
+            lambda v: str(Area(v).label) if v in Area.values else _text(v),
+        )
+    elif key == "country":
+        label, single = _CHANGE_LABELS[key], lambda v: country_name(v) if v and v != "–" else "–"
+    elif key in {"likelihood"}:
+        label, single = _CHANGE_LABELS[key], _risk_number
+    elif key in _CHANGE_LABELS and _field_of(key) is None:
+        label, single = _CHANGE_LABELS[key], _plain_text
+    else:
+        label = _CHANGE_LABELS.get(key) or _field_label(key)
+        return _capital(str(label)), describe_value(RiskAnalysis, key, value)
+    if isinstance(value, list) and len(value) == 2:
+        return _capital(str(label)), f"{single(value[0])} → {single(value[1])}"
+    return _capital(str(label)), single(value)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _field_of(key: str):
+    try:
+        return RiskAnalysis._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(key: str) -> StrOrPromise:
+    field = _field_of(key)
+    return str(field.verbose_name) if field is not None else _("other change")
+
+
+def _risk_number(value: Any) -> str:
+    if value in (None, "", "–"):
+        return "–"
+    try:
+        return number_format(Decimal(str(value)), decimal_pos=2)
+    except (ArithmeticError, ValueError):
+        return _text(value)
+
+
+def _plain_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        return number_format(value)
+    return _text(value)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("adjustments/<uuid:public_id>/delete/", views.adjustment_delete, name="adjustment-delete"),
     path("method/", views.method_settings, name="method-settings"),
+    path("method/description/", views.method_document, name="method-document"),
     path("method/edit/", views.method_settings_edit, name="method-settings-edit"),
     path("data/", views.data_editions, name="data-editions"),
     path("data/load/", views.data_editions_load, name="data-editions-load"),

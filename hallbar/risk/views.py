@@ -13,11 +13,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from hallbar.core.countries import country_name
 from hallbar.core.forms import add_service_errors
+from hallbar.core.markdown import document_for_language, render_markdown
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.risk.access import (
     access_adjustment_for_write,
@@ -37,7 +39,6 @@ from hallbar.risk.forms import (
     judgement_forms,
 )
 from hallbar.risk.method.matrix import MatrixLabels, MatrixPoint, risk_matrix_svg
-from hallbar.risk.method.reference import country_name
 from hallbar.risk.method.scoring import HIGH, LOW, MEDIUM, METHOD, SECRETARIAT
 from hallbar.risk.models import RiskAnalysis
 from hallbar.risk.models.analysis import Area, PriorityClass, parameters_to_json
@@ -66,6 +67,7 @@ from hallbar.risk.services import (
     start_new_version,
     update_analysis_draft,
 )
+from hallbar.risk.step_words import step_text
 
 AREA_SHORT = {
     "hr": pgettext_lazy("short for human rights", "HR"),
@@ -157,12 +159,14 @@ def _steps(steps: list[dict]) -> list[dict]:
     return [
         {
             "kind": STEP_KINDS.get(step["kind"], step["kind"]),
-            "input": step["input"],
-            "value": _number(step["value"]),
-            "source": _source(step),
+            "input": step_text(step["input"]),
+            "value": step_text(_number(step["value"]))
+            if isinstance(step["value"], str)
+            else _number(step["value"]),
+            "source": step_text(_source(step)),
             "weight": "" if step["weight"] is None else _number(step["weight"]),
             "contribution": "" if step["contribution"] is None else _number(step["contribution"]),
-            "note": step["note"],
+            "note": step_text(step["note"]),
         }
         for step in steps
     ]
@@ -256,8 +260,17 @@ def analysis_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
 
 
 def _contract_countries_note(analysis: RiskAnalysis) -> str:
-    """Return the countries the contracts give now, e.g. "MY 45, TH 30, ? 25" (percent)."""
-    return countries_text(contract_countries(analysis.category)).replace("\n", ", ")
+    """Return the countries the contracts give now in words, e.g. "Malaysia (MY) 45 %, okänt
+    land 25 %", numbers for the language."""
+    return ", ".join(
+        "{} {} %".format(
+            f"{country_name(row['country'])} ({row['country']})"
+            if row["country"]
+            else _("unknown country"),
+            number_format(round(row["weight"] * 100, 2)),
+        )
+        for row in contract_countries(analysis.category)
+    )
 
 
 def analysis_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -446,6 +459,21 @@ def method_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for area, label in Area.choices
             ],
             "history": method_settings_history(),
+        },
+    )
+
+
+def method_document(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The method's description (docs/risk-method.md) as a page, in the reader's language
+    where a translation exists."""
+    require_risk_view(request.user)
+    path, language = document_for_language("risk-method", get_language() or "sv")
+    return _render(
+        request,
+        "risk/method_document.html",
+        {
+            "document": render_markdown(path.read_text(encoding="utf-8")),
+            "document_language": language,
         },
     )
 

@@ -36,6 +36,14 @@ def kronor(value) -> str:
 
 
 @register.filter
+def decimal2(value) -> str:
+    """Format a number with two decimals for the language (1,00 in Swedish); a dash if empty."""
+    if value is None or value == "":
+        return "–"
+    return number_format(Decimal(str(value)), decimal_pos=2, force_grouping=True)
+
+
+@register.filter
 def grouped(value) -> str:
     if value is None or value == "":
         return "–"

@@ -769,6 +769,7 @@ CASES += [
         writers=SECRETARIAT,
     ),
     _case("risk:method-settings", readers=MEMBERS),
+    _case("risk:method-document", readers=MEMBERS),
     _case("risk:method-settings-edit", readers=SECRETARIAT, writers=SECRETARIAT),
     _case("risk:data-editions", readers=MEMBERS),
     _case("risk:data-editions-load", readers=SECRETARIAT, status=302, writers=SECRETARIAT),

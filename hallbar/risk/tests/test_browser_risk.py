@@ -35,6 +35,7 @@ READ_PAGES = [
     "/risk/analyses/{approved}/",
     "/risk/analyses/{draft}/",
     "/risk/method/",
+    "/risk/method/description/",
     "/risk/data/",
 ]
 EDIT_PAGES = [
