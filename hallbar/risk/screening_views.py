@@ -3,7 +3,6 @@
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, FloatField, Sum
 from django.db.models.functions import Cast
@@ -17,6 +16,7 @@ from hallbar.categories.models import Category
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
+from hallbar.core.jobs import start_job as start_background_job
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import write_csv, write_xlsx
 from hallbar.organisations.models import Region
@@ -27,10 +27,11 @@ from hallbar.risk.access import (
     spend_upload_region_ids,
 )
 from hallbar.risk.forms import SpendImportForm
+from hallbar.risk.jobs import SCREENING
 from hallbar.risk.method.reference import country_name
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
-from hallbar.risk.runs import AREAS, run_screening
+from hallbar.risk.runs import AREAS
 from hallbar.risk.screening.store import partition_totals
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import (
@@ -178,13 +179,13 @@ def screening_start(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose a year."))
         return redirect("risk:screening-list")
-    try:
-        run = run_screening(year=year, acting_user=request.user)
-    except (ValueError, ValidationError) as error:
-        messages.error(request, str(error))
+    if year not in {p.year for p in stored_partitions()}:
+        messages.error(request, _("No spend is stored for %(year)s.") % {"year": year})
         return redirect("risk:screening-list")
-    messages.success(request, _("The screening of %(year)s is done.") % {"year": year})
-    return redirect("risk:screening-detail", public_id=run.public_id)
+    job = start_background_job(
+        SCREENING, acting_user=request.user, params={"year": year}, subject=str(year)
+    )
+    return redirect("core:job", public_id=job.public_id)
 
 
 def _filtered_rows(run: ScreeningRun, params):
