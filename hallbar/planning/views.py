@@ -171,7 +171,8 @@ def search_items(items, *, text: str = "", region: str = ""):
             | Q(supplier__org_number__icontains=digits or text)
             | Q(supplier__vat_number__icontains=digits or text)
             | Q(supplier__other_id__icontains=text)
-            | Q(category__name__icontains=text)
+            | Q(category__name_sv__icontains=text)
+            | Q(category__name_en__icontains=text)
         )
     if region:
         items = items.filter(
@@ -438,7 +439,9 @@ def plan_approve(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("planning:plan-detail", plan.public_id)
     data = summary(plan)
     budget = data["budget"]
-    form = ApproveForm(request.POST or None, over_budget=not budget.within)
+    form = ApproveForm(
+        request.POST if request.method == "POST" else None, over_budget=not budget.within
+    )
     if request.method == "POST" and form.is_valid():
         decision = {
             "note": form.cleaned_data["note"],
