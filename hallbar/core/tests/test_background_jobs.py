@@ -51,8 +51,7 @@ def counting_kind():
 def _start(user, settings, capture, **params) -> BackgroundJob:
     settings.TASKS = DUMMY
     with capture(execute=True):
-        job = start_job(KIND, acting_user=user, params=params, subject="s")
-    return job
+        return start_job(KIND, acting_user=user, params=params, subject="s")
 
 
 def test_the_worker_records_each_step_and_the_result(

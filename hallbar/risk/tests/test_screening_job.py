@@ -32,7 +32,8 @@ def test_a_screening_runs_in_the_background_like_a_direct_run(
     cast,
     client_for,
     settings,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    monkeypatch,
 ):
     # Given a year of spend, one supplier with a production site
     supplier = save_supplier(
