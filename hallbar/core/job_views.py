@@ -6,8 +6,6 @@ from django.shortcuts import render
 from hallbar.core.access import access_background_job
 from hallbar.core.jobs import job_kind, mark_if_stale
 
-REFRESH_SECONDS = 2
-
 
 def job_detail(request: HttpRequest, public_id) -> HttpResponse:
     job = access_background_job(request.user, public_id)
@@ -25,6 +23,5 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
             "outcome": spec.describe(job) if job.status == job.Status.DONE else None,
             "back_text": back_text,
             "back_url": back_url,
-            "refresh": REFRESH_SECONDS if job.is_running else 0,
         },
     )

@@ -195,7 +195,7 @@ def test_approval_asks_for_confirmation_and_runs_in_the_background(
         assert item.followup.followup_type == item.followup_type
         assert item.followup.lead_region_id == item.lead_region_id
     page = client.get(reverse("core:job", args=[job.public_id]))
-    assert b'data-testid="job-result"' in page.content and b"http-equiv" not in page.content
+    assert b'data-testid="job-result"' in page.content and b"data-running" not in page.content
 
 
 def test_approving_over_budget_needs_the_steering_groups_written_decision(
