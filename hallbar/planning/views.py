@@ -227,10 +227,6 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         [Bar(a["area"], a["share"] * 100, f"{a['share'] * 100:.0f} %") for a in data["areas"]],
         title=_("Share of the risk exposure covered, per procurement area"),
     )
-    lead_chart = bar_chart(
-        [Bar(row["region"].name, row["leads"], str(row["leads"])) for row in data["leads"]],
-        title=_("Follow-ups led per region"),
-    )
     result = plan.result
     labels = dict(FollowUpType.choices)
     by_type = [(labels.get(name, name), count) for name, count in sorted(data["by_type"].items())]
@@ -266,7 +262,6 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
             "types": types,
             "rel_tol_percent": plan.rel_tol * 100,
             "area_chart": area_chart,
-            "lead_chart": lead_chart,
             "can_edit": can_edit and plan.status == FollowUpPlan.Status.PROPOSED,
             "can_approve": can_approve_plans(request.user)
             and plan.status == FollowUpPlan.Status.PROPOSED,
