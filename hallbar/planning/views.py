@@ -156,6 +156,11 @@ def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
     return _("Finds and remedies more risk for the money than other uses of the budget.")
 
 
+def area_label(code: str) -> str:
+    """Return a procurement area's name in the reader's language ("" for none)."""
+    return _("Procurement area %(code)s") % {"code": code} if code and code != "–" else ""
+
+
 def _region_names() -> dict[str, str]:
     return {r.county_code: r.name for r in Region.objects.select_related("organisation")}
 
@@ -198,6 +203,7 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
     for item in page.object_list:
         item.why = reason_text(item, plan)
         item.participating_names = [names.get(code, code) for code in item.participating]
+        item.area_name = area_label(item.lead_area.code if item.lead_area else "")
     items = all_items
     order = {reason: k for k, reason in enumerate(PlanItem.Reason.values)}
     audits = sorted(
@@ -223,6 +229,10 @@ def plan_detail(request: HttpRequest, public_id) -> HttpResponse:
         )
     )
     reused = [{**r, "name": reused_names.get(r["supplier_id"], "")} for r in plan.reused]
+    for row in data["areas"]:
+        row["name"] = area_label(row["area"])
+    for row in data["categories"]:
+        row["area_name"] = area_label(row["area"])
     area_chart = bar_chart(
         [Bar(a["area"], a["share"] * 100, f"{a['share'] * 100:.0f} %") for a in data["areas"]],
         title=_("Share of the risk exposure covered, per procurement area"),
@@ -336,7 +346,13 @@ def item_edit(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
     return render(
         request,
         "planning/item_form.html",
-        {"plan": plan, "form": form, "item": item, "title": _("Change a planned follow-up")},
+        {
+            "plan": plan,
+            "form": form,
+            "item": item,
+            "participating": [_region_names().get(code, code) for code in item.participating],
+            "title": _("Change a planned follow-up"),
+        },
     )
 
 
@@ -505,6 +521,9 @@ def followed_up_list(request: HttpRequest) -> HttpResponse:
     year = int(year) if year.isdigit() else timezone.localdate().year
     items = followed_up(year)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = _region_names()
+    for item in page.object_list:
+        item.participating_names = [names.get(code, code) for code in item.participating]
     return render(request, "planning/followed_up.html", {"page": page, "year": year})
 
 
