@@ -44,6 +44,8 @@ def test_propose_change_and_approve_a_plan(page, world, run, settings):
     assert item.followup_type == "dialogue" and item.origin == "changed"
     for url in (
         f"/plans/{plan.public_id}/items/new/",
+        f"/plans/{plan.public_id}/items/new/?supplier_q={world.supplier_a.name[:4]}",
+        f"/plans/{plan.public_id}/?q={world.supplier_a.name[:4]}&region=01#items",
         f"/plans/{plan.public_id}/items/{item.pk}/remove/",
         "/plans/external/",
         f"/plans/followed-up/?year={YEAR}",
