@@ -128,3 +128,52 @@ class ImportJob(PublicModel):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class BackgroundJob(PublicModel):
+    """One long action run by the task worker (a screening, a plan approval), with its progress.
+
+    The app that owns the kind registers how to run it, its steps and who may see it
+    (`hallbar.core.jobs.register_job_kind`); core knows none of them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to start")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    # what the job works on, e.g. a plan's public id: one job at a time per kind and subject
+    subject = models.CharField(max_length=100, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="pending")
+    params = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    total_steps = models.PositiveSmallIntegerField(default=1)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_steps:
+            return 0
+        return min(100, round(100 * max(self.step - 1, 0) / self.total_steps))

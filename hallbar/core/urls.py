@@ -19,3 +19,7 @@ urlpatterns += [
     ),
     path("imports/<uuid:public_id>/confirm/", import_views.job_confirm, name="import-job-confirm"),
 ]
+
+from hallbar.core import job_views  # noqa: E402
+
+urlpatterns += [path("jobs/<uuid:public_id>/", job_views.job_detail, name="job")]

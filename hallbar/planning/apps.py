@@ -8,8 +8,12 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Follow-up plan")
 
     def ready(self) -> None:
+        from hallbar.core.jobs import register_job_kind
         from hallbar.planning import services
+        from hallbar.planning.jobs import APPROVAL, APPROVAL_JOB
         from hallbar.suppliers.merging import register_merge_mover
+
+        register_job_kind(APPROVAL, APPROVAL_JOB)
 
         # A merged supplier's planned follow-ups, other organisations' follow-ups (the reuse
         # rule) and waived duties are the kept supplier's (docs/DESIGN.md, decision log).

@@ -9,6 +9,7 @@ from hallbar.organisations.models import Region
 from hallbar.planning.models import ExternalFollowUp
 from hallbar.planning.solver import DEFAULT_TIME_LIMIT_S, default_types
 from hallbar.planning.solver.model import DEFAULT_CRITICAL_SHARE
+from hallbar.suppliers.models import Supplier
 
 AREAS = "ABCDEFGH"
 # The strategy's least number of audits a year (the cooperation reported 13–16 new office audits
@@ -141,10 +142,28 @@ class ItemForm(forms.Form):
 
 
 class AddItemForm(ItemForm):
-    supplier = forms.CharField(
-        label=_("Supplier"), help_text=_("Org number, VAT number, other id or the exact name.")
+    """Add a follow-up: the supplier is one of the matches of a search by name or identifier."""
+
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"),
+        queryset=Supplier.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Search for the supplier and choose it among the matches.")},
     )
+    supplier_q = forms.CharField(widget=forms.HiddenInput, required=False)
     field_order = ["supplier", "followup_type", "lead_region"]
+
+    def __init__(self, *args, matches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if matches is not None:
+            self.fields["supplier"].queryset = matches
+        self.fields["supplier"].label_from_instance = _supplier_label
+
+
+def _supplier_label(supplier: Supplier) -> str:
+    identifier = supplier.org_number or supplier.vat_number or supplier.other_id
+    return f"{supplier.name} ({identifier})" if identifier else supplier.name
 
 
 class ExternalFollowUpForm(forms.ModelForm):
@@ -185,3 +204,45 @@ class WaiverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+class ApproveForm(forms.Form):
+    """The steering group's approval; a plan over its budget needs its written decision."""
+
+    note = forms.CharField(
+        label=_("Decision note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    decision_text = forms.CharField(
+        label=_("The steering group's decision on the budget"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write the decision as it is minuted: that the plan may cost more, and why."),
+    )
+    decision_date = forms.DateField(
+        label=_("Date of the decision"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decision_reference = forms.CharField(
+        label=_("Reference of the decision (minutes, paragraph)"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, over_budget: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.over_budget = over_budget
+        if over_budget:
+            self.fields["decision_text"].required = True
+            self.fields["decision_date"].required = True
+        else:
+            for name in ("decision_text", "decision_date", "decision_reference"):
+                del self.fields[name]
+
+    def clean_decision_date(self):
+        day = self.cleaned_data.get("decision_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

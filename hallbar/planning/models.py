@@ -52,6 +52,13 @@ class FollowUpPlan(PublicModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approval_note = models.TextField(_("decision note"), blank=True)
+    # Approving a plan that costs more than its budget needs the steering group's decision.
+    over_budget_decision = models.TextField(_("steering group decision on the budget"), blank=True)
+    decision_date = models.DateField(_("date of the decision"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("reference of the decision"), max_length=200, blank=True
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
+from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
 from hallbar.organisations.models import AreaCategory, Region
 from hallbar.planning.candidates import populations
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.planning.solver import lead_bounds
+from hallbar.suppliers.models import Supplier
 
 
 @dataclass
@@ -158,18 +161,61 @@ def comparison(plan: FollowUpPlan, rows: Sequence[Mapping[str, Any]]) -> dict:
     }
 
 
+@dataclass
+class BudgetState:
+    cost_sek: int
+    budget_sek: int
+
+    @property
+    def over_sek(self) -> int:
+        return max(0, self.cost_sek - self.budget_sek)
+
+    @property
+    def left_sek(self) -> int:
+        return max(0, self.budget_sek - self.cost_sek)
+
+    @property
+    def within(self) -> bool:
+        return self.cost_sek <= self.budget_sek
+
+
+@dataclass
+class Fairness:
+    """Whether every region leads a share of the follow-ups within its allowed range.
+
+    One rule for the status and the table: both read the plan's follow-ups as they are now
+    (`lead_shares`). The planner's verdict at the proposal (``result["fairness_feasible"]``) only
+    says, in addition, that no assignment could have met the rule then."""
+
+    met: bool
+    outside: list  # the regions outside their range
+    planner_could_not: bool
+
+
+def fairness(plan: FollowUpPlan, leads: list[dict]) -> Fairness:
+    outside = [row["region"] for row in leads if not row["within"]]
+    return Fairness(
+        met=not outside,
+        outside=outside,
+        planner_could_not=bool(outside) and not plan.result.get("fairness_feasible", True),
+    )
+
+
 def summary(plan: FollowUpPlan) -> dict:
     rows = _item_rows(plan)
     categories, areas = coverage(plan, rows)
     by_type: dict[str, int] = defaultdict(int)
     for row in rows:
         by_type[row["followup_type"]] += 1
+    leads = lead_shares(plan, rows)
     return {
+        "budget": BudgetState(sum(r["cost_sek"] for r in rows), plan.budget_sek),
+        "fairness": fairness(plan, leads),
         "rows": rows,
         "coordination": coordination(rows),
         "categories": categories,
         "areas": areas,
-        "leads": lead_shares(plan, rows),
+        "leads": leads,
         "comparison": comparison(plan, rows),
         "by_type": dict(by_type),
         "covered": sum(r["covered"] for r in rows),
@@ -184,3 +230,60 @@ def followed_up(year: int):
         .select_related("supplier", "lead_region", "category", "followup")
         .order_by("supplier__name")
     )
+
+
+HISTORY_LABELS = {
+    "status": _("status"),
+    "cases": _("follow-up cases opened"),
+    "approval_note": _("decision note"),
+    "note": _("decision note"),
+    "cost": _("cost of the plan (SEK)"),
+    "budget_sek": _("budget (SEK)"),
+    "over_budget_decision": _("steering group decision on the budget"),
+    "decision_date": _("date of the decision"),
+    "decision_reference": _("reference of the decision"),
+    "item": _("planned follow-up"),
+    "type": _("type"),
+    "lead": _("lead region"),
+    "added": _("added"),
+    "removed": _("removed"),
+    "duty waived": _("duty waived"),
+    "why": _("why"),
+}
+
+
+def plan_history(plan: FollowUpPlan, limit: int = 30) -> list[ReadableEntry]:
+    """Return the plan's latest history in words: statuses, types and regions by name."""
+    statuses = dict(FollowUpPlan.Status.choices)
+    types = dict(PlanItem._meta.get_field("followup_type").flatchoices)
+    regions = {r.county_code: r.name for r in Region.objects.select_related("organisation")}
+    return readable_history(
+        history_for(plan)[:limit],
+        FollowUpPlan,
+        labels=HISTORY_LABELS,
+        formatters={
+            "status": each_side(lambda v: str(statuses.get(v, v))),
+            "type": each_side(lambda v: str(types.get(v, v))),
+            "lead": each_side(lambda v: regions.get(v, "" if v is None else str(v))),
+        },
+    )
+
+
+SUPPLIER_MATCHES = 20
+
+
+def supplier_matches(text: str):
+    """Return the current suppliers (at most SUPPLIER_MATCHES, by name) whose name holds text or
+    whose org number, VAT number or other id starts with it; none for an empty text."""
+    text = text.strip()
+    if not text:
+        return Supplier.objects.none()
+    digits = text.replace("-", "").replace(" ", "")
+    found = Supplier.objects.current().filter(
+        Q(name__icontains=text)
+        | Q(org_number__startswith=digits or text)
+        | Q(vat_number__istartswith=digits or text)
+        | Q(other_id__istartswith=text)
+    )
+    first = list(found.order_by("name").values_list("pk", flat=True)[:SUPPLIER_MATCHES])
+    return Supplier.objects.filter(pk__in=first).order_by("name")

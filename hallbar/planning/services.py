@@ -1,11 +1,13 @@
 """Changes to follow-up plans: propose (run the planner), change, approve (open the cases),
 publish; and record other organisations' follow-ups for the reuse rule."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -361,49 +363,114 @@ def add_item(
     return item
 
 
-@transaction.atomic
-def approve_plan(plan: FollowUpPlan, *, acting_user: User, note: str = "") -> FollowUpPlan:
-    """Approve the plan and open one follow-up case per planned follow-up."""
-    plan = FollowUpPlan.objects.select_for_update().get(pk=plan.pk)
+OVER_BUDGET_NEEDS_DECISION = gettext_noop(
+    "The plan costs %(total)s kr, %(over)s kr more than the budget of %(budget)s kr. Approving "
+    "it needs the steering group's written decision and its date."
+)
+APPROVAL_STEPS = 2
+
+
+def plan_cost(plan: FollowUpPlan) -> int:
+    """Return what the plan's follow-ups cost together, in SEK."""
+    return sum(plan.items.values_list("cost_sek", flat=True))
+
+
+def _sek(amount: int) -> str:
+    return number_format(amount, force_grouping=True)
+
+
+def check_approval(
+    plan: FollowUpPlan, *, decision_text: str = "", decision_date: date | None = None
+) -> None:
+    """Refuse to approve a plan that is not proposed, or that costs more than its budget
+    without the steering group's written decision and its date."""
     _check_proposed(plan)
-    total = sum(plan.items.values_list("cost_sek", flat=True))
-    if total > plan.budget_sek:
+    total = plan_cost(plan)
+    if total > plan.budget_sek and not (decision_text.strip() and decision_date):
         raise ValidationError(
-            _("The plan costs %(total)s SEK, more than the budget of %(budget)s SEK.")
+            _(OVER_BUDGET_NEEDS_DECISION)
             % {
-                "total": f"{total:,}".replace(",", " "),
-                "budget": f"{plan.budget_sek:,}".replace(",", " "),
+                "total": _sek(total),
+                "over": _sek(total - plan.budget_sek),
+                "budget": _sek(plan.budget_sek),
             }
         )
-    items = list(plan.items.select_related("supplier", "lead_region", "lead_area"))
-    cases = followups.open_followups_in_bulk(
-        [
-            followups.CaseSpec(
-                supplier=item.supplier,
-                followup_type=item.followup_type,
-                lead_region=item.lead_region,
-                lead_area=item.lead_area,
-                cost_sek=item.cost_sek,
+
+
+def approve_plan(
+    plan: FollowUpPlan,
+    *,
+    acting_user: User,
+    note: str = "",
+    decision_text: str = "",
+    decision_date: date | None = None,
+    decision_reference: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> FollowUpPlan:
+    """Approve the plan and open one follow-up case per planned follow-up, all or nothing.
+
+    A plan over its budget is approved only with the steering group's written decision (text
+    and date, a reference if there is one), which is kept on the plan and in its history.
+    ``progress(step)`` (1 to APPROVAL_STEPS) is called outside the transaction."""
+    report = progress or (lambda step: None)
+    report(1)
+    check_approval(plan, decision_text=decision_text, decision_date=decision_date)
+    report(2)
+    with transaction.atomic():
+        plan = FollowUpPlan.objects.select_for_update().get(pk=plan.pk)
+        check_approval(plan, decision_text=decision_text, decision_date=decision_date)
+        total = plan_cost(plan)
+        over = total > plan.budget_sek
+        items = list(plan.items.select_related("supplier", "lead_region", "lead_area"))
+        cases = followups.open_followups_in_bulk(
+            [
+                followups.CaseSpec(
+                    supplier=item.supplier,
+                    followup_type=item.followup_type,
+                    lead_region=item.lead_region,
+                    lead_area=item.lead_area,
+                    cost_sek=item.cost_sek,
+                )
+                for item in items
+            ],
+            year=plan.year,
+            acting_user=acting_user,
+        )
+        by_supplier = {case.supplier_id: case for case in cases}
+        for item in items:
+            item.followup = by_supplier[item.supplier_id]
+        PlanItem.objects.bulk_update(items, ["followup"], batch_size=500)
+        plan.status = FollowUpPlan.Status.APPROVED
+        plan.approved_by = acting_user
+        plan.approved_at = timezone.now()
+        plan.approval_note = note.strip()
+        plan.over_budget_decision = decision_text.strip() if over else ""
+        plan.decision_date = decision_date if over else None
+        plan.decision_reference = decision_reference.strip() if over else ""
+        plan.save(
+            update_fields=[
+                "status",
+                "approved_by",
+                "approved_at",
+                "approval_note",
+                "over_budget_decision",
+                "decision_date",
+                "decision_reference",
+                "updated_at",
+            ]
+        )
+        changes: dict = {"status": ["proposed", "approved"], "cases": len(cases)}
+        if plan.approval_note:
+            changes["approval_note"] = plan.approval_note
+        if over:
+            changes.update(
+                cost=total,
+                budget_sek=plan.budget_sek,
+                over_budget_decision=plan.over_budget_decision,
+                decision_date=decision_date.isoformat() if decision_date else "",
+                decision_reference=plan.decision_reference,
             )
-            for item in items
-        ],
-        year=plan.year,
-        acting_user=acting_user,
-    )
-    by_supplier = {case.supplier_id: case for case in cases}
-    for item in items:
-        item.followup = by_supplier[item.supplier_id]
-    PlanItem.objects.bulk_update(items, ["followup"], batch_size=500)
-    plan.status = FollowUpPlan.Status.APPROVED
-    plan.approved_by = acting_user
-    plan.approved_at = timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    record_change(
-        plan,
-        action="updated",
-        acting_user=acting_user,
-        changes={"status": ["proposed", "approved"], "note": note},
-    )
+        record_change(plan, action="updated", acting_user=acting_user, changes=changes)
     return plan
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hallbar.core.charts import Bar, bar_chart, short_region_name
+from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.forms import add_service_errors, flash_errors
-from hallbar.core.history import history_for
 from hallbar.core.http import table_download
+from hallbar.core.jobs import running_job, start_job
 from hallbar.followups.models import FollowUpType
 from hallbar.followups.services import find_suppliers
 from hallbar.organisations.http import AuthenticatedHttpRequest
+from hallbar.organisations.models import Region
 from hallbar.planning import services
 from hallbar.planning.access import (
     access_plan,
@@ -34,13 +36,15 @@ from hallbar.planning.access import (
 )
 from hallbar.planning.forms import (
     AddItemForm,
+    ApproveForm,
     ExternalFollowUpForm,
     ItemForm,
     ProposeForm,
     WaiverForm,
 )
+from hallbar.planning.jobs import APPROVAL
 from hallbar.planning.models import DutyWaiver, ExternalFollowUp, FollowUpPlan, PlanItem
-from hallbar.planning.selectors import followed_up, summary
+from hallbar.planning.selectors import followed_up, plan_history, summary, supplier_matches
 from hallbar.suppliers.models import Supplier
 
 PAGE_SIZE = 50
@@ -49,7 +53,9 @@ PAGE_SIZE = 50
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_plans(request.user):
         raise Http404
-    plans = FollowUpPlan.objects.select_related("created_by", "approved_by")
+    plans = FollowUpPlan.objects.select_related("created_by", "approved_by").annotate(
+        item_count=Count("items")
+    )
     return render(
         request,
         "planning/plan_list.html",
@@ -151,17 +157,55 @@ def reason_text(item: PlanItem, plan: FollowUpPlan) -> str:
     return _("Finds and remedies more risk for the money than other uses of the budget.")
 
 
+def area_label(code: str) -> str:
+    """Return a procurement area's name in the reader's language ("" for none)."""
+    return _("Procurement area %(code)s") % {"code": code} if code and code != "–" else ""
+
+
+def _region_names() -> dict[str, str]:
+    return {r.county_code: r.name for r in Region.objects.select_related("organisation")}
+
+
+def search_items(items, *, text: str = "", region: str = ""):
+    """Return the plan's items whose supplier (name or identifier) or category matches text,
+    and that the region leads or takes part in."""
+    text = text.strip()
+    if text:
+        digits = text.replace("-", "").replace(" ", "")
+        items = items.filter(
+            Q(supplier__name__icontains=text)
+            | Q(supplier__org_number__icontains=digits or text)
+            | Q(supplier__vat_number__icontains=digits or text)
+            | Q(supplier__other_id__icontains=text)
+            | Q(category__name_sv__icontains=text)
+            | Q(category__name_en__icontains=text)
+        )
+    if region:
+        items = items.filter(
+            Q(lead_region__county_code=region) | Q(participating__icontains=f'"{region}"')
+        )
+    return items
+
+
 def plan_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     plan, can_edit = access_plan(request.user, public_id)
     data = summary(plan)
-    items = plan.items.select_related(
-        "supplier", "lead_region", "lead_area", "category", "followup"
+    names = _region_names()
+    all_items = plan.items.select_related(
+        "supplier", "lead_region__organisation", "lead_area", "category", "followup"
     )
+    query = request.GET.get("q", "")
+    region = request.GET.get("region", "")
+    region = region if region in names else ""
+    items = search_items(all_items, text=query, region=region)
     if (export := request.GET.get("format")) in {"csv", "xlsx"}:
-        return _export(plan, items, export)
+        return _export(plan, items, export, names)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.why = reason_text(item, plan)
+        item.participating_names = [names.get(code, code) for code in item.participating]
+        item.area_name = area_label(item.lead_area.code if item.lead_area else "")
+    items = all_items
     order = {reason: k for k, reason in enumerate(PlanItem.Reason.values)}
     audits = sorted(
         items.filter(followup_type__in=["office_audit", "factory_audit"]),
@@ -186,16 +230,13 @@ def plan_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         )
     )
     reused = [{**r, "name": reused_names.get(r["supplier_id"], "")} for r in plan.reused]
+    for row in data["areas"]:
+        row["name"] = area_label(row["area"])
+    for row in data["categories"]:
+        row["area_name"] = area_label(row["area"])
     area_chart = bar_chart(
         [Bar(a["area"], a["share"] * 100, f"{a['share'] * 100:.0f} %") for a in data["areas"]],
         title=_("Share of the risk exposure covered, per procurement area"),
-    )
-    lead_chart = bar_chart(
-        [
-            Bar(short_region_name(str(row["region"])), row["leads"], str(row["leads"]))
-            for row in data["leads"]
-        ],
-        title=_("Follow-ups led per region"),
     )
     result = plan.result
     labels = dict(FollowUpType.choices)
@@ -232,17 +273,21 @@ def plan_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
             "types": types,
             "rel_tol_percent": plan.rel_tol * 100,
             "area_chart": area_chart,
-            "lead_chart": lead_chart,
             "can_edit": can_edit and plan.status == FollowUpPlan.Status.PROPOSED,
             "can_approve": can_approve_plans(request.user)
             and plan.status == FollowUpPlan.Status.PROPOSED,
             "can_publish": can_edit and plan.status == FollowUpPlan.Status.APPROVED,
-            "history": history_for(plan)[:20],
+            "history": plan_history(plan),
+            "approval_job": running_job(APPROVAL, str(plan.public_id)),
+            "query": query,
+            "region": region,
+            "regions": sorted(names.items(), key=lambda pair: pair[1]),
+            "searched": bool(query.strip() or region),
         },
     )
 
 
-def _export(plan, items, export: str) -> HttpResponse:
+def _export(plan, items, export: str, names: dict[str, str]) -> HttpResponse:
     header = [
         "supplier",
         "org_number",
@@ -262,10 +307,10 @@ def _export(plan, items, export: str) -> HttpResponse:
             i.supplier.name,
             i.supplier.org_number,
             i.followup_type,
-            i.lead_region.county_code,
+            i.lead_region.name,
             i.lead_area.code if i.lead_area else "",
             i.category.slug if i.category else "",
-            " ".join(i.participating),
+            ", ".join(names.get(code, code) for code in i.participating),
             i.cost_sek,
             round(i.exposure, 2),
             round(i.covered, 2),
@@ -302,7 +347,13 @@ def item_edit(request: AuthenticatedHttpRequest, public_id, item_id: int) -> Htt
     return render(
         request,
         "planning/item_form.html",
-        {"plan": plan, "form": form, "item": item, "title": _("Change a planned follow-up")},
+        {
+            "plan": plan,
+            "form": form,
+            "item": item,
+            "participating": [_region_names().get(code, code) for code in item.participating],
+            "title": _("Change a planned follow-up"),
+        },
     )
 
 
@@ -321,30 +372,40 @@ def item_remove(request: AuthenticatedHttpRequest, public_id, item_id: int) -> H
 
 
 def item_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """Add a follow-up: search suppliers by part of the name or an identifier (a GET form, no
+    JavaScript), choose one of the matches, its type and lead region."""
     plan = access_plan_for_write(request.user, public_id)
-    form = AddItemForm(request.POST or None)
+    text = (request.POST if request.method == "POST" else request.GET).get("supplier_q", "")
+    matches = supplier_matches(text)
+    form = AddItemForm(
+        request.POST or None,
+        matches=matches,
+        initial={"supplier_q": text, "supplier": matches[0] if len(matches) == 1 else None},
+    )
     if request.method == "POST" and form.is_valid():
-        found, errors = find_suppliers([form.cleaned_data["supplier"]])
-        if errors:
-            form.add_error("supplier", errors)
+        try:
+            services.add_item(
+                plan,
+                supplier=form.cleaned_data["supplier"],
+                followup_type=form.cleaned_data["followup_type"],
+                lead_region=form.cleaned_data["lead_region"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                services.add_item(
-                    plan,
-                    supplier=found[0],
-                    followup_type=form.cleaned_data["followup_type"],
-                    lead_region=form.cleaned_data["lead_region"],
-                    acting_user=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The follow-up has been added to the plan."))
-                return redirect("planning:plan-detail", plan.public_id)
+            messages.success(request, _("The follow-up has been added to the plan."))
+            return redirect("planning:plan-detail", plan.public_id)
     return render(
         request,
-        "planning/item_form.html",
-        {"plan": plan, "form": form, "title": _("Add a follow-up to the plan")},
+        "planning/item_add.html",
+        {
+            "plan": plan,
+            "form": form,
+            "text": text,
+            "matches": matches,
+            "title": _("Add a follow-up to the plan"),
+        },
     )
 
 
@@ -376,18 +437,70 @@ def duty_waive(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return redirect("planning:plan-detail", plan.public_id)
 
 
-@require_POST
 def plan_approve(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """Show what is approved (follow-ups, cost, budget, regions) and ask for confirmation; a plan
+    over its budget asks for the steering group's written decision. The approval runs in the
+    background: the user follows it on the job page."""
     plan, _can_edit = access_plan(request.user, public_id)
     if not can_approve_plans(request.user):
         raise Http404
-    try:
-        services.approve_plan(plan, acting_user=request.user, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("The plan is approved and its follow-up cases are opened."))
-    return redirect("planning:plan-detail", plan.public_id)
+    if job := running_job(APPROVAL, str(plan.public_id)):
+        return redirect("core:job", public_id=job.public_id)
+    if plan.status != FollowUpPlan.Status.PROPOSED:
+        messages.error(request, _("Only a proposed plan can be approved."))
+        return redirect("planning:plan-detail", plan.public_id)
+    data = summary(plan)
+    budget = data["budget"]
+    form = ApproveForm(
+        request.POST if request.method == "POST" else None, over_budget=not budget.within
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = {
+            "note": form.cleaned_data["note"],
+            "decision_text": form.cleaned_data.get("decision_text", ""),
+            "decision_date": form.cleaned_data.get("decision_date"),
+            "decision_reference": form.cleaned_data.get("decision_reference", ""),
+        }
+        try:
+            services.check_approval(
+                plan,
+                decision_text=decision["decision_text"],
+                decision_date=decision["decision_date"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            day = decision["decision_date"]
+            job = start_job(
+                APPROVAL,
+                acting_user=request.user,
+                subject=str(plan.public_id),
+                params={
+                    **decision,
+                    "plan": str(plan.public_id),
+                    "decision_date": day.isoformat() if day else "",
+                },
+            )
+            return redirect("core:job", public_id=job.public_id)
+    leads = [row for row in data["leads"] if row["leads"]]
+    return render(
+        request,
+        "planning/plan_approve.html",
+        {
+            "plan": plan,
+            "form": form,
+            "data": data,
+            "budget": budget,
+            "fairness": data["fairness"],
+            "leads": leads,
+            "by_type": _by_type(data),
+        },
+    )
+
+
+def _by_type(data: dict) -> list[tuple[str, int]]:
+    labels = dict(FollowUpType.choices)
+    return [(labels.get(name, name), count) for name, count in sorted(data["by_type"].items())]
 
 
 @require_POST
@@ -409,6 +522,9 @@ def followed_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = int(asked) if asked.isdigit() else timezone.localdate().year
     items = followed_up(year)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = _region_names()
+    for item in page.object_list:
+        item.participating_names = [names.get(code, code) for code in item.participating]
     return render(request, "planning/followed_up.html", {"page": page, "year": year})
 
 

@@ -9,8 +9,12 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         from hallbar.core.imports import ImportKind, register_import_kind
+        from hallbar.core.jobs import register_job_kind
         from hallbar.core.models import ImportJob
+        from hallbar.risk.jobs import SCREENING, SCREENING_JOB
         from hallbar.risk.spend import SpendImporter
+
+        register_job_kind(SCREENING, SCREENING_JOB)
 
         register_import_kind(
             ImportJob.Kind.SPEND,

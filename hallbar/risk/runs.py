@@ -7,7 +7,7 @@ each row can be opened later to show its inputs.
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import pyarrow as pa
@@ -130,11 +130,26 @@ def risk_table(countries: Iterable[str] = ()) -> tuple[pa.Table, dict]:
     return pa.table(columns), screening_sources(countries=countries)
 
 
-@transaction.atomic
-def run_screening(*, year: int, acting_user=None, regions: list[str] | None = None) -> ScreeningRun:
-    """Screen the year's spend, store the run and its rows, and return the run."""
+SCREENING_STEPS = 4
+
+
+def run_screening(
+    *,
+    year: int,
+    acting_user=None,
+    regions: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ScreeningRun:
+    """Screen the year's spend, store the run and its rows, and return the run.
+
+    The reading and the join run outside any transaction, so that ``progress(step)`` (steps 1 to
+    SCREENING_STEPS) is seen while they run; the run and its rows are written all at once."""
+    report = progress or (lambda step: None)
+    report(1)
     countries = supplier_countries_table()
+    report(2)
     table, sources = risk_table(sorted({c for c in countries["country"].to_pylist() if c}))
+    report(3)
     # lines stored without a supplier are matched again under today's registry and resolutions
     matcher = ScreeningMatcher()
     result = screen(
@@ -145,6 +160,19 @@ def run_screening(*, year: int, acting_user=None, regions: list[str] | None = No
         regions=regions,
         rematch=matcher,
     )
+    report(4)
+    with transaction.atomic():
+        return _store_run(
+            year=year,
+            regions=regions,
+            result=result,
+            sources=sources,
+            matcher=matcher,
+            acting_user=acting_user,
+        )
+
+
+def _store_run(*, year, regions, result, sources, matcher, acting_user) -> ScreeningRun:
     by_region = matcher.record(year=year, regions=regions, result=result)
     names = dict(Supplier.objects.values_list("pk", "name"))
     run = ScreeningRun.objects.create(

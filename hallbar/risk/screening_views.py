@@ -4,7 +4,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, FloatField, Sum
 from django.db.models.functions import Cast
@@ -21,6 +20,7 @@ from hallbar.core.countries import country_name
 from hallbar.core.exports import table_response
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
+from hallbar.core.jobs import start_job as start_background_job
 from hallbar.core.models import ImportJob
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
@@ -31,9 +31,10 @@ from hallbar.risk.access import (
     spend_upload_region_ids,
 )
 from hallbar.risk.forms import SpendImportForm
+from hallbar.risk.jobs import SCREENING
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
-from hallbar.risk.runs import AREAS, run_screening
+from hallbar.risk.runs import AREAS
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import (
     removed_partitions,
@@ -187,13 +188,13 @@ def screening_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose a year."))
         return redirect("risk:screening-list")
-    try:
-        run = run_screening(year=year, acting_user=request.user)
-    except (ValueError, ValidationError) as error:
-        messages.error(request, str(error))
+    if year not in {p.year for p in stored_partitions()}:
+        messages.error(request, _("No spend is stored for %(year)s.") % {"year": year})
         return redirect("risk:screening-list")
-    messages.success(request, _("The screening of %(year)s is done.") % {"year": year})
-    return redirect("risk:screening-detail", public_id=run.public_id)
+    job = start_background_job(
+        SCREENING, acting_user=request.user, params={"year": year}, subject=str(year)
+    )
+    return redirect("core:job", public_id=job.public_id)
 
 
 def _filtered_rows(run: ScreeningRun, params):

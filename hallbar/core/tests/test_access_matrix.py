@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
-from hallbar.core.models import ImportJob
+from hallbar.core.models import BackgroundJob, ImportJob
 from hallbar.demo.contracts import load_demo_contracts
 from hallbar.demo.national import AUDIT_FIRM, load_fee_decisions
 from hallbar.demo.requirements import load_requirement_library
@@ -97,6 +97,7 @@ class World:
     decision_stockholm: RegionDecision
     budget_line: BudgetLine
     import_job: ImportJob
+    job: BackgroundJob  # a finished screening job started by the secretariat
     review: MatchReview
     merge: SupplierMerge
     unmatched: UnmatchedSpend  # Region Stockholm's spend that no supplier fits
@@ -230,6 +231,15 @@ def _build_world() -> World:
     analysis = RiskAnalysis.objects.get(category__slug="pharmaceuticals")
     draft_analysis = start_new_analysis_version(analysis, acting_user=cast.secretariat)
     run = ScreeningRun.objects.create(year=2024, status="done", started_by=cast.secretariat)
+    job = BackgroundJob.objects.create(
+        kind="risk.screening",
+        status=BackgroundJob.Status.DONE,
+        total_steps=4,
+        step=4,
+        params={"year": 2024},
+        result={"run": str(run.public_id), "year": 2024, "rows": 1},
+        created_by=cast.secretariat,
+    )
     row = ScreeningRow.objects.create(
         run=run,
         region_code="SE",
@@ -277,6 +287,7 @@ def _build_world() -> World:
         decision_stockholm=decision_stockholm,
         budget_line=budget_line,
         import_job=import_job,
+        job=job,
         review=review,
         merge=merge,
         unmatched=unmatched,
@@ -526,6 +537,7 @@ CASES = [
     ),
     _post_only("core:import-job-valid-rows", _ids("import_job"), writers=("secretariat", "alice")),
     _post_only("core:import-job-confirm", _ids("import_job"), writers=("secretariat", "alice")),
+    _case("core:job", _ids("job"), readers=MEMBERS),
     # regions
     _case("organisations:region-list", readers=MEMBERS),
     _case("organisations:region-detail", ["01"], variant="01", readers=MEMBERS),
@@ -932,7 +944,12 @@ CASES += [
         data=lambda w: {"followup_type": "dialogue", "lead_region": w.item.lead_region_id},
     ),
     _case("planning:item-remove", ITEM, readers=SECRETARIAT, writers=SECRETARIAT),
-    _post_only("planning:plan-approve", PLAN, writers=("secretariat", "steering")),
+    _case(
+        "planning:plan-approve",
+        PLAN,
+        readers=("secretariat", "steering"),
+        writers=("secretariat", "steering"),
+    ),
     _post_only("planning:plan-publish", PLAN, writers=SECRETARIAT),
     _post_only(
         "planning:duty-waive",

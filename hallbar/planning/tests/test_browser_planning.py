@@ -17,7 +17,8 @@ def _as(page, username):
     login(page, username, CAST_PASSWORD)
 
 
-def test_propose_change_and_approve_a_plan(page, world, run):
+def test_propose_change_and_approve_a_plan(page, world, run, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     problems = []
     _as(page, "karin")
     page.goto("/plans/")
@@ -43,6 +44,8 @@ def test_propose_change_and_approve_a_plan(page, world, run):
     assert item.followup_type == "dialogue" and item.origin == "changed"
     for url in (
         f"/plans/{plan.public_id}/items/new/",
+        f"/plans/{plan.public_id}/items/new/?supplier_q={world.supplier_a.name[:4]}",
+        f"/plans/{plan.public_id}/?q={world.supplier_a.name[:4]}&region=01#items",
         f"/plans/{plan.public_id}/items/{item.pk}/remove/",
         "/plans/external/",
         f"/plans/followed-up/?year={YEAR}",
@@ -50,15 +53,19 @@ def test_propose_change_and_approve_a_plan(page, world, run):
         assert page.goto(url).status == 200
         problems += serious_violations(page)
 
-    _as(page, "stig")  # the steering group approves
+    _as(page, "stig")  # the steering group approves, after the confirmation page
     page.goto(f"/plans/{plan.public_id}/")
-    page.locator("form[action$='/approve/'] button").click()
-    page.wait_for_load_state()
+    page.locator(f"a[href='/plans/{plan.public_id}/approve/']").click()
+    page.wait_for_url("**/approve/")
+    problems += serious_violations(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/jobs/**")
+    page.get_by_test_id("job-result").wait_for()
     plan.refresh_from_db()
     assert plan.status == "approved"
     assert FollowUp.objects.count() == plan.items.count()
 
-    site = page.url.split("/plans/")[0] + "/"
+    site = "/".join(page.url.split("/", 3)[:3]) + "/"
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
     for url in ("/plans/", f"/plans/{plan.public_id}/", "/plans/external/"):
         page.goto(url)

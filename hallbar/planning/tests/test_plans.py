@@ -17,6 +17,8 @@ from hallbar.planning.candidates import PastFollowUp, build_problem, reusable, y
 from hallbar.planning.models import ExternalFollowUp, FollowUpPlan
 from hallbar.planning.selectors import summary
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 pytestmark = pytest.mark.django_db
 YEAR = 2026
 ON = date(YEAR, 1, 1)
@@ -180,7 +182,7 @@ def test_without_a_screening_the_planner_says_what_to_do(world):
         services.propose_plan(year=YEAR, budget_sek=1000, acting_user=world.cast.secretariat)
 
 
-def test_the_plan_pages(world, run, client):
+def test_the_plan_pages(world, run, client, settings, django_capture_on_commit_callbacks):
     client.force_login(world.cast.secretariat)
     form = client.get(reverse("planning:plan-create")).context["form"]
     data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
@@ -211,9 +213,16 @@ def test_the_plan_pages(world, run, client):
     assert client.get(response.url).status_code == 200
     assert client.post(reverse("planning:plan-approve", args=[plan.public_id])).status_code == 404
     client.force_login(world.cast.steering)
-    client.post(reverse("planning:plan-approve", args=[plan.public_id]), {"note": "Beslut"})
+    confirm = client.get(reverse("planning:plan-approve", args=[plan.public_id]))
+    assert confirm.status_code == 200 and confirm.context["budget"].within
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("planning:plan-approve", args=[plan.public_id]), {"note": "Beslut"}
+        )
+    assert response.status_code == 302 and "/jobs/" in response.url
     plan.refresh_from_db()
-    assert plan.status == "approved"
+    assert plan.status == "approved" and plan.approval_note == "Beslut"
 
 
 def test_recording_another_organisations_follow_up(world, client):
