@@ -41,13 +41,20 @@ class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["position", "title_sv", "title_en", "body_sv", "body_en"]
-        widgets = {"body_sv": forms.Textarea(attrs={"rows": 12}), "body_en": forms.Textarea(attrs={"rows": 12})}
+        widgets = {
+            "body_sv": forms.Textarea(attrs={"rows": 12}),
+            "body_en": forms.Textarea(attrs={"rows": 12}),
+        }
 
 
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
-    text_sv = forms.CharField(label=_("Question (Swedish)"), widget=forms.Textarea(attrs={"rows": 2}))
-    text_en = forms.CharField(label=_("Question (English)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text_sv = forms.CharField(
+        label=_("Question (Swedish)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text_en = forms.CharField(
+        label=_("Question (English)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     options = forms.CharField(
         label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -66,9 +73,7 @@ class QuestionForm(forms.Form):
             right = line.startswith("*")
             sv, bar, en = line.lstrip("*").partition("|")
             if not bar or not sv.strip() or not en.strip():
-                raise forms.ValidationError(
-                    _("Write each option as: Swedish text | English text.")
-                )
+                raise forms.ValidationError(_("Write each option as: Swedish text | English text."))
             rows.append((sv.strip(), en.strip(), right))
         return rows
 

@@ -70,8 +70,12 @@ class ModuleQuerySet(models.QuerySet):
 
 
 class Module(PublicModel):
-    key = models.SlugField(_("key"), max_length=80, help_text=_("Names the module across versions."))
-    version = models.PositiveIntegerField(_("version"), default=1, validators=[MinValueValidator(1)])
+    key = models.SlugField(
+        _("key"), max_length=80, help_text=_("Names the module across versions.")
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, validators=[MinValueValidator(1)]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ModuleStatus.choices, default=ModuleStatus.DRAFT
     )
@@ -329,4 +333,3 @@ class Assignment(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.module_key} {self.due_date}"
-

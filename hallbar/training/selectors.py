@@ -107,9 +107,7 @@ def supplier_module_offer(user: User) -> list[Module]:
         return []
     done = completed_keys(user)
     return [
-        m
-        for m in published_modules()
-        if Audience.SUPPLIER in m.audiences and m.key not in done
+        m for m in published_modules() if Audience.SUPPLIER in m.audiences and m.key not in done
     ]
 
 
@@ -158,7 +156,9 @@ def _region_people(regions: QuerySet[Region]) -> dict[int, dict[str, set[int]]]:
     return people
 
 
-def participation(regions: QuerySet[Region], *, year: int | None = None) -> list[RegionParticipation]:
+def participation(
+    regions: QuerySet[Region], *, year: int | None = None
+) -> list[RegionParticipation]:
     """Return each region's participation per role and module, and its assignments' completion.
 
     A certificate counts when issued in year (any year if None)."""
@@ -220,9 +220,7 @@ def untrained_contracts(regions: QuerySet[Region]) -> list[UntrainedContract]:
     titles = {m.key: m for m in published_modules()}
     rows = []
     assignments = (
-        Assignment.objects.filter(
-            source=Assignment.Source.CONTRACT, contract__regions__in=regions
-        )
+        Assignment.objects.filter(source=Assignment.Source.CONTRACT, contract__regions__in=regions)
         .select_related("user", "contract")
         .distinct()
         .order_by("due_date", "contract__reference")

@@ -17,7 +17,6 @@ from hallbar.core.history import record_change
 from hallbar.organisations.models import Organisation, Role, User
 from hallbar.risk.models import RiskAnalysis
 from hallbar.training.models import (
-    AUDIENCE_ROLE,
     Assignment,
     Attempt,
     Audience,
@@ -139,7 +138,9 @@ def publish_module(*, module: Module, change_note: str, acting_user: User) -> Mo
     module.change_note = change_note.strip()[:300]
     module.published_at = now
     module.save(update_fields=["status", "change_note", "published_at", "updated_at"])
-    record_change(module, action="updated", acting_user=acting_user, changes={"status": "published"})
+    record_change(
+        module, action="updated", acting_user=acting_user, changes={"status": "published"}
+    )
     return module
 
 
@@ -252,7 +253,9 @@ def score_answers(attempt: Attempt, answers: dict[str, list[int]]) -> int:
 
 
 @transaction.atomic
-def submit_attempt(*, attempt: Attempt, answers: dict[str, list[int]], acting_user: User) -> Attempt:
+def submit_attempt(
+    *, attempt: Attempt, answers: dict[str, list[int]], acting_user: User
+) -> Attempt:
     """Record the answers, score them, and issue a certificate on a pass."""
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.submitted_at is not None:
@@ -379,7 +382,9 @@ def sync_assignments(*, today: date | None = None) -> int:
             return
         existing.add((user_id, key))
         new.append(
-            Assignment(user_id=user_id, module_key=key, due_date=due, source=source, contract=contract)
+            Assignment(
+                user_id=user_id, module_key=key, due_date=due, source=source, contract=contract
+            )
         )
 
     for role_assignment in RoleAssignment.objects.all():
@@ -387,7 +392,12 @@ def sync_assignments(*, today: date | None = None) -> int:
             is_active=True, memberships__is_active=True, memberships__role=role_assignment.role
         ).distinct()
         for user_id in holders.values_list("pk", flat=True):
-            add(user_id, role_assignment.module_key, role_assignment.due_date, Assignment.Source.ROLE)
+            add(
+                user_id,
+                role_assignment.module_key,
+                role_assignment.due_date,
+                Assignment.Source.ROLE,
+            )
 
     buyer_modules = [
         m
@@ -413,9 +423,9 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
     """Mail each person once about each overdue assignment not yet completed; return how many
     assignments were reminded about."""
     today = today or timezone.localdate()
-    overdue = Assignment.objects.filter(due_date__lt=today, reminded_at__isnull=True).select_related(
-        "user"
-    )
+    overdue = Assignment.objects.filter(
+        due_date__lt=today, reminded_at__isnull=True
+    ).select_related("user")
     titles = {m.key: m for m in Module.objects.published()}
     count = 0
     for assignment in overdue:
@@ -441,4 +451,3 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
                 )
                 count += 1
     return count
-

@@ -420,7 +420,13 @@ def participation(request):
         return table_download(
             [_("Region"), _("Role"), _("Module"), _("People"), _("Completed")],
             [
-                (r["region"].name, r["role"], r["module"].title, r["cell"].people, r["cell"].completed)
+                (
+                    r["region"].name,
+                    r["role"],
+                    r["module"].title,
+                    r["cell"].people,
+                    r["cell"].completed,
+                )
                 for r in table
             ],
             export=export,

@@ -9,203 +9,510 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contracts', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("contracts", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('draw', models.JSONField(default=list)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('passed', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_attempts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("draw", models.JSONField(default=list)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("passed", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quiz attempt',
-                'verbose_name_plural': 'quiz attempts',
-                'ordering': ['-created_at'],
+                "verbose_name": "quiz attempt",
+                "verbose_name_plural": "quiz attempts",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('key', models.SlugField(help_text='Names the module across versions.', max_length=80, verbose_name='key')),
-                ('version', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('superseded', 'superseded')], default='draft', max_length=20, verbose_name='status')),
-                ('change_note', models.CharField(blank=True, max_length=300, verbose_name='what changed')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('title_sv', models.CharField(max_length=200, verbose_name='title (Swedish)')),
-                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
-                ('summary_sv', models.TextField(blank=True, verbose_name='summary (Swedish)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('audiences', models.JSONField(default=list, verbose_name='audiences')),
-                ('areas', models.JSONField(blank=True, default=list, help_text='The Code of Conduct areas the module deepens; none for a general module.', verbose_name='areas')),
-                ('pass_mark', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pass mark (%)')),
-                ('questions_per_attempt', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1)], verbose_name='questions per attempt')),
-                ('retake_wait_minutes', models.PositiveIntegerField(default=60, verbose_name='wait before a new attempt (minutes)')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Names the module across versions.",
+                        max_length=80,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("superseded", "superseded"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "change_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="what changed"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                ("title_sv", models.CharField(max_length=200, verbose_name="title (Swedish)")),
+                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
+                ("summary_sv", models.TextField(blank=True, verbose_name="summary (Swedish)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                ("audiences", models.JSONField(default=list, verbose_name="audiences")),
+                (
+                    "areas",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The Code of Conduct areas the module deepens; none for a general module.",
+                        verbose_name="areas",
+                    ),
+                ),
+                (
+                    "pass_mark",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="pass mark (%)",
+                    ),
+                ),
+                (
+                    "questions_per_attempt",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="questions per attempt",
+                    ),
+                ),
+                (
+                    "retake_wait_minutes",
+                    models.PositiveIntegerField(
+                        default=60, verbose_name="wait before a new attempt (minutes)"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'training module',
-                'verbose_name_plural': 'training modules',
-                'ordering': ['order', 'key', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'version'), name='training_module_key_version'), models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('key',), name='training_module_one_published'), models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('key',), name='training_module_one_draft')],
+                "verbose_name": "training module",
+                "verbose_name_plural": "training modules",
+                "ordering": ["order", "key", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "version"), name="training_module_key_version"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "published")),
+                        fields=("key",),
+                        name="training_module_one_published",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "draft")),
+                        fields=("key",),
+                        name="training_module_one_draft",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LessonImage',
+            name="LessonImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('content_type', models.CharField(max_length=40)),
-                ('data', models.BinaryField()),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("content_type", models.CharField(max_length=40)),
+                ("data", models.BinaryField()),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lesson image',
-                'verbose_name_plural': 'lesson images',
-                'ordering': ['module', 'name'],
+                "verbose_name": "lesson image",
+                "verbose_name_plural": "lesson images",
+                "ordering": ["module", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='position')),
-                ('title_sv', models.CharField(max_length=200, verbose_name='title (Swedish)')),
-                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
-                ('body_sv', models.TextField(verbose_name='text (Swedish, Markdown)')),
-                ('body_en', models.TextField(verbose_name='text (English, Markdown)')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="position")),
+                ("title_sv", models.CharField(max_length=200, verbose_name="title (Swedish)")),
+                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
+                ("body_sv", models.TextField(verbose_name="text (Swedish, Markdown)")),
+                ("body_en", models.TextField(verbose_name="text (English, Markdown)")),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lessons",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lesson',
-                'verbose_name_plural': 'lessons',
-                'ordering': ['module', 'position', 'id'],
+                "verbose_name": "lesson",
+                "verbose_name_plural": "lessons",
+                "ordering": ["module", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(default=hallbar.training.models.new_verification_code, max_length=20, unique=True)),
-                ('holder_name', models.CharField(max_length=200)),
-                ('organisation_name', models.CharField(blank=True, max_length=200)),
-                ('role', models.CharField(blank=True, max_length=30)),
-                ('issued_on', models.DateField()),
-                ('attempt', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='training.attempt')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.region')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_certificates', to=settings.AUTH_USER_MODEL)),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.CharField(
+                        default=hallbar.training.models.new_verification_code,
+                        max_length=20,
+                        unique=True,
+                    ),
+                ),
+                ("holder_name", models.CharField(max_length=200)),
+                ("organisation_name", models.CharField(blank=True, max_length=200)),
+                ("role", models.CharField(blank=True, max_length=30)),
+                ("issued_on", models.DateField()),
+                (
+                    "attempt",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate",
+                        to="training.attempt",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_certificates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='attempt',
-            name='module',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='training.module'),
+            model_name="attempt",
+            name="module",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attempts",
+                to="training.module",
+            ),
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('single', 'one right answer'), ('multiple', 'one or more right answers')], default='single', max_length=10, verbose_name='kind')),
-                ('text_sv', models.TextField(verbose_name='question (Swedish)')),
-                ('text_en', models.TextField(verbose_name='question (English)')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "one right answer"),
+                            ("multiple", "one or more right answers"),
+                        ],
+                        default="single",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text_sv", models.TextField(verbose_name="question (Swedish)")),
+                ("text_en", models.TextField(verbose_name="question (English)")),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['module', 'id'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["module", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_sv', models.CharField(max_length=300, verbose_name='option (Swedish)')),
-                ('text_en', models.CharField(max_length=300, verbose_name='option (English)')),
-                ('is_correct', models.BooleanField(default=False, verbose_name='right answer')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='training.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text_sv", models.CharField(max_length=300, verbose_name="option (Swedish)")),
+                ("text_en", models.CharField(max_length=300, verbose_name="option (English)")),
+                ("is_correct", models.BooleanField(default=False, verbose_name="right answer")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="training.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'option',
-                'verbose_name_plural': 'options',
-                'ordering': ['question', 'id'],
+                "verbose_name": "option",
+                "verbose_name_plural": "options",
+                "ordering": ["question", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('module_key', models.SlugField(max_length=80)),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('source', models.CharField(choices=[('role', 'assigned to your role'), ('contract', 'you are the contact of a contract in a prioritised category')], max_length=10)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contracts.contract')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("module_key", models.SlugField(max_length=80)),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("role", "assigned to your role"),
+                            (
+                                "contract",
+                                "you are the contact of a contract in a prioritised category",
+                            ),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['due_date', 'module_key'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'module_key'), name='training_assignment_once')],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["due_date", "module_key"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "module_key"), name="training_assignment_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('module_key', models.SlugField(max_length=80)),
-                ('role', models.CharField(choices=[('secretariat', 'Secretariat'), ('steering_group', 'Steering group'), ('area_coordinator', 'Area coordinator'), ('region_contact', 'Region sustainability contact'), ('buyer', 'Buyer / contract manager'), ('auditor', 'Third-party auditor'), ('supplier_contact', 'Supplier contact')], max_length=30, verbose_name='role')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("module_key", models.SlugField(max_length=80)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("secretariat", "Secretariat"),
+                            ("steering_group", "Steering group"),
+                            ("area_coordinator", "Area coordinator"),
+                            ("region_contact", "Region sustainability contact"),
+                            ("buyer", "Buyer / contract manager"),
+                            ("auditor", "Third-party auditor"),
+                            ("supplier_contact", "Supplier contact"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment to a role',
-                'verbose_name_plural': 'assignments to roles',
-                'ordering': ['due_date', 'module_key', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('module_key', 'role'), name='training_role_assignment')],
+                "verbose_name": "assignment to a role",
+                "verbose_name_plural": "assignments to roles",
+                "ordering": ["due_date", "module_key", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("module_key", "role"), name="training_role_assignment"
+                    )
+                ],
             },
         ),
     ]

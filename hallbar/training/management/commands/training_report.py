@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rows = report(options["year"])
         if options["format"] == "json":
-            self.stdout.write(json.dumps({"year": options["year"], "rows": rows}, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps({"year": options["year"], "rows": rows}, ensure_ascii=False, indent=2)
+            )
             return
         writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
