@@ -134,13 +134,22 @@ def _quiz_items(attempt: Attempt, language: str) -> list[dict]:
 
 
 def quiz(request, public_id):
+    """GET shows the open attempt's questions (or a button to start one); POST starts an
+    attempt ("start") or submits the open one. Starting is a POST: a GET never writes."""
     module = access.access_module(request.user, public_id)
     if module.status != ModuleStatus.PUBLISHED and not access.can_edit_training(request.user):
         raise Http404
+    attempt = Attempt.objects.filter(
+        user=request.user, module=module, submitted_at__isnull=True
+    ).first()
     if request.method == "POST":
-        attempt = Attempt.objects.filter(
-            user=request.user, module=module, submitted_at__isnull=True
-        ).first()
+        if "start" in request.POST:
+            try:
+                services.start_attempt(user=request.user, module=module)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+                return redirect("training:module", module.public_id)
+            return redirect("training:quiz", module.public_id)
         if attempt is None:
             return redirect("training:module", module.public_id)
         answers = {
@@ -153,15 +162,15 @@ def quiz(request, public_id):
             attempt=attempt, answers=answers, acting_user=request.user
         )
         return redirect("training:attempt", attempt.public_id)
-    try:
-        attempt = services.start_attempt(user=request.user, module=module)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect("training:module", module.public_id)
     return render(
         request,
         "training/quiz.html",
-        {"module": module, "attempt": attempt, "items": _quiz_items(attempt, _language())},
+        {
+            "module": module,
+            "attempt": attempt,
+            "items": _quiz_items(attempt, _language()) if attempt else [],
+            "wait_until": None if attempt else services.next_attempt_at(request.user, module),
+        },
     )
 
 

@@ -129,6 +129,9 @@ def test_draw_is_random_with_shuffled_options(package, cast):
 def test_quiz_page_never_shows_the_right_answers(package, cast, client):
     module = package["contract-clause"]
     client.force_login(cast.alice)
+    assert client.get(reverse("training:quiz", args=[module.public_id])).status_code == 200
+    assert not Attempt.objects.exists()  # a GET starts nothing
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
     response = client.get(reverse("training:quiz", args=[module.public_id]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -157,7 +160,7 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     module.retake_wait_minutes = 30
     module.save()
     client.force_login(cast.alice)
-    client.get(reverse("training:quiz", args=[module.public_id]))
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
     attempt = Attempt.objects.get(user=cast.alice, module=module)
     data = {f"q{q}": v for q, v in _wrong(attempt).items()}
     response = client.post(reverse("training:quiz", args=[module.public_id]), data)
@@ -174,7 +177,7 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     Attempt.objects.filter(pk=attempt.pk).update(
         submitted_at=timezone.now() - timedelta(minutes=31)
     )
-    client.get(reverse("training:quiz", args=[module.public_id]))
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
     second = Attempt.objects.get(user=cast.alice, module=module, submitted_at__isnull=True)
     response = client.post(
         reverse("training:quiz", args=[module.public_id]),
