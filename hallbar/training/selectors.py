@@ -139,8 +139,8 @@ class RegionParticipation:
         return self.assigned_completed / self.assigned if self.assigned else 0.0
 
     @property
-    def assigned_percent(self) -> int:
-        return round(self.assigned_share * 100)
+    def assigned_percent(self) -> int | None:
+        return round(self.assigned_share * 100) if self.assigned else None
 
 
 def _region_people(regions: QuerySet[Region]) -> dict[int, dict[str, set[int]]]:

@@ -450,7 +450,7 @@ def participation(request):
                 Bar(
                     label=row.region.county_code,
                     value=round(row.assigned_share * 100),
-                    display=f"{round(row.assigned_share * 100)} %",
+                    display="–" if row.assigned_percent is None else f"{row.assigned_percent} %",
                 )
                 for row in rows
             ],
