@@ -395,11 +395,43 @@ def test_role_assignment_overdue_and_one_reminder(package, cast):
 
 
 def test_supplier_module_offered_only_with_an_open_followup(package, cast):
+    from hallbar.demo.requirements import load_requirement_library
     from hallbar.followups.models import FollowUp
+    from hallbar.followups.states import State
+    from hallbar.requirements.models import ContractClause
 
+    load_requirement_library()
+    organisation = cast.charlie.memberships.get().organisation
+    supplier = Supplier.objects.create(
+        name=organisation.name, country="SE", other_id="MEDI-1", organisation=organisation
+    )
+    followup = FollowUp.objects.create(
+        reference="UF-T-1",
+        year=timezone.localdate().year,
+        supplier=supplier,
+        lead_region=Region.objects.get(county_code="01"),
+        clause=ContractClause.objects.exclude(status="draft").first(),
+        status=State.PLANNED,
+    )
+    # A planned case is not yet the supplier's: nothing is offered
+    assert selectors.supplier_module_offer(cast.charlie) == []
+    FollowUp.objects.filter(pk=followup.pk).update(status=State.SENT)
+    offered = selectors.supplier_module_offer(cast.charlie)
+    # the modules written for suppliers: the Code of Conduct and the supplier's own
+    assert [m.key for m in offered] == ["code-of-conduct", "supplier-portal"]
+    assert offered[1].title_in("en") == "What a supplier must do, and the portal"
+    # not to another company's contact, nor to a buyer
+    assert selectors.supplier_module_offer(cast.dave) == []
     assert selectors.supplier_module_offer(cast.alice) == []
-    if not FollowUp.objects.filter(supplier__organisation__memberships__user=cast.charlie).exists():
-        assert selectors.supplier_module_offer(cast.charlie) == []
+    # and no longer once completed
+    module = package["supplier-portal"]
+    attempt = services.start_attempt(user=cast.charlie, module=module)
+    services.submit_attempt(
+        attempt=attempt, answers=_right(module, attempt), acting_user=cast.charlie
+    )
+    assert [m.key for m in selectors.supplier_module_offer(cast.charlie)] == ["code-of-conduct"]
+    FollowUp.objects.filter(pk=followup.pk).update(status=State.CLOSED)
+    assert selectors.supplier_module_offer(cast.charlie) == []
 
 
 def test_participation_per_region_role_module_and_report(package, cast, client):
