@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -485,3 +486,79 @@ def test_nobody_and_outsiders_see_no_participation(package, cast, client):
         assert client.get(reverse("training:participation")).status_code == 404
     client.force_login(cast.nobody)
     assert client.get(reverse("training:index")).status_code == 404
+
+
+def test_secretariat_writes_a_module_from_the_pages(cast, client):
+    client.force_login(cast.secretariat)
+    response = client.post(
+        reverse("training:module-create"),
+        {
+            "key": "gloves",
+            "title_sv": "Handskar",
+            "title_en": "Gloves",
+            "summary_sv": "Om handskar.",
+            "summary_en": "About gloves.",
+            "audiences": ["buyer", "contract_manager"],
+            "areas": ["wr"],
+            "pass_mark": 50,
+            "questions_per_attempt": 1,
+            "retake_wait_minutes": 0,
+            "order": 1,
+        },
+    )
+    module = Module.objects.get(key="gloves")
+    assert response.status_code == 302 and module.status == ModuleStatus.DRAFT
+    # an image, then a lesson that shows it and a hostile line
+    client.post(
+        reverse("training:image-upload", args=[module.public_id]),
+        {"image": SimpleUploadedFile("g.png", PNG, content_type="image/png")},
+    )
+    image = module.images.get()
+    client.post(
+        reverse("training:lesson-create", args=[module.public_id]),
+        {
+            "position": 1,
+            "title_sv": "Risker",
+            "title_en": "Risks",
+            "body_sv": f"Text ![Handske]({reverse('training:image', args=[image.public_id])}) "
+            "<script>alert(1)</script>",
+            "body_en": "Text",
+        },
+    )
+    assert module.lessons.count() == 1
+    # a question needs exactly one right option when it has one right answer
+    question = {
+        "kind": "single",
+        "text_sv": "Vilket?",
+        "text_en": "Which?",
+        "options": "* Ja | Yes\n* Nej | No",
+    }
+    response = client.post(reverse("training:question-create", args=[module.public_id]), question)
+    assert response.status_code == 200 and not module.questions.exists()
+    question["options"] = "* Ja | Yes\nNej | No"
+    client.post(reverse("training:question-create", args=[module.public_id]), question)
+    assert module.questions.get().options.filter(is_correct=True).count() == 1
+    client.post(reverse("training:module-publish", args=[module.public_id]), {"change_note": "Ny."})
+    module.refresh_from_db()
+    assert module.status == ModuleStatus.PUBLISHED and module.change_note == "Ny."
+    # a buyer reads the lesson with its image and without the script
+    client.force_login(cast.alice)
+    page = client.get(reverse("training:lesson", args=[module.public_id, 1])).content.decode()
+    assert f'<img src="{reverse("training:image", args=[image.public_id])}" alt="Handske">' in page
+    assert "alert(1)" not in page
+    assert client.get(reverse("training:image", args=[image.public_id])).status_code == 200
+    # and may not change the module
+    assert client.get(reverse("training:manage")).status_code == 404
+
+
+def test_reminder_command(package, cast):
+    from hallbar.training.models import RoleAssignment
+
+    RoleAssignment.objects.create(
+        module_key="contract-clause", role=Role.BUYER, due_date=date(2020, 1, 1)
+    )
+    out = io.StringIO()
+    call_command("training_reminders", stdout=out)
+    assert Assignment.objects.filter(reminded_at__isnull=False).count() == 2  # alice and bob
+    call_command("training_reminders", stdout=out)
+    assert out.getvalue().splitlines()[-1].endswith("0 reminders sent.")
