@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hallbar.contracts.models import Contract
 from hallbar.followups.models import FollowUp
 from hallbar.followups.states import State
 from hallbar.organisations.models import Membership, Region, Role, User
@@ -210,36 +211,45 @@ class UntrainedContract:
     contract_title: str
     contract_public_id: str
     person: str
-    module: Module
-    due_date: date
+    modules: list[Module]
+    due_date: date  # the earliest due date of the modules not completed
 
 
 def untrained_contracts(regions: QuerySet[Region]) -> list[UntrainedContract]:
-    """Return the contracts of regions whose contact has not completed a module assigned to
-    them because of the contract."""
+    """Return the active contracts of regions whose contact (the buyer who registered them, see
+    ``services.contract_contacts``) has not completed every module assigned to them."""
     titles = {m.key: m for m in published_modules()}
-    rows = []
-    assignments = (
-        Assignment.objects.filter(source=Assignment.Source.CONTRACT, contract__regions__in=regions)
-        .select_related("user", "contract")
-        .distinct()
-        .order_by("due_date", "contract__reference")
+    done: set[tuple[int, str]] = set(
+        Certificate.objects.values_list("user_id", "module__key").distinct()
     )
-    completed: dict[int, set[str]] = {}
-    for assignment in assignments:
-        done = completed.setdefault(assignment.user_id, completed_keys(assignment.user))
-        if assignment.module_key in done or assignment.module_key not in titles:
-            continue
+    open_by_user: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in Assignment.objects.filter(module_key__in=titles):
+        if (assignment.user_id, assignment.module_key) not in done:
+            open_by_user[assignment.user_id].append(assignment)
+    contracts = (
+        Contract.objects.filter(
+            status=Contract.Status.ACTIVE,
+            regions__in=regions,
+            created_by_id__in=list(open_by_user),
+        )
+        .select_related("created_by")
+        .distinct()
+        .order_by("reference")
+    )
+    rows = []
+    for contract in contracts:
+        pending = sorted(open_by_user[contract.created_by_id], key=lambda a: a.due_date)
         rows.append(
             UntrainedContract(
-                contract_reference=assignment.contract.reference,
-                contract_title=assignment.contract.title,
-                contract_public_id=str(assignment.contract.public_id),
-                person=str(assignment.user),
-                module=titles[assignment.module_key],
-                due_date=assignment.due_date,
+                contract_reference=contract.reference,
+                contract_title=contract.title,
+                contract_public_id=str(contract.public_id),
+                person=str(contract.created_by),
+                modules=[titles[a.module_key] for a in pending],
+                due_date=pending[0].due_date,
             )
         )
+    rows.sort(key=lambda r: (r.due_date, r.contract_reference))
     return rows
 
 

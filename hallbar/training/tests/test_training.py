@@ -362,6 +362,25 @@ def test_contract_contact_is_assigned_the_high_risk_area_modules(package, cast):
 def test_no_automatic_assignment_without_a_high_risk_area(package, cast):
     _prioritised_contract(cast, area_class="medium")
     assert services.sync_assignments() == 0
+    stockholm = Region.objects.filter(county_code="01")
+    assert selectors.untrained_contracts(stockholm) == []
+    # a module assigned to the contact's role and not completed lists the contract too
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2030, 1, 1),
+        acting_user=cast.secretariat,
+    )
+    rows = selectors.untrained_contracts(stockholm)
+    assert [(r.contract_reference, [m.key for m in r.modules]) for r in rows] == [
+        ("TRAIN-1", ["contract-clause"])
+    ]
+    module = package["contract-clause"]
+    attempt = services.start_attempt(user=cast.alice, module=module)
+    services.submit_attempt(
+        attempt=attempt, answers=_right(module, attempt), acting_user=cast.alice
+    )
+    assert selectors.untrained_contracts(stockholm) == []
 
 
 def test_role_assignment_overdue_and_one_reminder(package, cast):
