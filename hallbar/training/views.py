@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.http import attachment, table_download
-from hallbar.organisations.models import Role
+from hallbar.organisations.models import Region, Role
 from hallbar.training import access, selectors, services
 from hallbar.training.certificates import certificate_pdf
 from hallbar.training.forms import (
@@ -469,3 +469,15 @@ def participation(request):
             "today": timezone.localdate(),
         },
     )
+
+
+def region_training_section(request, region) -> dict | None:
+    """The region page's training section: the region's assigned modules and how many are
+    completed, for those who may see the region's participation."""
+    if not access.participation_regions(request.user).filter(pk=region.pk).exists():
+        return None
+    regions = Region.objects.filter(pk=region.pk)
+    return {
+        "row": selectors.participation(regions)[0],
+        "untrained": len(selectors.untrained_contracts(regions)),
+    }

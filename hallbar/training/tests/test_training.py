@@ -581,3 +581,20 @@ def test_reminder_command(package, cast):
     assert Assignment.objects.filter(reminded_at__isnull=False).count() == 2  # alice and bob
     call_command("training_reminders", stdout=out)
     assert out.getvalue().splitlines()[-1].endswith("0 reminders sent.")
+
+
+def test_region_page_shows_training_to_who_may_see_participation(package, cast, client):
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2030, 1, 1),
+        acting_user=cast.secretariat,
+    )
+    url = reverse("organisations:region-detail", args=["23"])
+    for user, shown in ((cast.contact_jamtland, True), (cast.secretariat, True), (cast.bob, False)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert (reverse("training:participation") in page) is shown, user
+    client.force_login(cast.contact_jamtland)
+    page = client.get(reverse("organisations:region-detail", args=["01"])).content.decode()
+    assert reverse("training:participation") not in page
