@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hallbar.funding",
     "hallbar.followups",
     "hallbar.planning",
+    "hallbar.training",
     "hallbar.api",
     "hallbar.home",
     "hallbar.demo",

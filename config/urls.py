@@ -31,6 +31,7 @@ urlpatterns = [
     path("portal/", include("hallbar.followups.portal_urls")),
     path("results/", include("hallbar.followups.results_urls")),
     path("plans/", include("hallbar.planning.urls")),
+    path("training/", include("hallbar.training.urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),
 ]

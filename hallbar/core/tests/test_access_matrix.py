@@ -52,6 +52,7 @@ from hallbar.suppliers.models import (
     UnmatchedSpend,
 )
 from hallbar.suppliers.services import merge_suppliers
+from hallbar.training.tests.matrix import training_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,13 @@ FEW_CONTRACTS = "region=23"
 # auth views are Django's own.
 SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
 # Public and without data: the health check and the language switch (a cookie).
-PUBLIC = {"core:healthz", "core:set-language", "results:list", "results:detail"}
+PUBLIC = {
+    "core:healthz",
+    "core:set-language",
+    "results:list",
+    "results:detail",
+    "training:verify",
+}
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -978,6 +985,7 @@ CASES += [
     _case("api:list_plans", readers=MEMBERS),
     _case("api:get_plan", PLAN, readers=MEMBERS),
 ]
+CASES += training_cases(_case, _post_only, everyone=EVERYONE, secretariat=SECRETARIAT)
 # Cases that can be posted to: the API is read-only and the public views hold no data.
 POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]
 WRITE_CASES = [c for c in CASES if c.writers]

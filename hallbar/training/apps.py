@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "hallbar.training"
+    label = "training"
+    verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from hallbar.core.sections import Section, register_section
+        from hallbar.training.views import region_training_section
+
+        # The region page shows the region's training to those who may see its participation.
+        register_section(
+            "organisations:region-detail",
+            Section(
+                slot="main",
+                template="training/partials/region_training.html",
+                context=region_training_section,
+                order=200,
+            ),
+        )

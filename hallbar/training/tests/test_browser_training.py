@@ -1,0 +1,158 @@
+"""In a real browser: a buyer takes a module, fails the quiz once, passes it and downloads the
+certificate; the public page verifies it; the region contact sees participation change; an
+English-speaking supplier completes the supplier module in English. axe-core on every page,
+Swedish at 1366 and 390 px (no sideways scrolling), with screenshots."""
+
+import io
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD
+from hallbar.demo.training import load_training_package
+from hallbar.organisations.models import Role
+from hallbar.training import services
+from hallbar.training.models import Attempt, Certificate, Option
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/training"))
+WIDTHS = (1366, 390)
+
+
+def _as(page, username):
+    page.context.clear_cookies()
+    login(page, username, CAST_PASSWORD)
+
+
+def _check(page, problems, name=None):
+    """axe-core, no sideways scrolling at 390 px, and a screenshot at both widths."""
+    problems += serious_violations(page)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{page.url} at {width}px: {overflow}px wider than the window")
+        if name and SHOTS.parent.exists():
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def _answer(page, user, module, *, right: bool):
+    attempt = Attempt.objects.get(user=user, module=module, submitted_at__isnull=True)
+    for drawn in attempt.draw:
+        options = Option.objects.filter(question_id=drawn["question"], is_correct=right)
+        for option in options if right else options[:1]:
+            page.locator(f"input[value='{option.pk}']").check()
+
+
+def _take_quiz(page, user, module, *, right: bool, problems, shot=None):
+    page.goto(f"/training/modules/{module.public_id}/quiz/")
+    page.locator("form button[name=start]").click()
+    page.wait_for_load_state()
+    if shot:
+        _check(page, problems, shot)
+    _answer(page, user, module, right=right)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/training/attempts/**")
+
+
+def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
+    from pypdf import PdfReader
+
+    modules = {m.key: m for m in load_training_package(acting_user=cast.secretariat)}
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=timezone.localdate() + timedelta(days=30),
+        acting_user=cast.secretariat,
+    )
+    module = modules["contract-clause"]
+    problems: list[str] = []
+
+    # The region contact sees that nobody in Jämtland has completed it yet
+    _as(page, "asa")
+    page.goto("/training/participation/")
+    row = page.locator("tr", has_text="Region Jämtland Härjedalen").first
+    assert row.locator("td").nth(1).inner_text() == "0"  # completed of the assigned
+    _check(page, problems, "participation-before")
+
+    # Bob, a Jämtland buyer, reads the module and fails the quiz once
+    _as(page, "bob")
+    page.goto("/training/")
+    _check(page, problems, "index")
+    page.get_by_role("link", name=module.title_sv).click()
+    _check(page, problems, "module")
+    page.get_by_role("link", name=module.lessons.first().title_sv).click()
+    _check(page, problems, "lesson")
+    _take_quiz(page, cast.bob, module, right=False, problems=problems, shot="quiz")
+    assert not Attempt.objects.get(user=cast.bob).passed
+    _check(page, problems, "failed")
+    # he must wait before the next try; the wait is then over
+    page.goto(f"/training/modules/{module.public_id}/quiz/")
+    assert page.locator("form button[name=start]").count() == 0
+    Attempt.objects.filter(user=cast.bob).update(
+        submitted_at=timezone.now() - timedelta(minutes=module.retake_wait_minutes + 1)
+    )
+    _take_quiz(page, cast.bob, module, right=True, problems=problems)
+    certificate = Certificate.objects.get(user=cast.bob)
+    _check(page, problems, "passed")
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/pdf/']").first.click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Bob Jämtland" in " ".join(text.split())
+    assert certificate.code in text
+
+    # Anyone can verify the certificate by its code
+    page.context.clear_cookies()
+    page.goto(f"/training/verify/{certificate.code}/")
+    assert "Bob Jämtland" in page.locator("main").inner_text()
+    assert module.title_sv in page.locator("main").inner_text()
+    _check(page, problems, "verify")
+
+    # The region contact sees the change
+    _as(page, "asa")
+    page.goto("/training/participation/")
+    row = page.locator("tr", has_text="Region Jämtland Härjedalen").first
+    assert row.locator("td").nth(1).inner_text() == "1"
+    _check(page, problems, "participation-after")
+
+    # The secretariat's pages
+    _as(page, "karin")
+    for url, name in (
+        ("/training/participation/", "participation-national"),
+        ("/training/manage/", "manage"),
+        ("/training/manage/modules/new/", "module-create"),
+    ):
+        page.goto(url)
+        _check(page, problems, name)
+    assert problems == []
+
+
+def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
+    modules = {m.key: m for m in load_training_package(acting_user=cast.secretariat)}
+    module = modules["supplier-portal"]
+    problems: list[str] = []
+    _as(page, "dave")
+    site = page.url.split("/", 3)[:3]
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": "/".join(site) + "/"}]
+    )
+    page.goto(f"/training/modules/{module.public_id}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert module.title_en in page.locator("h1").inner_text()
+    problems += serious_violations(page)
+    page.get_by_role("link", name=module.lessons.first().title_en).click()
+    assert "due diligence" in page.locator("main").inner_text()
+    _take_quiz(page, cast.dave, module, right=True, problems=problems)
+    assert "You passed" in page.locator("main").inner_text()
+    problems += serious_violations(page)
+    certificate = Certificate.objects.get(user=cast.dave)
+    assert certificate.module.key == "supplier-portal"
+    assert problems == []

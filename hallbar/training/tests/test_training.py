@@ -1,0 +1,600 @@
+"""The training package: safe lessons, quizzes, certificates, assignments and participation."""
+
+import io
+import json
+import random
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from hallbar.categories.models import Category, CategoryPrioritisation
+from hallbar.contracts.models import Contract
+from hallbar.demo.training import MODULES, load_training_package
+from hallbar.organisations.models import Region, Role
+from hallbar.risk.models import RiskAnalysis
+from hallbar.suppliers.models import Supplier
+from hallbar.training import selectors, services
+from hallbar.training.markdown import render_markdown
+from hallbar.training.models import (
+    Assignment,
+    Attempt,
+    Certificate,
+    LessonImage,
+    Module,
+    ModuleStatus,
+    Option,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = """# Title
+
+<script>alert('x1')</script>
+
+[click](javascript:alert('x2'))
+
+[mixed](JaVaScRiPt:alert('x3'))
+
+<img src="a.png" onerror="alert('x4')">
+
+<a href="https://example.org" onclick="alert('x5')">raw link</a>
+
+<iframe src="https://evil.example"></iframe>
+
+<div style="background:url(javascript:alert('x6'))" onmouseover="alert('x7')">div</div>
+
+[data](data:text/html;base64,PHNjcmlwdD4=)
+
+<svg onload="alert('x8')"><script>alert('x9')</script></svg>
+
+[kept](https://example.org/page) and **bold**
+"""
+
+
+def test_hostile_markdown_is_rendered_harmless():
+    # Given Markdown with scripts, javascript: links, event attributes and raw HTML
+    html = str(render_markdown(HOSTILE))
+    # Then none of it reaches the output
+    lowered = html.lower()
+    for marker in ("<script", "javascript", "onerror", "onclick", "onload", "onmouseover"):
+        assert marker not in lowered, marker
+    for marker in ("<iframe", "<svg", "<div", "style=", "data:text", "alert("):
+        assert marker not in lowered, marker
+    # and the safe link and the emphasis are kept, the heading moved below the page's h1
+    assert '<a href="https://example.org/page" rel="noopener noreferrer">kept</a>' in html
+    assert "<strong>bold</strong>" in html
+    assert "<h2>Title</h2>" in html
+
+
+@pytest.fixture
+def package(cast):
+    return {m.key: m for m in load_training_package(acting_user=cast.secretariat)}
+
+
+def _right(module: Module, attempt: Attempt) -> dict[str, list[int]]:
+    right = {}
+    for drawn in attempt.draw:
+        right[str(drawn["question"])] = sorted(
+            Option.objects.filter(question_id=drawn["question"], is_correct=True).values_list(
+                "pk", flat=True
+            )
+        )
+    return right
+
+
+def _wrong(attempt: Attempt) -> dict[str, list[int]]:
+    return {
+        str(drawn["question"]): list(
+            Option.objects.filter(question_id=drawn["question"], is_correct=False).values_list(
+                "pk", flat=True
+            )[:1]
+        )
+        for drawn in attempt.draw
+    }
+
+
+def test_demo_package_has_seven_bilingual_modules(package):
+    assert len(package) == len(MODULES) >= 7
+    for module in package.values():
+        assert module.status == ModuleStatus.PUBLISHED
+        assert module.lessons.count() >= 2
+        assert module.questions.count() > module.questions_per_attempt
+        for lesson in module.lessons.all():
+            assert lesson.body_sv and lesson.body_en and lesson.body_sv != lesson.body_en
+        for question in module.questions.all():
+            assert question.text_sv != question.text_en
+            assert question.options.filter(is_correct=True).exists()
+
+
+def test_draw_is_random_with_shuffled_options(package, cast):
+    module = package["code-of-conduct"]
+    draws = set()
+    orders = set()
+    for seed in range(12):
+        attempt = services.start_attempt(user=cast.alice, module=module, rng=random.Random(seed))
+        draws.add(tuple(sorted(d["question"] for d in attempt.draw)))
+        orders.add(tuple(tuple(d["options"]) for d in attempt.draw))
+        assert len(attempt.draw) == module.questions_per_attempt
+        attempt.delete()
+    assert len(draws) > 1
+    assert len(orders) > 1
+
+
+def test_quiz_page_never_shows_the_right_answers(package, cast, client):
+    module = package["contract-clause"]
+    client.force_login(cast.alice)
+    assert client.get(reverse("training:quiz", args=[module.public_id])).status_code == 200
+    assert not Attempt.objects.exists()  # a GET starts nothing
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
+    response = client.get(reverse("training:quiz", args=[module.public_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    attempt = Attempt.objects.get(user=cast.alice, module=module)
+    # Every drawn option is offered, by id only; nothing marks the right ones
+    inputs = re.findall(r"<input [^>]*>", html.split("<main", 1)[1])
+    option_inputs = [tag for tag in inputs if 'name="q' in tag]
+    assert len(option_inputs) == sum(len(d["options"]) for d in attempt.draw)
+    for drawn in attempt.draw:
+        for option_id in drawn["options"]:
+            # each option is the same bare input: type, name and id, nothing else
+            assert re.search(
+                rf'<input type="(radio|checkbox)" name="q{drawn["question"]}" value="{option_id}">',
+                html,
+            )
+    assert "checked" not in html
+    assert "correct" not in html.lower()
+    # and the order on the page is the drawn (shuffled) order
+    first = attempt.draw[0]
+    positions = [html.index(f'value="{pk}"') for pk in first["options"]]
+    assert positions == sorted(positions)
+
+
+def test_fail_wait_retake_pass_and_certificate(package, cast, client):
+    module = package["contract-clause"]
+    module.retake_wait_minutes = 30
+    module.save()
+    client.force_login(cast.alice)
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
+    attempt = Attempt.objects.get(user=cast.alice, module=module)
+    data = {f"q{q}": v for q, v in _wrong(attempt).items()}
+    response = client.post(reverse("training:quiz", args=[module.public_id]), data)
+    attempt.refresh_from_db()
+    assert response.status_code == 302
+    assert attempt.submitted_at and not attempt.passed and attempt.score == 0
+    assert attempt.answers  # recorded
+    # A failed attempt cannot be retaken before the wait is over
+    with pytest.raises(ValidationError):
+        services.start_attempt(user=cast.alice, module=module)
+    result = client.get(reverse("training:attempt", args=[attempt.public_id])).content.decode()
+    assert "– right answer" not in result  # not revealed after a fail
+    # After the wait, a new attempt; all right passes and issues a certificate
+    Attempt.objects.filter(pk=attempt.pk).update(
+        submitted_at=timezone.now() - timedelta(minutes=31)
+    )
+    client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
+    second = Attempt.objects.get(user=cast.alice, module=module, submitted_at__isnull=True)
+    response = client.post(
+        reverse("training:quiz", args=[module.public_id]),
+        {f"q{q}": v for q, v in _right(module, second).items()},
+    )
+    second.refresh_from_db()
+    assert second.passed and second.score == 100
+    certificate = Certificate.objects.get(user=cast.alice, module=module)
+    assert certificate.holder_name == "Alice Stockholm"
+    assert certificate.region.county_code == "01"
+    # The answers of an attempt never count twice
+    assert services.submit_attempt(attempt=second, answers={}, acting_user=cast.alice).passed
+
+
+def test_certificate_pdf_text_and_verification_page(package, cast, client):
+    from pypdf import PdfReader
+
+    module = package["why-sustainable-procurement"]
+    attempt = services.start_attempt(user=cast.bob, module=module)
+    services.submit_attempt(attempt=attempt, answers=_right(module, attempt), acting_user=cast.bob)
+    certificate = Certificate.objects.get(user=cast.bob)
+    client.force_login(cast.bob)
+    response = client.get(reverse("training:certificate", args=[certificate.public_id]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Bob Jämtland" in text
+    assert module.title_sv in text
+    assert certificate.code in text
+    assert "Region Jämtland Härjedalen" in text
+    # Someone else may not download it
+    client.force_login(cast.alice)
+    assert (
+        client.get(reverse("training:certificate", args=[certificate.public_id])).status_code == 404
+    )
+    # The public page confirms it with the name, module and date only
+    client.logout()
+    page = client.get(reverse("training:verify", args=[certificate.code])).content.decode()
+    assert "Bob Jämtland" in page and module.title_sv in page
+    assert "Region Jämtland Härjedalen" not in page
+    assert "bob" not in page.split("<main", 1)[1].lower().replace("bob jämtland", "")
+    assert client.get(reverse("training:verify", args=["NOPE-NOPE-NOPE"])).status_code == 404
+
+
+def test_certificate_pdf_renders_to_an_image(package, cast, tmp_path):
+    """Render the PDF to an image (pdftoppm if installed, else pypdfium2) and check its text."""
+    import shutil
+    import subprocess
+
+    import pypdfium2
+
+    from hallbar.training.certificates import certificate_pdf
+
+    module = package["code-of-conduct"]
+    attempt = services.start_attempt(user=cast.alice, module=module)
+    services.submit_attempt(
+        attempt=attempt, answers=_right(module, attempt), acting_user=cast.alice
+    )
+    certificate = Certificate.objects.get(user=cast.alice)
+    pdf = certificate_pdf(certificate, language="en", base_url="https://hallbar.example/")
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "p")], check=True)
+        assert list(tmp_path.glob("p*.png"))
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[0].render(scale=0.5).to_pil()
+    assert image.width > image.height  # landscape A4
+    low, high = image.convert("L").getextrema()
+    assert low < 100 < high  # dark text on a light page
+    text = document[0].get_textpage().get_text_range()
+    assert "Training certificate" in text
+    assert module.title_en in text
+    assert certificate.code in text
+    assert "https://hallbar.example/training/verify/" in text
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "#1f5f8b").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
+
+def test_images_are_validated_and_served(package, cast, client):
+    draft = services.start_new_version(package["code-of-conduct"], acting_user=cast.secretariat)
+    with pytest.raises(ValidationError):
+        services.upload_image(
+            module=draft, name="x.png", data=b"<svg onload=1>", acting_user=cast.secretariat
+        )
+    with pytest.raises(ValidationError):
+        services.upload_image(
+            module=draft, name="x.png", data=b"\x89PNG\r\n\x1a\nbroken", acting_user=None
+        )
+    with pytest.raises(ValidationError):
+        services.upload_image(
+            module=draft, name="big.png", data=PNG + b"0" * (3 * 1024 * 1024), acting_user=None
+        )
+    image = services.upload_image(
+        module=draft, name="bild.png", data=PNG, acting_user=cast.secretariat
+    )
+    client.force_login(cast.secretariat)
+    response = client.get(reverse("training:image", args=[image.public_id]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    # A draft's images show only to the secretariat
+    client.force_login(cast.alice)
+    assert client.get(reverse("training:image", args=[image.public_id])).status_code == 404
+    assert LessonImage.objects.count() == 1
+
+
+def test_versions_draft_published_superseded(package, cast):
+    published = package["risk-analysis"]
+    draft = services.start_new_version(published, acting_user=cast.secretariat)
+    assert draft.version == 2 and draft.status == ModuleStatus.DRAFT
+    assert draft.lessons.count() == published.lessons.count()
+    assert draft.questions.count() == published.questions.count()
+    assert services.start_new_version(published, acting_user=cast.secretariat) == draft
+    with pytest.raises(ValidationError):
+        services.publish_module(module=draft, change_note=" ", acting_user=cast.secretariat)
+    services.publish_module(module=draft, change_note="Ny lektion.", acting_user=cast.secretariat)
+    versions = dict(Module.objects.filter(key="risk-analysis").values_list("version", "status"))
+    assert versions == {1: ModuleStatus.SUPERSEDED, 2: ModuleStatus.PUBLISHED}
+    with pytest.raises(ValidationError):
+        services.save_module(module=Module.objects.get(pk=published.pk), acting_user=None)
+
+
+def _prioritised_contract(cast, *, area_class: str):
+    """An active Stockholm contract registered by alice in a category prioritised this year,
+    whose approved analysis classes workers' rights as area_class."""
+    year = timezone.localdate().year
+    category = Category.objects.order_by("pk").first()
+    CategoryPrioritisation.objects.get_or_create(
+        category=category, first_year=year - 1, defaults={"last_year": year + 1}
+    )
+    RiskAnalysis.objects.create(
+        category=category,
+        version=1,
+        status=RiskAnalysis.Status.APPROVED,
+        approved_at=timezone.now(),
+        change_note="test",
+        judgements={},
+        countries=[{"country": "MY", "weight": 1}],
+        results={"areas": {"wr": {"class": area_class, "risk": 20}, "hr": {"class": "low"}}},
+    )
+    stockholm = Region.objects.get(county_code="01")
+    supplier = Supplier.objects.create(name="Handske AB", country="SE", other_id="H-1")
+    contract = Contract.objects.create(
+        reference="TRAIN-1",
+        title="Undersökningshandskar",
+        lead_region=stockholm,
+        supplier=supplier,
+        category=category,
+        annual_value_sek=1000,
+        start_date=date(year - 1, 1, 1),
+        status=Contract.Status.ACTIVE,
+        created_by=cast.alice,
+    )
+    contract.regions.add(stockholm)
+    return contract
+
+
+def test_contract_contact_is_assigned_the_high_risk_area_modules(package, cast):
+    contract = _prioritised_contract(cast, area_class="high")
+    created = services.sync_assignments()
+    assignment = Assignment.objects.get(user=cast.alice)
+    # code-of-conduct deepens workers' rights; the general modules are not assigned this way
+    assert assignment.module_key == "code-of-conduct"
+    assert assignment.source == Assignment.Source.CONTRACT and assignment.contract == contract
+    assert created == 1
+    assert services.sync_assignments() == 0  # idempotent
+    # Stockholm's contact sees the contract as handled by someone not yet trained
+    rows = selectors.untrained_contracts(Region.objects.filter(county_code="01"))
+    assert [r.contract_reference for r in rows] == ["TRAIN-1"]
+    assert selectors.untrained_contracts(Region.objects.filter(county_code="23")) == []
+
+
+def test_no_automatic_assignment_without_a_high_risk_area(package, cast):
+    _prioritised_contract(cast, area_class="medium")
+    assert services.sync_assignments() == 0
+    stockholm = Region.objects.filter(county_code="01")
+    assert selectors.untrained_contracts(stockholm) == []
+    # a module assigned to the contact's role and not completed lists the contract too
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2030, 1, 1),
+        acting_user=cast.secretariat,
+    )
+    rows = selectors.untrained_contracts(stockholm)
+    assert [(r.contract_reference, [m.key for m in r.modules]) for r in rows] == [
+        ("TRAIN-1", ["contract-clause"])
+    ]
+    module = package["contract-clause"]
+    attempt = services.start_attempt(user=cast.alice, module=module)
+    services.submit_attempt(
+        attempt=attempt, answers=_right(module, attempt), acting_user=cast.alice
+    )
+    assert selectors.untrained_contracts(stockholm) == []
+
+
+def test_role_assignment_overdue_and_one_reminder(package, cast):
+    today = timezone.localdate()
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=today - timedelta(days=1),
+        acting_user=cast.secretariat,
+    )
+    assert {a.user for a in Assignment.objects.all()} >= {cast.alice, cast.bob}
+    assert [a.module_key for a in selectors.overdue_assignments_for(cast.alice)] == [
+        "contract-clause"
+    ]
+    assert selectors.overdue_assignments_for(cast.contact_jamtland) == []
+    assert [a.module_key for a in selectors.open_assignments_for(cast.bob)] == ["contract-clause"]
+    with pytest.raises(ValidationError):
+        services.assign_to_role(
+            module_key="nope", role=Role.BUYER, due_date=today, acting_user=cast.secretariat
+        )
+    # bob completes it: only alice is reminded, once
+    module = package["contract-clause"]
+    attempt = services.start_attempt(user=cast.bob, module=module)
+    services.submit_attempt(attempt=attempt, answers=_right(module, attempt), acting_user=cast.bob)
+    mail.outbox.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
+        assert services.send_overdue_reminders() == 1
+        assert services.send_overdue_reminders() == 0
+    assert [m.to for m in mail.outbox] == [[cast.alice.email]]
+    assert selectors.overdue_assignments_for(cast.bob) == []
+
+
+def test_supplier_module_offered_only_with_an_open_followup(package, cast):
+    from hallbar.demo.requirements import load_requirement_library
+    from hallbar.followups.models import FollowUp
+    from hallbar.followups.states import State
+    from hallbar.requirements.models import ContractClause
+
+    load_requirement_library()
+    organisation = cast.charlie.memberships.get().organisation
+    supplier = Supplier.objects.create(
+        name=organisation.name, country="SE", other_id="MEDI-1", organisation=organisation
+    )
+    followup = FollowUp.objects.create(
+        reference="UF-T-1",
+        year=timezone.localdate().year,
+        supplier=supplier,
+        lead_region=Region.objects.get(county_code="01"),
+        clause=ContractClause.objects.exclude(status="draft").first(),
+        status=State.PLANNED,
+    )
+    # A planned case is not yet the supplier's: nothing is offered
+    assert selectors.supplier_module_offer(cast.charlie) == []
+    FollowUp.objects.filter(pk=followup.pk).update(status=State.SENT)
+    offered = selectors.supplier_module_offer(cast.charlie)
+    # the modules written for suppliers: the Code of Conduct and the supplier's own
+    assert [m.key for m in offered] == ["code-of-conduct", "supplier-portal"]
+    assert offered[1].title_in("en") == "What a supplier must do, and the portal"
+    # not to another company's contact, nor to a buyer
+    assert selectors.supplier_module_offer(cast.dave) == []
+    assert selectors.supplier_module_offer(cast.alice) == []
+    # and no longer once completed
+    module = package["supplier-portal"]
+    attempt = services.start_attempt(user=cast.charlie, module=module)
+    services.submit_attempt(
+        attempt=attempt, answers=_right(module, attempt), acting_user=cast.charlie
+    )
+    assert [m.key for m in selectors.supplier_module_offer(cast.charlie)] == ["code-of-conduct"]
+    FollowUp.objects.filter(pk=followup.pk).update(status=State.CLOSED)
+    assert selectors.supplier_module_offer(cast.charlie) == []
+
+
+def test_participation_per_region_role_module_and_report(package, cast, client):
+    services.assign_to_role(
+        module_key="why-sustainable-procurement",
+        role=Role.BUYER,
+        due_date=timezone.localdate() + timedelta(days=10),
+        acting_user=cast.secretariat,
+    )
+    module = package["why-sustainable-procurement"]
+    attempt = services.start_attempt(user=cast.bob, module=module)
+    services.submit_attempt(attempt=attempt, answers=_right(module, attempt), acting_user=cast.bob)
+    rows = {r.region.county_code: r for r in selectors.participation(Region.objects.all())}
+    jamtland = rows["23"].cells[(Role.BUYER, module.key)]
+    assert (jamtland.people, jamtland.completed) == (1, 1)
+    stockholm = rows["01"].cells[(Role.BUYER, module.key)]
+    assert (stockholm.people, stockholm.completed) == (1, 0)
+    assert (rows["23"].assigned, rows["23"].assigned_completed) == (1, 1)
+    # The region contact sees only its region; the secretariat all regions with a chart
+    client.force_login(cast.contact_jamtland)
+    page = client.get(reverse("training:participation")).content.decode()
+    assert "Region Jämtland Härjedalen" in page and "Region Stockholm" not in page
+    assert "<svg" not in page
+    client.force_login(cast.secretariat)
+    page = client.get(reverse("training:participation")).content.decode()
+    assert "Region Stockholm" in page and "<svg" in page
+    csv = client.get(reverse("training:participation") + "?format=csv").content.decode()
+    assert "Region Jämtland Härjedalen" in csv
+    xlsx = client.get(reverse("training:participation") + "?format=xlsx")
+    assert xlsx.content.startswith(b"PK")
+    # The command reports the year
+    out = io.StringIO()
+    call_command("training_report", year=timezone.localdate().year, format="json", stdout=out)
+    data = json.loads(out.getvalue())
+    row = next(
+        r
+        for r in data["rows"]
+        if r["county_code"] == "23" and r["role"] == "buyer" and r["module_key"] == module.key
+    )
+    assert (row["people"], row["completed"]) == (1, 1)
+    out = io.StringIO()
+    call_command("training_report", year=2000, format="csv", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("region,county_code,role,module")
+    assert all(line.endswith(",0") for line in lines[1:])
+
+
+def test_nobody_and_outsiders_see_no_participation(package, cast, client):
+    for user in (cast.alice, cast.charlie, cast.auditor, cast.nobody):
+        client.force_login(user)
+        assert client.get(reverse("training:participation")).status_code == 404
+    client.force_login(cast.nobody)
+    assert client.get(reverse("training:index")).status_code == 404
+
+
+def test_secretariat_writes_a_module_from_the_pages(cast, client):
+    client.force_login(cast.secretariat)
+    response = client.post(
+        reverse("training:module-create"),
+        {
+            "key": "gloves",
+            "title_sv": "Handskar",
+            "title_en": "Gloves",
+            "summary_sv": "Om handskar.",
+            "summary_en": "About gloves.",
+            "audiences": ["buyer", "contract_manager"],
+            "areas": ["wr"],
+            "pass_mark": 50,
+            "questions_per_attempt": 1,
+            "retake_wait_minutes": 0,
+            "order": 1,
+        },
+    )
+    module = Module.objects.get(key="gloves")
+    assert response.status_code == 302 and module.status == ModuleStatus.DRAFT
+    # an image, then a lesson that shows it and a hostile line
+    client.post(
+        reverse("training:image-upload", args=[module.public_id]),
+        {"image": SimpleUploadedFile("g.png", PNG, content_type="image/png")},
+    )
+    image = module.images.get()
+    client.post(
+        reverse("training:lesson-create", args=[module.public_id]),
+        {
+            "position": 1,
+            "title_sv": "Risker",
+            "title_en": "Risks",
+            "body_sv": f"Text ![Handske]({reverse('training:image', args=[image.public_id])}) "
+            "<script>alert(1)</script>",
+            "body_en": "Text",
+        },
+    )
+    assert module.lessons.count() == 1
+    # a question needs exactly one right option when it has one right answer
+    question = {
+        "kind": "single",
+        "text_sv": "Vilket?",
+        "text_en": "Which?",
+        "options": "* Ja | Yes\n* Nej | No",
+    }
+    response = client.post(reverse("training:question-create", args=[module.public_id]), question)
+    assert response.status_code == 200 and not module.questions.exists()
+    question["options"] = "* Ja | Yes\nNej | No"
+    client.post(reverse("training:question-create", args=[module.public_id]), question)
+    assert module.questions.get().options.filter(is_correct=True).count() == 1
+    client.post(reverse("training:module-publish", args=[module.public_id]), {"change_note": "Ny."})
+    module.refresh_from_db()
+    assert module.status == ModuleStatus.PUBLISHED and module.change_note == "Ny."
+    # a buyer reads the lesson with its image and without the script
+    client.force_login(cast.alice)
+    page = client.get(reverse("training:lesson", args=[module.public_id, 1])).content.decode()
+    assert f'<img src="{reverse("training:image", args=[image.public_id])}" alt="Handske">' in page
+    assert "alert(1)" not in page
+    assert client.get(reverse("training:image", args=[image.public_id])).status_code == 200
+    # and may not change the module
+    assert client.get(reverse("training:manage")).status_code == 404
+
+
+def test_reminder_command(package, cast):
+    from hallbar.training.models import RoleAssignment
+
+    RoleAssignment.objects.create(
+        module_key="contract-clause", role=Role.BUYER, due_date=date(2020, 1, 1)
+    )
+    out = io.StringIO()
+    call_command("training_reminders", stdout=out)
+    assert Assignment.objects.filter(reminded_at__isnull=False).count() == 2  # alice and bob
+    call_command("training_reminders", stdout=out)
+    assert out.getvalue().splitlines()[-1].endswith("0 reminders sent.")
+
+
+def test_region_page_shows_training_to_who_may_see_participation(package, cast, client):
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2030, 1, 1),
+        acting_user=cast.secretariat,
+    )
+    url = reverse("organisations:region-detail", args=["23"])
+    for user, shown in ((cast.contact_jamtland, True), (cast.secretariat, True), (cast.bob, False)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert (reverse("training:participation") in page) is shown, user
+    client.force_login(cast.contact_jamtland)
+    page = client.get(reverse("organisations:region-detail", args=["01"])).content.decode()
+    assert reverse("training:participation") not in page
