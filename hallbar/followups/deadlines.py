@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from hallbar.core.deferred import Deferred, deferred, render
 from hallbar.followups import notifications
 from hallbar.followups.models import (
     Action,
@@ -113,8 +114,8 @@ class Due:
     due_date: date
     followup: FollowUp
     audience: tuple[str, ...]  # who is told: "supplier", "lead", "secretariat"
-    subject: str
-    body: str
+    subject: Deferred
+    body: Deferred | str  # a deferred message, or the action's own description
     escalation: bool  # after the deadline: written to the timeline as overdue
 
 
@@ -125,14 +126,28 @@ ESCALATION = ("supplier", "lead", "secretariat")
 
 def recipients(item: Due) -> list[str]:
     """Return the addresses of the item's audience (looked up only when it is sent)."""
-    found: list[str] = []
+    return sorted({r.email for group in _audience(item).values() for r in group})
+
+
+def _audience(item: Due) -> dict[str, list]:
+    """Return the item's recipients by the page they work on: the portal or the case page."""
+    audience: dict[str, list] = {"portal": [], "case": []}
     if "supplier" in item.audience:
-        found += notifications.supplier_recipients(item.followup)
+        audience["portal"] += notifications.supplier_recipients(item.followup)
     if "lead" in item.audience:
-        found += notifications.lead_recipients(item.followup)
+        audience["case"] += notifications.lead_recipients(item.followup)
     if "secretariat" in item.audience:
-        found += notifications.secretariat_recipients()
-    return sorted(set(found))
+        audience["case"] += notifications.secretariat_recipients()
+    return audience
+
+
+def _send(item: Due, audience: dict[str, list]) -> None:
+    notifications.mail(
+        audience["portal"], item.subject, item.body, notifications.portal_url(item.followup)
+    )
+    notifications.mail(
+        audience["case"], item.subject, item.body, notifications.case_url(item.followup)
+    )
 
 
 def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
@@ -147,9 +162,12 @@ def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 case.due_date,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: answer the self-assessment by %(date)s")
-                % {"ref": case.reference, "date": case.due_date.isoformat()},
-                _("Log in to hallbar's supplier portal to answer."),
+                deferred(
+                    gettext_noop("Reminder %(ref)s: answer the self-assessment by %(date)s"),
+                    ref=case.reference,
+                    date=case.due_date,
+                ),
+                deferred(gettext_noop("Log in to hallbar's supplier portal to answer.")),
                 False,
             )
         elif today > case.due_date:
@@ -159,9 +177,12 @@ def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 case.due_date,
                 case,
                 SUPPLIER_AND_LEAD,
-                _("%(ref)s: the self-assessment was due %(date)s")
-                % {"ref": case.reference, "date": case.due_date.isoformat()},
-                _("The deadline has passed. The lead region follows up."),
+                deferred(
+                    gettext_noop("%(ref)s: the self-assessment was due %(date)s"),
+                    ref=case.reference,
+                    date=case.due_date,
+                ),
+                deferred(gettext_noop("The deadline has passed. The lead region follows up.")),
                 True,
             )
 
@@ -188,9 +209,14 @@ def _plan_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: submit an action plan by %(date)s")
-                % {"ref": case.reference, "date": due.isoformat()},
-                _("Log in to hallbar's supplier portal to write the action plan."),
+                deferred(
+                    gettext_noop("Reminder %(ref)s: submit an action plan by %(date)s"),
+                    ref=case.reference,
+                    date=due,
+                ),
+                deferred(
+                    gettext_noop("Log in to hallbar's supplier portal to write the action plan.")
+                ),
                 False,
             )
         elif today > due:
@@ -200,9 +226,17 @@ def _plan_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 ESCALATION,
-                _("%(ref)s: the action plan for deviation %(dev)s was due %(date)s")
-                % {"ref": case.reference, "dev": deviation.number, "date": due.isoformat()},
-                _("The deadline has passed: the supplier's light is red and vite may accrue."),
+                deferred(
+                    gettext_noop("%(ref)s: the action plan for deviation %(dev)s was due %(date)s"),
+                    ref=case.reference,
+                    dev=str(deviation.number),
+                    date=due,
+                ),
+                deferred(
+                    gettext_noop(
+                        "The deadline has passed: the supplier's light is red and vite may accrue."
+                    )
+                ),
                 True,
             )
 
@@ -223,8 +257,11 @@ def _action_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 action.deadline,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: an action is due %(date)s")
-                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                deferred(
+                    gettext_noop("Reminder %(ref)s: an action is due %(date)s"),
+                    ref=case.reference,
+                    date=action.deadline,
+                ),
                 action.description,
                 False,
             )
@@ -235,8 +272,11 @@ def _action_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 action.deadline,
                 case,
                 ESCALATION,
-                _("%(ref)s: an action was due %(date)s and is not done")
-                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                deferred(
+                    gettext_noop("%(ref)s: an action was due %(date)s and is not done"),
+                    ref=case.reference,
+                    date=action.deadline,
+                ),
                 action.description,
                 True,
             )
@@ -252,6 +292,11 @@ def due_items(today: date, followup_id: int | None = None) -> list[Due]:
     ]
 
 
+def _swedish(message: Deferred) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(message)
+
+
 def send_due_reminders(today: date | None = None, followup_id: int | None = None) -> int:
     """Send every reminder and escalation due on the day that has not been sent; return how many."""
     today = today or timezone.localdate()
@@ -262,7 +307,8 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
         ).exists()
         if sent_before:
             continue
-        addresses = recipients(item)
+        audience = _audience(item)
+        addresses = sorted({r.email for group in audience.values() for r in group})
         try:
             with transaction.atomic():
                 # The unique constraint stops a run that got past the check at the same time.
@@ -276,9 +322,10 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
                 CaseEvent.objects.create(
                     followup=item.followup,
                     kind=CaseEvent.Kind.OVERDUE if item.escalation else CaseEvent.Kind.REMINDER,
-                    message=item.subject,
+                    message=_swedish(item.subject),
+                    text=item.subject,
                 )
-                notifications.mail(addresses, item.subject, item.body)
+                _send(item, audience)
         except IntegrityError:
             continue  # already sent by another run
         sent += 1

@@ -158,9 +158,11 @@ class CodeOfConduct(LibraryVersion):
     """A version of the regions' common Code of Conduct for suppliers (uppförandekod)."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_en = models.TextField(_("introduction in English"), blank=True)
 
-    COPY_FIELDS = ("title", "introduction")
+    COPY_FIELDS = ("title", "title_en", "introduction", "introduction_en")
 
     class Meta(LibraryVersion.Meta):
         constraints = [
@@ -197,7 +199,7 @@ class CodeOfConduct(LibraryVersion):
     def copy_children_to(self, draft: LibraryVersion) -> None:
         for row in self.commitments.all():
             CodeCommitment.objects.create(
-                code=draft, area=row.area, position=row.position, text=row.text
+                code=draft, area=row.area, position=row.position, text=row.text, text_en=row.text_en
             )
         for row in self.instruments.all():
             CodeInstrument.objects.create(
@@ -205,6 +207,7 @@ class CodeOfConduct(LibraryVersion):
                 position=row.position,
                 reference=row.reference,
                 title=row.title,
+                title_en=row.title_en,
                 area=row.area,
             )
         for row in self.zero_tolerance_items.all():
@@ -213,7 +216,9 @@ class CodeOfConduct(LibraryVersion):
                 position=row.position,
                 key=row.key,
                 title=row.title,
+                title_en=row.title_en,
                 description=row.description,
+                description_en=row.description_en,
                 area=row.area,
             )
 
@@ -241,6 +246,7 @@ class CodeCommitment(models.Model):
     area = models.CharField(_("area"), max_length=30, choices=SustainabilityArea.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("commitment"))
+    text_en = models.TextField(_("commitment in English"), blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -260,6 +266,7 @@ class CodeInstrument(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     reference = models.CharField(_("short name"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
     area = models.CharField(
         _("area"), max_length=30, choices=SustainabilityArea.choices, blank=True
     )
@@ -289,7 +296,9 @@ class ZeroToleranceItem(models.Model):
         help_text=_("A stable short name that stays the same across versions, e.g. child-labour."),
     )
     title = models.CharField(_("deviation"), max_length=200)
+    title_en = models.CharField(_("deviation in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     area = models.CharField(_("area"), max_length=30, choices=SustainabilityArea.choices)
 
     class Meta:
@@ -314,13 +323,17 @@ class ContractClause(LibraryVersion):
     """
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_en = models.TextField(_("introduction in English"), blank=True)
     reporting_days = models.PositiveSmallIntegerField(
         _("days to report a suspected zero-tolerance deviation"),
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     reporting_text = models.TextField(_("reporting duty"), blank=True)
+    reporting_text_en = models.TextField(_("reporting duty in English"), blank=True)
     follow_up_text = models.TextField(_("the buyer's right to follow up"), blank=True)
+    follow_up_text_en = models.TextField(_("the buyer's right to follow up in English"), blank=True)
     vite_per_week_sek = models.PositiveIntegerField(
         _("liquidated damages (vite) per started week, SEK"), validators=[MinValueValidator(1)]
     )
@@ -329,22 +342,34 @@ class ContractClause(LibraryVersion):
         validators=[MinValueValidator(1), MaxValueValidator(520)],
     )
     sanctions_text = models.TextField(_("liquidated damages"), blank=True)
+    sanctions_text_en = models.TextField(_("liquidated damages in English"), blank=True)
     termination_text = models.TextField(_("termination"), blank=True)
+    termination_text_en = models.TextField(_("termination in English"), blank=True)
     immediate_termination_text = models.TextField(
         _("immediate termination for zero-tolerance deviations"), blank=True
+    )
+    immediate_termination_text_en = models.TextField(
+        _("immediate termination for zero-tolerance deviations in English"), blank=True
     )
 
     COPY_FIELDS = (
         "title",
+        "title_en",
         "introduction",
+        "introduction_en",
         "reporting_days",
         "reporting_text",
+        "reporting_text_en",
         "follow_up_text",
+        "follow_up_text_en",
         "vite_per_week_sek",
         "vite_cap_weeks",
         "sanctions_text",
+        "sanctions_text_en",
         "termination_text",
+        "termination_text_en",
         "immediate_termination_text",
+        "immediate_termination_text_en",
     )
 
     class Meta(LibraryVersion.Meta):
@@ -401,8 +426,11 @@ class ContractClause(LibraryVersion):
                 clause=draft,
                 number=row.number,
                 title=row.title,
+                title_en=row.title_en,
                 basic_text=row.basic_text,
+                basic_text_en=row.basic_text_en,
                 advanced_text=row.advanced_text,
+                advanced_text_en=row.advanced_text_en,
             )
 
     def document_lines(self) -> list[str]:
@@ -440,8 +468,11 @@ class ProcessRequirement(models.Model):
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(PROCESS_REQUIREMENT_COUNT)]
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     basic_text = models.TextField(_("text at the basic level"))
+    basic_text_en = models.TextField(_("text at the basic level in English"), blank=True)
     advanced_text = models.TextField(_("text at the advanced level"))
+    advanced_text_en = models.TextField(_("text at the advanced level in English"), blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -464,8 +495,10 @@ class ProcessRequirement(models.Model):
     def code(self) -> str:
         return f"PR{self.number}"
 
-    def text_for(self, level: str) -> str:
-        return self.advanced_text if level == ClauseLevel.ADVANCED else self.basic_text
+    def text_for(self, level: str, language: str = "sv") -> str:
+        """Return the requirement's text at level in language ("" when not written yet)."""
+        field = "advanced_text" if level == ClauseLevel.ADVANCED else "basic_text"
+        return getattr(self, field if language == "sv" else f"{field}_en")
 
 
 identifier_validator = RegexValidator(

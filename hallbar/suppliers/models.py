@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallbar.core.bilingual import country_name as bilingual_country_name
 from hallbar.core.models import PublicModel
 from hallbar.organisations.models import Organisation, Region
 
@@ -20,8 +21,8 @@ def validate_country(value: str) -> None:
 
 
 def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return country.name if country else code
+    """Return the country's name in the reader's language (pycountry's translations)."""
+    return bilingual_country_name(code)
 
 
 def country_code(value: str) -> str | None:
