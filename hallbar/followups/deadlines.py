@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from hallbar.core.deferred import Deferred, deferred, render
@@ -292,11 +291,6 @@ def due_items(today: date, followup_id: int | None = None) -> list[Due]:
     ]
 
 
-def _swedish(message: Deferred) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return render(message)
-
-
 def send_due_reminders(today: date | None = None, followup_id: int | None = None) -> int:
     """Send every reminder and escalation due on the day that has not been sent; return how many."""
     today = today or timezone.localdate()
@@ -322,7 +316,7 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
                 CaseEvent.objects.create(
                     followup=item.followup,
                     kind=CaseEvent.Kind.OVERDUE if item.escalation else CaseEvent.Kind.REMINDER,
-                    message=_swedish(item.subject),
+                    message=render(item.subject),
                     text=item.subject,
                 )
                 _send(item, audience)

@@ -154,7 +154,7 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=State.choices, blank=True)
     message = models.TextField(_("what"), blank=True)
     # A generated message (msgid and parameters, core.deferred), read in each reader's language;
-    # message then holds its Swedish wording for search and older readers.
+    # message then holds it as written, in the writer's language (search, older readers).
     text = models.JSONField(default=dict, blank=True)
     # Internal events (a confidential deviation, an auditor's notes) are for the lead only.
     confidential = models.BooleanField(default=False)

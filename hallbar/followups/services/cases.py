@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hallbar.contracts.models import Contract
-from hallbar.core.deferred import choice_of, deferred
+from hallbar.core.deferred import choice_of, deferred, render
 from hallbar.core.history import record_change, record_changes
 from hallbar.followups import notifications
 from hallbar.followups.models import (
@@ -228,7 +228,8 @@ def open_followups_in_bulk(
                 followup=case,
                 kind=CaseEvent.Kind.OPENED,
                 actor=actor,
-                message=_opened_message(case),
+                message=render(_opened_message(case)),
+                text=_opened_message(case),
                 visible_to_supplier=False,
             )
             for case in cases

@@ -4,9 +4,8 @@ import contextlib
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from hallbar.contracts.models import Contract
@@ -56,8 +55,7 @@ def _event(
     text: Deferred = {}
     if isinstance(message, dict):
         text = message
-        with translation.override(settings.LANGUAGE_CODE):
-            message = render(text)
+        message = render(text)  # as written (the writer's language); readers get their own
     return CaseEvent.objects.create(
         followup=followup,
         kind=kind,
