@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from hallbar.categories.models import Category
+from hallbar.demo.requirements_en import english
 from hallbar.requirements.models import (
     CodeOfConduct,
     ContractClause,
@@ -271,14 +272,25 @@ ZERO_TOLERANCE_V2 = [
 def _code_content(commitments, instruments, zero_tolerance) -> dict:
     return {
         "title": CODE_TITLE,
+        "title_en": english(CODE_TITLE),
         "introduction": CODE_INTRODUCTION,
-        "commitments": [{"area": area, "text": text} for area, text in commitments],
+        "introduction_en": english(CODE_INTRODUCTION),
+        "commitments": [
+            {"area": area, "text": text, "text_en": english(text)} for area, text in commitments
+        ],
         "instruments": [
-            {"reference": reference, "title": title, "area": area}
+            {"reference": reference, "title": title, "title_en": english(title), "area": area}
             for reference, title, area in instruments
         ],
         "zero_tolerance": [
-            {"key": key, "title": title, "description": description, "area": area}
+            {
+                "key": key,
+                "title": title,
+                "title_en": english(title),
+                "description": description,
+                "description_en": english(description),
+                "area": area,
+            }
             for key, title, description, area in zero_tolerance
         ],
     }
@@ -426,21 +438,34 @@ IMMEDIATE_TERMINATION_TEXT = (
 )
 
 
+def _with_english(**texts: str) -> dict[str, str]:
+    """Return each Swedish text with its English one beside it (name_en)."""
+    return {
+        **texts,
+        **{f"{name}_en": english(text) for name, text in texts.items()},
+    }
+
+
 def _clause_content(*, version, reporting_days, vite, cap, requirements) -> dict:
     return {
         "version": version,
-        "title": CLAUSE_TITLE,
-        "introduction": CLAUSE_INTRODUCTION,
         "reporting_days": reporting_days,
-        "reporting_text": REPORTING_TEXT,
-        "follow_up_text": FOLLOW_UP_TEXT,
         "vite_per_week_sek": vite,
         "vite_cap_weeks": cap,
-        "sanctions_text": SANCTIONS_TEXT,
-        "termination_text": TERMINATION_TEXT,
-        "immediate_termination_text": IMMEDIATE_TERMINATION_TEXT,
+        **_with_english(
+            title=CLAUSE_TITLE,
+            introduction=CLAUSE_INTRODUCTION,
+            reporting_text=REPORTING_TEXT,
+            follow_up_text=FOLLOW_UP_TEXT,
+            sanctions_text=SANCTIONS_TEXT,
+            termination_text=TERMINATION_TEXT,
+            immediate_termination_text=IMMEDIATE_TERMINATION_TEXT,
+        ),
         "process_requirements": [
-            {"number": number, "title": title, "basic_text": basic, "advanced_text": advanced}
+            {
+                "number": number,
+                **_with_english(title=title, basic_text=basic, advanced_text=advanced),
+            }
             for number, (title, basic, advanced) in enumerate(requirements, start=1)
         ],
     }
