@@ -279,7 +279,13 @@ def _code_content(commitments, instruments, zero_tolerance) -> dict:
             {"area": area, "text": text, "text_en": english(text)} for area, text in commitments
         ],
         "instruments": [
-            {"reference": reference, "title": title, "title_en": english(title), "area": area}
+            {
+                "reference": reference,
+                "reference_en": english(reference) or reference,
+                "title": title,
+                "title_en": english(title),
+                "area": area,
+            }
             for reference, title, area in instruments
         ],
         "zero_tolerance": [

@@ -4,6 +4,10 @@ Keyed by the Swedish text, so that the library's content in `requirements.py` st
 a Swedish text without an entry here simply has no English text yet."""
 
 ENGLISH = {
+    # short names of instruments that differ between the languages (the rest are the same)
+    "FN:s allmänna förklaring": "UN Universal Declaration",
+    "Barnkonventionen art. 32": "UN CRC art. 32",
+    "Tillverkningslandets lag": "Law of the country of production",
     "Uppförandekod för leverantörer": "Supplier Code of Conduct",
     "Regionerna köper varor och tjänster för stora belopp varje år. Vi förväntar oss att det vi köper har tillverkats under förhållanden som respekterar de mänskliga rättigheterna, arbetstagarnas rättigheter och miljön, och att affärerna görs utan korruption.\nKoden gäller leverantören och hela dess leveranskedja, ända ner till råvaran. Leverantören ansvarar för att kraven förs vidare till underleverantörerna och att de följs där.\nStäller tillverkningslandets lag och koden olika krav gäller det strängaste kravet.": "The regions buy goods and services for large sums every year. We expect what we buy to have been made under conditions that respect human rights, workers' rights and the environment, and business to be done without corruption.\nThe code applies to the supplier and its whole supply chain, down to the raw material. The supplier is responsible for passing the requirements on to its sub-suppliers and for seeing that they are met there.\nWhere the law of the country of production and the code differ, the stricter requirement applies.",
     "Leverantören respekterar de mänskliga rättigheterna enligt FN:s allmänna förklaring och undviker att orsaka eller bidra till att de kränks.": "The supplier respects human rights as set out in the UN Universal Declaration and avoids causing or contributing to their violation.",

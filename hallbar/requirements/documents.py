@@ -60,7 +60,7 @@ def _code_blocks(code: CodeOfConduct, language: str) -> list[Block]:
         blocks += [Block("item", _text(c, "text", language)) for c in commitments]
     blocks.append(Block("heading", _("Instruments cited")))
     blocks += [
-        Block("item", f"{i.reference}: {_text(i, 'title', language)}")
+        Block("item", f"{_text(i, 'reference', language)}: {_text(i, 'title', language)}")
         for i in code.instruments.all()
     ]
     blocks.append(Block("heading", _("Zero-tolerance deviations")))

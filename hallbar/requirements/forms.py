@@ -44,6 +44,7 @@ class CommitmentForm(forms.Form):
 
 class InstrumentForm(forms.Form):
     reference = forms.CharField(label=_("Short name"), max_length=60)
+    reference_en = forms.CharField(label=_("Short name in English"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=300, widget=_wide())
     title_en = forms.CharField(
         label=_("Title in English"), max_length=300, required=False, widget=_wide()

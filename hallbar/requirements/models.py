@@ -206,6 +206,7 @@ class CodeOfConduct(LibraryVersion):
                 code=draft,
                 position=row.position,
                 reference=row.reference,
+                reference_en=row.reference_en,
                 title=row.title,
                 title_en=row.title_en,
                 area=row.area,
@@ -265,6 +266,7 @@ class CodeInstrument(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     reference = models.CharField(_("short name"), max_length=60)
+    reference_en = models.CharField(_("short name in English"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("title in English"), max_length=300, blank=True)
     area = models.CharField(

@@ -107,7 +107,7 @@ def _rows(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> list[tu
 
 
 COMMITMENT_FIELDS = ("area", "text", "text_en")
-INSTRUMENT_FIELDS = ("reference", "title", "title_en", "area")
+INSTRUMENT_FIELDS = ("reference", "reference_en", "title", "title_en", "area")
 ZERO_TOLERANCE_FIELDS = ("key", "title", "title_en", "description", "description_en", "area")
 PROCESS_REQUIREMENT_FIELDS = (
     "number",

@@ -341,7 +341,9 @@ def _code_form(request: HttpRequest, *, code: CodeOfConduct | None) -> HttpRespo
     if code is not None:
         initial = {
             "commitments": list(code.commitments.values("area", "text", "text_en")),
-            "instruments": list(code.instruments.values("reference", "title", "title_en", "area")),
+            "instruments": list(
+                code.instruments.values("reference", "reference_en", "title", "title_en", "area")
+            ),
             "zero": list(
                 code.zero_tolerance_items.values(
                     "key", "title", "title_en", "description", "description_en", "area"
