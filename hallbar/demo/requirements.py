@@ -770,7 +770,12 @@ def load_requirement_library() -> LibrarySummary:
         code = create_code_draft(
             acting_user=None, **_code_content(COMMITMENTS_V1, INSTRUMENTS_V1, ZERO_TOLERANCE_V1)
         )
-        publish_version(code, note="Första gemensamma versionen.", acting_user=None)
+        publish_version(
+            code,
+            note="Första gemensamma versionen.",
+            note_en="The first common version.",
+            acting_user=None,
+        )
         _set_dates(code, published=_day(2018, 5, 2))
     if not CodeOfConduct.objects.filter(version=2).exists():
         code = start_new_version(CodeOfConduct.objects.get(version=1), acting_user=None)
@@ -783,13 +788,20 @@ def load_requirement_library() -> LibrarySummary:
             code,
             note="ILO 155 och 187 (arbetsmiljö) tillagda; klimatåtagande och tre nya "
             "nolltoleransavvikelser.",
+            note_en="ILO 155 and 187 (occupational safety and health) added; a climate "
+            "commitment and three new zero-tolerance deviations.",
             acting_user=None,
         )
         _set_dates(code, published=_day(2023, 2, 1))
 
     if not ContractClause.objects.filter(version=2021).exists():
         clause = create_clause_draft(acting_user=None, **CLAUSE_2021)
-        publish_version(clause, note="Första versionen av villkoret.", acting_user=None)
+        publish_version(
+            clause,
+            note="Första versionen av villkoret.",
+            note_en="The first version of the clause.",
+            acting_user=None,
+        )
         _set_dates(clause, published=_day(2021, 6, 1))
     if not ContractClause.objects.filter(version=2024).exists():
         clause = start_new_version(ContractClause.objects.get(version=2021), acting_user=None)
@@ -798,6 +810,8 @@ def load_requirement_library() -> LibrarySummary:
             clause,
             note="Rapportering inom 14 dagar i stället för 30; vite 10 000 kr per påbörjad "
             "vecka i högst 10 veckor; PR1–PR7 förtydligade.",
+            note_en="Reporting within 14 days instead of 30; liquidated damages of SEK 10,000 "
+            "per started week for at most 10 weeks; PR1–PR7 clarified.",
             acting_user=None,
         )
         _set_dates(clause, published=_day(2024, 1, 15))

@@ -223,6 +223,13 @@ class PublishForm(forms.Form):
         ),
         widget=_textarea(2),
     )
+    note_en = forms.CharField(
+        label=_("What changed, in English"),
+        max_length=300,
+        required=False,
+        help_text=_("For the English pages; without it they say that there is no English text."),
+        widget=_textarea(2),
+    )
 
 
 STATUS_CHOICES = [

@@ -83,6 +83,7 @@ class LibraryVersion(PublicModel):
         blank=True,
         help_text=_("A short note for the change log, required when publishing."),
     )
+    change_note_en = models.CharField(_("what changed, in English"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

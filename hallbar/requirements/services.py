@@ -362,7 +362,7 @@ def _check_publishable(version: LibraryVersion) -> None:
 
 
 @transaction.atomic
-def publish_version(version: V, *, note: str, acting_user: User | None) -> V:
+def publish_version(version: V, *, note: str, acting_user: User | None, note_en: str = "") -> V:
     """Publish a draft with a note on what changed; the item's published version is superseded."""
     _require_editor(acting_user)
     version = _locked(version)
@@ -391,9 +391,17 @@ def publish_version(version: V, *, note: str, acting_user: User | None) -> V:
     version.published_at = now
     version.published_by = acting_user if getattr(acting_user, "pk", None) else None
     version.change_note = note
+    version.change_note_en = (note_en or "").strip()
     version.full_clean()
     version.save(
-        update_fields=["status", "published_at", "published_by", "change_note", "updated_at"]
+        update_fields=[
+            "status",
+            "published_at",
+            "published_by",
+            "change_note",
+            "change_note_en",
+            "updated_at",
+        ]
     )
     changes: dict[str, Any] = {
         "status": [Status.DRAFT.value, Status.PUBLISHED.value],

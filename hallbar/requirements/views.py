@@ -225,7 +225,12 @@ def _publish(request: HttpRequest, kind: Kind, public_id) -> HttpResponse:
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            publish_version(version, note=form.cleaned_data["note"], acting_user=request.user)
+            publish_version(
+                version,
+                note=form.cleaned_data["note"],
+                note_en=form.cleaned_data["note_en"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
