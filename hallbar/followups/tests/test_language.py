@@ -206,3 +206,14 @@ def test_the_lead_writes_to_the_supplier_abroad_and_the_supplier_reads_it(
     assert "PR3 Cease, prevent and mitigate" in main
     assert "What PR3 requires" in main
     assert "Deviation 1 (major): PR3." in main  # the timeline line, in English
+
+
+def test_the_lead_is_told_which_language_the_supplier_reads(
+    world, client, django_capture_on_commit_callbacks
+):
+    followup = _globex_case(world, django_capture_on_commit_callbacks)
+    client.force_login(world.cast.contact_jamtland)
+    html = client.get(
+        reverse("followups:followup-detail", args=[followup.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "The supplier reads" in html and "English" in html
