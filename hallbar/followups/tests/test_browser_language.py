@@ -80,6 +80,15 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
     followup = open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
     services.send_self_assessment(followup, due_date=later(20), acting_user=world.cast.secretariat)
     followup = FollowUp.objects.get(pk=followup.pk)
+    report = services.submit_report(
+        kind="zero_tolerance",
+        supplier=world.supplier_b,
+        zero_tolerance_item=CodeOfConduct.objects.published().get().zero_tolerance_items.first(),
+        description="A sub-supplier employed minors in its packing department.",
+        known_on=timezone.localdate(),
+        country="BD",
+        acting_user=world.cast.dave,
+    )
     names = _proper_names()
     evidence = tmp_path / "policy.pdf"
     evidence.write_bytes(PDF)
@@ -102,6 +111,11 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
         check("portal", width)
         page.goto(f"/portal/{followup.public_id}/")
         check("case-questionnaire", width)
+        page.goto("/portal/report/")
+        check("zero-tolerance-report-form", width)
+        page.goto(f"/followups/reports/{report.public_id}/")
+        assert "Bangladesh" in page.locator("main").inner_text()
+        check("zero-tolerance-report", width)
         code = CodeOfConduct.objects.published().get()
         page.goto(f"/requirements/code/{code.public_id}/")
         check("code-of-conduct", width)
