@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext_lazy
 
 from hallbar.contracts.models import Contract
 from hallbar.core.deferred import choice_of, deferred, deferred_plural
@@ -47,6 +48,13 @@ DEVIATION_STATES = {
     State.ACTION_PLAN,
     State.VERIFIED,
 }
+
+# makemessages finds plural forms only in ngettext calls: this one marks the timeline line that
+# deferred_plural stores (core.deferred renders it in each reader's language).
+ngettext_lazy(
+    "Action plan submitted with %(count)s action.",
+    "Action plan submitted with %(count)s actions.",
+)
 
 
 @transaction.atomic
