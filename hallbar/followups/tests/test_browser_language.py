@@ -99,6 +99,9 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
         assert page.locator("html").get_attribute("lang") == "en", page.url
         visited[f"{label}@{width}"] = swedish_on(page.evaluate(VISIBLE_TEXT), names)
         problems.extend(serious_violations(page))
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"{page.url}: {wide} px wide at {width} px")
         _shoot(page, f"{label}-{width}")
 
     page.context.clear_cookies()
