@@ -125,3 +125,10 @@ def test_the_detail_page_offers_the_downloads(library, client, cast):
     ).content.decode()
     assert _url("code", library.code_v2, "en", "pdf") in page
     assert _url("code", library.code_v2, "sv", "docx") in page
+
+
+def test_the_api_gives_the_english_texts_beside_the_swedish(library, client, cast):
+    client.force_login(cast.dave)
+    code = client.get(reverse("api:get_current_code")).json()
+    assert code["title"] == SV_CODE and code["title_en"] == EN_CODE
+    assert code["commitments"][0]["text_en"].startswith("The supplier respects human rights")
