@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("hallbar.home.urls")),
     path("", include("hallbar.core.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/", include("hallbar.organisations.account_urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),
     path("categories/", include("hallbar.categories.urls")),

@@ -1,17 +1,25 @@
 """The language switch and the health check (the start page is the home app's)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from hallbar.core.languages import save_preferred_language
+
 
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language; remembered in a cookie, also on the login page."""
-    return django_set_language(request)
+    """Switch the interface language; remembered in a cookie, also on the login page, and as
+    the signed-in person's preferred language (their pages and mails follow it)."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        save_preferred_language(request.user, language)
+    return response
 
 
 @login_not_required

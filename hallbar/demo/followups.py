@@ -90,11 +90,32 @@ def _age(followup: FollowUp, days: int) -> None:
     )
 
 
-def _answer(followup: FollowUp, user) -> None:
+# What people write in the demo, in the language they write in: Globex's contact and the lead
+# region write to each other in English, as with a supplier abroad.
+TEXTS = {
+    "sv": {
+        "answer": "Se bifogad policy och riskanalys.",
+        "gap": "Riskanalysen saknar produktionsländer.",
+        "deviation": "Leverantören har inte kartlagt risker i leverantörskedjan bortom första ledet.",
+        "action": "Genomföra och dokumentera riskanalys för samtliga produktionsled.",
+        "owner": "Hållbarhetschef",
+    },
+    "en": {
+        "answer": "See the attached policy and risk assessment.",
+        "gap": "The risk assessment does not name the countries of production.",
+        "deviation": "The supplier has not mapped the risks in its supply chain beyond the "
+        "first tier.",
+        "action": "Carry out and document a risk assessment of every tier of production.",
+        "owner": "Head of sustainability",
+    },
+}
+
+
+def _answer(followup: FollowUp, user, language: str = "sv") -> None:
     followup.refresh_from_db()
     questions = list(followup.response.questionnaire.questions.all())
     answers = {
-        q.pk: {"yes_no": "yes", "number": "4", "text": "Se bifogad policy och riskanalys."}.get(
+        q.pk: {"yes_no": "yes", "number": "4", "text": TEXTS[language]["answer"]}.get(
             q.kind, q.choices[-1] if q.choices else ""
         )
         for q in questions
@@ -117,18 +138,18 @@ def _answer(followup: FollowUp, user) -> None:
     services.save_answers(followup, answers=answers, uploads=uploads, submit=True, acting_user=user)
 
 
-def _assess(followup: FollowUp, lead) -> None:
+def _assess(followup: FollowUp, lead, language: str = "sv") -> None:
     followup.refresh_from_db()
     verdicts = {
-        r.pk: ("gap", "Riskanalysen saknar produktionsländer.")
-        if r.number == 3
-        else ("approved", "")
+        r.pk: ("gap", TEXTS[language]["gap"]) if r.number == 3 else ("approved", "")
         for r in followup.clause.process_requirements.all()
     }
     services.assess(followup, verdicts=verdicts, acting_user=lead)
 
 
-def _deviation(followup: FollowUp, lead, number: int = 3, **options) -> Deviation:
+def _deviation(
+    followup: FollowUp, lead, number: int = 3, language: str = "sv", **options
+) -> Deviation:
     followup.refresh_from_db()
     return services.record_deviation(
         followup,
@@ -136,16 +157,13 @@ def _deviation(followup: FollowUp, lead, number: int = 3, **options) -> Deviatio
         requirement=followup.clause.process_requirements.get(number=number),
         area=options.pop("area", "workers_rights"),
         severity=options.pop("severity", "major"),
-        description=options.pop(
-            "description",
-            "Leverantören har inte kartlagt risker i leverantörskedjan bortom första ledet.",
-        ),
+        description=options.pop("description", TEXTS[language]["deviation"]),
         source=options.pop("source", "assessment"),
         **options,
     )
 
 
-def _plan(followup: FollowUp, user, deadline_days: int = 45) -> None:
+def _plan(followup: FollowUp, user, deadline_days: int = 45, language: str = "sv") -> None:
     followup.refresh_from_db()
     today = demo_today()
     services.save_action_plan(
@@ -153,8 +171,8 @@ def _plan(followup: FollowUp, user, deadline_days: int = 45) -> None:
         actions=[
             {
                 "deviation": d,
-                "description": "Genomföra och dokumentera riskanalys för samtliga produktionsled.",
-                "owner": "Hållbarhetschef",
+                "description": TEXTS[language]["action"],
+                "owner": TEXTS[language]["owner"],
                 "deadline": today + timedelta(days=deadline_days),
             }
             for d in followup.deviations.all()
@@ -164,8 +182,18 @@ def _plan(followup: FollowUp, user, deadline_days: int = 45) -> None:
     )
 
 
-def _drive(followup: FollowUp, target: str, *, lead, supplier_user, kansli, firm, auditor):
-    """Move a new case along the process until it is in target."""
+def _drive(
+    followup: FollowUp,
+    target: str,
+    *,
+    lead,
+    supplier_user,
+    kansli,
+    firm,
+    auditor,
+    language: str = "sv",
+):
+    """Move a new case along the process until it is in target (people write in language)."""
     if target == State.PLANNED:
         return
     if target == State.CANCELLED:
@@ -190,10 +218,10 @@ def _drive(followup: FollowUp, target: str, *, lead, supplier_user, kansli, firm
     services.send_self_assessment(followup, acting_user=kansli)
     if target == State.SENT:
         return
-    _answer(followup, supplier_user)
+    _answer(followup, supplier_user, language)
     if target == State.ANSWERED:
         return
-    _assess(followup, lead)
+    _assess(followup, lead, language)
     if target == State.ASSESSED:
         return
     if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT}:
@@ -216,10 +244,10 @@ def _drive(followup: FollowUp, target: str, *, lead, supplier_user, kansli, firm
         followup.refresh_from_db()
         services.close_followup(followup, acting_user=lead, note="Inga avvikelser.")
         return
-    _deviation(followup, lead)
+    _deviation(followup, lead, language=language)
     if target == State.DEVIATIONS:
         return
-    _plan(followup, supplier_user)
+    _plan(followup, supplier_user, language=language)
     if target == State.ACTION_PLAN:
         return
     followup.refresh_from_db()
@@ -398,6 +426,7 @@ def _demo_suppliers(year, kansli, firm, auditor) -> None:
         kansli=kansli,
         firm=firm,
         auditor=auditor,
+        language=gary.mail_language,
     )
     Deviation.objects.filter(followup=textiles).update(plan_due=demo_today() + timedelta(days=5))
     _age(textiles, 40)
@@ -408,8 +437,8 @@ def _demo_suppliers(year, kansli, firm, auditor) -> None:
         zero_tolerance_item=item,
         known_on=demo_today() - timedelta(days=3),
         country="BD",
-        description="En underleverantör i Bangladesh har anställt minderåriga "
-        "i packningen; vi har stoppat beställningar och inlett utredning.",
+        description="A sub-supplier in Bangladesh has employed minors in its packing "
+        "department; we have stopped orders and started an investigation.",
         acting_user=gary,
     )
     services.submit_report(

@@ -33,6 +33,7 @@ class DemoUser:
     organisation: str  # county code for regions, else the organisation's name
     area: str = ""
     staff: bool = False
+    language: str = ""  # preferred language; blank: not chosen (Swedish mails)
 
 
 AUDIT_FIRM = "Nordisk Revision & Hållbarhet AB"
@@ -51,7 +52,8 @@ DEMO_USERS = [
     DemoUser("upphandlare.skane", "Maja", "Holm", Role.BUYER, "12"),
     DemoUser("revisor", "Rolf", "Ahl", Role.AUDITOR, AUDIT_FIRM),
     DemoUser("leverantor", "Lena", "Marsh", Role.SUPPLIER_CONTACT, SUPPLIER_A),
-    DemoUser("leverantor.globex", "Gary", "Wong", Role.SUPPLIER_CONTACT, SUPPLIER_B),
+    # Globex is a British company: its contact reads the portal and the mails in English.
+    DemoUser("leverantor.globex", "Gary", "Wong", Role.SUPPLIER_CONTACT, SUPPLIER_B, language="en"),
 ]
 
 # Region decisions on the Programme declaration 2030 and the fee from 2023. Only Region Jämtland
@@ -149,6 +151,7 @@ def ensure_user(spec: DemoUser, *, password: str = DEMO_PASSWORD) -> User:
             "last_name": spec.last_name,
             "email": f"{spec.username}@demo.hallbar.invalid",
             "is_staff": spec.staff,
+            "language": spec.language,
         },
     )
     if created:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from hallbar.categories.models import Category
+from hallbar.demo.requirements_en import english
 from hallbar.requirements.models import (
     CodeOfConduct,
     ContractClause,
@@ -271,14 +272,31 @@ ZERO_TOLERANCE_V2 = [
 def _code_content(commitments, instruments, zero_tolerance) -> dict:
     return {
         "title": CODE_TITLE,
+        "title_en": english(CODE_TITLE),
         "introduction": CODE_INTRODUCTION,
-        "commitments": [{"area": area, "text": text} for area, text in commitments],
+        "introduction_en": english(CODE_INTRODUCTION),
+        "commitments": [
+            {"area": area, "text": text, "text_en": english(text)} for area, text in commitments
+        ],
         "instruments": [
-            {"reference": reference, "title": title, "area": area}
+            {
+                "reference": reference,
+                "reference_en": english(reference) or reference,
+                "title": title,
+                "title_en": english(title),
+                "area": area,
+            }
             for reference, title, area in instruments
         ],
         "zero_tolerance": [
-            {"key": key, "title": title, "description": description, "area": area}
+            {
+                "key": key,
+                "title": title,
+                "title_en": english(title),
+                "description": description,
+                "description_en": english(description),
+                "area": area,
+            }
             for key, title, description, area in zero_tolerance
         ],
     }
@@ -426,21 +444,34 @@ IMMEDIATE_TERMINATION_TEXT = (
 )
 
 
+def _with_english(**texts: str) -> dict[str, str]:
+    """Return each Swedish text with its English one beside it (name_en)."""
+    return {
+        **texts,
+        **{f"{name}_en": english(text) for name, text in texts.items()},
+    }
+
+
 def _clause_content(*, version, reporting_days, vite, cap, requirements) -> dict:
     return {
         "version": version,
-        "title": CLAUSE_TITLE,
-        "introduction": CLAUSE_INTRODUCTION,
         "reporting_days": reporting_days,
-        "reporting_text": REPORTING_TEXT,
-        "follow_up_text": FOLLOW_UP_TEXT,
         "vite_per_week_sek": vite,
         "vite_cap_weeks": cap,
-        "sanctions_text": SANCTIONS_TEXT,
-        "termination_text": TERMINATION_TEXT,
-        "immediate_termination_text": IMMEDIATE_TERMINATION_TEXT,
+        **_with_english(
+            title=CLAUSE_TITLE,
+            introduction=CLAUSE_INTRODUCTION,
+            reporting_text=REPORTING_TEXT,
+            follow_up_text=FOLLOW_UP_TEXT,
+            sanctions_text=SANCTIONS_TEXT,
+            termination_text=TERMINATION_TEXT,
+            immediate_termination_text=IMMEDIATE_TERMINATION_TEXT,
+        ),
         "process_requirements": [
-            {"number": number, "title": title, "basic_text": basic, "advanced_text": advanced}
+            {
+                "number": number,
+                **_with_english(title=title, basic_text=basic, advanced_text=advanced),
+            }
             for number, (title, basic, advanced) in enumerate(requirements, start=1)
         ],
     }
@@ -739,7 +770,12 @@ def load_requirement_library() -> LibrarySummary:
         code = create_code_draft(
             acting_user=None, **_code_content(COMMITMENTS_V1, INSTRUMENTS_V1, ZERO_TOLERANCE_V1)
         )
-        publish_version(code, note="Första gemensamma versionen.", acting_user=None)
+        publish_version(
+            code,
+            note="Första gemensamma versionen.",
+            note_en="The first common version.",
+            acting_user=None,
+        )
         _set_dates(code, published=_day(2018, 5, 2))
     if not CodeOfConduct.objects.filter(version=2).exists():
         code = start_new_version(CodeOfConduct.objects.get(version=1), acting_user=None)
@@ -752,13 +788,20 @@ def load_requirement_library() -> LibrarySummary:
             code,
             note="ILO 155 och 187 (arbetsmiljö) tillagda; klimatåtagande och tre nya "
             "nolltoleransavvikelser.",
+            note_en="ILO 155 and 187 (occupational safety and health) added; a climate "
+            "commitment and three new zero-tolerance deviations.",
             acting_user=None,
         )
         _set_dates(code, published=_day(2023, 2, 1))
 
     if not ContractClause.objects.filter(version=2021).exists():
         clause = create_clause_draft(acting_user=None, **CLAUSE_2021)
-        publish_version(clause, note="Första versionen av villkoret.", acting_user=None)
+        publish_version(
+            clause,
+            note="Första versionen av villkoret.",
+            note_en="The first version of the clause.",
+            acting_user=None,
+        )
         _set_dates(clause, published=_day(2021, 6, 1))
     if not ContractClause.objects.filter(version=2024).exists():
         clause = start_new_version(ContractClause.objects.get(version=2021), acting_user=None)
@@ -767,6 +810,8 @@ def load_requirement_library() -> LibrarySummary:
             clause,
             note="Rapportering inom 14 dagar i stället för 30; vite 10 000 kr per påbörjad "
             "vecka i högst 10 veckor; PR1–PR7 förtydligade.",
+            note_en="Reporting within 14 days instead of 30; liquidated damages of SEK 10,000 "
+            "per started week for at most 10 weeks; PR1–PR7 clarified.",
             acting_user=None,
         )
         _set_dates(clause, published=_day(2024, 1, 15))

@@ -8,7 +8,7 @@
 - bob: a buyer from another region (Region Jämtland Härjedalen)
 - auditor: a third-party auditor at an audit firm
 - charlie: the supplier contact of Medisupply Sverige AB
-- dave: the supplier contact of another company, Globex Textiles Ltd
+- dave: the supplier contact of another company, Globex Textiles Ltd (abroad: reads English)
 - nobody: a user with an account but no role anywhere
 """
 
@@ -31,7 +31,7 @@ CAST = {
     "bob": DemoUser("bob", "Bob", "Jämtland", Role.BUYER, "23"),
     "auditor": DemoUser("rolf", "Rolf", "Revisor", Role.AUDITOR, AUDIT_FIRM),
     "charlie": DemoUser("charlie", "Charlie", "Medisupply", Role.SUPPLIER_CONTACT, SUPPLIER_A),
-    "dave": DemoUser("dave", "Dave", "Globex", Role.SUPPLIER_CONTACT, SUPPLIER_B),
+    "dave": DemoUser("dave", "Dave", "Globex", Role.SUPPLIER_CONTACT, SUPPLIER_B, language="en"),
 }
 
 

@@ -160,7 +160,7 @@ def get_followup(request, public_id: UUID):
             "kind": e.kind,
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "message": e.message,
+            "message": e.shown_message,  # in the caller's language
         }
         for e in timeline(access)
     ]

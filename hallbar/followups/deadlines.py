@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from hallbar.core.deferred import Deferred, deferred, render
 from hallbar.followups import notifications
 from hallbar.followups.models import (
     Action,
@@ -194,8 +195,8 @@ class Due:
     due_date: date
     followup: FollowUp
     audience: tuple[str, ...]  # who is told: "supplier", "lead", "secretariat"
-    subject: str
-    body: str
+    subject: Deferred
+    body: Deferred | str  # a deferred message, or the action's own description
     escalation: bool  # after the deadline: written to the timeline as overdue
 
 
@@ -206,14 +207,28 @@ ESCALATION = ("supplier", "lead", "secretariat")
 
 def recipients(item: Due) -> list[str]:
     """Return the addresses of the item's audience (looked up only when it is sent)."""
-    found: list[str] = []
+    return sorted({r.email for group in _audience(item).values() for r in group})
+
+
+def _audience(item: Due) -> dict[str, list]:
+    """Return the item's recipients by the page they work on: the portal or the case page."""
+    audience: dict[str, list] = {"portal": [], "case": []}
     if "supplier" in item.audience:
-        found += notifications.supplier_recipients(item.followup)
+        audience["portal"] += notifications.supplier_recipients(item.followup)
     if "lead" in item.audience:
-        found += notifications.lead_recipients(item.followup)
+        audience["case"] += notifications.lead_recipients(item.followup)
     if "secretariat" in item.audience:
-        found += notifications.secretariat_recipients()
-    return sorted(set(found))
+        audience["case"] += notifications.secretariat_recipients()
+    return audience
+
+
+def _send(item: Due, audience: dict[str, list]) -> None:
+    notifications.mail(
+        audience["portal"], item.subject, item.body, notifications.portal_url(item.followup)
+    )
+    notifications.mail(
+        audience["case"], item.subject, item.body, notifications.case_url(item.followup)
+    )
 
 
 def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
@@ -231,9 +246,12 @@ def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: answer the self-assessment by %(date)s")
-                % {"ref": case.reference, "date": due.isoformat()},
-                _("Log in to hallbar's supplier portal to answer."),
+                deferred(
+                    gettext_noop("Reminder %(ref)s: answer the self-assessment by %(date)s"),
+                    ref=case.reference,
+                    date=due,
+                ),
+                deferred(gettext_noop("Log in to hallbar's supplier portal to answer.")),
                 False,
             )
         elif today > due:
@@ -243,9 +261,12 @@ def _answer_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 SUPPLIER_AND_LEAD,
-                _("%(ref)s: the self-assessment was due %(date)s")
-                % {"ref": case.reference, "date": due.isoformat()},
-                _("The deadline has passed. The lead region follows up."),
+                deferred(
+                    gettext_noop("%(ref)s: the self-assessment was due %(date)s"),
+                    ref=case.reference,
+                    date=due,
+                ),
+                deferred(gettext_noop("The deadline has passed. The lead region follows up.")),
                 True,
             )
 
@@ -272,9 +293,14 @@ def _plan_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: submit an action plan by %(date)s")
-                % {"ref": case.reference, "date": due.isoformat()},
-                _("Log in to hallbar's supplier portal to write the action plan."),
+                deferred(
+                    gettext_noop("Reminder %(ref)s: submit an action plan by %(date)s"),
+                    ref=case.reference,
+                    date=due,
+                ),
+                deferred(
+                    gettext_noop("Log in to hallbar's supplier portal to write the action plan.")
+                ),
                 False,
             )
         elif today > due:
@@ -284,9 +310,17 @@ def _plan_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 due,
                 case,
                 ESCALATION,
-                _("%(ref)s: the action plan for deviation %(dev)s was due %(date)s")
-                % {"ref": case.reference, "dev": deviation.number, "date": due.isoformat()},
-                _("The deadline has passed: the supplier's light is red and vite may accrue."),
+                deferred(
+                    gettext_noop("%(ref)s: the action plan for deviation %(dev)s was due %(date)s"),
+                    ref=case.reference,
+                    dev=str(deviation.number),
+                    date=due,
+                ),
+                deferred(
+                    gettext_noop(
+                        "The deadline has passed: the supplier's light is red and vite may accrue."
+                    )
+                ),
                 True,
             )
 
@@ -307,8 +341,11 @@ def _action_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 action.deadline,
                 case,
                 SUPPLIER,
-                _("Reminder %(ref)s: an action is due %(date)s")
-                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                deferred(
+                    gettext_noop("Reminder %(ref)s: an action is due %(date)s"),
+                    ref=case.reference,
+                    date=action.deadline,
+                ),
                 action.description,
                 False,
             )
@@ -319,8 +356,11 @@ def _action_dues(today: date, case_filter: dict) -> Iterator[Due]:
                 action.deadline,
                 case,
                 ESCALATION,
-                _("%(ref)s: an action was due %(date)s and is not done")
-                % {"ref": case.reference, "date": action.deadline.isoformat()},
+                deferred(
+                    gettext_noop("%(ref)s: an action was due %(date)s and is not done"),
+                    ref=case.reference,
+                    date=action.deadline,
+                ),
                 action.description,
                 True,
             )
@@ -346,7 +386,8 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
         ).exists()
         if sent_before:
             continue
-        addresses = recipients(item)
+        audience = _audience(item)
+        addresses = sorted({r.email for group in audience.values() for r in group})
         try:
             with transaction.atomic():
                 # The unique constraint stops a run that got past the check at the same time.
@@ -360,9 +401,10 @@ def send_due_reminders(today: date | None = None, followup_id: int | None = None
                 CaseEvent.objects.create(
                     followup=item.followup,
                     kind=CaseEvent.Kind.OVERDUE if item.escalation else CaseEvent.Kind.REMINDER,
-                    message=item.subject,
+                    message=render(item.subject),
+                    text=item.subject,
                 )
-                notifications.mail(addresses, item.subject, item.body)
+                _send(item, audience)
         except IntegrityError:
             continue  # already sent by another run
         sent += 1

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.contracts.models import Contract
+from hallbar.core.bilingual import translated
 from hallbar.followups import files
 from hallbar.followups.models import Audit, Deviation, FollowUpType, Sanction
 from hallbar.organisations.models import Organisation, ProcurementArea, Region, Role, User
@@ -220,6 +221,10 @@ class ReportForm(forms.Form):
         code = published_code()
         self.fields["zero_tolerance_item"].queryset = (
             code.zero_tolerance_items.all() if code else ZeroToleranceItem.objects.none()
+        )
+        # the items by their titles in the reader's language (the supplier abroad reads English)
+        self.fields["zero_tolerance_item"].label_from_instance = lambda item: str(
+            translated(item, "title")
         )
 
 

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hallbar.core.bilingual import Missing, current_language
+from hallbar.core.deferred import render
 from hallbar.core.models import PublicModel
 from hallbar.followups.states import State
 from hallbar.requirements.models import ClauseLevel, SustainabilityArea
@@ -161,6 +163,9 @@ class CaseEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=State.choices, blank=True)
     message = models.TextField(_("what"), blank=True)
+    # A generated message (msgid and parameters, core.deferred), read in each reader's language;
+    # message then holds it as written, in the writer's language (search, older readers).
+    text = models.JSONField(default=dict, blank=True)
     # Internal events (a confidential deviation, an auditor's notes) are for the lead only.
     confidential = models.BooleanField(default=False)
     visible_to_supplier = models.BooleanField(default=True)
@@ -172,6 +177,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    @property
+    def shown_message(self) -> str:
+        """Return the message in the reader's language (a person's own words as written)."""
+        return render(self.text) if self.text else self.message
 
 
 # --- self-assessments ----------------------------------------------------------------------
@@ -189,6 +199,7 @@ class Questionnaire(PublicModel):
     level = models.CharField(_("level"), max_length=10, choices=ClauseLevel.choices)
     version = models.PositiveSmallIntegerField(_("version"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -228,9 +239,13 @@ class Question(models.Model):
         verbose_name=_("process requirement"),
     )
     text = models.TextField(_("question"))
+    text_en = models.TextField(_("question in English"), blank=True)
     help_text = models.TextField(_("guidance"), blank=True)
+    help_text_en = models.TextField(_("guidance in English"), blank=True)
     kind = models.CharField(_("answer type"), max_length=10, choices=Kind.choices)
+    # The Swedish labels are the stored answers; the English ones, in the same order, are shown.
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    choices_en = models.JSONField(_("choices in English"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
 
@@ -246,6 +261,20 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text[:60]}"
+
+    def shown_choices(self) -> list[tuple[str, object]]:
+        """Return (stored value, label in the reader's language) for each choice."""
+        if current_language() == "sv":
+            return [(value, value) for value in self.choices]
+        labels = list(self.choices_en)
+        return [
+            (value, labels[index] if index < len(labels) and labels[index] else Missing("en"))
+            for index, value in enumerate(self.choices)
+        ]
+
+    def answer_label(self, value: str) -> object:
+        """Return a stored choice answer as the reader reads it."""
+        return dict(self.shown_choices()).get(value, value)
 
 
 class Response(PublicModel):
@@ -558,6 +587,13 @@ class Deviation(PublicModel):
     @property
     def is_open(self) -> bool:
         return self.status in {self.Status.OPEN, self.Status.PLANNED}
+
+    @property
+    def requirement_field(self) -> str:
+        """The field of the process requirement's text at the case's clause level."""
+        return (
+            "advanced_text" if self.followup.clause_level == ClauseLevel.ADVANCED else "basic_text"
+        )
 
 
 class ActionPlan(PublicModel):

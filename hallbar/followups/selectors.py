@@ -18,12 +18,13 @@ from hallbar.followups.access import (
     may_see_deviation,
     may_see_site_name,
     sees_internal_events,
+    supplier_contacts_of,
     supplier_reads_own_wording,
 )
 from hallbar.followups.deadlines import deviation_light, overdue_reasons, supplier_lights
 from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
 from hallbar.followups.states import OPEN_STATES
-from hallbar.organisations.models import User
+from hallbar.organisations.models import Language, User
 from hallbar.suppliers.models import ProductionSite
 
 SORTS = {
@@ -215,3 +216,10 @@ def termination_decided_on() -> Subquery:
         .order_by("decided_on")
         .values("decided_on")[:1]
     )
+
+
+def supplier_languages(followup: FollowUp) -> list[str]:
+    """Return the languages the supplier's contacts read (names, in the reader's language), so
+    that the lead writes what the supplier reads in that language."""
+    codes = {user.mail_language for user in supplier_contacts_of(followup)}
+    return [str(Language(code).label) for code in sorted(codes) if code in Language.values]

@@ -67,6 +67,7 @@ from hallbar.followups.selectors import (
     open_zero_tolerance,
     published_followups,
     sites_for,
+    supplier_languages,
     timeline,
     with_deviation_counts,
     with_lights,
@@ -239,6 +240,7 @@ def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
                 "can_close": can_transition(followup.status, State.CLOSED),
                 "can_cancel": can_transition(followup.status, State.CANCELLED),
                 "can_review_plan": plan is not None and plan.status == "submitted",
+                "supplier_languages": supplier_languages(followup),
             }
         )
     return render(request, "followups/followup_detail.html", context)

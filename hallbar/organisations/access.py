@@ -1,8 +1,9 @@
 """Who may see and change organisations. Missing and forbidden both give 404."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from hallbar.organisations.models import Region, User
+from hallbar.organisations.models import Membership, Region, User
 
 
 def can_view_cooperation(user: User) -> bool:
@@ -19,3 +20,19 @@ def access_region(user: User, county_code: str) -> tuple[Region, bool]:
     except Region.DoesNotExist:
         raise Http404 from None
     return region, user.is_secretariat
+
+
+def may_set_language_of(actor: User, user: User) -> bool:
+    """Return whether actor may change user's preferred language: the user, or the secretariat."""
+    return actor.is_authenticated and (actor.pk == user.pk or actor.is_secretariat)
+
+
+def access_user_language(actor: User, membership_public_id) -> User:
+    """Return the user of a membership whose language actor may change; 404 otherwise."""
+    try:
+        membership = Membership.objects.select_related("user").get(public_id=membership_public_id)
+    except (Membership.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if not may_set_language_of(actor, membership.user):
+        raise Http404
+    return membership.user

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallbar.core.imports import MAX_UPLOAD_BYTES
 from hallbar.core.models import ImportJob
-from hallbar.organisations.models import Region
+from hallbar.organisations.models import Language, Region
 
 
 class ImportForm(forms.Form):
@@ -49,3 +49,15 @@ class ImportForm(forms.Form):
             if self.cleaned_data.get("valid_only")
             else ImportJob.Mode.ALL_OR_NOTHING
         )
+
+
+class LanguageForm(forms.Form):
+    """A person's preferred language (pages and mails)."""
+
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("Not chosen: the page follows the browser, mails are in Swedish"))]
+        + list(Language.choices),
+        required=False,
+        help_text=_("The language of the pages and of the e-mails hallbar sends."),
+    )

@@ -3,6 +3,7 @@
 from datetime import date
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -238,8 +239,25 @@ COOPERATION_ROLES = frozenset(
 )
 
 
+class Language(models.TextChoices):
+    """The languages a person may read the platform and its mails in."""
+
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
 class User(AbstractUser):
     """A person who logs in; what they may do comes from their memberships."""
+
+    # Blank: not chosen; pages follow the browser or the language switch, mails are in Swedish.
+    language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        default="",
+        help_text=_("The language of your pages and of the e-mails hallbar sends you."),
+    )
 
     # Not derived from AbstractUser.Meta: it holds only these two names and `abstract`.
     class Meta:
@@ -248,6 +266,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def mail_language(self) -> str:
+        """Return the language of the user's mails: the preferred one, else Swedish."""
+        return self.language or settings.LANGUAGE_CODE
 
     @cached_property
     def active_memberships(self) -> list["Membership"]:

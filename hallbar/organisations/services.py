@@ -7,11 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hallbar.core.history import record_change
 from hallbar.organisations.models import (
     AreaMembership,
+    Language,
     Membership,
     Organisation,
     PopulationFigure,
@@ -142,3 +145,20 @@ def add_membership(
     user.__dict__.pop("active_memberships", None)
     user.__dict__.pop("roles", None)
     return membership
+
+
+@transaction.atomic
+def set_preferred_language(user: User, *, language: str, acting_user: User | None) -> User:
+    """Set the language user reads pages and mails in (blank: not chosen); history records it."""
+    if language not in {"", *Language.values}:
+        raise ValidationError({"language": _("Choose Swedish or English.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language == language:
+        return user
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    record_change(
+        user, action="updated", acting_user=acting_user, changes={"language": [before, language]}
+    )
+    return user

@@ -1,14 +1,26 @@
 """Pages for regions and procurement areas."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from hallbar.core.sections import sections_for
-from hallbar.organisations.access import access_region, can_view_cooperation
+from hallbar.organisations.access import (
+    access_region,
+    access_user_language,
+    can_view_cooperation,
+)
+from hallbar.organisations.forms import LanguageForm
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Membership, Role
 from hallbar.organisations.selectors import areas_on, regions_with_latest_population
+from hallbar.organisations.services import set_preferred_language
+
+COOKIE_AGE = 365 * 24 * 3600
 
 SORTS = {
     "code": lambda r: r.county_code,
@@ -67,3 +79,37 @@ def region_detail(request: AuthenticatedHttpRequest, county_code: str) -> HttpRe
             "memberships": memberships,
         },
     )
+
+
+def _language_page(request: AuthenticatedHttpRequest, user, *, own: bool) -> HttpResponse:
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        set_preferred_language(user, language=language, acting_user=request.user)
+        if own:
+            # The page after the redirect is already in the chosen language.
+            translation.activate(language or translation.get_language())
+        messages.success(request, _("The preferred language was saved."))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = request.path
+        response = redirect(target or request.path)
+        if own and language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=COOKIE_AGE)
+        return response
+    return render(
+        request,
+        "organisations/language_form.html",
+        {"form": form, "person": user, "own": own, "next": request.GET.get("next", "")},
+    )
+
+
+def my_language(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in person's own preferred language."""
+    return _language_page(request, request.user, own=True)
+
+
+def contact_language(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The secretariat sets the preferred language of a person (by one of their memberships)."""
+    user = access_user_language(request.user, public_id)
+    return _language_page(request, user, own=user.pk == request.user.pk)

@@ -6,6 +6,7 @@ clause as released (the published version and the superseded ones that older con
 cite), never drafts and never the criteria.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -115,3 +116,23 @@ def access_criterion(user: User, public_id) -> tuple[Criterion, bool]:
 
 def access_criterion_for_write(user: User, public_id) -> Criterion:
     return access_version_for_write(user, Criterion, public_id)
+
+
+def can_download_version(user: User | AnonymousUser, version: LibraryVersion) -> bool:
+    """Return whether user may download the version as a file for tender documents.
+
+    A released Code of Conduct or contract clause (published, or superseded and still cited by
+    older contracts) is a public document: anyone may download it, signed in or not. A draft is
+    the library's working material: only those who read drafts.
+    """
+    if not isinstance(version, SUPPLIER_FACING):
+        return False
+    return not version.is_draft or (isinstance(user, User) and can_read_library(user))
+
+
+def access_version_for_download(user: User | AnonymousUser, model: type[LibraryVersion], public_id):
+    """Return the version to download; 404 when it is missing or user may not download it."""
+    version = _get(model, public_id)
+    if not can_download_version(user, version):
+        raise Http404
+    return version

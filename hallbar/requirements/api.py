@@ -77,6 +77,10 @@ class ProcessRequirementOut(Schema):
     title: str
     basic_text: str
     advanced_text: str
+    # the English texts beside the Swedish ones ("" when not written yet)
+    title_en: str = ""
+    basic_text_en: str = ""
+    advanced_text_en: str = ""
 
 
 class ClauseOut(Schema):
@@ -95,17 +99,28 @@ class ClauseOut(Schema):
     termination_text: str
     immediate_termination_text: str
     process_requirements: list[ProcessRequirementOut]
+    title_en: str = ""
+    change_note_en: str = ""
+    introduction_en: str = ""
+    reporting_text_en: str = ""
+    follow_up_text_en: str = ""
+    sanctions_text_en: str = ""
+    termination_text_en: str = ""
+    immediate_termination_text_en: str = ""
 
 
 class CommitmentOut(Schema):
     area: str
     text: str
+    text_en: str = ""
 
 
 class InstrumentOut(Schema):
     reference: str
     title: str
     area: str
+    reference_en: str = ""
+    title_en: str = ""
 
 
 class ZeroToleranceOut(Schema):
@@ -113,6 +128,8 @@ class ZeroToleranceOut(Schema):
     title: str
     description: str
     area: str
+    title_en: str = ""
+    description_en: str = ""
 
 
 class CodeOut(Schema):
@@ -124,6 +141,9 @@ class CodeOut(Schema):
     commitments: list[CommitmentOut]
     instruments: list[InstrumentOut]
     zero_tolerance_deviations: list[ZeroToleranceOut]
+    title_en: str = ""
+    change_note_en: str = ""
+    introduction_en: str = ""
 
 
 CLAUSE_OUT_FIELDS = [
@@ -140,6 +160,14 @@ CLAUSE_OUT_FIELDS = [
     "sanctions_text",
     "termination_text",
     "immediate_termination_text",
+    "title_en",
+    "change_note_en",
+    "introduction_en",
+    "reporting_text_en",
+    "follow_up_text_en",
+    "sanctions_text_en",
+    "termination_text_en",
+    "immediate_termination_text_en",
 ]
 
 
@@ -205,6 +233,9 @@ def get_current_clause(request):
                 "title": pr.title,
                 "basic_text": pr.basic_text,
                 "advanced_text": pr.advanced_text,
+                "title_en": pr.title_en,
+                "basic_text_en": pr.basic_text_en,
+                "advanced_text_en": pr.advanced_text_en,
             }
             for pr in clause.process_requirements.all()
         ],
@@ -224,13 +255,31 @@ def get_current_code(request):
         "published_at": code.published_at,
         "change_note": code.change_note,
         "introduction": code.introduction,
-        "commitments": [{"area": c.area, "text": c.text} for c in code.commitments.all()],
+        "title_en": code.title_en,
+        "change_note_en": code.change_note_en,
+        "introduction_en": code.introduction_en,
+        "commitments": [
+            {"area": c.area, "text": c.text, "text_en": c.text_en} for c in code.commitments.all()
+        ],
         "instruments": [
-            {"reference": i.reference, "title": i.title, "area": i.area}
+            {
+                "reference": i.reference,
+                "reference_en": i.reference_en,
+                "title": i.title,
+                "title_en": i.title_en,
+                "area": i.area,
+            }
             for i in code.instruments.all()
         ],
         "zero_tolerance_deviations": [
-            {"key": z.key, "title": z.title, "description": z.description, "area": z.area}
+            {
+                "key": z.key,
+                "title": z.title,
+                "title_en": z.title_en,
+                "description": z.description,
+                "description_en": z.description_en,
+                "area": z.area,
+            }
             for z in code.zero_tolerance_items.all()
         ],
     }

@@ -27,18 +27,28 @@ def _wide() -> forms.TextInput:
 class CodeForm(forms.ModelForm):
     class Meta:
         model = CodeOfConduct
-        fields = ["title", "introduction"]
-        widgets = {"title": _wide(), "introduction": _textarea(4)}
+        fields = ["title", "title_en", "introduction", "introduction_en"]
+        widgets = {
+            "title": _wide(),
+            "title_en": _wide(),
+            "introduction": _textarea(4),
+            "introduction_en": _textarea(4),
+        }
 
 
 class CommitmentForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=AREA_CHOICES)
     text = forms.CharField(label=_("Commitment"), widget=_textarea(2))
+    text_en = forms.CharField(label=_("Commitment in English"), required=False, widget=_textarea(2))
 
 
 class InstrumentForm(forms.Form):
     reference = forms.CharField(label=_("Short name"), max_length=60)
+    reference_en = forms.CharField(label=_("Short name in English"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=300, widget=_wide())
+    title_en = forms.CharField(
+        label=_("Title in English"), max_length=300, required=False, widget=_wide()
+    )
     area = forms.ChoiceField(
         label=_("Area"),
         choices=[("", _("All areas")), *SustainabilityArea.choices],
@@ -53,7 +63,13 @@ class ZeroToleranceForm(forms.Form):
         help_text=_("Stays the same across versions, e.g. child-labour."),
     )
     title = forms.CharField(label=_("Deviation"), max_length=200, widget=_wide())
+    title_en = forms.CharField(
+        label=_("Deviation in English"), max_length=200, required=False, widget=_wide()
+    )
     description = forms.CharField(label=_("Description"), required=False, widget=_textarea(2))
+    description_en = forms.CharField(
+        label=_("Description in English"), required=False, widget=_textarea(2)
+    )
     area = forms.ChoiceField(label=_("Area"), choices=AREA_CHOICES)
 
 
@@ -94,21 +110,29 @@ class ClauseForm(forms.ModelForm):
         fields = [
             "version",
             "title",
+            "title_en",
             "introduction",
+            "introduction_en",
             "reporting_days",
             "reporting_text",
+            "reporting_text_en",
             "follow_up_text",
+            "follow_up_text_en",
             "vite_per_week_sek",
             "vite_cap_weeks",
             "sanctions_text",
+            "sanctions_text_en",
             "termination_text",
+            "termination_text_en",
             "immediate_termination_text",
+            "immediate_termination_text_en",
         ]
         help_texts = {"version": _("The year of the version, e.g. 2024.")}
         widgets = {
             "title": _wide(),
+            "title_en": _wide(),
             **{
-                field: _textarea()
+                field + suffix: _textarea()
                 for field in [
                     "introduction",
                     "reporting_text",
@@ -117,6 +141,7 @@ class ClauseForm(forms.ModelForm):
                     "termination_text",
                     "immediate_termination_text",
                 ]
+                for suffix in ("", "_en")
             },
         }
 
@@ -126,8 +151,17 @@ class ProcessRequirementForm(forms.Form):
         min_value=1, max_value=PROCESS_REQUIREMENT_COUNT, widget=forms.HiddenInput
     )
     title = forms.CharField(label=_("Title"), max_length=200, widget=_wide())
+    title_en = forms.CharField(
+        label=_("Title in English"), max_length=200, required=False, widget=_wide()
+    )
     basic_text = forms.CharField(label=_("Text at the basic level"), widget=_textarea())
+    basic_text_en = forms.CharField(
+        label=_("Text at the basic level in English"), required=False, widget=_textarea()
+    )
     advanced_text = forms.CharField(label=_("Text at the advanced level"), widget=_textarea())
+    advanced_text_en = forms.CharField(
+        label=_("Text at the advanced level in English"), required=False, widget=_textarea()
+    )
 
 
 ProcessRequirementFormSet = forms.formset_factory(
@@ -187,6 +221,13 @@ class PublishForm(forms.Form):
             "A short note for the change log, e.g. “PR6 now requires a grievance "
             "mechanism open to workers at the supplier's suppliers.”"
         ),
+        widget=_textarea(2),
+    )
+    note_en = forms.CharField(
+        label=_("What changed, in English"),
+        max_length=300,
+        required=False,
+        help_text=_("For the English pages; without it they say that there is no English text."),
         widget=_textarea(2),
     )
 

@@ -86,6 +86,7 @@ class LibraryVersion(PublicModel):
         blank=True,
         help_text=_("A short note for the change log, required when publishing."),
     )
+    change_note_en = models.CharField(_("what changed, in English"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,9 +162,11 @@ class CodeOfConduct(LibraryVersion):
     """A version of the regions' common Code of Conduct for suppliers (uppförandekod)."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_en = models.TextField(_("introduction in English"), blank=True)
 
-    COPY_FIELDS = ("title", "introduction")
+    COPY_FIELDS = ("title", "title_en", "introduction", "introduction_en")
 
     class Meta(LibraryVersion.Meta):
         constraints = [
@@ -200,14 +203,16 @@ class CodeOfConduct(LibraryVersion):
     def copy_children_to(self, draft: Self) -> None:
         for row in self.commitments.all():
             CodeCommitment.objects.create(
-                code=draft, area=row.area, position=row.position, text=row.text
+                code=draft, area=row.area, position=row.position, text=row.text, text_en=row.text_en
             )
         for instrument in self.instruments.all():
             CodeInstrument.objects.create(
                 code=draft,
                 position=instrument.position,
                 reference=instrument.reference,
+                reference_en=instrument.reference_en,
                 title=instrument.title,
+                title_en=instrument.title_en,
                 area=instrument.area,
             )
         for item in self.zero_tolerance_items.all():
@@ -216,7 +221,9 @@ class CodeOfConduct(LibraryVersion):
                 position=item.position,
                 key=item.key,
                 title=item.title,
+                title_en=item.title_en,
                 description=item.description,
+                description_en=item.description_en,
                 area=item.area,
             )
 
@@ -244,6 +251,7 @@ class CodeCommitment(models.Model):
     area = models.CharField(_("area"), max_length=30, choices=SustainabilityArea.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("commitment"))
+    text_en = models.TextField(_("commitment in English"), blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -262,7 +270,9 @@ class CodeInstrument(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     reference = models.CharField(_("short name"), max_length=60)
+    reference_en = models.CharField(_("short name in English"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
     area = models.CharField(
         _("area"), max_length=30, choices=SustainabilityArea.choices, blank=True
     )
@@ -292,7 +302,9 @@ class ZeroToleranceItem(models.Model):
         help_text=_("A stable short name that stays the same across versions, e.g. child-labour."),
     )
     title = models.CharField(_("deviation"), max_length=200)
+    title_en = models.CharField(_("deviation in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     area = models.CharField(_("area"), max_length=30, choices=SustainabilityArea.choices)
 
     class Meta:
@@ -317,13 +329,17 @@ class ContractClause(LibraryVersion):
     """
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_en = models.TextField(_("introduction in English"), blank=True)
     reporting_days = models.PositiveSmallIntegerField(
         _("days to report a suspected zero-tolerance deviation"),
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     reporting_text = models.TextField(_("reporting duty"), blank=True)
+    reporting_text_en = models.TextField(_("reporting duty in English"), blank=True)
     follow_up_text = models.TextField(_("the buyer's right to follow up"), blank=True)
+    follow_up_text_en = models.TextField(_("the buyer's right to follow up in English"), blank=True)
     vite_per_week_sek = models.PositiveIntegerField(
         _("liquidated damages (vite) per started week, SEK"), validators=[MinValueValidator(1)]
     )
@@ -332,22 +348,34 @@ class ContractClause(LibraryVersion):
         validators=[MinValueValidator(1), MaxValueValidator(520)],
     )
     sanctions_text = models.TextField(_("liquidated damages"), blank=True)
+    sanctions_text_en = models.TextField(_("liquidated damages in English"), blank=True)
     termination_text = models.TextField(_("termination"), blank=True)
+    termination_text_en = models.TextField(_("termination in English"), blank=True)
     immediate_termination_text = models.TextField(
         _("immediate termination for zero-tolerance deviations"), blank=True
+    )
+    immediate_termination_text_en = models.TextField(
+        _("immediate termination for zero-tolerance deviations in English"), blank=True
     )
 
     COPY_FIELDS = (
         "title",
+        "title_en",
         "introduction",
+        "introduction_en",
         "reporting_days",
         "reporting_text",
+        "reporting_text_en",
         "follow_up_text",
+        "follow_up_text_en",
         "vite_per_week_sek",
         "vite_cap_weeks",
         "sanctions_text",
+        "sanctions_text_en",
         "termination_text",
+        "termination_text_en",
         "immediate_termination_text",
+        "immediate_termination_text_en",
     )
 
     class Meta(LibraryVersion.Meta):
@@ -404,8 +432,11 @@ class ContractClause(LibraryVersion):
                 clause=draft,
                 number=row.number,
                 title=row.title,
+                title_en=row.title_en,
                 basic_text=row.basic_text,
+                basic_text_en=row.basic_text_en,
                 advanced_text=row.advanced_text,
+                advanced_text_en=row.advanced_text_en,
             )
 
     def document_lines(self) -> list[str]:
@@ -443,8 +474,11 @@ class ProcessRequirement(models.Model):
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(PROCESS_REQUIREMENT_COUNT)]
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     basic_text = models.TextField(_("text at the basic level"))
+    basic_text_en = models.TextField(_("text at the basic level in English"), blank=True)
     advanced_text = models.TextField(_("text at the advanced level"))
+    advanced_text_en = models.TextField(_("text at the advanced level in English"), blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -467,8 +501,10 @@ class ProcessRequirement(models.Model):
     def code(self) -> str:
         return f"PR{self.number}"
 
-    def text_for(self, level: str) -> str:
-        return self.advanced_text if level == ClauseLevel.ADVANCED else self.basic_text
+    def text_for(self, level: str, language: str = "sv") -> str:
+        """Return the requirement's text at level in language ("" when not written yet)."""
+        field = "advanced_text" if level == ClauseLevel.ADVANCED else "basic_text"
+        return getattr(self, field if language == "sv" else f"{field}_en")
 
 
 identifier_validator = RegexValidator(

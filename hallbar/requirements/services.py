@@ -49,19 +49,26 @@ DUPLICATE_KEY = _("Each zero-tolerance deviation needs its own key.")
 DUPLICATE_NUMBER = _("Each process requirement number may occur only once.")
 CLAUSE_INCOMPLETE = _("The clause needs all seven process requirements, PR1–PR7, to be published.")
 
-CODE_FIELDS = ["title", "introduction"]
+CODE_FIELDS = ["title", "title_en", "introduction", "introduction_en"]
 CLAUSE_FIELDS = [
     "version",
     "title",
+    "title_en",
     "introduction",
+    "introduction_en",
     "reporting_days",
     "reporting_text",
+    "reporting_text_en",
     "follow_up_text",
+    "follow_up_text_en",
     "vite_per_week_sek",
     "vite_cap_weeks",
     "sanctions_text",
+    "sanctions_text_en",
     "termination_text",
+    "termination_text_en",
     "immediate_termination_text",
+    "immediate_termination_text_en",
 ]
 CRITERION_FIELDS = [
     "level",
@@ -99,10 +106,18 @@ def _rows(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> list[tu
     return [tuple(row.get(field, "") or "" for field in fields) for row in rows]
 
 
-COMMITMENT_FIELDS = ("area", "text")
-INSTRUMENT_FIELDS = ("reference", "title", "area")
-ZERO_TOLERANCE_FIELDS = ("key", "title", "description", "area")
-PROCESS_REQUIREMENT_FIELDS = ("number", "title", "basic_text", "advanced_text")
+COMMITMENT_FIELDS = ("area", "text", "text_en")
+INSTRUMENT_FIELDS = ("reference", "reference_en", "title", "title_en", "area")
+ZERO_TOLERANCE_FIELDS = ("key", "title", "title_en", "description", "description_en", "area")
+PROCESS_REQUIREMENT_FIELDS = (
+    "number",
+    "title",
+    "title_en",
+    "basic_text",
+    "basic_text_en",
+    "advanced_text",
+    "advanced_text_en",
+)
 
 
 def _replace_code_children(
@@ -130,23 +145,22 @@ def _replace_code_children(
     code.instruments.all().delete()
     code.zero_tolerance_items.all().delete()
     built: list[Any] = []
-    for position, (area, text) in enumerate(after["commitments"], start=1):
-        built.append(CodeCommitment(code=code, area=area, position=position, text=text))
-    for position, (reference, title, area) in enumerate(after["instruments"], start=1):
+    for position, row in enumerate(after["commitments"], start=1):
         built.append(
-            CodeInstrument(
-                code=code, position=position, reference=reference, title=title, area=area
+            CodeCommitment(
+                code=code, position=position, **dict(zip(COMMITMENT_FIELDS, row, strict=True))
             )
         )
-    for position, (key, title, description, area) in enumerate(after["zero_tolerance"], start=1):
+    for position, row in enumerate(after["instruments"], start=1):
+        built.append(
+            CodeInstrument(
+                code=code, position=position, **dict(zip(INSTRUMENT_FIELDS, row, strict=True))
+            )
+        )
+    for position, row in enumerate(after["zero_tolerance"], start=1):
         built.append(
             ZeroToleranceItem(
-                code=code,
-                position=position,
-                key=key,
-                title=title,
-                description=description,
-                area=area,
+                code=code, position=position, **dict(zip(ZERO_TOLERANCE_FIELDS, row, strict=True))
             )
         )
     for row in built:
@@ -165,6 +179,8 @@ def create_code_draft(
     acting_user: User | None,
     title: str,
     introduction: str = "",
+    title_en: str = "",
+    introduction_en: str = "",
     commitments: Iterable[Mapping[str, Any]] = (),
     instruments: Iterable[Mapping[str, Any]] = (),
     zero_tolerance: Iterable[Mapping[str, Any]] = (),
@@ -174,7 +190,11 @@ def create_code_draft(
     if CodeOfConduct.objects.drafts().exists():
         raise ValidationError(DRAFT_EXISTS)
     code = CodeOfConduct(
-        version=next_version_number(CodeOfConduct, {}), title=title, introduction=introduction
+        version=next_version_number(CodeOfConduct, {}),
+        title=title,
+        title_en=title_en,
+        introduction=introduction,
+        introduction_en=introduction_en,
     )
     code.full_clean()
     code.save()
@@ -220,13 +240,9 @@ def _replace_process_requirements(
     if len(numbers) != len(set(numbers)):
         raise ValidationError(DUPLICATE_NUMBER)
     clause.process_requirements.all().delete()
-    for number, title, basic_text, advanced_text in after:
+    for values in after:
         row = ProcessRequirement(
-            clause=clause,
-            number=number,
-            title=title,
-            basic_text=basic_text,
-            advanced_text=advanced_text,
+            clause=clause, **dict(zip(PROCESS_REQUIREMENT_FIELDS, values, strict=True))
         )
         row.full_clean()
         row.save()
@@ -346,7 +362,7 @@ def _check_publishable(version: LibraryVersion) -> None:
 
 
 @transaction.atomic
-def publish_version(version: V, *, note: str, acting_user: User | None) -> V:
+def publish_version(version: V, *, note: str, acting_user: User | None, note_en: str = "") -> V:
     """Publish a draft with a note on what changed; the item's published version is superseded."""
     _require_editor(acting_user)
     version = _locked(version)
@@ -375,9 +391,17 @@ def publish_version(version: V, *, note: str, acting_user: User | None) -> V:
     version.published_at = now
     version.published_by = acting_user if getattr(acting_user, "pk", None) else None
     version.change_note = note
+    version.change_note_en = (note_en or "").strip()
     version.full_clean()
     version.save(
-        update_fields=["status", "published_at", "published_by", "change_note", "updated_at"]
+        update_fields=[
+            "status",
+            "published_at",
+            "published_by",
+            "change_note",
+            "change_note_en",
+            "updated_at",
+        ]
     )
     changes: dict[str, Any] = {
         "status": [Status.DRAFT.value, Status.PUBLISHED.value],

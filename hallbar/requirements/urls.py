@@ -10,6 +10,11 @@ urlpatterns = [
     path("code/diff/", views.code_diff, name="code-diff"),
     path("code/<uuid:public_id>/", views.code_detail, name="code-detail"),
     path("code/<uuid:public_id>/edit/", views.code_edit, name="code-edit"),
+    path(
+        "code/<uuid:public_id>/download/<str:language>.<str:file_format>",
+        views.code_download,
+        name="code-download",
+    ),
     path("code/<uuid:public_id>/publish/", views.code_publish, name="code-publish"),
     path("code/<uuid:public_id>/new-version/", views.code_new_version, name="code-new-version"),
     path("clause/", views.clause_list, name="clause-list"),
@@ -17,6 +22,11 @@ urlpatterns = [
     path("clause/diff/", views.clause_diff, name="clause-diff"),
     path("clause/<uuid:public_id>/", views.clause_detail, name="clause-detail"),
     path("clause/<uuid:public_id>/edit/", views.clause_edit, name="clause-edit"),
+    path(
+        "clause/<uuid:public_id>/download/<str:language>.<str:file_format>",
+        views.clause_download,
+        name="clause-download",
+    ),
     path("clause/<uuid:public_id>/publish/", views.clause_publish, name="clause-publish"),
     path(
         "clause/<uuid:public_id>/new-version/",

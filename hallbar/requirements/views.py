@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -19,9 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hallbar.organisations.http import AuthenticatedHttpRequest
+from hallbar.requirements import documents
 from hallbar.requirements.access import (
     access_version,
+    access_version_for_download,
     access_version_for_write,
+    can_download_version,
     can_edit_library,
     can_read_library,
     require_kind_view,
@@ -159,10 +163,61 @@ def _detail(
             "history": change_log(version) if member else None,
             "member": member,
             "diff_url": kind.url("diff"),
+            "downloads": _downloads(request, kind, version),
             # extra values may be functions of the version shown
             **{key: value(version) if callable(value) else value for key, value in extra.items()},
         },
     )
+
+
+DOWNLOAD_LABELS = {
+    ("sv", "pdf"): gettext_lazy("In Swedish, PDF"),
+    ("sv", "docx"): gettext_lazy("In Swedish, Word (DOCX)"),
+    ("en", "pdf"): gettext_lazy("In English, PDF"),
+    ("en", "docx"): gettext_lazy("In English, Word (DOCX)"),
+}
+
+
+def _downloads(request: HttpRequest, kind: Kind, version: LibraryVersion) -> list[dict]:
+    if kind.model not in (CodeOfConduct, ContractClause):
+        return []
+    if not can_download_version(request.user, version):
+        return []
+    return [
+        {
+            "url": reverse(
+                f"requirements:{kind.slug}-download", args=[version.public_id, language, fmt]
+            ),
+            "label": label,
+        }
+        for (language, fmt), label in DOWNLOAD_LABELS.items()
+    ]
+
+
+def _download(request: HttpRequest, kind: Kind, public_id, language: str, file_format: str):
+    if language not in documents.LANGUAGES or file_format not in documents.FORMATS:
+        raise Http404
+    version = access_version_for_download(request.user, kind.model, public_id)
+    version = with_contents(kind.model.objects.filter(pk=version.pk)).get()
+    build = documents.as_pdf if file_format == "pdf" else documents.as_docx
+    response = HttpResponse(build(version, language), content_type=documents.FORMATS[file_format])
+    name = documents.filename(version, language, file_format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Language"] = language
+    return response
+
+
+@login_not_required
+def code_download(request: HttpRequest, public_id, language: str, file_format: str):
+    """The Code of Conduct as PDF or Word in Swedish or English (public once released)."""
+    return _download(request, CODE, public_id, language, file_format)
+
+
+@login_not_required
+def clause_download(request: HttpRequest, public_id, language: str, file_format: str):
+    """The contract clause as PDF or Word in Swedish or English (public once released)."""
+    return _download(request, CLAUSE, public_id, language, file_format)
 
 
 def _publish(request: AuthenticatedHttpRequest, kind: Kind, public_id) -> HttpResponse:
@@ -174,7 +229,12 @@ def _publish(request: AuthenticatedHttpRequest, kind: Kind, public_id) -> HttpRe
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            publish_version(version, note=form.cleaned_data["note"], acting_user=request.user)
+            publish_version(
+                version,
+                note=form.cleaned_data["note"],
+                note_en=form.cleaned_data["note_en"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -293,9 +353,15 @@ def _code_form(request: AuthenticatedHttpRequest, *, code: CodeOfConduct | None)
     initial: dict[str, list[Mapping[str, Any]]] = {"commitments": [], "instruments": [], "zero": []}
     if code is not None:
         initial = {
-            "commitments": list(code.commitments.values("area", "text")),
-            "instruments": list(code.instruments.values("reference", "title", "area")),
-            "zero": list(code.zero_tolerance_items.values("key", "title", "description", "area")),
+            "commitments": list(code.commitments.values("area", "text", "text_en")),
+            "instruments": list(
+                code.instruments.values("reference", "reference_en", "title", "title_en", "area")
+            ),
+            "zero": list(
+                code.zero_tolerance_items.values(
+                    "key", "title", "title_en", "description", "description_en", "area"
+                )
+            ),
         }
     formsets: dict[str, BaseFormSet] = {
         "commitments": CommitmentFormSet(
@@ -366,6 +432,15 @@ PROCESS_REQUIREMENT_TITLES = [
     "Klagomålsmekanism",
     "Gottgörelse",
 ]
+PROCESS_REQUIREMENT_TITLES_EN = [
+    "Policy and responsibility",
+    "Identify and assess risks",
+    "Cease, prevent and mitigate adverse impacts",
+    "Use leverage in the supply chain",
+    "Follow up",
+    "Grievance mechanism",
+    "Remediation",
+]
 
 
 def clause_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -413,16 +488,28 @@ def _clause_form(
             initial={
                 "version": next_version_number(ContractClause, {}),
                 "title": "Tillbörlig aktsamhet för hållbara leveranskedjor",
+                "title_en": "Due diligence for sustainable supply chains",
             },
         )
         initial: list[Mapping[str, Any]] = [
-            {"number": number, "title": title}
-            for number, title in enumerate(PROCESS_REQUIREMENT_TITLES, start=1)
+            {"number": number, "title": title, "title_en": title_en}
+            for number, (title, title_en) in enumerate(
+                zip(PROCESS_REQUIREMENT_TITLES, PROCESS_REQUIREMENT_TITLES_EN, strict=True),
+                start=1,
+            )
         ]
     else:
         form = ClauseForm(data, instance=clause)
         initial = list(
-            clause.process_requirements.values("number", "title", "basic_text", "advanced_text")
+            clause.process_requirements.values(
+                "number",
+                "title",
+                "title_en",
+                "basic_text",
+                "basic_text_en",
+                "advanced_text",
+                "advanced_text_en",
+            )
         )
     formset = ProcessRequirementFormSet(data, initial=initial, prefix="pr")
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import QuerySet
 from django.http import Http404
 
-from hallbar.organisations.models import Role, User
+from hallbar.organisations.models import Membership, Role, User
 from hallbar.suppliers.models import ProductionSite, Supplier, SupplierQuerySet, UnmatchedSpend
 
 EDIT_ROLES = (Role.SECRETARIAT, Role.REGION_CONTACT, Role.BUYER, Role.AREA_COORDINATOR)
@@ -191,3 +191,20 @@ def access_unmatched_spend_for_write(user: User, public_id) -> UnmatchedSpend:
         )
     except (UnmatchedSpend.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def contacts_shown_to(user: User, supplier: Supplier) -> list:
+    """Return the supplier's contacts in hallbar (memberships, with their preferred language)
+    for the secretariat, which keeps them; nobody else reads this list here."""
+    if not (user.is_authenticated and user.is_secretariat) or not supplier.organisation_id:
+        return []
+    return list(
+        Membership.objects.filter(
+            organisation_id=supplier.organisation_id,
+            role=Role.SUPPLIER_CONTACT,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )

@@ -27,6 +27,7 @@ from hallbar.suppliers.access import (
     can_list_suppliers,
     can_merge_suppliers,
     can_see_unmatched_spend,
+    contacts_shown_to,
     sees_registry_internals,
     sites_for,
     suppliers_visible_to,
@@ -122,6 +123,7 @@ def supplier_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
             if member
             else [],
             "history": supplier_history(request.user, supplier) if member else [],
+            "contacts": contacts_shown_to(request.user, supplier),
             # contracts and follow-up, which build on suppliers, add their sections
             "sections": sections_for("suppliers:supplier-detail", request, supplier),
         },

@@ -36,7 +36,7 @@ from hallbar.demo.testing import Cast, make_cast
 from hallbar.followups import services as followups
 from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
-from hallbar.organisations.models import Organisation, Region
+from hallbar.organisations.models import Membership, Organisation, Region
 from hallbar.organisations.services import load_reference_data
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.planning.services import propose_plan
@@ -75,13 +75,16 @@ FEW_CONTRACTS = "region=23"
 # Never swept: the admin has its own permission system; the API docs are public by design; the
 # auth views are Django's own.
 SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
-# Public and without data: the health check and the language switch (a cookie).
+# Public and without data: the health check and the language switch (a cookie); public by
+# design: the published results and the released code and clause as files for tender documents.
 PUBLIC = {
     "core:healthz",
     "core:set-language",
     "results:list",
     "results:detail",
     "training:verify",
+    "requirements:code-download",
+    "requirements:clause-download",
 }
 
 
@@ -825,6 +828,44 @@ CASES += [
     _case("requirements:code-create", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
     _case("requirements:clause-create", readers=SECRETARIAT, status=302, writers=SECRETARIAT),
     _case("requirements:criterion-create", readers=SECRETARIAT, writers=SECRETARIAT),
+    # A released code or clause is a public document for tender documents; a draft is not.
+    _case(
+        "requirements:code-download",
+        lambda w: (w.code.public_id, "en", "docx"),
+        variant="published",
+        readers=EVERYONE,
+        anonymous=200,
+    ),
+    _case(
+        "requirements:code-download",
+        lambda w: (w.code_draft.public_id, "sv", "docx"),
+        variant="draft",
+        readers=MEMBERS,
+        anonymous=404,
+    ),
+    _case(
+        "requirements:clause-download",
+        lambda w: (w.clause.public_id, "sv", "docx"),
+        variant="published",
+        readers=EVERYONE,
+        anonymous=200,
+    ),
+    _case(
+        "requirements:clause-download",
+        lambda w: (w.clause_draft.public_id, "en", "pdf"),
+        variant="draft",
+        readers=MEMBERS,
+        anonymous=404,
+    ),
+    # a person's own language, and the secretariat setting a supplier contact's
+    _case("account:language", readers=EVERYONE, writers=EVERYONE, data={"language": ""}),
+    _case(
+        "account:person-language",
+        lambda w: (Membership.objects.get(user=w.cast.dave).public_id,),
+        readers=("secretariat", "dave"),
+        writers=("secretariat", "dave"),
+        data={"language": "en"},
+    ),
 ]
 for kind, released in (
     ("code", DOCUMENT_READERS),

@@ -6,7 +6,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from hallbar.core.deferred import choice_of, deferred
 from hallbar.followups import files, notifications
 from hallbar.followups.models import (
     Audit,
@@ -84,25 +86,27 @@ def order_audit(
         cost_sek=cost_sek,
     )
     audit.sites.set(sites)
-    reason = ""
+    reason: str | dict = ""
     if critical and kind == Audit.Kind.OFFICE and followup.status != State.ASSESSED:
-        reason = _("Critical risk: straight to an office audit.")
+        reason = deferred(gettext_noop("Critical risk: straight to an office audit."))
     elif zero_tolerance_signal and kind == Audit.Kind.FACTORY:
-        reason = _("Zero-tolerance signal: straight to a factory audit.")
+        reason = deferred(gettext_noop("Zero-tolerance signal: straight to a factory audit."))
     _event(
         followup,
         CaseEvent.Kind.AUDIT,
         acting_user=acting_user,
-        message=_("%(kind)s assigned to %(firm)s. %(reason)s")
-        % {"kind": audit.get_kind_display(), "firm": firm.name, "reason": reason},
+        message=deferred(
+            gettext_noop("%(kind)s assigned to %(firm)s. %(reason)s"),
+            kind=choice_of(audit, "kind"),
+            firm=firm.name,
+            reason=reason,
+        ),
     )
     _move(followup, target, acting_user=acting_user)
-    if auditor is not None:
-        notifications.on_commit_mail(
-            [auditor.email],
-            _("%(ref)s: an audit is assigned to you") % {"ref": followup.reference},
-            _("Open the audit in hallbar to see its scope."),
-        )
+    notifications.on_commit_notify_auditor(
+        audit,
+        deferred(gettext_noop("%(ref)s: an audit is assigned to you"), ref=followup.reference),
+    )
     return audit
 
 
@@ -149,8 +153,11 @@ def save_audit(
         audit.followup,
         CaseEvent.Kind.AUDIT,
         acting_user=acting_user,
-        message=_("%(kind)s: %(status)s.")
-        % {"kind": audit.get_kind_display(), "status": audit.get_status_display()},
+        message=deferred(
+            gettext_noop("%(kind)s: %(status)s."),
+            kind=choice_of(audit, "kind"),
+            status=choice_of(audit, "status"),
+        ),
         visible_to_supplier=False,
     )
     return audit

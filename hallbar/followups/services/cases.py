@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hallbar.contracts.models import Contract
+from hallbar.core.deferred import choice_of, deferred, render
 from hallbar.core.history import record_change, record_changes
 from hallbar.followups import notifications
 from hallbar.followups.models import (
@@ -114,12 +116,13 @@ def _new_case(
     )
 
 
-def _opened_message(followup: FollowUp) -> str:
-    return _("%(type)s of %(supplier)s, led by %(region)s.") % {
-        "type": followup.get_followup_type_display(),
-        "supplier": followup.supplier.name,
-        "region": followup.lead_region.name,
-    }
+def _opened_message(followup: FollowUp) -> dict:
+    return deferred(
+        gettext_noop("%(type)s of %(supplier)s, led by %(region)s."),
+        type=choice_of(followup, "followup_type"),
+        supplier=followup.supplier.name,
+        region=followup.lead_region.name,
+    )
 
 
 @transaction.atomic
@@ -225,7 +228,8 @@ def open_followups_in_bulk(
                 followup=case,
                 kind=CaseEvent.Kind.OPENED,
                 actor=actor,
-                message=_opened_message(case),
+                message=render(_opened_message(case)),
+                text=_opened_message(case),
                 visible_to_supplier=False,
             )
             for case in cases
@@ -290,7 +294,7 @@ def close_followup(followup: FollowUp, *, acting_user: User, note: str = "") -> 
         raise ValidationError(_("Verify the action plan before closing."))
     _move(followup, State.CLOSED, acting_user=acting_user, message=note.strip())
     notifications.on_commit_notify_participants(
-        followup, _("%(ref)s is closed") % {"ref": followup.reference}
+        followup, deferred(gettext_noop("%(ref)s is closed"), ref=followup.reference)
     )
     return followup
 

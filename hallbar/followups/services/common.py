@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from hallbar.contracts.models import Contract
+from hallbar.core.deferred import Deferred, render
 from hallbar.core.history import record_change
 from hallbar.followups import files
 from hallbar.followups.models import (
@@ -43,17 +44,24 @@ def _event(
     kind: str,
     *,
     acting_user: Any,
-    message: str = "",
+    message: str | Deferred = "",
     from_status: str = "",
     to_status: str = "",
     confidential: bool = False,
     visible_to_supplier: bool = True,
 ) -> CaseEvent:
+    """Write a line of the timeline. A generated message is a deferred one (core.deferred), so
+    that each reader reads it in their language; a person's own words are a plain string."""
+    text: Deferred = {}
+    if isinstance(message, dict):
+        text = message
+        message = render(text)  # as written (the writer's language); readers get their own
     return CaseEvent.objects.create(
         followup=followup,
         kind=kind,
         actor=acting_user if getattr(acting_user, "pk", None) else None,
         message=message,
+        text=text,
         from_status=from_status,
         to_status=to_status,
         confidential=confidential,
@@ -61,7 +69,9 @@ def _event(
     )
 
 
-def _move(followup: FollowUp, target: str, *, acting_user: Any, message: str = "") -> None:
+def _move(
+    followup: FollowUp, target: str, *, acting_user: Any, message: str | Deferred = ""
+) -> None:
     """Move the case to target (checking the state machine) and write the timeline."""
     if followup.status == target:
         return

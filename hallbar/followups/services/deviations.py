@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from hallbar.contracts.models import Contract
+from hallbar.core.deferred import choice_of, deferred, deferred_plural
 from hallbar.core.history import record_change
 from hallbar.followups import files, notifications, tasks
 from hallbar.followups.models import (
@@ -46,6 +47,13 @@ DEVIATION_STATES = {
     State.ACTION_PLAN,
     State.VERIFIED,
 }
+
+# makemessages finds plural forms only in ngettext calls: this one marks the timeline line that
+# deferred_plural stores (core.deferred renders it in each reader's language).
+ngettext_lazy(
+    "Action plan submitted with %(count)s action.",
+    "Action plan submitted with %(count)s actions.",
+)
 
 
 @transaction.atomic
@@ -113,13 +121,15 @@ def record_deviation(
         followup,
         CaseEvent.Kind.DEVIATION,
         acting_user=acting_user,
-        message=_("Deviation %(number)s (%(severity)s%(zt)s): %(label)s.")
-        % {
-            "number": number,
-            "severity": deviation.get_severity_display(),
-            "zt": ", " + _("zero tolerance") if zero_tolerance else "",
-            "label": deviation.label,
-        },
+        message=deferred(
+            gettext_noop("Deviation %(number)s (%(severity)s, zero tolerance): %(label)s.")
+            if zero_tolerance
+            else gettext_noop("Deviation %(number)s (%(severity)s%(zt)s): %(label)s."),
+            number=str(number),
+            severity=choice_of(deviation, "severity"),
+            zt="",
+            label=deviation.label,
+        ),
         confidential=confidential,
     )
     if followup.status == State.ANSWERED:
@@ -134,8 +144,8 @@ def record_deviation(
         followup.action_plan.save(update_fields=["status", "updated_at"])
     notifications.on_commit_notify_supplier(
         followup,
-        _("%(ref)s: a deviation has been recorded") % {"ref": followup.reference},
-        _("Submit an action plan by %(date)s.") % {"date": deviation.plan_due.isoformat()},
+        deferred(gettext_noop("%(ref)s: a deviation has been recorded"), ref=followup.reference),
+        deferred(gettext_noop("Submit an action plan by %(date)s."), date=deviation.plan_due),
     )
     if zero_tolerance:
         notifications.on_commit_notify_buyers(followup, deviation)
@@ -171,8 +181,10 @@ def set_supplier_description(deviation: Deviation, *, text: str, acting_user: Us
         deviation.followup,
         CaseEvent.Kind.DEVIATION,
         acting_user=acting_user,
-        message=_("Deviation %(number)s: the description for the supplier was written.")
-        % {"number": deviation.number},
+        message=deferred(
+            gettext_noop("Deviation %(number)s: the description for the supplier was written."),
+            number=str(deviation.number),
+        ),
     )
     return deviation
 
@@ -250,17 +262,19 @@ def save_action_plan(
             followup,
             CaseEvent.Kind.ACTION_PLAN,
             acting_user=acting_user,
-            message=ngettext(
+            message=deferred_plural(
                 "Action plan submitted with %(count)s action.",
                 "Action plan submitted with %(count)s actions.",
                 plan.actions.count(),
-            )
-            % {"count": plan.actions.count()},
+            ),
         )
         _move(followup, State.ACTION_PLAN, acting_user=acting_user)
         notifications.on_commit_notify_lead(
             followup,
-            _("%(ref)s: the supplier has submitted an action plan.") % {"ref": followup.reference},
+            deferred(
+                gettext_noop("%(ref)s: the supplier has submitted an action plan."),
+                ref=followup.reference,
+            ),
         )
         deadlines = sorted({a.deadline for a in plan.actions.all()})
         tasks.schedule_deadline_checks(
@@ -290,14 +304,15 @@ def review_action_plan(
         followup,
         CaseEvent.Kind.ACTION_PLAN,
         acting_user=acting_user,
-        message=(_("Action plan accepted.") if accept else _("Action plan not enough: %(c)s"))
-        % {"c": comment.strip()},
+        message=deferred(gettext_noop("Action plan accepted."))
+        if accept
+        else deferred(gettext_noop("Action plan not enough: %(c)s"), c=comment.strip()),
     )
     if not accept:
         _move(followup, State.DEVIATIONS, acting_user=acting_user)
         notifications.on_commit_notify_supplier(
             followup,
-            _("%(ref)s: your action plan needs more") % {"ref": followup.reference},
+            deferred(gettext_noop("%(ref)s: your action plan needs more"), ref=followup.reference),
             comment.strip(),
         )
     return plan
@@ -338,7 +353,9 @@ def report_action_done(
         followup,
         CaseEvent.Kind.ACTION,
         acting_user=acting_user,
-        message=_("Action reported done: %(action)s") % {"action": action.description[:80]},
+        message=deferred(
+            gettext_noop("Action reported done: %(action)s"), action=action.description[:80]
+        ),
     )
     return action
 
@@ -368,8 +385,12 @@ def verify_action(
         followup,
         CaseEvent.Kind.ACTION,
         acting_user=acting_user,
-        message=(_("Action verified: %(a)s") if accepted else _("Action not enough: %(a)s"))
-        % {"a": action.description[:80]},
+        message=deferred(
+            gettext_noop("Action verified: %(a)s")
+            if accepted
+            else gettext_noop("Action not enough: %(a)s"),
+            a=action.description[:80],
+        ),
     )
     deviation = action.deviation
     if accepted and not deviation.actions.exclude(status=Action.Status.VERIFIED).exists():
@@ -380,7 +401,7 @@ def verify_action(
             followup,
             CaseEvent.Kind.ACTION,
             acting_user=acting_user,
-            message=_("Deviation %(d)s closed out.") % {"d": deviation},
+            message=deferred(gettext_noop("Deviation %(d)s closed out."), d=str(deviation)),
             confidential=deviation.confidential,
         )
     if not followup.deviations.exclude(status=Deviation.Status.REMEDIED).exists():
@@ -388,7 +409,7 @@ def verify_action(
             followup,
             State.VERIFIED,
             acting_user=acting_user,
-            message=_("Every deviation is remedied."),
+            message=deferred(gettext_noop("Every deviation is remedied.")),
         )
     return action
 
@@ -479,11 +500,13 @@ def record_sanction(
         followup,
         CaseEvent.Kind.SANCTION,
         acting_user=acting_user,
-        message=_("%(kind)s%(amount)s.")
-        % {
-            "kind": sanction.get_kind_display(),
-            "amount": f": {amount:,.0f} kr".replace(",", " ") if amount is not None else "",
-        },
+        message=deferred(
+            gettext_noop("%(kind)s: %(amount)s kr."),
+            kind=choice_of(sanction, "kind"),
+            amount=amount,
+        )
+        if amount is not None
+        else deferred(gettext_noop("%(kind)s."), kind=choice_of(sanction, "kind")),
         visible_to_supplier=True,
     )
     return sanction

@@ -5,7 +5,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from hallbar.core.deferred import choice_of, deferred
 from hallbar.core.history import record_change
 from hallbar.followups import files, notifications
 from hallbar.followups.models import (
@@ -69,8 +71,12 @@ def submit_report(
         )
     record_change(report, action="created", acting_user=acting_user)
     notifications.on_commit_notify_secretariat(
-        _("New %(kind)s about %(supplier)s")
-        % {"kind": report.get_kind_display(), "supplier": supplier.name}
+        deferred(
+            gettext_noop("New %(kind)s about %(supplier)s"),
+            kind=choice_of(report, "kind"),
+            supplier=supplier.name,
+        ),
+        notifications.absolute_url("followups:report-detail", report.public_id),
     )
     return report
 
@@ -134,7 +140,7 @@ def triage_report(
             followup,
             CaseEvent.Kind.REPORT,
             acting_user=acting_user,
-            message=_("The case continues from the report."),
+            message=deferred(gettext_noop("The case continues from the report.")),
         )
         followup.status = State.ASSESSED
         followup.save(update_fields=["status", "updated_at"])
@@ -161,8 +167,11 @@ def triage_report(
         followup,
         CaseEvent.Kind.REPORT,
         acting_user=acting_user,
-        message=_("%(kind)s received %(date)s triaged into this case.")
-        % {"kind": report.get_kind_display(), "date": report.received_on.isoformat()},
+        message=deferred(
+            gettext_noop("%(kind)s received %(date)s triaged into this case."),
+            kind=choice_of(report, "kind"),
+            date=report.received_on,
+        ),
         confidential=report.kind == Report.Kind.GRIEVANCE,
     )
     return report

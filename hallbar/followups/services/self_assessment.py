@@ -8,9 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from hallbar.core.bilingual import text_in
+from hallbar.core.deferred import deferred
 from hallbar.followups import files, notifications, tasks
 from hallbar.followups.models import (
     Answer,
@@ -44,45 +47,17 @@ def questionnaire_for(clause: ContractClause, level: str) -> Questionnaire:
     return build_questionnaire(clause, level, acting_user=None)
 
 
-@transaction.atomic
-def build_questionnaire(clause: ContractClause, level: str, *, acting_user: Any) -> Questionnaire:
-    """Build a new questionnaire version from the clause's process requirements at level.
+def _both(build) -> tuple[str, str]:
+    """Return (Swedish, English) of a text that build() makes in the active language."""
+    with translation.override("sv"):
+        swedish = build("sv")
+    with translation.override("en"):
+        english = build("en")
+    return swedish, english
 
-    Per process requirement: does the company meet it (yes/no, evidence with its date required),
-    and how (text). Then a few facts about the supply chain.
-    """
-    last = Questionnaire.objects.filter(clause=clause, level=level).aggregate(v=Max("version"))
-    questionnaire = Questionnaire.objects.create(
-        clause=clause,
-        level=level,
-        version=(last["v"] or 0) + 1,
-        title=_("Self-assessment: %(clause)s (%(level)s)")
-        % {"clause": clause.title, "level": ClauseLevel(level).label},
-        created_by=acting_user if getattr(acting_user, "pk", None) else None,
-    )
-    position = 0
-    for requirement in clause.process_requirements.order_by("number"):
-        position += 1
-        Question.objects.create(
-            questionnaire=questionnaire,
-            position=position,
-            requirement=requirement,
-            text=_("%(code)s %(title)s: does the company meet the requirement?")
-            % {"code": requirement.code, "title": requirement.title},
-            help_text=requirement.text_for(level),
-            kind=Question.Kind.YES_NO,
-            evidence_required=True,
-        )
-        position += 1
-        Question.objects.create(
-            questionnaire=questionnaire,
-            position=position,
-            requirement=requirement,
-            text=_("%(code)s: describe how the company works with this, and refer to the evidence.")
-            % {"code": requirement.code},
-            kind=Question.Kind.TEXT,
-        )
-    extras = [
+
+def _extras() -> list[tuple[str, str, list[str]]]:
+    return [
         (
             _("How many production sites are there in the supply chain of the contracted goods?"),
             Question.Kind.NUMBER,
@@ -95,14 +70,85 @@ def build_questionnaire(clause: ContractClause, level: str, *, acting_user: Any)
         ),
         (_("Other documents you want to share (optional)."), Question.Kind.FILE, []),
     ]
-    for text, kind, choices in extras:
+
+
+@transaction.atomic
+def build_questionnaire(clause: ContractClause, level: str, *, acting_user: Any) -> Questionnaire:
+    """Build a new questionnaire version from the clause's process requirements at level.
+
+    Per process requirement: does the company meet it (yes/no, evidence with its date required),
+    and how (text). Then a few facts about the supply chain. Every text is made in Swedish and
+    in English, from the requirement's texts in each language; a requirement without an English
+    text gives a question without one (shown as missing, never in Swedish instead).
+    """
+    last = Questionnaire.objects.filter(clause=clause, level=level).aggregate(v=Max("version"))
+    title, title_en = _both(
+        lambda language: (
+            _("Self-assessment: %(clause)s (%(level)s)")
+            % {"clause": text_in(clause, "title", language), "level": ClauseLevel(level).label}
+            if text_in(clause, "title", language)
+            else ""
+        )
+    )
+    questionnaire = Questionnaire.objects.create(
+        clause=clause,
+        level=level,
+        version=(last["v"] or 0) + 1,
+        title=title,
+        title_en=title_en,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    position = 0
+    for requirement in clause.process_requirements.order_by("number"):
+        position += 1
+        text, text_en = _both(
+            lambda language, r=requirement: (
+                _("%(code)s %(title)s: does the company meet the requirement?")
+                % {"code": r.code, "title": text_in(r, "title", language)}
+                if text_in(r, "title", language)
+                else ""
+            )
+        )
+        Question.objects.create(
+            questionnaire=questionnaire,
+            position=position,
+            requirement=requirement,
+            text=text,
+            text_en=text_en,
+            help_text=requirement.text_for(level, "sv"),
+            help_text_en=requirement.text_for(level, "en"),
+            kind=Question.Kind.YES_NO,
+            evidence_required=True,
+        )
+        position += 1
+        text, text_en = _both(
+            lambda language, r=requirement: (
+                _("%(code)s: describe how the company works with this, and refer to the evidence.")
+                % {"code": r.code}
+            )
+        )
+        Question.objects.create(
+            questionnaire=questionnaire,
+            position=position,
+            requirement=requirement,
+            text=text,
+            text_en=text_en,
+            kind=Question.Kind.TEXT,
+        )
+    with translation.override("sv"):
+        swedish = _extras()
+    with translation.override("en"):
+        english = _extras()
+    for (text, kind, choices), (text_en, _kind, choices_en) in zip(swedish, english, strict=True):
         position += 1
         Question.objects.create(
             questionnaire=questionnaire,
             position=position,
             text=text,
+            text_en=text_en,
             kind=kind,
             choices=choices,
+            choices_en=choices_en,
             required=kind != Question.Kind.FILE,
         )
     return questionnaire
@@ -135,7 +181,7 @@ def send_self_assessment(
         followup,
         State.SENT,
         acting_user=acting_user,
-        message=_("Answer due %(date)s.") % {"date": due_date.isoformat()},
+        message=deferred(gettext_noop("Answer due %(date)s."), date=due_date),
     )
     notifications.on_commit_notify_sent(followup)
     tasks.schedule_deadline_checks(
@@ -285,8 +331,10 @@ def _save_answers(
         _move(followup, State.ANSWERED, acting_user=acting_user)
         notifications.on_commit_notify_lead(
             followup,
-            _("%(ref)s: the supplier has answered the self-assessment.")
-            % {"ref": followup.reference},
+            deferred(
+                gettext_noop("%(ref)s: the supplier has answered the self-assessment."),
+                ref=followup.reference,
+            ),
         )
     else:
         _event(
@@ -338,7 +386,9 @@ def return_for_completion(followup: FollowUp, *, comment: str, acting_user: User
     _move(followup, State.SENT, acting_user=acting_user)
     notifications.on_commit_notify_supplier(
         followup,
-        _("%(ref)s: please complete your self-assessment.") % {"ref": followup.reference},
+        deferred(
+            gettext_noop("%(ref)s: please complete your self-assessment."), ref=followup.reference
+        ),
         comment.strip(),
     )
 
@@ -383,7 +433,10 @@ def assess(
         followup,
         CaseEvent.Kind.ASSESSED,
         acting_user=acting_user,
-        message=_("%(approved)s approved, %(gap)s gaps, %(deviation)s deviations.") % counts,
+        message=deferred(
+            gettext_noop("%(approved)s approved, %(gap)s gaps, %(deviation)s deviations."),
+            **counts,
+        ),
     )
     _move(followup, State.ASSESSED, acting_user=acting_user)
     return saved

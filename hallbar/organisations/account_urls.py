@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hallbar.organisations import views
+
+app_name = "account"
+urlpatterns = [
+    path("language/", views.my_language, name="language"),
+    path("people/<uuid:public_id>/language/", views.contact_language, name="person-language"),
+]
