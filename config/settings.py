@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hallbar.core.middleware.RememberListFiltersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -31,6 +31,7 @@ from hallbar.contracts.selectors import (
     harmonisation,
     harmonisation_json,
     harmonisation_period,
+    own_region_code,
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.charts import Bar, bar_chart
@@ -53,6 +54,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def contract_list(request: HttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
+    if "region" not in request.GET and (code := own_region_code(request.user)):
+        # Open on the user's own region; the filter stays in the URL, so "All" is remembered.
+        params = request.GET.copy()
+        params["region"] = code
+        return redirect(f"{request.path}?{params.urlencode()}")
     visible = contracts_visible_to(request.user)
     contracts = filter_contracts(visible, request.GET)
     export = request.GET.get("format")

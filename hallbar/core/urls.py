@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("language/", views.set_language, name="set-language"),
     path("healthz/", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
 ]
 
 from hallbar.core import import_views  # noqa: E402
