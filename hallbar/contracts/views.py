@@ -54,8 +54,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def contract_list(request: HttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
-    if "region" not in request.GET and "format" not in request.GET and (
-        code := own_region_code(request.user)
+    if (
+        "region" not in request.GET
+        and "format" not in request.GET
+        and (code := own_region_code(request.user))
     ):
         # Open on the user's own region; the filter stays in the URL, so "All" is remembered.
         params = request.GET.copy()
