@@ -79,6 +79,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "categories": Category.objects.order_by("name_sv"),
             "statuses": Contract.Status.choices,
             "can_create": can_create_contracts(request.user),
+            "can_see_harmonisation": can_view_cooperation(request.user),
             "total": page.paginator.count,
         },
     )
