@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 
-from hallbar.core.tests.browser import login
+from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.national import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,6 +96,24 @@ def test_the_narrow_menu_opens_by_keyboard_and_leads_to_a_page(page, demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/suppliers/")
     assert page.locator("nav.main-nav--compact a[aria-current=page]").count() == 1
+    # axe-core finds nothing serious in the open menu, nor on the search page
+    page.locator("nav.main-nav--compact summary").click()
+    problems = serious_violations(page)
+    page.goto("/search/?q=medi")
+    assert page.locator("main h2").count() >= 2
+    problems += serious_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_header_search_finds_a_supplier_by_org_number_and_opens_it(page, demo):
+    login(page, "upphandlare.stockholm", DEMO_PASSWORD)
+    page.goto("/suppliers/?q=medisupply")
+    number = page.locator("main table tbody tr").first.locator("td").nth(2).inner_text()
+    page.locator("#header-search-q").fill(number.replace("-", ""))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/**")
+    page.locator("main ul.search-hits a").first.click()
+    assert "Medisupply" in page.get_by_role("heading", level=1).inner_text()
 
 
 def test_no_link_on_a_roles_pages_leads_to_a_dead_end(page, demo, live_server):
