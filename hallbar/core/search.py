@@ -34,7 +34,8 @@ class SearchGroup:
     key: str
     label: Any
     hits: list[SearchHit]
-    more_url: str | None
+    more_url: str | None  # the kind's list page with the query, when there are more hits
+    truncated: bool = False
 
 
 _SEARCHERS: dict[str, Searcher] = {}
@@ -54,6 +55,7 @@ def search_all(user, query: str, *, limit: int = SEARCH_LIMIT) -> list[SearchGro
     for searcher in sorted(_SEARCHERS.values(), key=lambda s: (s.order, s.key)):
         hits = searcher.search(user, query, limit + 1)
         if hits:
-            more = searcher.more_url(user, query) if len(hits) > limit else None
-            groups.append(SearchGroup(searcher.key, searcher.label, hits[:limit], more))
+            truncated = len(hits) > limit
+            more = searcher.more_url(user, query) if truncated else None
+            groups.append(SearchGroup(searcher.key, searcher.label, hits[:limit], more, truncated))
     return groups

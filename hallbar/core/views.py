@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hallbar.core.search import MIN_QUERY_LENGTH, search_all
+from hallbar.core.search import MIN_QUERY_LENGTH, SEARCH_LIMIT, search_all
 
 
 @login_not_required
@@ -36,5 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "too_short": bool(query) and len(query) < MIN_QUERY_LENGTH,
             "total": sum(len(group.hits) for group in groups),
+            "truncated": any(group.truncated for group in groups),
+            "limit": SEARCH_LIMIT,
         },
     )
