@@ -179,7 +179,11 @@ def test_the_navigation_shows_each_entry_exactly_when_its_page_opens(who, world,
     wrong = []
     for name, _label, _prefix, _gate_function in ENTRIES:
         url = reverse(name)
-        opens = client.get(url).status_code == 200
+        response = client.get(url)
+        if response.status_code == 302 and response["Location"].split("?")[0] == url:
+            # the same page with its default filter in the URL (a buyer's own region)
+            response = client.get(response["Location"])
+        opens = response.status_code == 200
         if opens != (url in shown):
             wrong.append(f"{name}: page {'opens' if opens else 'closed'}, entry {url in shown}")
     assert wrong == []
