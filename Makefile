@@ -22,14 +22,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The demo is served as in production: DEBUG off (the project's own error pages, whitenoise
+# serves the static files), with a random SECRET_KEY made once and kept in var/demo-secret-key.
 run: $(STAMP)
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py load_demo
+	@test -s var/demo-secret-key || (umask 077; $(BIN)/python -c \
+		'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
 	@echo
 	@echo "hallbar is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it and the task worker)"
-	@$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
+	@export SECRET_KEY="$$(cat var/demo-secret-key)"; \
+	$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	DEBUG=true $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	SECRET_KEY="$$(cat var/demo-secret-key)" $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,8 +13,11 @@ DATA_DIR = Path(env_str("HALLBAR_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# Development and tests run with this placeholder; a deployment sets its own SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "hallbar-insecure-development-key-set-SECRET_KEY-in-production")
+# Development and tests run with this placeholder; a deployment sets its own SECRET_KEY, and the
+# web server refuses to serve with the placeholder when DEBUG is off (config/wsgi.py). `make run`
+# serves the demo with a random key kept in var/demo-secret-key.
+PLACEHOLDER_SECRET_KEY = "hallbar-insecure-development-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env_str("SECRET_KEY", PLACEHOLDER_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # Swagger UI for /api/docs from django-ninja's own static files, not from a CDN
+    "ninja",
     "hallbar.core",
     "hallbar.organisations",
     "hallbar.categories",
@@ -55,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hallbar.core.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hallbar.core.middleware.RememberListFiltersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -12,3 +12,7 @@ class CategoriesConfig(AppConfig):
         from hallbar.organisations.services import register_reference_loader
 
         register_reference_loader(load_area_categories)
+        from hallbar.categories.search import search_categories
+        from hallbar.core.search import Searcher, register_searcher
+
+        register_searcher(Searcher("categories", _("Categories"), search_categories, order=40))

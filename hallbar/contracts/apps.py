@@ -38,3 +38,9 @@ class ContractsConfig(AppConfig):
 
         # A merged supplier's contracts are the kept supplier's (docs/DESIGN.md, decision log).
         register_merge_mover("contracts", "contracts.Contract")
+        from hallbar.contracts.search import more_contracts, search_contracts
+        from hallbar.core.search import Searcher, register_searcher
+
+        register_searcher(
+            Searcher("contracts", _("Contracts"), search_contracts, more_contracts, order=20)
+        )

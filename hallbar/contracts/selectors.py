@@ -14,7 +14,7 @@ from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.core.history import ReadableEntry, each_side, history_for, readable_history
 from hallbar.core.models import HistoryEntry
-from hallbar.organisations.models import Region
+from hallbar.organisations.models import Region, Role, User
 from hallbar.requirements.models import ClauseLevel
 from hallbar.suppliers.models import country_name
 
@@ -39,6 +39,18 @@ def participating_regions(supplier) -> list[Region]:
         .select_related("organisation")
         .order_by("county_code")
     )
+
+
+# The roles whose daily work is one region's contracts: their list opens on that region.
+OWN_REGION_ROLES = (Role.BUYER, Role.REGION_CONTACT)
+
+
+def own_region_code(user: User) -> str:
+    """Return the county code of the one region whose contracts user works with, or ""."""
+    regions = user.region_ids(*OWN_REGION_ROLES) if user.is_authenticated else set()
+    if len(regions) != 1:
+        return ""
+    return Region.objects.filter(pk__in=regions).values_list("county_code", flat=True).first() or ""
 
 
 def contracts_of_import(job) -> QuerySet[Contract]:

@@ -35,6 +35,7 @@ from hallbar.contracts.selectors import (
     harmonisation,
     harmonisation_json,
     harmonisation_period,
+    own_region_code,
 )
 from hallbar.contracts.services import delete_contract, save_contract
 from hallbar.core.access import access_import_job
@@ -57,6 +58,15 @@ PAGE_SIZE = 50
 def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_list_contracts(request.user):
         raise Http404
+    if (
+        "region" not in request.GET
+        and "format" not in request.GET
+        and (code := own_region_code(request.user))
+    ):
+        # Open on the user's own region; the filter stays in the URL, so "All" is remembered.
+        params = request.GET.copy()
+        params["region"] = code
+        return redirect(f"{request.path}?{params.urlencode()}")
     visible = contracts_visible_to(request.user)
     import_job, import_missing = None, False
     if request.GET.get("import"):
@@ -81,6 +91,7 @@ def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "categories": Category.objects.order_by("name_sv"),
             "statuses": Contract.Status.choices,
             "can_create": can_create_contracts(request.user),
+            "can_see_harmonisation": can_view_cooperation(request.user),
             "total": page.paginator.count,
             "import_job": import_job,
             "import_missing": import_missing,

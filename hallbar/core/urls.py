@@ -1,4 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from hallbar.core import views
 
@@ -6,6 +9,12 @@ app_name = "core"
 urlpatterns = [
     path("language/", views.set_language, name="set-language"),
     path("healthz/", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
+    # browsers ask for /favicon.ico on pages without a link tag (the API docs, files)
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    ),
 ]
 
 from hallbar.core import import_views  # noqa: E402

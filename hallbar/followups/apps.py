@@ -44,3 +44,9 @@ class FollowupsConfig(AppConfig):
         # escalation duties read them there (docs/DESIGN.md, decision log).
         register_merge_mover("followups", "followups.FollowUp")
         register_merge_mover("reports", "followups.Report")
+        from hallbar.core.search import Searcher, register_searcher
+        from hallbar.followups.search import more_followups, search_followups
+
+        register_searcher(
+            Searcher("followups", _("Follow-up cases"), search_followups, more_followups, order=30)
+        )

@@ -29,12 +29,11 @@ from hallbar.suppliers.models import ProductionSite
 
 SORTS = {
     "reference": "reference",
-    "-reference": "-reference",
     "supplier": "supplier__name",
     "status": "status",
     "due": "due_date",
     "region": "lead_region__county_code",
-    "-updated": "-updated_at",
+    "updated": "updated_at",
 }
 
 
@@ -82,7 +81,9 @@ def filter_followups(queryset: QuerySet[FollowUp], params) -> QuerySet[FollowUp]
                 deviations__actions__deadline__lt=today,
             )
         ).distinct()
-    order = SORTS.get(params.get("sort") or "", "-reference")
+    sort = params.get("sort") or "-reference"
+    field = SORTS.get(sort.lstrip("-"))
+    order = (f"-{field}" if sort.startswith("-") else field) if field else "-reference"
     return queryset.select_related("supplier", "lead_region__organisation", "lead_area").order_by(
         order, "pk"
     )

@@ -20,14 +20,29 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+# The secretariat manages people in the admin (core/admin_site.py): accounts, their roles and
+# organisations. Only a superuser grants superuser status or Django permissions.
+SUPERUSER_ONLY = ["is_superuser", "groups", "user_permissions"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    secretariat_may_change = True
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+
+    def secretariat_may_change_object(self, obj) -> bool:
+        # a superuser's account (and password) only another superuser changes
+        return obj is None or not obj.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, *SUPERUSER_ONLY]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    secretariat_may_change = True
     list_display = ["name", "kind", "org_number"]
     list_filter = ["kind"]
     search_fields = ["name", "org_number"]
@@ -62,6 +77,7 @@ class ProcurementAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    secretariat_may_change = True
     list_display = ["user", "role", "organisation", "area", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "organisation__name"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
@@ -247,6 +248,11 @@ SORT_CHOICES = [
     ("area", _("Area")),
     ("-updated", _("Recently changed")),
 ]
+# The column headers sort either way, so each order is also offered reversed.
+SORT_VALUES = [
+    *SORT_CHOICES,
+    *((f"-{v}", format_lazy("{} ({})", label, _("descending"))) for v, label in SORT_CHOICES[:-1]),
+]
 
 
 class CriterionFilterForm(forms.Form):
@@ -272,7 +278,7 @@ class CriterionFilterForm(forms.Form):
         empty_label=_("All categories"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_VALUES)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

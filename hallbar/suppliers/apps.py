@@ -38,3 +38,9 @@ class SuppliersConfig(AppConfig):
             "supplier",
             "a person's resolution; spend matching follows merged_into to the survivor",
         )
+        from hallbar.core.search import Searcher, register_searcher
+        from hallbar.suppliers.search import more_suppliers, search_suppliers
+
+        register_searcher(
+            Searcher("suppliers", _("Suppliers"), search_suppliers, more_suppliers, order=10)
+        )

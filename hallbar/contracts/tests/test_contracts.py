@@ -142,7 +142,9 @@ def test_every_member_reads_every_contract(library, cast, client_for, supplier, 
         client.get(reverse("contracts:contract-detail", args=[contract.public_id])).status_code
         == 200
     )
-    assert "C-1" in client.get(reverse("contracts:contract-list")).content.decode()
+    # every region's contracts: the list's own-region filter cleared
+    listing = client.get(reverse("contracts:contract-list"), {"region": ""}).content.decode()
+    assert "C-1" in listing
 
 
 def test_supplier_contact_sees_only_its_own_company(library, cast, client_for, supplier):
@@ -313,3 +315,47 @@ def test_the_demo_contracts_export_to_ocds_without_a_single_validation_error(lib
     assert len(package["releases"]) == CONTRACTS
     assert validate_release_package(package) == []
     assert load_demo_contracts() == {"suppliers": 0, "contracts": 0}  # idempotent
+
+
+def test_list_opens_on_the_users_own_region_and_remembers_the_cleared_filter(
+    library, cast, client_for, supplier
+):
+    # Given a contract in Stockholm and one in Jämtland
+    make_contract(cast.alice, supplier, reference="S-1")
+    make_contract(cast.bob, supplier, reference="J-1", lead="23", regions=("23",))
+    alice = client_for(cast.alice)
+    # When a Stockholm buyer opens the list, it is filtered to Stockholm, in the URL
+    response = alice.get(reverse("contracts:contract-list"), {"q": "-1"})
+    assert response.status_code == 302
+    assert "region=01" in response.url and "q=-1" in response.url
+    page = alice.get(response.url).content.decode()
+    assert "S-1" in page and "J-1" not in page
+    # When she chooses every region, the cleared filter stays cleared
+    page = alice.get(reverse("contracts:contract-list"), {"region": ""}).content.decode()
+    assert "S-1" in page and "J-1" in page
+    # The secretariat, with no region of its own, opens on every region
+    assert client_for(cast.secretariat).get(reverse("contracts:contract-list")).status_code == 200
+
+
+def test_sort_headers_reverse_and_mark_the_sorted_column(library, cast, client_for, supplier):
+    make_contract(cast.alice, supplier)
+    client = client_for(cast.secretariat)
+    page = client.get(reverse("contracts:contract-list"), {"sort": "reference"}).content.decode()
+    # the sorted column says so, and its link reverses the order
+    assert 'aria-sort="ascending"' in page and "sort=-reference" in page
+    assert page.count("aria-sort=") == 1
+    page = client.get(reverse("contracts:contract-list"), {"sort": "-reference"}).content.decode()
+    assert 'aria-sort="descending"' in page
+    assert 'href="?sort=reference"' in page
+
+
+def test_detail_page_links_back_to_the_list_with_its_filters(library, cast, client_for, supplier):
+    contract = make_contract(cast.alice, supplier)
+    client = client_for(cast.secretariat)
+    client.get(reverse("contracts:contract-list"), {"region": "01", "sort": "title"})
+    page = client.get(reverse("contracts:contract-detail", args=[contract.public_id]))
+    assert "/contracts/?region=01&amp;sort=title" in page.content.decode()
+    # a download is not remembered as the list the user was on
+    client.get(reverse("contracts:contract-list"), {"format": "csv"})
+    page = client.get(reverse("contracts:contract-detail", args=[contract.public_id]))
+    assert "/contracts/?region=01&amp;sort=title" in page.content.decode()

@@ -1,0 +1,150 @@
+"""In a real browser, on the demo: every role's pages fit the window at 1366 and 390 px, the
+narrow menu works by keyboard without JavaScript, and no link on a role's pages leads to a 404 or
+a server error."""
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.national import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# One demo user per role
+ROLES = {
+    "secretariat": "kansli",
+    "steering group": "styrgrupp",
+    "area coordinator": "samordnare.a",
+    "region contact": "kontakt.jamtland",
+    "buyer": "upphandlare.stockholm",
+    "auditor": "revisor",
+    "supplier contact": "leverantor",
+}
+WIDTHS = (1366, 390)
+# Not followed: downloads, the admin and the API (their own tests), leaving the session
+SKIPPED = ("format=", "/admin/", "/api/", "/accounts/logout", "/template/", ".csv", ".xlsx")
+MAX_LINKS_PER_ROLE = 150
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # never the developer's var/: the demo writes spend and files
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    call_command("load_demo", small=True, stdout=None)
+
+
+def _main_pages(page) -> list[str]:
+    """Return the start page, each page of the role's menu and a search."""
+    links = page.locator("nav.main-nav--wide a").evaluate_all("els => els.map(e => e.href)")
+    return ["/", *links, "/search/?q=medi"]
+
+
+def _too_wide(page) -> str | None:
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth, "
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > window.innerWidth + 1 && !e.closest('.table-scroll')).slice(0, 3)"
+        ".map(e => e.tagName + '.' + e.className)]"
+    )
+    scroll, inner, culprits = width
+    return None if scroll <= inner else f"{scroll} > {inner} px ({culprits})"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_page_is_wider_than_the_window(page, demo, live_server, language):
+    problems = []
+    for role, username in ROLES.items():
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page.set_viewport_size({"width": 1366, "height": 900})
+        login(page, username, DEMO_PASSWORD)
+        pages = _main_pages(page)
+        for url in list(pages):
+            # and the first item each list opens (a detail page)
+            page.goto(url)
+            first = page.locator("main table tbody a[href]").first
+            if first.count():
+                pages.append(first.get_attribute("href"))
+        for url in dict.fromkeys(pages):
+            page.goto(url)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                if problem := _too_wide(page):
+                    problems.append(f"{role} {url} at {width}: {problem}")
+            page.set_viewport_size({"width": 1366, "height": 900})
+    assert not problems, "\n".join(problems)
+
+
+def test_the_narrow_menu_opens_by_keyboard_and_leads_to_a_page(page, demo):
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(page, "upphandlare.stockholm", DEMO_PASSWORD)
+    # The wide bar is hidden; the disclosure is there, closed
+    assert not page.locator("nav.main-nav--wide").is_visible()
+    summary = page.locator("nav.main-nav--compact summary")
+    assert summary.is_visible()
+    link = page.locator("nav.main-nav--compact a[href='/suppliers/']")
+    assert not link.is_visible()
+    # When the buyer opens it by keyboard and follows a link
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert link.is_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/suppliers/")
+    assert page.locator("nav.main-nav--compact a[aria-current=page]").count() == 1
+    # axe-core finds nothing serious in the open menu, nor on the search page
+    page.locator("nav.main-nav--compact summary").click()
+    problems = serious_violations(page)
+    page.goto("/search/?q=medi")
+    assert page.locator("main h2").count() >= 2
+    problems += serious_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_header_search_finds_a_supplier_by_org_number_and_opens_it(page, demo):
+    login(page, "upphandlare.stockholm", DEMO_PASSWORD)
+    page.goto("/suppliers/?q=medisupply")
+    number = page.locator("main table tbody tr").first.locator("td").nth(2).inner_text()
+    page.locator("#header-search-q").fill(number.replace("-", ""))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/**")
+    page.locator("main ul.search-hits a").first.click()
+    assert "Medisupply" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_no_link_on_a_roles_pages_leads_to_a_dead_end(page, demo, live_server):
+    problems = []
+    origin = urlsplit(live_server.url).netloc
+    for role, username in ROLES.items():
+        page.context.clear_cookies()
+        login(page, username, DEMO_PASSWORD)
+        # From the start page, two steps along every link (the menu's pages and their links)
+        seen: set[str] = set()
+        frontier = ["/"]
+        for _depth in range(2):
+            found = []
+            for url in frontier:
+                page.goto(url)
+                for href in page.locator("main a[href], nav.main-nav--wide a[href]").evaluate_all(
+                    "els => els.map(e => e.href)"
+                ):
+                    parts = urlsplit(urljoin(page.url, href))
+                    if parts.netloc != origin or any(s in href for s in SKIPPED):
+                        continue
+                    target = parts.path + (f"?{parts.query}" if parts.query else "")
+                    if target not in seen and len(seen) < MAX_LINKS_PER_ROLE:
+                        seen.add(target)
+                        found.append((url, target))
+            next_frontier = []
+            for source, target in found:
+                status = page.request.get(target, max_redirects=5).status
+                if status >= 400:
+                    problems.append(f"{role}: {source} links to {target} ({status})")
+                else:
+                    next_frontier.append(target)
+            frontier = next_frontier if _depth == 0 else []
+    assert not problems, "\n".join(problems)
