@@ -9,6 +9,7 @@ left alone, and completions are made only once.
 
 import random
 from datetime import datetime, time, timedelta
+from typing import TypedDict
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -36,7 +37,25 @@ from hallbar.training.services import (
 
 S, M = "single", "multiple"
 
-MODULES = [
+# (option sv, option en, right)
+OptionSpec = tuple[str, str, bool]
+# (title sv, title en, body sv, body en)
+LessonSpec = tuple[str, str, str, str]
+# (kind, text sv, text en, options)
+QuestionSpec = tuple[str, str, str, list[OptionSpec]]
+
+
+class ModuleSpec(TypedDict):
+    key: str
+    audiences: list[str]
+    areas: list[str]
+    title: tuple[str, str]  # (sv, en)
+    summary: tuple[str, str]  # (sv, en)
+    lessons: list[LessonSpec]
+    questions: list[QuestionSpec]
+
+
+MODULES: list[ModuleSpec] = [
     {
         "key": "why-sustainable-procurement",
         "audiences": ["buyer", "contract_manager", "region_contact", "area_coordinator", "auditor"],
@@ -670,7 +689,7 @@ LAST_NAMES = ["Lind", "Sjöberg", "Wallin", "Forsberg", "Holm", "Engström", "Lu
 
 
 @transaction.atomic
-def load_training_package(*, acting_user: User | None = None) -> list[Module]:
+def load_training_package(*, acting_user: User) -> list[Module]:
     """Create and publish the seven modules (those missing); return the published modules."""
     for order, spec in enumerate(MODULES, start=1):
         if Module.objects.filter(key=spec["key"]).exists():
@@ -776,6 +795,8 @@ def load_demo_training() -> int:
     return the number of certificates made (0 when the demo's completions exist)."""
     today = demo_today()
     kansli = User.objects.filter(username="kansli").first()
+    if kansli is None:
+        raise RuntimeError("The demo user 'kansli' must exist: load the demo users first.")
     modules = {m.key: m for m in load_training_package(acting_user=kansli)}
     for role, key, days in ROLE_ASSIGNMENTS:
         RoleAssignment.objects.get_or_create(

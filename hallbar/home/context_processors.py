@@ -18,6 +18,7 @@ from hallbar.requirements.access import can_see_kind
 from hallbar.requirements.models import CodeOfConduct
 from hallbar.risk.access import can_read_analyses
 from hallbar.suppliers.access import can_list_suppliers
+from hallbar.training.access import can_take_training
 
 # (URL name, label, the prefix of the view names that mark it current, the page's gate)
 ENTRIES = [
@@ -43,6 +44,7 @@ ENTRIES = [
         lambda user: can_see_kind(user, CodeOfConduct),
     ),
     ("funding:contribution-list", _("Funding"), "funding:", can_view_funding),
+    ("training:index", _("Training"), "training:", can_take_training),
     ("admin:index", _("Administration"), "admin:", can_use_admin),
 ]
 

@@ -13,8 +13,8 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hallbar.contracts.access import contracts_visible_to, sees_contract_internals
 from hallbar.core.access import import_jobs_visible_to
@@ -39,6 +39,13 @@ from hallbar.requirements.access import can_edit_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.suppliers.access import can_merge_suppliers
 from hallbar.suppliers.models import MatchReview
+from hallbar.training.models import Module
+from hallbar.training.selectors import (
+    open_assignments_for,
+    overdue_assignments_for,
+    published_modules,
+    supplier_module_offer,
+)
 
 ENDING_WITHIN = timedelta(days=183)  # "contracts ending within six months"
 MAX_ITEMS = 10  # per list; the list's own page has the rest
@@ -245,6 +252,7 @@ def work_for(user: User, *, today: date) -> list[WorkList]:
         lists += _coordinator_work(user, today)
     if Role.BUYER in roles:
         lists += _buyer_work(user, today)
+    lists += _training_work(user, today)
     return lists
 
 
@@ -666,6 +674,50 @@ def _buyer_work(user: User, today: date) -> list[WorkList]:
         WorkList(_("Zero-tolerance alerts"), _("No zero-tolerance alerts.")).add(alerts),
         WorkList(_("Imports waiting for you"), _("No import waits for you.")).add(jobs),
     ]
+
+
+def _module_item(module: Module, language: str) -> WorkItem:
+    return WorkItem(module.title_in(language), reverse("training:module", args=[module.public_id]))
+
+
+def _training_work(user: User, today: date) -> list[WorkList]:
+    """Return the person's open training assignments (the overdue marked) and, for a supplier
+    contact whose company is followed up, the supplier modules on offer; each list only when it
+    has something. Titles are in the reader's language; an assignment whose module has no
+    published version (nothing to take yet) is left out."""
+    language = get_language() or "sv"
+    modules = {m.key: m for m in published_modules()}
+    overdue = {a.pk for a in overdue_assignments_for(user, today=today)}
+    open_assignments = open_assignments_for(user)
+    assigned = []
+    for assignment in open_assignments:
+        module = modules.get(assignment.module_key)
+        if module is None:
+            continue
+        item = _module_item(module, language)
+        item.due = assignment.due_date
+        item.due_label = _("due")
+        item.detail = assignment.get_source_display().capitalize()
+        item.overdue = assignment.pk in overdue
+        assigned.append(item)
+    lists = []
+    if assigned:
+        lists.append(
+            WorkList(_("Your training"), _("No training is assigned to you.")).add(assigned)
+        )
+    assigned_keys = {a.module_key for a in open_assignments}
+    offered = [
+        _module_item(module, language)
+        for module in supplier_module_offer(user)
+        if module.key not in assigned_keys
+    ]
+    for item in offered:
+        item.detail = _("Recommended while your company is being followed up.")
+    if offered:
+        lists.append(
+            WorkList(_("Training for suppliers"), _("No training is offered to you.")).add(offered)
+        )
+    return lists
 
 
 # --- key figures ---------------------------------------------------------------------------------

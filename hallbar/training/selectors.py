@@ -238,6 +238,8 @@ def untrained_contracts(regions: QuerySet[Region]) -> list[UntrainedContract]:
     )
     rows = []
     for contract in contracts:
+        if contract.created_by_id is None:  # excluded by the filter above
+            continue
         pending = sorted(open_by_user[contract.created_by_id], key=lambda a: a.due_date)
         rows.append(
             UntrainedContract(

@@ -1,7 +1,8 @@
 """Writes of the training package: one atomic function per change (docs/DESIGN.md, "Training")."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import override
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
 from hallbar.core.history import record_change
-from hallbar.organisations.models import Organisation, Role, User
+from hallbar.organisations.models import Organisation, Region, Role, User
 from hallbar.risk.models import RiskAnalysis
 from hallbar.training.models import (
     Assignment,
@@ -151,6 +152,8 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
     if draft:
         return draft
     latest = Module.objects.filter(key=module.key).order_by("-version").first()
+    if latest is None:  # module itself has the key, so this means it was never saved
+        raise ValueError(f"Module {module.key!r} has no saved version to copy.")
     lessons = list(module.lessons.all())
     questions = list(module.questions.prefetch_related("options"))
     images = list(module.images.all())
@@ -194,14 +197,14 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
 # --- quizzes -----------------------------------------------------------------------------------
 
 
-def next_attempt_at(user: User, module: Module):
+def next_attempt_at(user: User, module: Module) -> datetime | None:
     """Return when user may start a new attempt at module's quiz (None: now)."""
     last = (
         Attempt.objects.filter(user=user, module__key=module.key, submitted_at__isnull=False)
         .order_by("-submitted_at")
         .first()
     )
-    if last is None or last.passed:
+    if last is None or last.passed or last.submitted_at is None:
         return None
     at = last.submitted_at + timedelta(minutes=module.retake_wait_minutes)
     return at if at > timezone.now() else None
@@ -236,7 +239,7 @@ def start_attempt(*, user: User, module: Module, rng: random.Random | None = Non
 
 def score_answers(attempt: Attempt, answers: dict[str, list[int]]) -> int:
     """Return the percentage of drawn questions answered exactly right."""
-    right_options = {
+    right_options: dict[int, set[int]] = {
         o.question_id: set()
         for o in Option.objects.filter(question_id__in=[d["question"] for d in attempt.draw])
     }
@@ -280,10 +283,15 @@ def submit_attempt(
     return attempt
 
 
-def _holder(user: User) -> tuple[str, object | None, str]:
+def _holder(user: User) -> tuple[str, Region | None, str]:
     """Return the organisation's name, region and role the certificate records for user."""
     memberships = user.active_memberships
-    preferred = [Role.BUYER, Role.REGION_CONTACT, Role.AREA_COORDINATOR, Role.SECRETARIAT]
+    preferred: list[str] = [
+        Role.BUYER,
+        Role.REGION_CONTACT,
+        Role.AREA_COORDINATOR,
+        Role.SECRETARIAT,
+    ]
     memberships = sorted(
         memberships,
         key=lambda m: preferred.index(m.role) if m.role in preferred else len(preferred),
@@ -354,7 +362,7 @@ def contract_contacts(year: int) -> list[tuple[User, Contract, set[str]]]:
     rows = []
     for contract in contracts:
         contact = contract.created_by
-        if not contact.is_active:
+        if contact is None or not contact.is_active:
             continue
         regions = contact.region_ids(Role.BUYER)
         if not regions & {r.pk for r in contract.regions.all()}:
@@ -446,8 +454,6 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
                 reminded_at=timezone.now()
             )
             if updated:
-                transaction.on_commit(
-                    lambda s=subject, b=body, e=user.email: send_mail(s, b, None, [e])
-                )
+                transaction.on_commit(partial(send_mail, subject, body, None, [user.email]))
                 count += 1
     return count

@@ -22,6 +22,7 @@ from hallbar.planning.models import FollowUpPlan
 from hallbar.requirements.models import CodeOfConduct
 from hallbar.requirements.services import start_new_version
 from hallbar.suppliers.models import MatchReview
+from hallbar.training.models import Assignment, Module, ModuleStatus
 
 
 def _contract(world, reference, region, *, end, clause=True, status="active"):  # noqa: F811
@@ -107,6 +108,21 @@ def work(world):  # noqa: F811 - the fixture above
         supplier=world.supplier_a, candidate=world.supplier_b, score=0.8, reason="namn"
     )
     plan = FollowUpPlan.objects.create(year=later(0).year, budget_sek=1_000_000)
+    # training: Alice's assignment is overdue; Bob's module has no published version to take yet
+    module = Module.objects.create(
+        key="why",
+        title_sv="Varför hållbar upphandling",
+        title_en="Why sustainable procurement",
+        audiences=["buyer"],
+        status=ModuleStatus.PUBLISHED,
+    )
+    Module.objects.create(key="later", title_sv="Kommer", title_en="Coming", audiences=["buyer"])
+    Assignment.objects.create(
+        user=cast.alice, module_key="why", due_date=later(-2), source=Assignment.Source.ROLE
+    )
+    Assignment.objects.create(
+        user=cast.bob, module_key="later", due_date=later(10), source=Assignment.Source.ROLE
+    )
     return {
         "sent_a": sent_a,
         "planned_a": planned_a,
@@ -120,5 +136,6 @@ def work(world):  # noqa: F811 - the fixture above
         "waiting": waiting,
         "draft": draft,
         "plan": plan,
+        "module": module,
         "yesterday": later(-1).isoformat(),
     }

@@ -14,6 +14,7 @@ from django.urls import reverse
 from hallbar.followups.tests.conftest import later, open_case
 from hallbar.organisations.models import ProcurementArea
 from hallbar.requirements.models import Criterion
+from hallbar.training.models import Module, ModuleStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,10 @@ def portal_url(case):
 
 def contract_url(contract):
     return reverse("contracts:contract-detail", args=[contract.public_id])
+
+
+def module_url(module):
+    return reverse("training:module", args=[module.public_id])
 
 
 def test_supplier_contacts_see_their_own_company_s_work(world, work, client):
@@ -72,9 +77,11 @@ def test_buyers_see_their_region_s_contracts_suppliers_alerts_and_imports(world,
             case_url(work["planned_b"]): 1,
             contract_url(world.contract_a): 1,
             reverse("core:import-job", args=[work["waiting"].public_id]): 1,
+            module_url(work["module"]): 1,  # her training assignment
         }
     )
-    # Bob (Jämtland) buys from both: every open case of both, J-9 ends, the same alert
+    # Bob (Jämtland) buys from both: every open case of both, J-9 ends, the same alert; his
+    # assigned module has no published version, so there is nothing to take yet
     assert work_links(client, world.cast.bob) == Counter(
         {
             contract_url(work["ending_jamt"]): 1,
@@ -144,3 +151,46 @@ def test_nothing_to_do_is_said_plainly(world, client):
         assert work_links(client, user) == Counter()
         page = client.get(reverse("home:start")).content.decode()
         assert 'data-testid="nothing-to-do"' in page
+
+
+def test_a_buyer_sees_their_training_assignment_due_and_overdue(world, work, client):
+    work_links(client, world.cast.alice)
+    page = client.get(reverse("home:start")).content.decode()
+    item = page[page.index(module_url(work["module"])) :].split("</li>")[0]
+    assert "Why sustainable procurement" in item
+    assert f'datetime="{later(-2).isoformat()}"' in item
+    assert "overdue" in item
+    assert "Assigned to your role" in item
+
+
+def test_a_followed_up_supplier_is_offered_the_supplier_module_in_its_language(world, work, client):
+    module = Module.objects.create(
+        key="supplier-portal",
+        title_sv="Leverantörsportalen",
+        title_en="The supplier portal",
+        audiences=["supplier"],
+        status=ModuleStatus.PUBLISHED,
+    )
+    # both companies have a case under way; the buyers are not offered the supplier module
+    assert work_links(client, world.cast.charlie) == Counter(
+        {portal_url(work["sent_a"]): 1, portal_url(work["deviations_a"]): 2, module_url(module): 1}
+    )
+    assert "The supplier portal" in client.get(reverse("home:start")).content.decode()
+    client.cookies["django_language"] = "sv"
+    assert "Leverantörsportalen" in client.get(reverse("home:start")).content.decode()
+    assert work_links(client, world.cast.dave) == Counter(
+        {portal_url(work["sent_b"]): 1, module_url(module): 1}
+    )
+    assert module_url(module) not in work_links(client, world.cast.alice)
+
+
+def test_a_supplier_without_a_case_under_way_is_offered_no_module(world, client):
+    Module.objects.create(
+        key="supplier-portal",
+        title_sv="Leverantörsportalen",
+        title_en="The supplier portal",
+        audiences=["supplier"],
+        status=ModuleStatus.PUBLISHED,
+    )
+    open_case(world)  # planned: not yet sent to the supplier
+    assert work_links(client, world.cast.charlie) == Counter()

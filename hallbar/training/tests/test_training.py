@@ -313,7 +313,7 @@ def _prioritised_contract(cast, *, area_class: str):
     """An active Stockholm contract registered by alice in a category prioritised this year,
     whose approved analysis classes workers' rights as area_class."""
     year = timezone.localdate().year
-    category = Category.objects.order_by("pk").first()
+    category = Category.objects.earliest("pk")
     CategoryPrioritisation.objects.get_or_create(
         category=category, first_year=year - 1, defaults={"last_year": year + 1}
     )
