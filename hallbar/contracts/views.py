@@ -61,9 +61,11 @@ def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if (
         "region" not in request.GET
         and "format" not in request.GET
+        and "import" not in request.GET
         and (code := own_region_code(request.user))
     ):
         # Open on the user's own region; the filter stays in the URL, so "All" is remembered.
+        # An import's result link lists exactly the contracts of that import.
         params = request.GET.copy()
         params["region"] = code
         return redirect(f"{request.path}?{params.urlencode()}")

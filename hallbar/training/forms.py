@@ -5,7 +5,21 @@ from hallbar.organisations.models import Role
 from hallbar.training.models import Audience, Lesson, Module, Question, TrainingArea
 
 
-class ModuleForm(forms.ModelForm):
+class LanguageOfFields:
+    """Mark each field written in one language (``*_sv``, ``*_en``) with that language, so a
+    browser, a screen reader and a spelling checker treat its text as such (WCAG 3.1.2)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # a Form comes next in the MRO
+        for name, field in self.fields.items():
+            for suffix in ("_sv", "_en"):
+                if name.endswith(suffix):
+                    field.widget.attrs["lang"] = suffix[1:]
+
+
+class ModuleForm(LanguageOfFields, forms.ModelForm):
     audiences = forms.MultipleChoiceField(
         label=_("Written for"), choices=Audience.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -37,7 +51,7 @@ class ModuleForm(forms.ModelForm):
         ]
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(LanguageOfFields, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["position", "title_sv", "title_en", "body_sv", "body_en"]
@@ -47,7 +61,7 @@ class LessonForm(forms.ModelForm):
         }
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(LanguageOfFields, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     text_sv = forms.CharField(
         label=_("Question (Swedish)"), widget=forms.Textarea(attrs={"rows": 2})
@@ -60,7 +74,7 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "One option a line: the Swedish text, a vertical bar, the English text. Start the "
-            "line with * for a right answer. Example: * Ja | Yes"
+            "line with * for a right answer."
         ),
     )
 

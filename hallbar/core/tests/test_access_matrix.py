@@ -79,6 +79,7 @@ SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
 # design: the published results and the released code and clause as files for tender documents.
 PUBLIC = {
     "core:healthz",
+    "core:favicon",
     "core:set-language",
     "results:list",
     "results:detail",
@@ -536,6 +537,7 @@ CASES = [
     # core
     _case("home:start", readers=EVERYONE),
     _case("core:healthz", readers=EVERYONE),
+    _case("core:favicon", readers=EVERYONE, status=301, anonymous=301),
     _case("core:set-language", readers=EVERYONE, status=405),
     # every signed-in user may search; each kind's hits pass its own app's gates
     _case("core:search", query="?q=Medisupply", readers=EVERYONE),

@@ -144,6 +144,9 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
     page.wait_for_load_state()
     followup.refresh_from_db()
     assert followup.status == "sent"
+    # the evidence given survives the failed submit: nothing to upload again
+    needs_evidence = [q for q in questions if q.evidence_required]
+    assert {d.question_id for d in followup.documents.all()} == {q.pk for q in needs_evidence}
     check("case-failed-submit", 1366)
 
     # and answers in full
@@ -154,9 +157,12 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
             page.locator(f"#date{question.pk}").fill(timezone.localdate().isoformat())
     page.locator("button[name=answers][value=submit]").click()
     page.wait_for_load_state()
+    check("case-confirm", 1366)  # the answers to confirm, in English
+    page.locator("button[name=answers][value=confirm]").first.click()
+    page.wait_for_url(re.compile(r"/receipt/$"))
+    check("case-receipt", 1366)
     followup.refresh_from_db()
     assert followup.status == "answered", page.locator("main").inner_text()[:1000]
-    check("case-answered", 1366)
 
     # The lead region (writing to a supplier abroad in English) finds a deviation.
     verdicts = {

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD
@@ -117,7 +118,7 @@ def test_the_supplier_keeps_its_evidence_after_a_failed_submit_and_gets_a_receip
     _check(page, problems)
     followup.refresh_from_db()
     assert followup.status == "answered"
-    stamp = followup.response.submitted_at
+    stamp = timezone.localtime(followup.response.submitted_at)  # the receipt shows local time
     assert page.get_by_test_id("submitted-at").inner_text().startswith(stamp.date().isoformat())
     assert "uppforandekod.pdf" in page.get_by_test_id("answers").inner_text()
     assert problems == []

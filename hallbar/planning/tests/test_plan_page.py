@@ -112,7 +112,7 @@ def test_plan_items_are_searched_and_regions_named(world, run, client):
     # Nothing matches
     page = client.get(url, {"q": "no such supplier"})
     assert not page.context["page"].object_list
-    assert "No planned follow-up matches the search." in page.content.decode()
+    assert "Ingen planerad uppföljning matchar sökningen." in page.content.decode()
     # By region: Stockholm takes part only in supplier A's follow-up
     page = client.get(url, {"region": world.stockholm.county_code})
     assert {i.supplier for i in page.context["page"].object_list} == {
