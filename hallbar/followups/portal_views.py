@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallbar.core.forms import add_service_errors, flash_errors
+from hallbar.core.sections import sections_for
 from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_followup_as_supplier,
@@ -58,6 +59,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "todo": todo,
             "reports": reports_visible_to(request.user).select_related("supplier"),
             "light_labels": LIGHT_LABELS,
+            # sections of the apps above, e.g. the training offered while the company is followed up
+            "sections": sections_for("portal:home", request, None),
         },
     )
 

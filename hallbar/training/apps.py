@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from hallbar.core.sections import Section, register_section
-        from hallbar.training.views import region_training_section
+        from hallbar.training.views import portal_training_section, region_training_section
 
         # The region page shows the region's training to those who may see its participation.
         register_section(
@@ -19,5 +19,14 @@ class TrainingConfig(AppConfig):
                 template="training/partials/region_training.html",
                 context=region_training_section,
                 order=200,
+            ),
+        )
+        # The supplier portal offers the supplier modules while the company is followed up.
+        register_section(
+            "portal:home",
+            Section(
+                slot="main",
+                template="training/partials/portal_offer.html",
+                context=portal_training_section,
             ),
         )

@@ -471,6 +471,16 @@ def participation(request):
     )
 
 
+def portal_training_section(request, _page_object) -> dict | None:
+    """The supplier portal's training section: the supplier modules offered while the company is
+    followed up (``selectors.supplier_module_offer``), titled in the reader's language."""
+    modules = selectors.supplier_module_offer(request.user)
+    if not modules:
+        return None
+    language = get_language() or "sv"
+    return {"modules": [(module, module.title_in(language)) for module in modules]}
+
+
 def region_training_section(request, region) -> dict | None:
     """The region page's training section: the region's assigned modules and how many are
     completed, for those who may see the region's participation."""

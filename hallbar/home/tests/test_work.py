@@ -194,3 +194,23 @@ def test_a_supplier_without_a_case_under_way_is_offered_no_module(world, client)
     )
     open_case(world)  # planned: not yet sent to the supplier
     assert work_links(client, world.cast.charlie) == Counter()
+
+
+def test_the_supplier_portal_offers_the_supplier_module_in_the_suppliers_language(
+    world, work, client
+):
+    module = Module.objects.create(
+        key="supplier-portal",
+        title_sv="Leverantörsportalen",
+        title_en="The supplier portal",
+        audiences=["supplier"],
+        status=ModuleStatus.PUBLISHED,
+    )
+    client.force_login(world.cast.dave)  # Globex: a case under way, English preferred
+    client.cookies["django_language"] = "sv"  # the browser's choice does not override it
+    page = client.get(reverse("portal:home")).content.decode()
+    assert module_url(module) in page and "The supplier portal" in page
+    assert "Leverantörsportalen" not in page
+    client.force_login(world.cast.charlie)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert module_url(module) in page
