@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hallbar.followups",
     "hallbar.planning",
     "hallbar.training",
+    "hallbar.reporting",
     "hallbar.api",
     "hallbar.home",
     "hallbar.demo",

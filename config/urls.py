@@ -33,6 +33,7 @@ urlpatterns = [
     path("results/", include("hallbar.followups.results_urls")),
     path("plans/", include("hallbar.planning.urls")),
     path("training/", include("hallbar.training.urls")),
+    path("reporting/", include("hallbar.reporting.urls")),
     path("api/", (_public(api_urls), api_app, api_namespace)),
     path("admin/", admin.site.urls),
 ]

@@ -653,6 +653,64 @@ class Action(PublicModel):
         return self.description[:60]
 
 
+class Remedy(PublicModel):
+    """Remedy delivered to the people a deviation harmed: what, for how many, any amount repaid.
+
+    The lead records it (verified when recorded with how and by whom it was verified), or the
+    supplier reports it in the portal and the lead verifies or rejects it. Only verified remedy
+    counts in dashboards and the annual report.
+    """
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported by the supplier")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("not verified")
+
+    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="remedies")
+    description = models.TextField(_("remedy delivered"))
+    people_reached = models.PositiveIntegerField(
+        _("people reached"),
+        default=0,
+        help_text=_("How many workers or other people received the remedy."),
+    )
+    amount_repaid_sek = models.DecimalField(
+        _("amount repaid (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("For example recruitment fees repaid to workers; 0 when nothing was repaid."),
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification = models.TextField(
+        _("verification"), blank=True, help_text=_("How the remedy was verified, and by whom.")
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["deviation", "delivered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | (~Q(verification="") & Q(verified_on__isnull=False)),
+                name="followups_remedy_verified_says_how",
+            ),
+        ]
+        verbose_name = _("remedy")
+        verbose_name_plural = _("remedies")
+
+    def __str__(self) -> str:
+        return f"{self.deviation}: {self.description[:50]}"
+
+
 class Sanction(PublicModel):
     """A sanction under the clause: liquidated damages (vite), call-off stop, termination."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from hallbar.contracts.imports import HEADERS
 from hallbar.contracts.models import Contract
@@ -125,7 +126,7 @@ def test_a_buyer_imports_fixes_two_errors_in_one_row_and_finds_the_contracts(
     _fits(page)
     _shot(page, f"import-result-{language}-{width}")
     page.get_by_test_id("imported-contracts").click()
-    assert page.get_by_test_id("import-filter").is_visible()
+    expect(page.get_by_test_id("import-filter")).to_be_visible()
     table = page.get_by_test_id("contracts")
     for reference in ("J-1", "J-2"):
         assert table.get_by_role("link", name=reference).is_visible()

@@ -1,6 +1,7 @@
 """In a real browser: axe-core on every requirement library page, and publishing by keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.requirements import load_requirement_library
@@ -97,7 +98,7 @@ def test_secretariat_publishes_a_draft_after_confirming(page, world):
     page.goto(f"/requirements/criteria/{ids['criterion_draft']}/")
     # The detail page offers publishing; the confirmation page asks what changed
     page.locator(f"a[href$='/{ids['criterion_draft']}/publish/']").click()
-    assert page.locator("textarea[name=note]").is_visible()
+    expect(page.locator("textarea[name=note]")).to_be_visible()
     page.locator("form[method=post] button[type=submit]").last.click()
     # Without a note nothing is published and the error is announced
     assert page.get_by_role("alert").count() >= 1
