@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from hallbar.contracts.models import Contract
 from hallbar.contracts.tests.factories import contract_csv, good_rows
@@ -70,7 +71,7 @@ def test_bad_file_is_reported_row_by_row_and_changes_nothing_then_good_file_impo
     page.get_by_role("link", name="Gå till listan").click()
     table = page.get_by_test_id("contracts")
     for reference in ["ST-2025-001", "ST-2025-002", "ST-2025-003"]:
-        assert table.get_by_role("link", name=reference).is_visible()
+        expect(table.get_by_role("link", name=reference)).to_be_visible()
     assert Contract.objects.count() == 3
 
 

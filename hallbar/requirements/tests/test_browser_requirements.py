@@ -101,7 +101,7 @@ def test_secretariat_publishes_a_draft_after_confirming(page, world):
     expect(page.locator("textarea[name=note]")).to_be_visible()
     page.locator("form[method=post] button[type=submit]").last.click()
     # Without a note nothing is published and the error is announced
-    assert page.get_by_role("alert").count() >= 1
+    expect(page.get_by_role("alert").first).to_be_visible()
     page.locator("textarea[name=note]").fill("Första versionen.")
     page.locator("form[method=post] button[type=submit]").last.click()
     page.wait_for_url(f"**/requirements/criteria/{ids['criterion_draft']}/")

@@ -1,6 +1,7 @@
 """In a real browser: axe-core on every risk analysis page, as the secretariat and as a buyer."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.risk import load_demo_analyses
@@ -75,13 +76,13 @@ def test_form_errors_are_announced_and_approval_asks_for_a_note(page, world):
     page.goto("/risk/analyses/new/")
     page.locator("form button[type=submit]").last.click()
     # Then the errors are announced and each area's fields say what is missing
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     problems = serious_violations(page)
     # When it approves the draft without a note, the page stays and asks for one
     page.goto(f"/risk/analyses/{ids['draft']}/approve/")
     page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert "/approve/" in page.url
-    assert page.get_by_role("alert").first.is_visible()
     problems += serious_violations(page)
     # And with a note, the draft is approved and the old version superseded
     page.locator("#id_note").fill("Audit findings")
