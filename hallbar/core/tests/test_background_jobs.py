@@ -132,3 +132,28 @@ def test_a_job_nothing_is_heard_from_is_marked_failed(
     # A recent job is left alone
     fresh = start_job(KIND, acting_user=cast.alice, subject="u")
     assert not jobs.mark_if_stale(fresh) and fresh.status == "pending"
+
+
+@pytest.mark.django_db
+def test_a_running_import_updates_itself_without_a_timed_reload(client, cast):
+    """WCAG 2.2.1: no meta refresh; the page polls with JavaScript and offers "Update now"."""
+    from hallbar.core.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind=ImportJob.Kind.CONTRACTS,
+        filename="avtal.csv",
+        stored_path="imports/avtal.csv",
+        region=cast.alice.memberships.first().organisation.region,
+        created_by=cast.alice,
+        status=ImportJob.Status.VALIDATING,
+        total_rows=10,
+        processed_rows=4,
+    )
+    client.force_login(cast.alice)
+    html = client.get(reverse("core:import-job", args=[job.public_id])).content.decode()
+    assert 'http-equiv="refresh"' not in html
+    assert "data-running" in html and "js/job.js" in html
+    job.status = ImportJob.Status.DONE
+    job.save()
+    html = client.get(reverse("core:import-job", args=[job.public_id])).content.decode()
+    assert "data-running" not in html
