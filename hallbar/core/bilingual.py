@@ -12,8 +12,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
-from hallbar.core import countries
-
 SWEDISH = "sv"
 ENGLISH = "en"
 MISSING = {
@@ -73,8 +71,3 @@ def translated(obj: object, field: str, language: str | None = None) -> "str | M
 def plain(value: "str | Missing") -> str:
     """Return the text or the marker as plain text (files, mails, diffs)."""
     return str(value)
-
-
-# --- country names: one rule, in core.countries ----------------------------------------------
-
-country_name = countries.country_name

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.http import attachment, table_download
+from hallbar.core.markdown import render_authored
 from hallbar.organisations.models import Region, Role
 from hallbar.training import access, selectors, services
 from hallbar.training.certificates import certificate_pdf
@@ -24,7 +25,6 @@ from hallbar.training.forms import (
     QuestionForm,
     RoleAssignmentForm,
 )
-from hallbar.training.markdown import render_markdown
 from hallbar.training.models import (
     Attempt,
     Lesson,
@@ -102,7 +102,7 @@ def lesson(request, public_id, position):
         {
             "module": module,
             "lesson": current,
-            "body": render_markdown(current.body_in(_language())),
+            "body": render_authored(current.body_in(_language())),
             "previous": lessons[index - 1] if index > 0 else None,
             "next": lessons[index + 1] if index + 1 < len(lessons) else None,
             "number": index + 1,

@@ -6,7 +6,8 @@ is not written in that language yet; ``{{ "BD"|country }}`` names a country in t
 
 from django import template
 
-from hallbar.core.bilingual import Missing, country_name, translated
+from hallbar.core.bilingual import Missing, translated
+from hallbar.core.countries import country_name
 
 register = template.Library()
 

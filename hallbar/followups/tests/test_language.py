@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from hallbar.core.bilingual import country_name
+from hallbar.core.countries import country_name
 from hallbar.followups import services
 from hallbar.followups.models import Question
 from hallbar.followups.tests.conftest import later, open_case, record

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from hallbar.categories.models import Category, CategoryPrioritisation
 from hallbar.contracts.models import Contract
+from hallbar.core.markdown import render_authored
 from hallbar.demo.training import MODULES, load_training_package
 from hallbar.organisations.models import Region, Role
 from hallbar.risk.models import RiskAnalysis
 from hallbar.suppliers.models import Supplier
 from hallbar.training import selectors, services
-from hallbar.training.markdown import render_markdown
 from hallbar.training.models import (
     Assignment,
     Attempt,
@@ -60,7 +60,7 @@ HOSTILE = """# Title
 
 def test_hostile_markdown_is_rendered_harmless():
     # Given Markdown with scripts, javascript: links, event attributes and raw HTML
-    html = str(render_markdown(HOSTILE))
+    html = str(render_authored(HOSTILE))
     # Then none of it reaches the output
     lowered = html.lower()
     for marker in ("<script", "javascript", "onerror", "onclick", "onload", "onmouseover"):
