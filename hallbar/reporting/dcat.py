@@ -39,6 +39,7 @@ FREQUENCY = URIRef(f"{EU}frequency/DAILY")
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+AVAILABILITY = DCATAP["availability/stable"]
 ISSUED = date(2026, 1, 1)  # the day the open data was first published
 
 
@@ -103,7 +104,7 @@ def _dataset(graph: Graph, dataset: Dataset, *, publisher, contact, licence, mod
         graph.add((distribution, DCAT.mediaType, MEDIA_TYPES[file_format]))
         graph.add((distribution, DCTERMS.license, licence))
         graph.add((distribution, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-        graph.add((distribution, DCATAP.availability, DCATAP["availability/stable"]))
+        graph.add((distribution, DCATAP.availability, AVAILABILITY))
     return subject
 
 
@@ -130,12 +131,17 @@ def catalogue_graph() -> Graph:
     graph.add((publisher, FOAF.name, Literal(PUBLISHER, lang="sv")))
     graph.add((publisher, DCTERMS.type, PUBLISHER_TYPE))
     graph.add((PUBLISHER_TYPE, RDF.type, SKOS.Concept))
+    graph.add((PUBLISHER_TYPE, SKOS.prefLabel, Literal("Regional authority", lang="en")))
+    graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal(PUBLISHER)))
     graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.HALLBAR_OPEN_DATA_EMAIL}")))
     graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
     graph.add((licence, DCTERMS.title, Literal("Creative Commons Attribution 4.0 International")))
     graph.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+    graph.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
+    graph.add((AVAILABILITY, RDF.type, SKOS.Concept))
+    graph.add((AVAILABILITY, SKOS.prefLabel, Literal("Stable", lang="en")))
     graph.add((THEME, RDF.type, SKOS.Concept))
     graph.add((THEME, SKOS.inScheme, THEME_SCHEME))
     graph.add((THEME, SKOS.prefLabel, Literal("Regeringen och den offentliga sektorn", lang="sv")))
