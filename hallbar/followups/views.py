@@ -727,7 +727,7 @@ def results_list(request: HttpRequest) -> HttpResponse:
             "records": [public_record(f) for f in page.object_list],
             "filters": filters,
             "years": choices["years"],
-            "categories": choices["categories"],
+            "categories": sorted(choices["categories"], key=lambda category: category.name),
             "countries": sorted(
                 ((code, country_name(code)) for code in choices["countries"]),
                 key=lambda pair: pair[1],
