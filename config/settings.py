@@ -137,6 +137,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hallbar@localhost")
 # Where people reach the platform: every e-mail links to the page where the work is done.
 HALLBAR_BASE_URL = env_str("HALLBAR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The contact point the open-data catalogue (/datasets/dcat) gives for questions about the data.
+HALLBAR_OPEN_DATA_EMAIL = env_str("HALLBAR_OPEN_DATA_EMAIL", "oppnadata@hallbar.example")
 
 TASKS = {
     "default": {

@@ -30,6 +30,7 @@ urlpatterns = [
     path("requirements/", include("hallbar.requirements.urls")),
     path("followups/", include("hallbar.followups.urls")),
     path("portal/", include("hallbar.followups.portal_urls")),
+    path("", include("hallbar.reporting.public_urls")),  # results/figures/, datasets/
     path("results/", include("hallbar.followups.results_urls")),
     path("plans/", include("hallbar.planning.urls")),
     path("training/", include("hallbar.training.urls")),

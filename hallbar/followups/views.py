@@ -58,6 +58,13 @@ from hallbar.followups.forms import (
     TriageForm,
 )
 from hallbar.followups.models import Action, Assessment, FollowUpType, Report
+from hallbar.followups.publication import (
+    PUBLIC_DEFAULT_SORT,
+    PublicFilters,
+    public_choices,
+    public_record,
+    public_results,
+)
 from hallbar.followups.selectors import (
     audits_for,
     deviations_for,
@@ -65,7 +72,6 @@ from hallbar.followups.selectors import (
     filter_followups,
     flagged_contracts,
     open_zero_tolerance,
-    published_followups,
     sites_for,
     supplier_languages,
     timeline,
@@ -75,6 +81,7 @@ from hallbar.followups.selectors import (
 from hallbar.followups.states import State, can_transition
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
+from hallbar.suppliers.models import country_name
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -708,17 +715,36 @@ def report_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 
 @login_not_required
 def results_list(request: HttpRequest) -> HttpResponse:
-    followups = published_followups().order_by("-published_at")
-    if (year := request.GET.get("year")) and year.isdigit():
-        followups = followups.filter(year=int(year))
-    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followups/results_list.html", {"page": page, "params": request.GET})
+    """The published, anonymised summaries: filtered by year, category and country, sorted."""
+    filters = PublicFilters.from_params(request.GET)
+    page = Paginator(public_results(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    choices = public_choices()
+    return render(
+        request,
+        "followups/results_list.html",
+        {
+            "page": page,
+            "records": [public_record(f) for f in page.object_list],
+            "filters": filters,
+            "years": choices["years"],
+            "categories": sorted(choices["categories"], key=lambda category: category.name),
+            "countries": sorted(
+                ((code, country_name(code)) for code in choices["countries"]),
+                key=lambda pair: pair[1],
+            ),
+            "default_sort": PUBLIC_DEFAULT_SORT,
+        },
+    )
 
 
 @login_not_required
 def results_detail(request: HttpRequest, public_id) -> HttpResponse:
-    followup = get_object_or_404(published_followups(), public_id=public_id)
-    return render(request, "followups/results_detail.html", {"followup": followup})
+    followup = get_object_or_404(public_results(), public_id=public_id)
+    return render(
+        request,
+        "followups/results_detail.html",
+        {"followup": followup, "record": public_record(followup)},
+    )
 
 
 def supplier_followups_section(request: AuthenticatedHttpRequest, supplier) -> dict:

@@ -83,6 +83,10 @@ PUBLIC = {
     "core:set-language",
     "results:list",
     "results:detail",
+    "public:figures",
+    "public:datasets",
+    "public:dataset-file",
+    "public:dcat",
     "training:verify",
     "requirements:code-download",
     "requirements:clause-download",
@@ -973,6 +977,11 @@ CASES += [
     _post_only("portal:action-done", _ids("action"), writers=("charlie",)),
     _case("results:list", readers=EVERYONE),
     _case("results:detail", FOLLOWUP, readers=EVERYONE),
+    # reporting's public pages: the year's figures, the open data and its DCAT catalogue
+    _case("public:figures", readers=EVERYONE),
+    _case("public:datasets", readers=EVERYONE),
+    _case("public:dataset-file", ("published-results", "csv"), readers=EVERYONE),
+    _case("public:dcat", readers=EVERYONE),
 ]
 # planning
 PLAN = _ids("plan")

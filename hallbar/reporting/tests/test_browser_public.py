@@ -1,0 +1,74 @@
+"""The public pages in a real browser, signed out, in Swedish and English, at desktop and phone
+width: the results list with its filters, a result, the figures with charts and the open-data
+page; axe-core finds nothing serious and no page is wider than the window.
+
+Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from hallbar.core.tests.browser import serious_violations
+from hallbar.demo.testing import make_cast
+from hallbar.organisations.services import load_reference_data
+from hallbar.reporting.tests.public_world import make_public_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("HALLBAR_SHOTS", "")
+
+
+@pytest.fixture
+def world(transactional_db):
+    load_reference_data()
+    return make_public_world(make_cast())
+
+
+def _check(page, name: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    window = page.evaluate("window.innerWidth")
+    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+    assert serious_violations(page) == []
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_public_finds_results_figures_and_open_data(page, world, live_server, language, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    # Given someone who is not signed in, on the published results
+    page.goto("/results/")
+    assert page.locator("html").get_attribute("lang") == language
+    expect(page.get_by_role("link", name=world.published.reference)).to_be_visible()
+    _check(page, f"public-results-{language}-{width}")
+    # When they choose a country of production and show the results
+    page.locator("#f-country").select_option("VN")
+    page.locator("form[role=search] button[type=submit]").click()
+    # Then only last year's case with a site there is listed
+    expect(page.get_by_role("link", name=world.published_clean.reference)).to_be_visible()
+    expect(page.get_by_role("link", name=world.published.reference)).to_have_count(0)
+    _check(page, f"public-results-filtered-{language}-{width}")
+    # And a filter nothing matches says so
+    page.goto("/results/?country=BR")
+    expect(page.locator("p.empty")).to_be_visible()
+    _check(page, f"public-results-empty-{language}-{width}")
+    # When they open a result
+    page.goto("/results/")
+    page.get_by_role("link", name=world.published.reference).click()
+    expect(page.locator("[data-testid=summary]")).to_be_visible()
+    _check(page, f"public-result-{language}-{width}")
+    # Then the year's figures, with a chart and its table
+    page.goto(f"/results/figures/?year={world.year}")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    _check(page, f"public-figures-{language}-{width}")
+    # And the open data with its columns and licence
+    page.goto("/datasets/")
+    expect(page.get_by_test_id("licence")).to_be_visible()
+    _check(page, f"public-datasets-{language}-{width}")
