@@ -3,7 +3,6 @@
 python manage.py annual_report --year 2026 --format pdf --out verksamhetsrapport-2026.pdf
 """
 
-import os
 import time
 from pathlib import Path
 
@@ -40,8 +39,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is a folder: give the name of the file to write.")
         if not folder.is_dir():
             raise CommandError(f"The folder {folder} does not exist.")
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise CommandError(f"Cannot write {path}: permission denied.")
+        existed = path.exists()
+        try:  # find out now, not after the report is made
+            path.open("ab").close()
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
+        if not existed:
+            path.unlink()
         started = time.monotonic()
         report = build_report(year, language)
         content = report_pdf(report) if format == "pdf" else report_document(report).encode()
