@@ -45,11 +45,11 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def page_values(html: str) -> dict[str, str]:
-    """The value cell of each figure's row in the report's figures table, by the figure's key."""
+    """The value shown for each figure in the report's figures (list or table), by its key."""
     return {
         key: value.strip()
         for key, value in re.findall(
-            r'<tr data-figure="([^"]+)">.*?data-testid="figure-value">([^<]*)</td>', html
+            r'data-figure="([^"]+)">.*?data-testid="figure-value">([^<]*)<', html, re.S
         )
     }
 
@@ -120,8 +120,9 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
         text = compact(pdf_text(report_pdf(report)))
         with translation.override(language):
             shown = {f.key: format_value(f.value, f.unit) for f in expected.figures}
-        # Every figure's row on the page holds the one formatted value
+        # Every figure on the page and in the printed document holds the one formatted value
         assert page_values(html) == shown
+        assert page_values(report_document(report)) == shown
         for figure in expected.figures:
             # and the PDF has the label directly followed by the same value
             assert compact(figure.label) + compact(shown[figure.key]) in text, figure.key
