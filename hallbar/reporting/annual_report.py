@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.clock import demo_year
 from hallbar.organisations.models import Region
+from hallbar.reporting import figures as figures_module
 from hallbar.reporting.figures import Breakdown, Figure, Number, Unit, year_figures
 
 LANGUAGES = ("sv", "en")
@@ -39,8 +40,19 @@ FIRST_YEAR = 2000
 REGION_COLUMNS = 5  # how many key figures the regions' table shows (the first ones defined)
 # figure keys that speak of the plan, and the words that name what was done of it
 PLANNED_WORD = "planned"
-DONE_WORDS = ("done", "completed", "closed", "finished", "carried_out", "total")
-VALUE_WORDS = ("funding", "fee", "contribution", "value", "saving", "cost", "budget")
+DONE_WORDS = ("done", "completed", "answered", "sent", "closed", "finished", "total")
+# The key figures of the regions' table, when the figures have them; else the first ones.
+KEY_COLUMNS = (
+    "followups_total",
+    "cases_closed_remedied",
+    "deviations_found",
+    "training_certificates",
+    "contributions_invoiced",
+)
+# Value for money: the figures' groups of funding and of the value of coordination; figures
+# without groups are chosen by their unit (kronor) or their key's words.
+VALUE_GROUPS = ("funding", "coordination")
+VALUE_WORDS = ("funding", "fee", "contribution", "value", "saving", "cost", "budget", "avoided")
 
 Progress = Callable[[int], None]
 
@@ -135,6 +147,17 @@ class Chart:
     definition: str
     svg: SafeString
     rows: list[tuple[str, str]]  # (label, formatted value)
+    row_heading: str = ""  # what the rows are (e.g. "Area"), when the breakdown says
+
+
+@dataclass(frozen=True)
+class ReportGroup:
+    """A part of a section: its title ("" when the figures have no groups), figures, charts."""
+
+    key: str
+    title: str
+    figures: list[ShownFigure]
+    charts: list[Chart]
 
 
 @dataclass(frozen=True)
@@ -148,11 +171,10 @@ class AnnualReport:
     year: int
     language: str
     generated: date
-    figures: list[ShownFigure]
+    figures: list[ShownFigure]  # every figure of the year, in the order defined
     plan: list[PlanRow]
-    value_figures: list[ShownFigure]
-    charts: list[Chart]
-    value_charts: list[Chart]
+    achieved: list[ReportGroup]  # every figure and breakdown outside value for money
+    value: list[ReportGroup]  # funding and the value of coordination
     region_columns: list[ShownFigure]
     regions: list[RegionRow]
     progress: Any = None
@@ -195,10 +217,46 @@ def _plan_rows(figures: list[Figure]) -> list[PlanRow]:
     return rows
 
 
-def _is_value_figure(figure: Figure | Breakdown) -> bool:
-    return figure.unit in {Unit.SEK, Unit.SEK_PER_INHABITANT} or any(
-        word in figure.key for word in VALUE_WORDS
+def _group_of(item: Figure | Breakdown) -> str:
+    return str(getattr(item, "group", "") or "")
+
+
+def _is_value(item: Figure | Breakdown, grouped: bool) -> bool:
+    if grouped:
+        return _group_of(item) in VALUE_GROUPS
+    return item.unit in {Unit.SEK, Unit.SEK_PER_INHABITANT} or any(
+        word in item.key for word in VALUE_WORDS
     )
+
+
+def _groups(figures: list[Figure], breakdowns: list[Breakdown]) -> list[ReportGroup]:
+    """Return the figures and breakdowns in their groups, in the order of the figures module's
+    GROUP_TITLES; those of a group without a title, or of none, come last together ("Other
+    figures", or no title when there are no groups at all). Nothing is left out."""
+    titles = {str(k): str(v) for k, v in getattr(figures_module, "GROUP_TITLES", {}).items()}
+    groups = []
+    for key, title in titles.items():
+        members = [f for f in figures if _group_of(f) == key]
+        charts = [_chart(b) for b in breakdowns if _group_of(b) == key]
+        if members or charts:
+            groups.append(ReportGroup(key, title, [_shown(f) for f in members], charts))
+    others = [f for f in figures if _group_of(f) not in titles]
+    other_charts = [_chart(b) for b in breakdowns if _group_of(b) not in titles]
+    if others or other_charts:
+        title = _("Other figures") if groups else ""
+        groups.append(ReportGroup("", title, [_shown(f) for f in others], other_charts))
+    return groups
+
+
+def _key_columns(figures: list[Figure]) -> list[Figure]:
+    by_key = {f.key: f for f in figures}
+    columns = [by_key[key] for key in KEY_COLUMNS if key in by_key]
+    for figure in figures:
+        if len(columns) >= REGION_COLUMNS:
+            break
+        if figure not in columns:
+            columns.append(figure)
+    return columns[:REGION_COLUMNS]
 
 
 def _chart(breakdown: Breakdown) -> Chart:
@@ -211,8 +269,9 @@ def _chart(breakdown: Breakdown) -> Chart:
         key=breakdown.key,
         title=breakdown.title,
         definition=breakdown.definition,
-        svg=bar_chart(bars, title=breakdown.title),
+        svg=bar_chart(bars, title=breakdown.title) if bars else SafeString(""),
         rows=rows,
+        row_heading=str(getattr(breakdown, "row_heading", "") or ""),
     )
 
 
@@ -231,7 +290,7 @@ def build_report(year: int, language: str, progress: Progress = _no_progress) ->
         progress(1)
         national = year_figures(year)
         figures = national.figures
-        columns = figures[:REGION_COLUMNS]
+        columns = _key_columns(figures)
         progress(2)
         regions = []
         for region in Region.objects.select_related("organisation"):
@@ -245,22 +304,22 @@ def build_report(year: int, language: str, progress: Progress = _no_progress) ->
                     ],
                 )
             )
-        charts = [_chart(b) for b in national.breakdowns]
+        breakdowns = national.breakdowns
+        grouped = any(_group_of(f) for f in figures) or any(_group_of(b) for b in breakdowns)
+        value_figures = [f for f in figures if _is_value(f, grouped)]
+        value_breakdowns = [b for b in breakdowns if _is_value(b, grouped)]
+        achieved = _groups(
+            [f for f in figures if f not in value_figures],
+            [b for b in breakdowns if b not in value_breakdowns],
+        )
         report = AnnualReport(
             year=year,
             language=language,
             generated=timezone.localdate(),
             figures=[_shown(f) for f in figures],
             plan=_plan_rows(figures),
-            value_figures=[_shown(f) for f in figures if _is_value_figure(f)],
-            charts=[
-                c
-                for c, b in zip(charts, national.breakdowns, strict=True)
-                if not _is_value_figure(b)
-            ],
-            value_charts=[
-                c for c, b in zip(charts, national.breakdowns, strict=True) if _is_value_figure(b)
-            ],
+            achieved=achieved,
+            value=_groups(value_figures, value_breakdowns),
             region_columns=[_shown(f) for f in columns],
             regions=regions,
             progress=goal_progress(year),

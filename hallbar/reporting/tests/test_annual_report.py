@@ -5,6 +5,7 @@ generate the PDF as a background job; every member reads it, nobody outside the 
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -123,6 +124,7 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
         # Every figure on the page and in the printed document holds the one formatted value
         assert page_values(html) == shown
         assert page_values(report_document(report)) == shown
+        assert sorted(re.findall(r'data-figure="([^"]+)"', html)) == sorted(shown)  # once each
         for figure in expected.figures:
             # and the PDF has the label directly followed by the same value
             assert compact(figure.label) + compact(shown[figure.key]) in text, figure.key
@@ -141,11 +143,91 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
     assert [(r.planned.key, r.done.key if r.done else None, r.share) for r in plan] == [
         ("followups_planned", "followups_done", "75 %")
     ]
-    # Value for money: the kronor figures and the funding breakdown
+    # Value for money (the figures have no groups): the kronor figures and the funding chart
     report = build_report(YEAR, "en")
-    assert [f.key for f in report.value_figures] == ["spend_followed_up", "funding_per_inhabitant"]
-    assert [c.key for c in report.value_charts] == ["funding_by_area"]
-    assert [c.key for c in report.charts] == ["cases_by_type"]
+    [value] = report.value
+    assert [f.key for f in value.figures] == ["spend_followed_up", "funding_per_inhabitant"]
+    assert [c.key for c in value.charts] == ["funding_by_area"]
+    [achieved] = report.achieved
+    value_keys = {"spend_followed_up", "funding_per_inhabitant"}
+    assert [f.key for f in achieved.figures] == [
+        f.key for f in expected.figures if f.key not in value_keys
+    ]
+    assert [c.key for c in achieved.charts] == ["cases_by_type"]
+
+
+@dataclass(frozen=True)
+class GroupedFigure(Figure):
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class GroupedBreakdown(Breakdown):
+    group: str = ""
+    row_heading: str = ""
+
+
+GROUPS = {
+    "followups_planned": "followups",
+    "followups_done": "followups",
+    "spend_followed_up": "coordination",
+    "funding_per_inhabitant": "funding",
+    "share_published": "cases",
+    "median_days_to_close": "mystery",  # a group with no title: still shown
+}
+
+
+def grouped_year_figures(year, region=None):
+    """The same figures in groups, as the figures module may define them."""
+    plain = fake_year_figures(year, region)
+    figures = [
+        GroupedFigure(**{**f.__dict__, "group": GROUPS.get(f.key, "")}) for f in plain.figures
+    ]
+    breakdowns = [
+        GroupedBreakdown(
+            **{**b.__dict__, "group": "funding" if "funding" in b.key else "cases"},
+            row_heading="Area" if "funding" in b.key else "",
+        )
+        for b in plain.breakdowns
+    ]
+    return YearFigures(year=year, region=region, figures=figures, breakdowns=breakdowns)
+
+
+def test_grouped_figures_are_shown_in_their_groups_and_none_is_left_out(
+    reference_data, monkeypatch
+):
+    monkeypatch.setattr(module, "year_figures", grouped_year_figures)
+    titles = {
+        "followups": "Follow-ups",
+        "cases": "Cases",
+        "funding": "Funding",
+        "coordination": "The value of coordination",
+    }
+    monkeypatch.setattr(module.figures_module, "GROUP_TITLES", titles, raising=False)
+    report = build_report(YEAR, "en")
+    # The achievements: the groups in the titles' order, then the others, nothing twice
+    assert [(g.key, g.title, [f.key for f in g.figures]) for g in report.achieved] == [
+        ("followups", "Follow-ups", ["followups_planned", "followups_done"]),
+        ("cases", "Cases", ["share_published"]),
+        ("", "Other figures", ["median_days_to_close", "not_measured"]),
+    ]
+    assert [c.key for c in report.achieved[1].charts] == ["cases_by_type"]
+    # Value for money: funding and the value of coordination
+    assert [(g.title, [f.key for f in g.figures]) for g in report.value] == [
+        ("Funding", ["funding_per_inhabitant"]),
+        ("The value of coordination", ["spend_followed_up"]),
+    ]
+    assert [c.row_heading for c in report.value[0].charts] == ["Area"]
+    # Every figure is on the page and in the PDF once, with the same value
+    html = report_body(report)
+    with translation.override("en"):
+        shown = {f.key: format_value(f.value, f.unit) for f in grouped_year_figures(YEAR).figures}
+    assert page_values(html) == shown
+    assert sorted(re.findall(r'data-figure="([^"]+)"', html)) == sorted(shown)
+    text = compact(pdf_text(report_pdf(report)))
+    for figure in grouped_year_figures(YEAR).figures:
+        assert compact(figure.label) + compact(shown[figure.key]) in text
+    assert '<th scope="col">Area</th>' in html
 
 
 def test_the_regions_table_has_a_row_per_region_with_its_own_figures(reference_data, monkeypatch):
