@@ -1,0 +1,9 @@
+import pytest
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """Keep the generated reports of one test in its own directory."""
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return tmp_path

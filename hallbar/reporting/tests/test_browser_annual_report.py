@@ -1,0 +1,98 @@
+"""In a real browser, in Swedish and English, at desktop and phone width: the secretariat reads
+the annual report, generates its PDF (the job page shows the result) and downloads it.
+
+Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
+"""
+
+import os
+from pathlib import Path
+
+import pypdf
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from hallbar.core.tests.browser import login, serious_violations
+from hallbar.demo.testing import CAST_PASSWORD, make_cast
+from hallbar.organisations.services import load_reference_data
+from hallbar.reporting import annual_report as module
+from hallbar.reporting.tests.test_annual_report import fake_year_figures
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("data_dir"),
+]
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SHOTS = os.environ.get("HALLBAR_SHOTS", "")
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def world(transactional_db, monkeypatch):
+    load_reference_data()
+    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    return make_cast()
+
+
+def _fits(page) -> None:
+    """The page is no wider than the window, and axe finds nothing serious."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    window = page.evaluate("window.innerWidth")
+    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+    assert serious_violations(page) == []
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@override_settings(TASKS=IMMEDIATE)
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_secretariat_reads_the_report_generates_the_pdf_and_downloads_it(
+    page, world, live_server, tmp_path, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    login(page, "karin", CAST_PASSWORD)
+    # Given the secretariat on the report page, the report in the page's language
+    page.goto(f"/reporting/annual-report/?year={YEAR}&language={language}")
+    report = page.get_by_test_id("annual-report")
+    expect(report).to_be_visible()
+    assert report.get_attribute("lang") == language
+    assert page.locator("html").get_attribute("lang") == language
+    # Then every figure, the plan, the regions' table and the charts are shown
+    expect(page.locator("[data-figure]")).to_have_count(7)
+    expect(page.get_by_test_id("report-regions").locator("tbody tr")).to_have_count(21)
+    expect(page.locator("figure.report-chart svg")).to_have_count(2)
+    amount = "12 345 678 kr" if language == "sv" else "12,345,678 kr"
+    assert amount in report.inner_text().replace("\xa0", " ")
+    _fits(page)
+    _shot(page, f"annual-report-{language}-{width}")
+    # When it chooses the other language of the report
+    other = "en" if language == "sv" else "sv"
+    page.locator("#report-language").select_option(other)
+    page.get_by_test_id("report-choice").locator("button[type=submit]").click()
+    expect(page.locator(f"[data-testid=annual-report][lang={other}]")).to_be_visible()
+    # and generates the PDF
+    page.get_by_test_id("report-pdf").locator("button[type=submit]").click()
+    # Then the job page shows the result (the immediate backend ran it) and leads to the PDF
+    expect(page.get_by_test_id("job-result")).to_be_visible()
+    _fits(page)
+    _shot(page, f"annual-report-job-{language}-{width}")
+    with page.expect_download() as download:
+        page.get_by_test_id("job-result").locator("xpath=..").locator("a.button").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    assert f"{YEAR}" in text and "Label of spend_followed_up" in text
+    # and the report page now offers the generated PDF to download
+    page.goto(f"/reporting/annual-report/?year={YEAR}&language={other}")
+    expect(page.get_by_test_id("report-pdf").locator("a.button")).to_be_visible()
+    _fits(page)
