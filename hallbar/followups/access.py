@@ -190,6 +190,13 @@ def may_see_deviation(access: CaseAccess, deviation: Deviation) -> bool:
     return deviation.audit_id is None or may_see_audit(access, deviation.audit_id)
 
 
+def deviation_counted_by_area_only(access: CaseAccess, deviation: Deviation) -> bool:
+    """Return whether the viewer learns of the deviation only that it exists and its area (a
+    count in a mail, as "1 confidential deviation: human rights"): one it may not see
+    (`may_see_deviation`). Never its heading, commitment, description or site."""
+    return not may_see_deviation(access, deviation)
+
+
 def supplier_reads_own_wording(deviation: Deviation) -> bool:
     """Return whether the supplier reads the lead's wording instead of the deviation's text."""
     return deviation.confidential or deviation.source == Deviation.Source.GRIEVANCE
