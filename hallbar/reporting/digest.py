@@ -6,9 +6,10 @@ What a person reads (each item with an absolute link, ``HALLBAR_BASE_URL``):
 - deviations recorded in the period, and deviations closed out in it, in those cases. What the
   reader learns of each deviation is decided by follow-up's access layer: one they may see is
   named (``deviation_label_for``) with its area and severity; of one they may not see
-  (``deviation_counted_by_area_only``: a confidential deviation) only a count per area, never
-  its heading, text or supplier. The digest carries no descriptions at all: it points, and the
-  case page (behind the log-in) describes. Grievances and reports are never in it;
+  (``mail_counts_deviation_by_area_only``), and of any confidential deviation, even for its
+  lead, only a count per area: never its heading, text or supplier. The digest carries no
+  descriptions at all: it points, and the case page (behind the log-in) describes. Grievances
+  and reports are never in it;
 - the region's figures of the period's year (``figures.year_figures``), the national value
   beside, whatever figures are defined.
 
@@ -42,9 +43,9 @@ from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
     case_access,
-    deviation_counted_by_area_only,
     deviation_label_for,
     followups_visible_to,
+    mail_counts_deviation_by_area_only,
 )
 from hallbar.followups.models import Deviation, FollowUp
 from hallbar.followups.notifications import absolute_url
@@ -289,7 +290,7 @@ def build_digest(user: User, period: Period, *, figures_cache: dict | None = Non
     hidden: list[Deviation] = []
     for deviation in recorded:
         access = access_of(deviation.followup)
-        if deviation_counted_by_area_only(access, deviation):
+        if mail_counts_deviation_by_area_only(access, deviation):
             hidden.append(deviation)
         else:
             on = timezone.localdate(deviation.created_at)
@@ -302,7 +303,7 @@ def build_digest(user: User, period: Period, *, figures_cache: dict | None = Non
     hidden = []
     for deviation in closed:
         access = access_of(deviation.followup)
-        if deviation_counted_by_area_only(access, deviation):
+        if mail_counts_deviation_by_area_only(access, deviation):
             hidden.append(deviation)
         elif deviation.closed_out_on is not None:
             digest.closures.append(_deviation_item(access, deviation, deviation.closed_out_on))

@@ -1,0 +1,1 @@
+from hallbar.followups.tests.conftest import world  # noqa: F401 - fixture
