@@ -26,6 +26,8 @@ gets nothing. Each mail is in the person's language (``User.mail_language``).
 """
 
 import calendar
+import logging
+import smtplib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -53,6 +55,8 @@ from hallbar.organisations.models import DIGEST_ROLES, Organisation, Region, Use
 from hallbar.reporting.figures import Figure, Number, Unit, year_figures
 from hallbar.reporting.models import DigestDelivery
 from hallbar.suppliers.models import Supplier
+
+logger = logging.getLogger(__name__)
 
 # --- the period ----------------------------------------------------------------------------
 
@@ -371,6 +375,7 @@ class DigestRun:
     sent: int = 0
     nothing_new: int = 0
     already_sent: int = 0
+    failed: int = 0  # the mail server refused: no row, so the next run tries again
     digests: list[Digest] = field(default_factory=list)  # the dry run's, to print
 
 
@@ -404,8 +409,13 @@ def send_digests(period: Period | None = None, *, dry_run: bool = False) -> Dige
                 run.digests.append(digest)
                 continue
             message = compose(digest)
-        if _record_and_send(digest, message):
-            run.sent += 1
-        else:
-            run.already_sent += 1
+        try:
+            if _record_and_send(digest, message):
+                run.sent += 1
+            else:
+                run.already_sent += 1
+        except (OSError, smtplib.SMTPException):
+            # one refused address must not hold up everyone after it
+            logger.exception("The digest of %s to user %s was not sent", period, user.pk)
+            run.failed += 1
     return run

@@ -289,3 +289,26 @@ def test_an_inactive_region_membership_gets_no_digest(scene):
     send_digests(scene["period"])
     assert _to(world.cast.alice) is None
     assert _to(world.cast.bob) is not None
+
+
+def test_a_refused_mail_is_tried_again_on_the_next_run(scene, monkeypatch):
+    # Given the mail server refuses bob's digest
+    from django.core.mail import EmailMultiAlternatives
+
+    real_send = EmailMultiAlternatives.send
+    bob = scene["world"].cast.bob
+
+    def send(message, *args, **kwargs):
+        if message.to == [bob.email]:
+            raise OSError("refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    run = send_digests(scene["period"])
+    # Then the others get theirs, and bob's is not recorded as sent
+    assert (run.sent, run.failed) == (2, 1)
+    assert not DigestDelivery.objects.filter(user=bob).exists()
+    # When the server accepts again, the next run sends bob's only
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    assert send_digests(scene["period"]).sent == 1
+    assert _to(bob) is not None

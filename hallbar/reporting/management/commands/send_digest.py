@@ -44,5 +44,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"{run.sent} digests sent for {run.period}, {run.nothing_new} people had nothing "
-                f"new, {run.already_sent} had it already."
+                f"new, {run.already_sent} had it already, {run.failed} failed (tried again on "
+                "the next run)."
             )
