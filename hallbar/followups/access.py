@@ -190,6 +190,14 @@ def may_see_deviation(access: CaseAccess, deviation: Deviation) -> bool:
     return deviation.audit_id is None or may_see_audit(access, deviation.audit_id)
 
 
+def mail_counts_deviation_by_area_only(access: CaseAccess, deviation: Deviation) -> bool:
+    """Return whether a mail tells the reader of the deviation only that it exists and its area
+    (a count, as "1 confidential deviation: human rights"), never its heading, commitment, text
+    or site: a confidential deviation, whoever reads (a mail leaves hallbar's access control, so
+    even the lead reads it on the case page), and any deviation the reader may not see."""
+    return deviation.confidential or not may_see_deviation(access, deviation)
+
+
 def supplier_reads_own_wording(deviation: Deviation) -> bool:
     """Return whether the supplier reads the lead's wording instead of the deviation's text."""
     return deviation.confidential or deviation.source == Deviation.Source.GRIEVANCE

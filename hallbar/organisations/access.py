@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from hallbar.organisations.models import Membership, Region, User
+from hallbar.organisations.models import DIGEST_ROLES, Membership, Region, User
 
 
 def can_view_cooperation(user: User) -> bool:
@@ -25,6 +25,18 @@ def access_region(user: User, county_code: str) -> tuple[Region, bool]:
 def may_set_language_of(actor: User, user: User) -> bool:
     """Return whether actor may change user's preferred language: the user, or the secretariat."""
     return actor.is_authenticated and (actor.pk == user.pk or actor.is_secretariat)
+
+
+def receives_monthly_digest(user: User) -> bool:
+    """Return whether user is one the monthly digest is for: a sustainability contact or buyer
+    of a region (whether they have switched it off is ``User.monthly_digest``)."""
+    return user.is_authenticated and bool(user.region_ids(*DIGEST_ROLES))
+
+
+def may_set_monthly_digest_of(actor: User, user: User) -> bool:
+    """Return whether actor may switch user's monthly digest on or off: the user only, and only
+    if the digest is for them."""
+    return actor.is_authenticated and actor.pk == user.pk and receives_monthly_digest(user)
 
 
 def access_user_language(actor: User, membership_public_id) -> User:

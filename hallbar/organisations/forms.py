@@ -61,3 +61,16 @@ class LanguageForm(forms.Form):
         required=False,
         help_text=_("The language of the pages and of the e-mails hallbar sends."),
     )
+
+
+class SettingsForm(LanguageForm):
+    """A person's own settings: the preferred language and the monthly digest."""
+
+    monthly_digest = forms.BooleanField(
+        label=_("Send me the monthly digest"),
+        required=False,
+        help_text=_(
+            "Once a month: new published results, deviations and closures for the suppliers your "
+            "region buys from, and your region's figures beside the national ones."
+        ),
+    )

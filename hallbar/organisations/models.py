@@ -238,6 +238,9 @@ COOPERATION_ROLES = frozenset(
     }
 )
 
+# Who gets the monthly digest (reporting.digest): a region's sustainability contacts and buyers.
+DIGEST_ROLES = (Role.REGION_CONTACT, Role.BUYER)
+
 
 class Language(models.TextChoices):
     """The languages a person may read the platform and its mails in."""
@@ -257,6 +260,15 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text=_("The language of your pages and of the e-mails hallbar sends you."),
+    )
+    # On by default: region contacts and buyers get the monthly digest unless they switch it off.
+    monthly_digest = models.BooleanField(
+        _("monthly digest"),
+        default=True,
+        help_text=_(
+            "Once a month, an e-mail with what is new for the suppliers your region buys from "
+            "and your region's figures."
+        ),
     )
 
     # Not derived from AbstractUser.Meta: it holds only these two names and `abstract`.

@@ -162,3 +162,20 @@ def set_preferred_language(user: User, *, language: str, acting_user: User | Non
         user, action="updated", acting_user=acting_user, changes={"language": [before, language]}
     )
     return user
+
+
+@transaction.atomic
+def set_monthly_digest(user: User, *, enabled: bool, acting_user: User | None) -> User:
+    """Switch the monthly digest e-mail on or off for user; history records it."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.monthly_digest == enabled:
+        return user
+    user.monthly_digest = enabled
+    user.save(update_fields=["monthly_digest"])
+    record_change(
+        user,
+        action="updated",
+        acting_user=acting_user,
+        changes={"monthly_digest": [not enabled, enabled]},
+    )
+    return user

@@ -13,12 +13,13 @@ from hallbar.organisations.access import (
     access_region,
     access_user_language,
     can_view_cooperation,
+    may_set_monthly_digest_of,
 )
-from hallbar.organisations.forms import LanguageForm
+from hallbar.organisations.forms import LanguageForm, SettingsForm
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Membership, Role
 from hallbar.organisations.selectors import areas_on, regions_with_latest_population
-from hallbar.organisations.services import set_preferred_language
+from hallbar.organisations.services import set_monthly_digest, set_preferred_language
 
 COOKIE_AGE = 365 * 24 * 3600
 
@@ -81,15 +82,34 @@ def region_detail(request: AuthenticatedHttpRequest, county_code: str) -> HttpRe
     )
 
 
+# Marks a form that showed the digest box: an unticked box is then a choice, not an absence.
+DIGEST_SHOWN = "monthly_digest_shown"
+
+
 def _language_page(request: AuthenticatedHttpRequest, user, *, own: bool) -> HttpResponse:
-    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    """The language page; for a person's own account also the monthly digest (their settings)."""
+    with_digest = may_set_monthly_digest_of(request.user, user)
+    form_class = SettingsForm if with_digest else LanguageForm
+    form = form_class(
+        request.POST or None,
+        initial={"language": user.language, "monthly_digest": user.monthly_digest},
+    )
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         set_preferred_language(user, language=language, acting_user=request.user)
+        if with_digest and DIGEST_SHOWN in request.POST:
+            set_monthly_digest(
+                user, enabled=form.cleaned_data["monthly_digest"], acting_user=request.user
+            )
         if own:
             # The page after the redirect is already in the chosen language.
             translation.activate(language or translation.get_language())
-        messages.success(request, _("The preferred language was saved."))
+        messages.success(
+            request,
+            _("Your settings were saved.")
+            if with_digest
+            else _("The preferred language was saved."),
+        )
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = request.path
@@ -100,7 +120,14 @@ def _language_page(request: AuthenticatedHttpRequest, user, *, own: bool) -> Htt
     return render(
         request,
         "organisations/language_form.html",
-        {"form": form, "person": user, "own": own, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "person": user,
+            "own": own,
+            "with_digest": with_digest,
+            "digest_shown": DIGEST_SHOWN,
+            "next": request.GET.get("next", ""),
+        },
     )
 
 

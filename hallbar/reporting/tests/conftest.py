@@ -1,5 +1,7 @@
 import pytest
 
+from hallbar.followups.tests.conftest import world  # noqa: F401 - fixture
+
 
 @pytest.fixture
 def data_dir(settings, tmp_path):
