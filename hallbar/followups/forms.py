@@ -265,3 +265,63 @@ class TriageForm(forms.Form):
             "the lead region can also write it later."
         ),
     )
+
+
+class SupplierRemedyForm(forms.Form):
+    """Remedy delivered, as the supplier reports it (the service checks the values)."""
+
+    description = forms.CharField(
+        label=_("What was done for the people affected"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "For example: recruitment fees repaid, wages paid back, medical care, reinstatement."
+        ),
+    )
+    people_reached = forms.IntegerField(
+        label=_("People reached"),
+        initial=0,
+        required=False,
+        help_text=_("How many workers or other people received the remedy."),
+    )
+    amount_repaid_sek = forms.DecimalField(
+        label=_("Amount repaid (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("0 when nothing was repaid."),
+    )
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE, required=False)
+
+
+class RemedyForm(SupplierRemedyForm):
+    """Remedy delivered, as the lead records it: verified, so it says how and by whom."""
+
+    verification = forms.CharField(
+        label=_("How the remedy was verified, and by whom"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "For example: payment records checked and twelve workers interviewed by the audit "
+            "firm. Remedy recorded here counts as verified."
+        ),
+    )
+
+
+class VerifyRemedyForm(forms.Form):
+    verification = forms.CharField(
+        label=_("How the remedy was verified, and by whom"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class RejectRemedyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is not verified (the supplier reads this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
