@@ -22,6 +22,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -354,7 +355,7 @@ def _deviation_of_case(access: CaseAccess, public_id) -> Deviation:
         deviation = access.followup.deviations.select_related("requirement", "site").get(
             public_id=public_id
         )
-    except (Deviation.DoesNotExist, ValueError):
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     if not may_see_deviation(access, deviation):
         raise Http404
@@ -369,7 +370,7 @@ def access_deviation_for_remedy(user: User, public_id) -> tuple[CaseAccess, Devi
         followup_id = Deviation.objects.values_list("followup__public_id", flat=True).get(
             public_id=public_id
         )
-    except (Deviation.DoesNotExist, ValueError):
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     access = access_followup(user, followup_id)
     if not can_record_remedy(access):
@@ -384,7 +385,7 @@ def access_deviation_as_supplier(user: User, public_id) -> tuple[CaseAccess, Dev
         followup_id = Deviation.objects.values_list("followup__public_id", flat=True).get(
             public_id=public_id
         )
-    except (Deviation.DoesNotExist, ValueError):
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     access = access_followup(user, followup_id)
     if not can_report_remedy(access):
@@ -399,7 +400,7 @@ def access_remedy_for_review(user: User, public_id) -> tuple[CaseAccess, Remedy]
         remedy = Remedy.objects.select_related(
             "deviation__followup", "deviation__requirement", "deviation__site", "reported_by"
         ).get(public_id=public_id)
-    except (Remedy.DoesNotExist, ValueError):
+    except (Remedy.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     access = access_followup(user, remedy.deviation.followup.public_id)
     if not access.can_manage:
