@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.contracts.models import Contract
@@ -267,6 +269,25 @@ class TriageForm(forms.Form):
     )
 
 
+def _without_grouping(value):
+    """Accept numbers as people write them: 8 400,50 in Swedish, 42,000.00 in English."""
+    if isinstance(value, str):
+        value = re.sub(r"[\s\u00a0\u202f]", "", value)
+        if get_format("DECIMAL_SEPARATOR") == ".":
+            value = value.replace(",", "")
+    return value
+
+
+class WholeNumberField(forms.IntegerField):
+    def to_python(self, value):
+        return super().to_python(_without_grouping(value))
+
+
+class KronorField(forms.DecimalField):
+    def to_python(self, value):
+        return super().to_python(_without_grouping(value))
+
+
 class SupplierRemedyForm(forms.Form):
     """Remedy delivered, as the supplier reports it (the service checks the values)."""
 
@@ -278,13 +299,13 @@ class SupplierRemedyForm(forms.Form):
             "For example: recruitment fees repaid, wages paid back, medical care, reinstatement."
         ),
     )
-    people_reached = forms.IntegerField(
+    people_reached = WholeNumberField(
         label=_("People reached"),
         initial=0,
         required=False,
         help_text=_("How many workers or other people received the remedy."),
     )
-    amount_repaid_sek = forms.DecimalField(
+    amount_repaid_sek = KronorField(
         label=_("Amount repaid (SEK)"),
         max_digits=14,
         decimal_places=2,

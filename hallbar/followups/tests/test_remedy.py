@@ -470,3 +470,139 @@ def to_assessed_globex(world, followup):
     )
     followup.refresh_from_db()
     return followup
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+
+def _fits(page, width: int, problems: list[str]) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > width:
+        problems.append(f"{page.url}: {wide} px wide at {width} px")
+
+
+def _look(page, problems: list[str], name: str) -> None:
+    """axe-core and the width at desktop and mobile size (screenshots with HALLBAR_SHOTS)."""
+    import os
+    from pathlib import Path
+
+    from hallbar.core.tests.browser import serious_violations
+
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        problems.extend(serious_violations(page))
+        _fits(page, width, problems)
+        if shots := os.environ.get("HALLBAR_SHOTS"):
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{shots}/remedy-{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def _as(page, username: str) -> None:
+    from hallbar.core.tests.browser import login
+    from hallbar.demo.testing import CAST_PASSWORD
+
+    page.context.clear_cookies()
+    login(page, username, CAST_PASSWORD)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_lead_records_and_suppliers_report_remedy_in_a_browser(page, world):
+    from playwright.sync_api import expect
+
+    problems: list[str] = []
+    deviation = _deviation(world)  # Medisupply, led by Stockholm (alice); charlie reads Swedish
+    followup = deviation.followup
+    globex = record(
+        world,
+        to_assessed_globex(
+            world, open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
+        ),
+        user=world.cast.contact_jamtland,
+    )  # Globex, led by Jämtland (asa); dave reads English
+
+    # The lead records remedy delivered from the case page, first with a date in the future
+    _as(page, "alice")
+    page.goto(f"/followups/{followup.public_id}/")
+    _look(page, problems, "case")
+    page.locator(f"a[href='/followups/deviations/{deviation.public_id}/remedy/']").click()
+    expect(page.locator("#id_description")).to_be_visible()
+    _look(page, problems, "lead-form")
+    page.locator("#id_description").fill("Rekryteringsavgifter återbetalade")
+    page.locator("#id_people_reached").fill("38")
+    page.locator("#id_amount_repaid_sek").fill("152000")
+    page.locator("#id_delivered_on").fill((_today() + timedelta(days=5)).isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    _look(page, problems, "lead-form-errors")
+    assert not Remedy.objects.exists()
+    page.locator("#id_delivered_on").fill(_today().isoformat())
+    page.locator("#id_verification").fill("Kvitton granskade av revisionsbyrån.")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("td", has_text="Kvitton granskade av revisionsbyrån.")).to_be_visible()
+    assert Remedy.objects.get().status == "verified"
+
+    # The supplier reports remedy in the portal, in Swedish
+    _as(page, "charlie")
+    page.goto(f"/portal/{followup.public_id}/")
+    expect(page.locator("td", has_text="Rekryteringsavgifter återbetalade")).to_be_visible()
+    _look(page, problems, "portal-sv")
+    page.locator(f"a[href='/portal/deviations/{deviation.public_id}/remedy/']").click()
+    expect(page.locator("#id_description")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#id_verification").count() == 0
+    _look(page, problems, "portal-form-sv")
+    page.locator("#id_description").fill("Innehållna löner utbetalda")
+    page.locator("#id_people_reached").fill("12")
+    page.locator("#id_amount_repaid_sek").fill("8 400,50")  # as a Swede writes it
+    page.locator("#id_delivered_on").fill(_today().isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("td", has_text="Innehållna löner utbetalda")).to_be_visible()
+    reported = Remedy.objects.get(status="reported")
+    assert reported.amount_repaid_sek == Decimal("8400.50")
+
+    # and in English
+    _as(page, "dave")
+    page.goto(f"/portal/deviations/{globex.public_id}/remedy/")
+    expect(page.locator("#id_description")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Report remedy delivered" in page.locator("h1").inner_text()
+    _look(page, problems, "portal-form-en")
+    page.locator("#id_description").fill("Recruitment fees repaid")
+    page.locator("#id_people_reached").fill("-2")
+    page.locator("#id_delivered_on").fill(_today().isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_text("The number of people reached cannot be negative.")).to_be_visible()
+    page.locator("#id_people_reached").fill("14")
+    page.locator("#id_amount_repaid_sek").fill("42,000.00")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("td", has_text="Recruitment fees repaid")).to_be_visible()
+    expect(page.get_by_text("Waiting for the lead region's verification.")).to_be_visible()
+    _look(page, problems, "portal-en")
+    assert Remedy.objects.get(deviation=globex).amount_repaid_sek == Decimal("42000")
+
+    # The lead verifies Medisupply's report after checking it
+    _as(page, "alice")
+    page.goto(f"/followups/{followup.public_id}/")
+    page.locator(f"a[href='/followups/remedies/{reported.public_id}/review/']").click()
+    expect(page.locator("#id_verification")).to_be_visible()
+    _look(page, problems, "review")
+    page.locator("#id_verification").fill("Lönebesked granskade av Alice.")
+    page.locator("button[name=decision][value=verify]").click()
+    expect(page.locator("td", has_text="Lönebesked granskade av Alice.")).to_be_visible()
+    reported.refresh_from_db()
+    assert reported.status == "verified"
+
+    # Jämtland rejects Globex's, and dave reads why, in English
+    _as(page, "asa")
+    remedy = Remedy.objects.get(deviation=globex)
+    page.goto(f"/followups/remedies/{remedy.public_id}/review/")
+    page.locator("#id_reason").fill("Send the bank transfer records, please.")
+    page.locator("button[name=decision][value=reject]").click()
+    expect(page.locator("td", has_text="Send the bank transfer records, please.")).to_be_visible()
+    _as(page, "dave")
+    page.goto(f"/portal/{globex.followup.public_id}/")
+    expect(page.locator("td", has_text="Send the bank transfer records, please.")).to_be_visible()
+    expect(page.locator(".badge", has_text="not verified")).to_be_visible()
+    assert problems == []
