@@ -503,19 +503,16 @@ def _remedies() -> None:
             "Revisionsbyrån vid fabriksrevisionen.",
         )
         _dated(fees, delivered=270, verified=255)
-    verified_case = (
-        FollowUp.objects.filter(status=State.VERIFIED)
-        .exclude(opened_by=None)
-        .order_by("pk")
+    deviation = (
+        Deviation.objects.filter(followup__status=State.VERIFIED)
+        .select_related("followup__lead_region")
+        .order_by("followup", "number")
         .first()
     )
-    deviation = verified_case.deviations.order_by("number").first() if verified_case else None
     if deviation is not None:
         deviation = _on_site(deviation)
-        lead = next(
-            (_user(name) for code, name in LEADS if code == verified_case.lead_region.county_code),
-            sara,
-        )
+        county = deviation.followup.lead_region.county_code
+        lead = next((_user(name) for code, name in LEADS if code == county), sara)
         back_pay = services.record_remedy(
             deviation,
             acting_user=lead,
