@@ -591,6 +591,7 @@ def test_the_lead_records_and_suppliers_report_remedy_in_a_browser(page, world):
     page.locator("#id_verification").fill("Lönebesked granskade av Alice.")
     page.locator("button[name=decision][value=verify]").click()
     expect(page.locator("td", has_text="Lönebesked granskade av Alice.")).to_be_visible()
+    _look(page, problems, "case-with-remedies")
     reported.refresh_from_db()
     assert reported.status == "verified"
 
