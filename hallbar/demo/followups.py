@@ -3,11 +3,13 @@ sanctions, a zero-tolerance report and a grievance. Idempotent: nothing happens 
 exist. Cases are made through the services (so the timeline is real) and then dated back over the
 past year, so that deadlines have passed where the demo needs them to."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from hallbar.contracts.models import Contract
 from hallbar.core.clock import demo_today
@@ -18,6 +20,7 @@ from hallbar.followups.models import (
     CaseEvent,
     Deviation,
     FollowUp,
+    Remedy,
     Report,
 )
 from hallbar.followups.states import State
@@ -323,6 +326,7 @@ def load_demo_followups() -> int:
         _age(followup, 300 - index * 15)
     _overdue_and_sanctions(kansli)
     _demo_suppliers(year, kansli, firm, auditor)
+    _remedies()
     return FollowUp.objects.count()
 
 
@@ -452,3 +456,86 @@ def _demo_suppliers(year, kansli, firm, auditor) -> None:
         "av bemanningsföretaget.",
         acting_user=asa,
     )
+
+
+def _on_site(deviation: Deviation) -> Deviation:
+    """Place the deviation at the supplier's first-tier site (where the people harmed work)."""
+    site = deviation.followup.supplier.sites.order_by("tier", "pk").first()
+    if site is not None and deviation.site_id is None:
+        Deviation.objects.filter(pk=deviation.pk).update(site=site)
+        deviation.refresh_from_db()
+    return deviation
+
+
+def _dated(remedy: Remedy, *, delivered: int, verified: int | None) -> None:
+    """Date the remedy back (days ago), and its timeline line with it."""
+    today = demo_today()
+    delivered_on = today - timedelta(days=delivered)
+    verified_on = today - timedelta(days=verified) if verified is not None else None
+    Remedy.objects.filter(pk=remedy.pk).update(delivered_on=delivered_on, verified_on=verified_on)
+    at = timezone.make_aware(datetime.combine(verified_on or delivered_on, time(10)))
+    CaseEvent.objects.filter(
+        followup=remedy.deviation.followup, kind=CaseEvent.Kind.REMEDY, at__gte=at
+    ).update(at=at)
+
+
+def _remedies() -> None:
+    """Remedy for the people harmed: recruitment fees repaid to 38 workers (verified, last
+    year), back pay (verified this year), and remedy Globex reported, awaiting verification."""
+    sara = _user("upphandlare.stockholm")
+    medisupply = Supplier.objects.get(name=SUPPLIER_A, merged_into__isnull=True)
+    earlier = (
+        Deviation.objects.filter(followup__supplier=medisupply, followup__status=State.CLOSED)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        earlier = _on_site(earlier)
+        fees = services.record_remedy(
+            earlier,
+            acting_user=sara,
+            description="Rekryteringsavgifter som arbetarna betalat till ett bemanningsföretag "
+            "har återbetalats i sin helhet, och leverantören betalar nu avgifterna själv.",
+            people_reached=38,
+            amount_repaid_sek=Decimal("551000"),
+            delivered_on=demo_today() - timedelta(days=270),
+            verification="Banköverföringarna granskade och tolv arbetare intervjuade av "
+            "Revisionsbyrån vid fabriksrevisionen.",
+        )
+        _dated(fees, delivered=270, verified=255)
+    deviation = (
+        Deviation.objects.filter(followup__status=State.VERIFIED)
+        .select_related("followup__lead_region")
+        .order_by("followup", "number")
+        .first()
+    )
+    if deviation is not None:
+        deviation = _on_site(deviation)
+        county = deviation.followup.lead_region.county_code
+        lead = next((_user(name) for code, name in LEADS if code == county), sara)
+        back_pay = services.record_remedy(
+            deviation,
+            acting_user=lead,
+            description="Innehållen övertidsersättning har betalats ut i efterhand till de "
+            "anställda i packavdelningen.",
+            people_reached=112,
+            amount_repaid_sek=Decimal("86400"),
+            delivered_on=demo_today() - timedelta(days=40),
+            verification="Lönelistor före och efter utbetalningen granskade av regionens "
+            "hållbarhetsstrateg.",
+        )
+        _dated(back_pay, delivered=40, verified=25)
+    globex = Supplier.objects.get(name=SUPPLIER_B, merged_into__isnull=True)
+    textiles = Deviation.objects.filter(followup__supplier=globex).order_by("pk").first()
+    if textiles is not None:
+        textiles = _on_site(textiles)
+        reported = services.report_remedy(
+            textiles,
+            acting_user=_user("leverantor.globex"),
+            description="Workers who paid recruitment fees to a labour agency have been "
+            "repaid in full; the agency contract now forbids fees.",
+            people_reached=14,
+            amount_repaid_sek=Decimal("42000"),
+            delivered_on=demo_today() - timedelta(days=6),
+        )
+        _dated(reported, delivered=6, verified=None)

@@ -13,15 +13,21 @@
   Of a confidential deviation, or of one found through a grievance, it reads only the
   description the lead writes for it (`supplier_description`): never the source text, which may
   identify the worker who raised it.
+- Remedy delivered on a deviation is seen by whoever sees the deviation (a confidential
+  deviation's remedy follows the deviation's rule); the supplier sees its own cases' remedies, and
+  of a deviation it reads in the lead's wording it does not read how the remedy was verified
+  (which may name the workers interviewed). The lead records and verifies remedy; the supplier
+  reports it in the portal.
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hallbar.followups.models import Audit, Deviation, Document, FollowUp, Report
+from hallbar.followups.models import Audit, Deviation, Document, FollowUp, Remedy, Report
 from hallbar.followups.states import State
 from hallbar.organisations.models import Role, User
 from hallbar.suppliers import access as suppliers_access
@@ -292,6 +298,122 @@ def access_followup_as_supplier(user: User, public_id) -> CaseAccess:
     if not access.is_supplier:
         raise Http404
     return access
+
+
+# --- remedy delivered to the people a deviation harmed ----------------------------------------
+
+
+def may_see_remedy(access: CaseAccess, remedy: Remedy) -> bool:
+    """Return whether the viewer may see a remedy: whoever may see its deviation."""
+    return remedy.deviation.followup_id == access.followup.pk and may_see_deviation(
+        access, remedy.deviation
+    )
+
+
+def remedy_verification_for(access: CaseAccess, remedy: Remedy) -> str:
+    """Return how the remedy was verified, as the viewer may read it ("" if not at all).
+
+    The supplier does not read it for a deviation it reads in the lead's wording: the
+    verification of a confidential or grievance-based deviation may name the workers interviewed.
+    """
+    if _supplier_only(access) and supplier_reads_own_wording(remedy.deviation):
+        return ""
+    return remedy.verification
+
+
+def remedies_visible_to(user: User) -> QuerySet[Remedy]:
+    """Return the remedies user may see: the list form of ``may_see_remedy``."""
+    if not user.is_authenticated:
+        return Remedy.objects.none()
+    visible = Remedy.objects.filter(deviation__followup__in=followups_visible_to(user))
+    if user.is_secretariat:
+        return visible
+    condition = Q(deviation__confidential=False)
+    regions = user.region_ids(*LEAD_ROLES)
+    if regions:
+        condition |= Q(deviation__followup__lead_region_id__in=regions)
+    areas = coordinated_area_ids(user)
+    if areas:
+        condition |= Q(deviation__followup__lead_area_id__in=areas)
+    suppliers = supplier_organisation_ids(user)
+    if suppliers:
+        condition |= Q(deviation__followup__supplier__organisation_id__in=suppliers)
+    if user.has_role(Role.AUDITOR):
+        audited = FollowUp.objects.filter(audits__auditor=user).values("pk")
+        condition |= Q(deviation__audit__auditor=user) | Q(
+            deviation__audit__isnull=True, deviation__followup__in=audited
+        )
+    return visible.filter(condition)
+
+
+def can_record_remedy(access: CaseAccess) -> bool:
+    """Return whether the viewer records (verified) remedy on the case's deviations: the lead,
+    while the case is not cancelled."""
+    return access.can_manage and access.followup.status != State.CANCELLED
+
+
+def can_report_remedy(access: CaseAccess) -> bool:
+    """Return whether the viewer reports remedy in the portal: the case's supplier, while the
+    case is not cancelled."""
+    return access.is_supplier and access.followup.status != State.CANCELLED
+
+
+def _deviation_of_case(access: CaseAccess, public_id) -> Deviation:
+    try:
+        deviation = access.followup.deviations.select_related("requirement", "site").get(
+            public_id=public_id
+        )
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if not may_see_deviation(access, deviation):
+        raise Http404
+    deviation.followup = access.followup
+    return deviation
+
+
+def access_deviation_for_remedy(user: User, public_id) -> tuple[CaseAccess, Deviation]:
+    """Return the case and the deviation if user may record remedy on it (the lead); 404
+    otherwise."""
+    try:
+        followup_id = Deviation.objects.values_list("followup__public_id", flat=True).get(
+            public_id=public_id
+        )
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = access_followup(user, followup_id)
+    if not can_record_remedy(access):
+        raise Http404
+    return access, _deviation_of_case(access, public_id)
+
+
+def access_deviation_as_supplier(user: User, public_id) -> tuple[CaseAccess, Deviation]:
+    """Return the case and the deviation if user is its supplier and may report remedy on it;
+    404 otherwise (another company's deviation is as missing as one that does not exist)."""
+    try:
+        followup_id = Deviation.objects.values_list("followup__public_id", flat=True).get(
+            public_id=public_id
+        )
+    except (Deviation.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = access_followup(user, followup_id)
+    if not can_report_remedy(access):
+        raise Http404
+    return access, _deviation_of_case(access, public_id)
+
+
+def access_remedy_for_review(user: User, public_id) -> tuple[CaseAccess, Remedy]:
+    """Return the case and the remedy if user leads its case (verifies or rejects); 404
+    otherwise."""
+    try:
+        remedy = Remedy.objects.select_related(
+            "deviation__followup", "deviation__requirement", "deviation__site", "reported_by"
+        ).get(public_id=public_id)
+    except (Remedy.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    access = access_followup(user, remedy.deviation.followup.public_id)
+    if not access.can_manage:
+        raise Http404
+    return access, remedy
 
 
 def access_audit(user: User, public_id) -> tuple[Audit, bool]:

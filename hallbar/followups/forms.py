@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.contracts.models import Contract
@@ -264,4 +266,83 @@ class TriageForm(forms.Form):
             "A grievance is never shown to the supplier. Write what the supplier must remedy; "
             "the lead region can also write it later."
         ),
+    )
+
+
+def _without_grouping(value):
+    """Accept numbers as people write them: 8 400,50 in Swedish, 42,000.00 in English."""
+    if isinstance(value, str):
+        value = re.sub(r"[\s\u00a0\u202f]", "", value)
+        if get_format("DECIMAL_SEPARATOR") == ".":
+            value = value.replace(",", "")
+    return value
+
+
+class WholeNumberField(forms.IntegerField):
+    def to_python(self, value):
+        return super().to_python(_without_grouping(value))
+
+
+class KronorField(forms.DecimalField):
+    def to_python(self, value):
+        return super().to_python(_without_grouping(value))
+
+
+class SupplierRemedyForm(forms.Form):
+    """Remedy delivered, as the supplier reports it (the service checks the values)."""
+
+    description = forms.CharField(
+        label=_("What was done for the people affected"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "For example: recruitment fees repaid, wages paid back, medical care, reinstatement."
+        ),
+    )
+    people_reached = WholeNumberField(
+        label=_("People reached"),
+        initial=0,
+        required=False,
+        help_text=_("How many workers or other people received the remedy."),
+    )
+    amount_repaid_sek = KronorField(
+        label=_("Amount repaid (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("0 when nothing was repaid."),
+    )
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE, required=False)
+
+
+class RemedyForm(SupplierRemedyForm):
+    """Remedy delivered, as the lead records it: verified, so it says how and by whom."""
+
+    verification = forms.CharField(
+        label=_("How the remedy was verified, and by whom"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "For example: payment records checked and twelve workers interviewed by the audit "
+            "firm. Remedy recorded here counts as verified."
+        ),
+    )
+
+
+class VerifyRemedyForm(forms.Form):
+    verification = forms.CharField(
+        label=_("How the remedy was verified, and by whom"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class RejectRemedyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is not verified (the supplier reads this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )

@@ -147,6 +147,7 @@ class CaseEvent(models.Model):
         OVERDUE = "overdue", _("deadline passed")
         PUBLISHED = "published", _("summary published")
         REPORT = "report", _("report triaged")
+        REMEDY = "remedy", _("remedy")
         NOTE = "note", _("note")
 
     followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="events")
@@ -480,6 +481,7 @@ class Deviation(PublicModel):
     shown_commitment: str
     withheld_from_supplier: bool
     shown_site_name: str
+    remedies_seen: list["Remedy"]
     # Set by the portal's case page: the blank rows for new actions.
     new_rows: range
 
@@ -694,6 +696,14 @@ class Remedy(PublicModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    rejection_reason = models.TextField(
+        _("why it was not verified"),
+        blank=True,
+        help_text=_("The lead's reason, shown to the supplier."),
+    )
+
+    # Set per viewer by followups.selectors.deviations_for, from the rules in access.py.
+    shown_verification: str
 
     class Meta:
         ordering = ["deviation", "delivered_on", "pk"]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,14 +16,18 @@ from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.sections import sections_for
 from hallbar.followups import files, services
 from hallbar.followups.access import (
+    access_deviation_as_supplier,
     access_followup_as_supplier,
+    can_report_remedy,
     can_use_portal,
+    deviation_label_for,
+    deviation_text_for,
     followups_visible_to,
     reports_visible_to,
     supplier_organisation_ids,
 )
 from hallbar.followups.deadlines import LIGHT_LABELS, case_light, supplier_lights
-from hallbar.followups.forms import ReportForm
+from hallbar.followups.forms import ReportForm, SupplierRemedyForm
 from hallbar.followups.models import Action, Document, Report
 from hallbar.followups.selectors import deviations_for, timeline
 from hallbar.followups.states import State
@@ -161,6 +166,7 @@ def case(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
             "light": case_light(followup),
             "light_labels": LIGHT_LABELS,
             "accept": files.ACCEPT,
+            "can_report_remedy": can_report_remedy(access),
         },
     )
 
@@ -320,5 +326,50 @@ def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "submit": _("Send the report"),
             "multipart": True,
+        },
+    )
+
+
+def remedy_report(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The supplier reports remedy delivered to the people a deviation harmed; the lead region
+    verifies it."""
+    access, deviation = access_deviation_as_supplier(request.user, public_id)
+    form = SupplierRemedyForm(request.POST or None)
+    back = reverse("portal:case", args=[access.followup.public_id])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_remedy(
+                deviation,
+                acting_user=request.user,
+                description=data["description"],
+                people_reached=data["people_reached"],
+                amount_repaid_sek=data["amount_repaid_sek"],
+                delivered_on=data["delivered_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Thank you. The lead region will verify the remedy you reported.")
+            )
+            return redirect(back + f"#dev-{deviation.pk}")
+    return render(
+        request,
+        "followups/remedy_form.html",
+        {
+            "form": form,
+            "title": _("Report remedy delivered"),
+            "intro": _(
+                "Tell the regions what was done for the people the deviation harmed: for "
+                "example recruitment fees repaid to workers. The lead region verifies it."
+            ),
+            "submit": _("Report the remedy"),
+            "followup": access.followup,
+            "deviation": deviation,
+            "deviation_label": deviation_label_for(access, deviation),
+            "deviation_text": deviation_text_for(access, deviation),
+            "back": back,
+            "portal": True,
         },
     )

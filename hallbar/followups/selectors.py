@@ -16,13 +16,23 @@ from hallbar.followups.access import (
     deviation_text_for,
     may_see_audit,
     may_see_deviation,
+    may_see_remedy,
     may_see_site_name,
+    remedy_verification_for,
     sees_internal_events,
     supplier_contacts_of,
     supplier_reads_own_wording,
 )
 from hallbar.followups.deadlines import deviation_light, overdue_reasons, supplier_lights
-from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, FollowUp, Sanction
+from hallbar.followups.models import (
+    Audit,
+    CaseEvent,
+    Deviation,
+    Document,
+    FollowUp,
+    Remedy,
+    Sanction,
+)
 from hallbar.followups.states import OPEN_STATES
 from hallbar.organisations.models import Language, User
 from hallbar.suppliers.models import ProductionSite
@@ -129,7 +139,7 @@ def timeline(access: CaseAccess) -> QuerySet[CaseEvent]:
 def deviations_for(access: CaseAccess) -> list[Deviation]:
     """Return the deviations the viewer may see, each with its light and actions."""
     deviations = access.followup.deviations.select_related("requirement", "site").prefetch_related(
-        "actions", "actions__documents", "sanctions"
+        "actions", "actions__documents", "sanctions", "remedies"
     )
     if not (access.confidential or access.is_supplier):
         deviations = deviations.filter(confidential=False)
@@ -146,7 +156,50 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
             if deviation.site and may_see_site_name(access, deviation.site)
             else ""
         )
+        deviation.remedies_seen = remedies_for(access, deviation)
     return result
+
+
+def remedies_for(access: CaseAccess, deviation: Deviation) -> list[Remedy]:
+    """Return the deviation's remedies the viewer may see, each with ``shown_verification``."""
+    result = []
+    for remedy in deviation.remedies.all():
+        remedy.deviation = deviation
+        if may_see_remedy(access, remedy):
+            remedy.shown_verification = remedy_verification_for(access, remedy)
+            result.append(remedy)
+    return result
+
+
+def verified_remedies(*, year: int | None = None, region=None) -> QuerySet[Remedy]:
+    """Return the verified remedies, for figures (people reached, kronor repaid).
+
+    ``year`` is the year the remedy was *delivered* (``delivered_on``), not the year it was
+    verified: remedy delivered in December and verified in January counts in the year the people
+    received it. ``region`` (a Region or its pk) keeps the remedies of cases whose contracts
+    include that region (``followup.contracts.regions``).
+
+    Not scoped to a viewer: it is for aggregate figures. A page that lists the rows themselves
+    must filter them through ``access.remedies_visible_to``.
+    """
+    remedies = Remedy.objects.filter(status=Remedy.Status.VERIFIED)
+    if year is not None:
+        remedies = remedies.filter(delivered_on__year=year)
+    if region is not None:
+        cases = FollowUp.objects.filter(contracts__regions=region).values("pk")
+        remedies = remedies.filter(deviation__followup__in=cases)
+    return remedies.select_related(
+        "deviation", "deviation__followup", "deviation__followup__supplier", "deviation__site"
+    ).order_by("delivered_on", "pk")
+
+
+def remedy_country(remedy: Remedy) -> str:
+    """Return the ISO 3166-1 alpha-2 country of a remedy: the deviation's site's country, else the
+    supplier's ("" when neither is known)."""
+    site = remedy.deviation.site
+    if site is not None and site.country:
+        return site.country.upper()
+    return (remedy.deviation.followup.supplier.country or "").upper()
 
 
 def audits_for(access: CaseAccess) -> list[Audit]:

@@ -23,6 +23,8 @@ urlpatterns = [
         views.deviation_supplier_text,
         name="deviation-supplier-text",
     ),
+    path("deviations/<uuid:public_id>/remedy/", views.remedy_create, name="remedy-create"),
+    path("remedies/<uuid:public_id>/review/", views.remedy_review, name="remedy-review"),
     path("<uuid:public_id>/audits/new/", views.audit_order, name="audit-order"),
     path("<uuid:public_id>/sanctions/new/", views.sanction_create, name="sanction-create"),
     path("<uuid:public_id>/plan-review/", views.plan_review, name="plan-review"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,15 +24,18 @@ from hallbar.followups import files, services
 from hallbar.followups.access import (
     access_audit,
     access_deviation_for_manage,
+    access_deviation_for_remedy,
     access_document,
     access_followup,
     access_followup_for_manage,
+    access_remedy_for_review,
     access_report,
     audits_assigned_to,
     can_list_followups,
     can_list_own_audits,
     can_manage,
     can_open_followups,
+    can_record_remedy,
     can_register_grievances,
     can_triage_reports,
     follows_cases_in_portal,
@@ -52,10 +56,13 @@ from hallbar.followups.forms import (
     OpenFollowUpForm,
     OrderAuditForm,
     ReasonForm,
+    RejectRemedyForm,
+    RemedyForm,
     SanctionForm,
     SendForm,
     SupplierDescriptionForm,
     TriageForm,
+    VerifyRemedyForm,
 )
 from hallbar.followups.models import Action, Assessment, FollowUpType, Report
 from hallbar.followups.publication import (
@@ -248,6 +255,7 @@ def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
                 "can_cancel": can_transition(followup.status, State.CANCELLED),
                 "can_review_plan": plan is not None and plan.status == "submitted",
                 "supplier_languages": supplier_languages(followup),
+                "can_record_remedy": can_record_remedy(access),
             }
         )
     return render(request, "followups/followup_detail.html", context)
@@ -424,6 +432,92 @@ def deviation_create(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         _("Record"),
         run,
         followup=access.followup,
+    )
+
+
+def remedy_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The lead records remedy delivered on a deviation, verified (with how and by whom)."""
+    access, deviation = access_deviation_for_remedy(request.user, public_id)
+    form = RemedyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_remedy(
+                deviation,
+                acting_user=request.user,
+                description=data["description"],
+                people_reached=data["people_reached"],
+                amount_repaid_sek=data["amount_repaid_sek"],
+                delivered_on=data["delivered_on"],
+                verification=data["verification"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The remedy has been recorded as verified."))
+            return redirect(_deviation_anchor(access.followup.public_id, deviation))
+    return render(
+        request,
+        "followups/remedy_form.html",
+        {
+            "form": form,
+            "title": _("Record remedy delivered"),
+            "submit": _("Record as verified"),
+            "followup": access.followup,
+            "deviation": deviation,
+            "deviation_label": deviation.label,
+            "deviation_text": deviation.description,
+            "back": reverse("followups:followup-detail", args=[access.followup.public_id]),
+        },
+    )
+
+
+def _deviation_anchor(followup_id, deviation) -> str:
+    return reverse("followups:followup-detail", args=[followup_id]) + f"#dev-{deviation.pk}"
+
+
+def remedy_review(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """The lead verifies remedy the supplier reported (how and by whom) or rejects it (why)."""
+    access, remedy = access_remedy_for_review(request.user, public_id)
+    verify_form = VerifyRemedyForm(
+        request.POST if request.POST.get("decision") == "verify" else None
+    )
+    reject_form = RejectRemedyForm(
+        request.POST if request.POST.get("decision") == "reject" else None
+    )
+    if request.method == "POST":
+        form = verify_form if request.POST.get("decision") == "verify" else reject_form
+        if form.is_bound and form.is_valid():
+            try:
+                if form is verify_form:
+                    services.verify_remedy(
+                        remedy,
+                        acting_user=request.user,
+                        verification=form.cleaned_data["verification"],
+                    )
+                    messages.success(request, _("The remedy is verified."))
+                else:
+                    services.reject_remedy(
+                        remedy, acting_user=request.user, reason=form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request, _("The remedy is not verified; the supplier is told why.")
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(_deviation_anchor(access.followup.public_id, remedy.deviation))
+    return render(
+        request,
+        "followups/remedy_review.html",
+        {
+            "followup": access.followup,
+            "remedy": remedy,
+            "deviation": remedy.deviation,
+            "verify_form": verify_form,
+            "reject_form": reject_form,
+            "open": remedy.status == remedy.Status.REPORTED,
+        },
     )
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from hallbar.demo.national import DEMO_USERS
+from hallbar.followups.models import Remedy
+from hallbar.followups.selectors import remedy_country, verified_remedies
 from hallbar.funding.models import BudgetLine, FeeDecision, RegionDecision
 from hallbar.organisations.models import Membership, User
 
@@ -15,11 +17,20 @@ def test_load_demo_is_deterministic_and_idempotent(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     call_command("load_demo", stdout=None)
     counts = [
-        m.objects.count() for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine)
+        m.objects.count()
+        for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine, Remedy)
     ]
+    # remedy: fees repaid to 38 workers and back pay, verified; one reported by Globex to verify
+    verified = list(verified_remedies())
+    assert len(verified) >= 2 and 38 in [r.people_reached for r in verified]
+    assert all(len(remedy_country(r)) == 2 for r in verified)
+    assert Remedy.objects.filter(
+        status="reported", deviation__followup__supplier__name__startswith="Globex"
+    ).exists()
     call_command("load_demo")
     assert counts == [
-        m.objects.count() for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine)
+        m.objects.count()
+        for m in (User, Membership, FeeDecision, RegionDecision, BudgetLine, Remedy)
     ]
     # the demo logins, and the training package's people who do not log in (demo/training.py)
     assert User.objects.exclude(username__startswith="utb.").count() == len(DEMO_USERS)

@@ -33,6 +33,12 @@ from hallbar.followups.services.deviations import (
     vite_due,
     vite_weeks,
 )
+from hallbar.followups.services.remedies import (
+    record_remedy,
+    reject_remedy,
+    report_remedy,
+    verify_remedy,
+)
 from hallbar.followups.services.reports import report_is_late, submit_report, triage_report
 from hallbar.followups.services.self_assessment import (
     assess,
@@ -65,6 +71,9 @@ __all__ = [
     "publish_summary",
     "questionnaire_for",
     "record_deviation",
+    "record_remedy",
+    "reject_remedy",
+    "report_remedy",
     "record_sanction",
     "report_action_done",
     "report_is_late",
@@ -79,6 +88,7 @@ __all__ = [
     "submit_report",
     "triage_report",
     "verify_action",
+    "verify_remedy",
     "vite_due",
     "vite_weeks",
 ]
