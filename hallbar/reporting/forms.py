@@ -1,6 +1,7 @@
 """Forms of the reporting pages."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.reporting.figures import DEFINITIONS
@@ -58,7 +59,9 @@ def figure_choices() -> list[tuple[str, str]]:
 
 
 class IndicatorForm(forms.ModelForm):
-    figure_key = forms.ChoiceField(label=_("Figure"))
+    figure_key = forms.ChoiceField(
+        label=capfirst(Indicator._meta.get_field("figure_key").verbose_name)
+    )
 
     class Meta:
         model = Indicator

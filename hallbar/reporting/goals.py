@@ -216,9 +216,15 @@ class PeriodProgress:
             bars,
             title=_("%(period)s, %(year)s: value as a percentage of the target, per indicator")
             % {"period": self.period.name, "year": self.year},
-            width=max(240, 90 * len(bars)),
-            height=200,
+            width=self.chart_width,
+            height=220,
         )
+
+    @property
+    def chart_width(self) -> int:
+        """The chart's drawing width; the partial shows it at this many pixels at most, so that
+        its text keeps the page's size."""
+        return 120 + 90 * sum(1 for row in self.indicators if row.percent_of_target is not None)
 
 
 FigureSource = Callable[[int, Region | None], YearFigures]

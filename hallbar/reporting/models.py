@@ -155,7 +155,10 @@ class Direction(models.TextChoices):
 
 
 def figure_label(key: str) -> str:
-    """Return the figure's label in the active language, or a note that it is no longer defined."""
+    """Return the figure's label in the active language, or a note that it is no longer defined
+    ("–" for no figure at all)."""
+    if not key:
+        return "–"
     definition = DEFINITIONS.get(key)
     if definition is None:
         return str(_("a figure that is no longer defined"))

@@ -62,7 +62,7 @@ class PeriodHistoryItem:
         return self.readable.at
 
 
-def period_history(period: StrategyPeriod, *, limit: int = 100) -> list[PeriodHistoryItem]:
+def period_history(period: StrategyPeriod, *, limit: int = 50) -> list[PeriodHistoryItem]:
     """Return the history of period and of everything in it (deleted goals, indicators and
     targets included), newest first, in words."""
     entries: list[PeriodHistoryItem] = []
