@@ -63,9 +63,10 @@ def _rising(start: int, end: int, first: int, step: int) -> dict[int, int | Deci
     return {year: first + step * (year - start) for year in range(start, end + 1)}
 
 
-# Some goals are measured by figures the figures module may define later (issue 14:
-# certificates_issued, risk_analyses_approved, contracts_with_clause, deviations_remedied);
-# until they exist their indicators are skipped with a warning, and a later load adds them.
+# Some goals are measured by figures that the figures module defines in a later change (issue
+# 14): training_certificates, training_completion, harmonisation_index, deviations_median_days,
+# cases_closed_remedied. Until they exist their indicators are skipped with a warning, and a later
+# load adds them.
 
 AREA_FOLLOW_UP = (
     "Nationellt samordnad avtalsuppföljning",
@@ -104,7 +105,10 @@ STRATEGY: list[PeriodSpec] = [
                 "Buyers, contract managers and sustainability strategists are trained in the "
                 "requirements, the risks and follow-up, with a shared training package.",
                 *AREA_COMPETENCE,
-                indicators=[IndicatorSpec("certificates_issued", _rising(2023, 2030, 100, 50))],
+                indicators=[
+                    IndicatorSpec("training_certificates", _rising(2023, 2030, 100, 50)),
+                    IndicatorSpec("training_completion", _rising(2023, 2030, 40, 7)),
+                ],
             ),
             GoalSpec(
                 "Arbetet och resultaten är kända och öppet redovisade",
@@ -141,7 +145,9 @@ STRATEGY: list[PeriodSpec] = [
                 "Utbildningen i hållbara leveranskedjor når upphandlare i samtliga regioner.",
                 "Training in sustainable supply chains reaches buyers in every region.",
                 *AREA_COMPETENCE,
-                indicators=[IndicatorSpec("certificates_issued", {2023: 50, 2024: 100, 2025: 150})],
+                indicators=[
+                    IndicatorSpec("training_certificates", {2023: 50, 2024: 100, 2025: 150})
+                ],
             ),
             GoalSpec(
                 "Resultaten av uppföljningarna redovisas öppet",
@@ -178,9 +184,7 @@ STRATEGY: list[PeriodSpec] = [
                 "evidence changes, so that follow-up goes where the risks are greatest.",
                 "Identifiera och bedöma",
                 "Identify and assess",
-                indicators=[
-                    IndicatorSpec("risk_analyses_approved", _rising(2026, 2030, 8, 2)),
-                ],
+                # no figure measures the risk analyses yet: the secretariat adds one when it does
             ),
             GoalSpec(
                 "Samordnade och verkningsfulla krav",
@@ -192,7 +196,7 @@ STRATEGY: list[PeriodSpec] = [
                 "Förebygga",
                 "Prevent",
                 indicators=[
-                    IndicatorSpec("contracts_with_clause", _rising(2026, 2030, 1500, 250)),
+                    IndicatorSpec("harmonisation_index", _rising(2026, 2030, 60, 8)),
                 ],
             ),
             GoalSpec(
@@ -207,7 +211,12 @@ STRATEGY: list[PeriodSpec] = [
                 indicators=[
                     IndicatorSpec("followups_total", _rising(2026, 2030, 18, 4)),
                     IndicatorSpec("summaries_published", _rising(2026, 2030, 5, 2)),
-                    IndicatorSpec("deviations_remedied", _rising(2026, 2030, 20, 5)),
+                    IndicatorSpec("cases_closed_remedied", _rising(2026, 2030, 4, 2)),
+                    IndicatorSpec(
+                        "deviations_median_days",
+                        _rising(2026, 2030, 120, -10),
+                        Direction.LOWER,
+                    ),
                 ],
             ),
         ],
