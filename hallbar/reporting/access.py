@@ -5,6 +5,7 @@ Missing and forbidden give the same 404.
 
 from django.http import Http404
 
+from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import User
 from hallbar.reporting.models import Goal, Indicator, StrategyPeriod
 
@@ -15,7 +16,7 @@ from hallbar.reporting.models import Goal, Indicator, StrategyPeriod
 
 
 def can_view_goals(user: User) -> bool:
-    return user.is_authenticated and (user.is_cooperation_member or user.is_superuser)
+    return can_view_cooperation(user)
 
 
 def can_edit_goals(user: User) -> bool:

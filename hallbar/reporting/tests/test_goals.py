@@ -213,8 +213,14 @@ def test_a_regions_progress_judges_the_national_value():
     _indicator(_goal(period), "followups_total", targets={2025: 10})
     region = Region.objects.get(county_code="23")
     source = _source({(2025, "followups_total"): 2}, national={(2025, "followups_total"): 11})
-    row = goal_progress(2025, region, today=TODAY, figures=source)[0].indicators[0]
+    progress = goal_progress(2025, region, today=TODAY, figures=source)
+    row = progress[0].indicators[0]
     assert (row.value, row.national, row.status) == (2, 11, Status.MET)
+    # the partial shows both values, the region's first
+    with translation.override("en"):
+        html = render_to_string("reporting/partials/goal_progress.html", {"progress": progress})
+    assert "Region Jämtland Härjedalen 2025" in html and "National 2025" in html
+    assert html.index(">2<") < html.index(">11<")
 
 
 def test_goal_progress_reads_the_live_figures():
