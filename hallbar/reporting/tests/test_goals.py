@@ -256,6 +256,17 @@ def test_the_partial_shows_words_numbers_and_a_chart(monkeypatch):
     assert "1,500" in html and "Met" in html and "Not met" in html
 
 
+def test_the_partial_shows_earlier_years_with_their_targets():
+    period = _period(2024, 2026)
+    _indicator(_goal(period), "followups_total", targets={2024: 8, 2025: 10})
+    source = _source({(2024, "followups_total"): 7, (2025, "followups_total"): 12})
+    with translation.override("en"):
+        progress = goal_progress(2025, today=TODAY, figures=source)
+        html = render_to_string("reporting/partials/goal_progress.html", {"progress": progress})
+    assert '<th scope="col" class="num">2024</th>' in html
+    assert "7<br><small>target 8</small>" in html
+
+
 # --- access and pages ------------------------------------------------------------------------
 
 READERS = ("secretariat", "steering", "coordinator_a", "contact_jamtland", "alice", "bob")
