@@ -256,6 +256,7 @@ def load_demo(*, small: bool = False) -> list[DemoUser]:
     from hallbar.demo.risk import load_demo_analyses
     from hallbar.demo.spend import load_demo_spend, spend_years
     from hallbar.demo.training import load_demo_training
+    from hallbar.reporting.strategy import load_strategy
 
     load_requirement_library()
     if small:
@@ -270,4 +271,5 @@ def load_demo(*, small: bool = False) -> list[DemoUser]:
     load_demo_followups()
     load_demo_plan(spend_year=spend_years(today)[0])  # the last full year
     load_demo_training()
+    load_strategy()
     return DEMO_USERS

@@ -1,12 +1,13 @@
-"""Who may see the results and reports. Missing and forbidden both give 404.
+"""Who may see and change what in reporting: every visibility rule of the app.
 
-Other parts of reporting add their rules here too, each in its own block.
+Missing and forbidden give the same 404.
 """
 
 from django.http import Http404
 
 from hallbar.organisations.access import can_view_cooperation
 from hallbar.organisations.models import Role, User
+from hallbar.reporting.models import Goal, Indicator, StrategyPeriod
 
 # ---- the annual report (verksamhetsrapport) ----------------------------------------------------
 # Every member of the cooperation (the secretariat, the steering group, the area coordinators,
@@ -39,3 +40,62 @@ def require_annual_report_generate(user: User) -> None:
 
 
 # ---- end of the annual report ------------------------------------------------------------------
+
+
+# --- strategy goals (helper "goals") ---------------------------------------------------------
+# The cooperation's people (secretariat, steering group, area coordinators, region contacts,
+# buyers) read the strategy periods, goals, indicators and targets; only the secretariat
+# changes them. Auditors, supplier contacts and people without a role see nothing.
+
+
+def can_view_goals(user: User) -> bool:
+    return can_view_cooperation(user)
+
+
+def can_edit_goals(user: User) -> bool:
+    return user.is_authenticated and user.is_secretariat
+
+
+def require_goals_view(user: User) -> None:
+    if not can_view_goals(user):
+        raise Http404
+
+
+def require_goals_edit(user: User) -> None:
+    if not can_edit_goals(user):
+        raise Http404
+
+
+def access_period(user: User, public_id) -> StrategyPeriod:
+    """Return the strategy period user may read, or raise 404."""
+    require_goals_view(user)
+    period = StrategyPeriod.objects.filter(public_id=public_id).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def access_period_for_write(user: User, public_id) -> StrategyPeriod:
+    require_goals_edit(user)
+    return access_period(user, public_id)
+
+
+def access_goal_for_write(user: User, public_id) -> Goal:
+    require_goals_edit(user)
+    goal = Goal.objects.select_related("period").filter(public_id=public_id).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def access_indicator_for_write(user: User, public_id) -> Indicator:
+    require_goals_edit(user)
+    indicator = (
+        Indicator.objects.select_related("goal", "goal__period").filter(public_id=public_id).first()
+    )
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+# --- end of strategy goals -------------------------------------------------------------------

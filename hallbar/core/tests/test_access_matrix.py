@@ -41,6 +41,7 @@ from hallbar.organisations.services import load_reference_data
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.planning.services import propose_plan
 from hallbar.reporting.tests.matrix import reporting_cases
+from hallbar.reporting.tests.matrix_goals import goal_cases
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion, ZeroToleranceItem
 from hallbar.requirements.services import start_new_version as start_new_library_version
 from hallbar.risk.models import LikelihoodAdjustment, RiskAnalysis, ScreeningRow, ScreeningRun
@@ -1043,6 +1044,7 @@ CASES += [
 ]
 CASES += training_cases(_case, _post_only, everyone=EVERYONE, secretariat=SECRETARIAT)
 CASES += reporting_cases(_case, _post_only, members=MEMBERS)
+CASES += goal_cases(_case, members=MEMBERS, secretariat=SECRETARIAT)
 # Cases that can be posted to: the API is read-only and the public views hold no data.
 POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]
 WRITE_CASES = [c for c in CASES if c.writers]
