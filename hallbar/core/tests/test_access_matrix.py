@@ -504,6 +504,20 @@ class Case:
         return [who for who in EVERYONE if who not in allowed]
 
 
+def _reported_remedy(world: World):
+    """Return charlie's remedy reported on the case's deviation, made the first time it is asked."""
+    if getattr(world, "_remedy", None) is None:
+        world._remedy = followups.report_remedy(
+            world.action.deviation,
+            acting_user=world.cast.charlie,
+            description="Återbetalda rekryteringsavgifter",
+            people_reached=3,
+            amount_repaid_sek=Decimal("1200"),
+            delivered_on=date(2025, 1, 10),
+        )
+    return world._remedy
+
+
 def _ids(*attributes: str) -> Callable[[World], tuple]:
     """Return a function giving the public ids of the world's objects named by attributes."""
     return lambda w: tuple(getattr(w, attribute).public_id for attribute in attributes)
@@ -948,6 +962,18 @@ CASES += [
         readers=LEAD,
         writers=LEAD,
     ),
+    _case(
+        "followups:remedy-create",
+        lambda w: (w.action.deviation.public_id,),
+        readers=LEAD,
+        writers=LEAD,
+    ),
+    _case(
+        "followups:remedy-review",
+        lambda w: (_reported_remedy(w).public_id,),
+        readers=LEAD,
+        writers=LEAD,
+    ),
     _case("followups:audit-order", FOLLOWUP, readers=LEAD, writers=LEAD),
     _case("followups:sanction-create", FOLLOWUP, readers=LEAD, writers=LEAD),
     _post_only("followups:plan-review", FOLLOWUP, writers=LEAD),
@@ -977,6 +1003,12 @@ CASES += [
     _case("portal:receipt", FOLLOWUP, readers=("charlie",)),
     _post_only("portal:plan-save", FOLLOWUP, writers=("charlie",)),
     _post_only("portal:action-done", _ids("action"), writers=("charlie",)),
+    _case(
+        "portal:remedy-report",
+        lambda w: (w.action.deviation.public_id,),
+        readers=("charlie",),
+        writers=("charlie",),
+    ),
     _case("results:list", readers=EVERYONE),
     _case("results:detail", FOLLOWUP, readers=EVERYONE),
     # reporting's public pages: the year's figures, the open data and its DCAT catalogue
