@@ -107,6 +107,7 @@ class Breakdown:
     # On a region's breakdown: the national value of each row's label (None when it has none).
     national_rows: list[tuple[str, Number]] = field(default_factory=list)
     group: str = ""
+    row_heading: str = ""  # what the rows are (e.g. "Area"), for the table's first column
 
     def national_value(self, label: str) -> Number:
         return dict(self.national_rows).get(label)
@@ -262,6 +263,7 @@ class Scope:
             for found, closed in self.deviations()
             .filter(closed_out_on__year=self.year)
             .values_list("found_on", "closed_out_on")
+            if closed is not None
         ]
         if not days:
             return None
@@ -368,7 +370,8 @@ class Scope:
                 )
                 label = country_name(code) if code else str(_("country not known"))
             totals[label] += getattr(remedy, amount)
-        return sorted(totals.items(), key=lambda row: (-row[1], row[0]))
+        ordered = sorted(totals.items(), key=lambda row: (-row[1], row[0]))
+        return [(label, value) for label, value in ordered]
 
 
 # --- the figures -----------------------------------------------------------------------------
@@ -441,10 +444,7 @@ _define(
 _define(
     "cases_closed_remedied",
     _("Cases closed after remediation"),
-    _(
-        "Closed cases of the year that had deviations, every one of them remedied "
-        "(closed out)."
-    ),
+    _("Closed cases of the year that had deviations, every one of them remedied (closed out)."),
     group=C,
 )
 _define(
@@ -669,10 +669,11 @@ def _certificates_by_role(scope: Scope) -> list[tuple[str, Number]]:
         scope.certificates().values("role").annotate(n=Count("pk")).values_list("role", "n")
     )
     labels = dict(Role.choices)
-    return sorted(
+    ordered = sorted(
         ((str(labels.get(role, _("no role"))), n) for role, n in counts.items()),
         key=lambda row: (-row[1], row[0]),
     )
+    return [(label, n) for label, n in ordered]
 
 
 _define_breakdown(
@@ -740,6 +741,18 @@ def _by_type(scope: Scope) -> list[tuple[str, Number]]:
     return [(str(label), counts.get(value, 0)) for value, label in FollowUpType.choices]
 
 
+ROW_HEADINGS = {
+    "followups_by_type": _("Type"),
+    "deviations_by_area": _("Area"),
+    "deviations_by_requirement": _("Process requirement"),
+    "suppliers_by_light": _("Traffic light"),
+    "certificates_by_role": _("Role"),
+    "remedy_people_by_area": _("Area"),
+    "remedy_sek_by_area": _("Area"),
+    "remedy_people_by_country": _("Country"),
+    "remedy_sek_by_country": _("Country"),
+}
+
 BREAKDOWN_ROWS: dict[str, Callable[[Scope], list[tuple[str, Number]]]] = {
     "followups_by_type": _by_type,
     "deviations_by_area": _deviations_by_area,
@@ -790,6 +803,7 @@ def year_figures(year: int, region: Region | None = None) -> YearFigures:
                 rows=rows,
                 national_rows=national_rows,
                 group=definition.group,
+                row_heading=str(ROW_HEADINGS.get(key, "")),
             )
         )
     return YearFigures(year=year, region=region, figures=figures, breakdowns=breakdowns)

@@ -6,4 +6,5 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("regions/<str:region>/", views.region_dashboard, name="region-dashboard"),
 ]
