@@ -556,6 +556,9 @@ CASES = [
     _case("organisations:region-list", readers=MEMBERS),
     _case("organisations:region-detail", ["01"], variant="01", readers=MEMBERS),
     _case("organisations:region-detail", ["23"], variant="23", readers=MEMBERS),
+    # reporting: the dashboards are the cooperation's
+    _case("reporting:dashboard", readers=MEMBERS),
+    _case("reporting:region-dashboard", ("23",), readers=MEMBERS),
     # funding
     _case("funding:contribution-list", readers=MEMBERS),
     _case(
