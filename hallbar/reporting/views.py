@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from hallbar.core.charts import Bar, bar_chart
@@ -49,14 +50,15 @@ def _chart(breakdown: Breakdown, scope_name: str):
     return bar_chart(
         [
             Bar(
-                label=_short(label),
+                label=_short(capfirst(label)),
                 value=float(value or 0),
                 display=format_figure(value, breakdown.unit),
-                title=label,
+                title=capfirst(label),
             )
             for label, value in breakdown.rows
         ],
         title=f"{breakdown.title} ({scope_name})",
+        width=560,  # fewer units across: the labels stay readable on a phone
     )
 
 

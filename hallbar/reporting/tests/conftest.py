@@ -66,7 +66,7 @@ class World:
 
 
 def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.get_current_timezone())
 
 
 def _contract(reference, supplier, regions, category, clause):
