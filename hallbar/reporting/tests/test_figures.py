@@ -10,7 +10,7 @@ from hallbar.funding.selectors import contributions_for_year
 from hallbar.organisations.models import Region
 from hallbar.reporting.figures import DEFINITIONS, year_figures
 from hallbar.reporting.tests.conftest import YEAR
-from hallbar.training.models import Attempt, Certificate, Module
+from hallbar.training.models import Assignment, Attempt, Certificate, Module
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,11 @@ def test_training_certificates_per_region(world):
             role="buyer",
             issued_on=day,
         )
+        Assignment.objects.create(user=user, module_key="grund", due_date=day, source="role")
     assert year_figures(YEAR).value("training_certificates") == 2
+    # assigned to three; completed in YEAR by bob and alice (Åsa passed the year after)
+    assert year_figures(YEAR).value("training_completion") == Decimal("66.7")
+    assert year_figures(YEAR, world.jamtland).value("training_completion") == Decimal("50.0")
     jamtland = year_figures(YEAR, world.jamtland)
     assert jamtland.value("training_certificates") == 1
     assert jamtland.figure("training_certificates").national == 2

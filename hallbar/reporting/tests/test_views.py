@@ -138,3 +138,13 @@ def test_a_breakdown_downloads_with_the_national_column(world, client):
     assert rows[1:] == [["Malaysia", "40", "40"], ["United Kingdom", "0", "5"]]
     missing = client.get(NATIONAL, {"format": "csv", "breakdown": "nothing"})
     assert missing.status_code == 404
+
+
+def test_the_pages_read_in_a_bounded_number_of_queries(
+    world, client, django_assert_max_num_queries
+):
+    client.force_login(world.cast.alice)
+    with django_assert_max_num_queries(60):
+        client.get(NATIONAL, {"year": YEAR})
+    with django_assert_max_num_queries(110):
+        client.get(JAMTLAND, {"year": YEAR})
