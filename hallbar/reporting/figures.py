@@ -135,6 +135,14 @@ class YearFigures:
                 return breakdown
         raise KeyError(key)
 
+    def planned_and_done(self) -> list[tuple[str, Figure, Figure]]:
+        """Return (type, planned, done) per type of the plan: self-assessments (done: answered),
+        office audits and factory audits."""
+        return [
+            (str(FollowUpType(kind).label), self.figure(planned), self.figure(done))
+            for kind, planned, done in PLANNED_AND_DONE
+        ]
+
     def groups(self) -> list[tuple[str, str, list[Figure], list[Breakdown]]]:
         """Return (group, title, figures, breakdowns) per section, in the dashboard's order."""
         result = []
@@ -147,6 +155,12 @@ class YearFigures:
 
 
 DEFINITIONS: dict[str, Definition] = {}
+# The types the annual plan plans, with the figures of what was planned and what was done.
+PLANNED_AND_DONE = [
+    (FollowUpType.SELF_ASSESSMENT, "self_assessments_planned", "self_assessments_answered"),
+    (FollowUpType.OFFICE_AUDIT, "office_audits_planned", "office_audits_done"),
+    (FollowUpType.FACTORY_AUDIT, "factory_audits_planned", "factory_audits_done"),
+]
 BREAKDOWNS: dict[str, Definition] = {}
 
 REGION_SCOPE = _(
@@ -742,7 +756,7 @@ def _by_type(scope: Scope) -> list[tuple[str, Number]]:
 
 
 ROW_HEADINGS = {
-    "followups_by_type": _("Type"),
+    "followups_by_type": _("Type of follow-up"),
     "deviations_by_area": _("Area"),
     "deviations_by_requirement": _("Process requirement"),
     "suppliers_by_light": _("Traffic light"),

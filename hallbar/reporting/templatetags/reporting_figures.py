@@ -43,7 +43,7 @@ def unit_word(unit: str) -> str:
         Unit.SEK: "kr",
         Unit.SEK_PER_INHABITANT: _("kr per inhabitant"),
         Unit.DAYS: _("days"),
-    }.get(unit, _("number"))
+    }.get(unit, _("count"))
 
 
 @register.filter

@@ -190,3 +190,12 @@ def test_funding_jamtland_2023(fee_decisions):
     national = sum(c.invoiced_sek or 0 for c in contributions_for_year(2023))
     assert figures.figure("contributions_invoiced").national == national
     assert year_figures(2023).value("cost_per_inhabitant") == Decimal("1.00")
+
+
+def test_planned_and_done_by_type(world):
+    rows = year_figures(YEAR, world.stockholm).planned_and_done()
+    assert [(kind, p.value, d.value, p.national, d.national) for kind, p, d in rows] == [
+        ("self-assessment", 1, 1, 1, 1),
+        ("office audit", 0, 1, 1, 1),  # not planned with Stockholm, but done in case 1
+        ("factory audit", 0, 0, 1, 1),  # case 2's is Globex's, bought by Jämtland only
+    ]
