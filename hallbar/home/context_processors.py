@@ -45,6 +45,9 @@ ENTRIES = [
     ),
     ("funding:contribution-list", _("Funding"), "funding:", can_view_funding),
     ("training:index", _("Training"), "training:", can_take_training),
+    # the dashboards' gate (reporting.access.can_view_dashboards) is the cooperation's; home and
+    # reporting are siblings, so the entry asks the same function rather than importing reporting
+    ("reporting:dashboard", _("Results"), "reporting:", can_view_cooperation),
     ("admin:index", _("Administration"), "admin:", can_use_admin),
 ]
 

@@ -1,16 +1,21 @@
 from django.urls import path
 
-from hallbar.reporting import goal_views, views
+from hallbar.reporting import goal_views, report_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("annual-report/", views.annual_report, name="annual-report"),
-    path("annual-report/generate/", views.annual_report_generate, name="annual-report-generate"),
+    path("regions/<str:region>/", views.region_dashboard, name="region-dashboard"),
+    path("annual-report/", report_views.annual_report, name="annual-report"),
+    path(
+        "annual-report/generate/",
+        report_views.annual_report_generate,
+        name="annual-report-generate",
+    ),
     path(
         "annual-report/<uuid:public_id>/pdf/",
-        views.annual_report_download,
+        report_views.annual_report_download,
         name="annual-report-download",
     ),
     # strategy goals (helper "goals")

@@ -1,118 +1,164 @@
-from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+"""The dashboards: the year's figures nationally and for one region, with charts, tables and
+CSV/XLSX downloads. Everything is read through `figures.year_figures`."""
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from hallbar.core.clock import demo_year
-from hallbar.core.jobs import start_job
-from hallbar.core.models import BackgroundJob
+from hallbar.core.charts import Bar, bar_chart
+from hallbar.core.exports import table_response
 from hallbar.organisations.http import AuthenticatedHttpRequest
-from hallbar.reporting.access import (
-    can_generate_annual_report,
-    require_annual_report_generate,
-    require_annual_report_read,
+from hallbar.organisations.models import Region
+from hallbar.reporting import access
+from hallbar.reporting.figures import (
+    Breakdown,
+    YearFigures,
+    region_scope_definition,
+    year_figures,
 )
-from hallbar.reporting.annual_report import (
-    LANGUAGES,
-    build_report,
-    check_language,
-    check_year,
-    last_year,
-    report_body,
-    report_years,
-)
-from hallbar.reporting.figures import year_figures
-from hallbar.reporting.jobs import ANNUAL_REPORT, report_page_url, report_path
+from hallbar.reporting.templatetags.reporting_figures import format_figure, unit_word
+
+FIRST_YEAR = 2016
+CHART_LABEL = 28  # characters of a row's label on a chart's axis (the table has it whole)
+FORMATS = {"csv", "xlsx"}
 
 
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The national dashboard of a year (a first version: the figures and their definitions)."""
-    year = int(request.GET.get("year") or demo_year())
-    return render(request, "reporting/dashboard.html", {"figures": year_figures(year)})
+def _years() -> list[int]:
+    return list(range(FIRST_YEAR, timezone.localdate().year + 2))
 
 
-def _default_language() -> str:
-    language = (get_language() or "sv")[:2]
-    return language if language in LANGUAGES else "sv"
+def _year(request: AuthenticatedHttpRequest) -> int:
+    """Return the year asked for, or this year when none (or no sensible one) is given."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        return this_year
+    return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
-def _latest_pdf(year: int, language: str) -> BackgroundJob | None:
-    """Return the newest finished job whose PDF of this year and language is still kept."""
-    for job in BackgroundJob.objects.filter(
-        kind=ANNUAL_REPORT,
-        status=BackgroundJob.Status.DONE,
-        params__year=year,
-        params__language=language,
-    )[:5]:
-        if report_path(job):
-            return job
-    return None
+def _short(label: str) -> str:
+    return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
 
 
-def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The annual report of a year as a page, in Swedish or English, with its PDF to generate."""
-    require_annual_report_read(request.user)
-    year, language = last_year(), _default_language()
-    if "year" in request.GET:
+def _chart(breakdown: Breakdown, scope_name: str):
+    if not any(value for _label, value in breakdown.rows):
+        return None
+    return bar_chart(
+        [
+            Bar(
+                label=_short(capfirst(label)),
+                value=float(value or 0),
+                display=format_figure(value, breakdown.unit),
+                title=capfirst(label),
+            )
+            for label, value in breakdown.rows
+        ],
+        title=f"{breakdown.title} ({scope_name})",
+        width=560,  # fewer units across: the labels stay readable on a phone
+    )
+
+
+def _download(figures: YearFigures, request: AuthenticatedHttpRequest, scope_name: str):
+    """Return the figures, or one breakdown, as CSV/XLSX when the query asks for a download."""
+    file_format = request.GET.get("format", "")
+    if file_format not in FORMATS:
+        return None
+    suffix = f"-{figures.region.county_code}" if figures.region else ""
+    key = request.GET.get("breakdown")
+    regional = figures.region is not None
+    if key:
         try:
-            year = check_year(request.GET["year"])
-        except ValueError as error:
-            messages.error(request, str(error))
-    if "language" in request.GET:
-        try:
-            language = check_language(request.GET["language"])
-        except ValueError as error:
-            messages.error(request, str(error))
-    report = build_report(year, language)
+            breakdown = figures.breakdown(key)
+        except KeyError:
+            raise Http404 from None
+        headers = [breakdown.row_heading, f"{scope_name} ({unit_word(breakdown.unit)})"]
+        if regional:
+            headers.append(f"{_('Nationally')} ({unit_word(breakdown.unit)})")
+        rows = [
+            [label, value, *([breakdown.national_value(label)] if regional else [])]
+            for label, value in breakdown.rows
+        ]
+        return table_response(
+            headers,
+            rows,
+            file_format=file_format,
+            name=f"{key.replace('_', '-')}-{figures.year}{suffix}",
+            sheet_title=str(figures.year),
+        )
+    headers = [_("Figure"), scope_name, _("Unit")]
+    if regional:
+        headers.insert(2, _("Nationally"))
+    headers.append(_("Definition"))
+    rows = []
+    for figure in figures.figures:
+        row = [figure.label, figure.value]
+        if regional:
+            row.append(figure.national)
+        rows.append([*row, unit_word(figure.unit), figure.definition])
+    return table_response(
+        headers,
+        rows,
+        file_format=file_format,
+        name=f"results-{figures.year}{suffix}",
+        sheet_title=str(figures.year),
+    )
+
+
+def _page(request: AuthenticatedHttpRequest, region: Region | None) -> HttpResponse:
+    year = _year(request)
+    figures = year_figures(year, region)
+    scope_name = region.name if region is not None else _("Nationally")
+    download = _download(figures, request, scope_name)
+    if download is not None:
+        return download
+    sections = [
+        {
+            "key": group,
+            "title": title,
+            "figures": group_figures,
+            "breakdowns": [
+                {
+                    "breakdown": b,
+                    "chart": _chart(b, scope_name),
+                    "rows": [(label, value, b.national_value(label)) for label, value in b.rows],
+                }
+                for b in group_breakdowns
+            ],
+        }
+        for group, title, group_figures, group_breakdowns in figures.groups()
+    ]
     return render(
         request,
-        "reporting/annual_report.html",
+        "reporting/dashboard_region.html" if region else "reporting/dashboard.html",
         {
-            "report": report,
-            "body": report_body(report),
+            "figures": figures,
+            "sections": sections,
             "year": year,
-            "language": language,
-            "years": report_years(),
-            "languages": [("sv", _("Swedish")), ("en", _("English"))],
-            "can_generate": can_generate_annual_report(request.user),
-            "latest": _latest_pdf(year, language),
+            "years": _years(),
+            "region": region,
+            "scope_name": scope_name,
+            "regions": Region.objects.select_related("organisation").order_by("county_code"),
+            "region_scope": region_scope_definition(),
+            "national_url": reverse("reporting:dashboard"),
         },
     )
 
 
-@require_POST
-def annual_report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Start the PDF's generation as a background job and send the user to its page."""
-    require_annual_report_generate(request.user)
-    try:
-        year = check_year(request.POST.get("year", ""))
-        language = check_language(request.POST.get("language", ""))
-    except ValueError as error:
-        messages.error(request, str(error))
-        return redirect(report_page_url(last_year(), _default_language()))
-    job = start_job(
-        ANNUAL_REPORT,
-        acting_user=request.user,
-        params={"year": year, "language": language},
-        subject=f"{year}-{language}",
-    )
-    return redirect("core:job", public_id=job.public_id)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The national dashboard of a year: every figure with its definition, charts and tables."""
+    access.require_dashboards(request.user)
+    code = request.GET.get("region")
+    if code:  # the region chooser (a GET form, so it works without JavaScript)
+        region = access.access_region_dashboard(request.user, code)
+        url = reverse("reporting:region-dashboard", args=[region.county_code])
+        return redirect(f"{url}?year={_year(request)}")
+    return _page(request, None)
 
 
-def annual_report_download(request: AuthenticatedHttpRequest, public_id) -> FileResponse:
-    """The PDF a finished job generated."""
-    require_annual_report_read(request.user)
-    try:
-        job = BackgroundJob.objects.get(public_id=public_id, kind=ANNUAL_REPORT)
-    except BackgroundJob.DoesNotExist:
-        raise Http404 from None
-    path = report_path(job)
-    if path is None:
-        raise Http404
-    year, language = job.result["year"], job.result["language"]
-    name = f"verksamhetsrapport-{year}.pdf" if language == "sv" else f"annual-report-{year}.pdf"
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+def region_dashboard(request: AuthenticatedHttpRequest, region: str) -> HttpResponse:
+    """A region's dashboard of a year, each figure beside the national one."""
+    return _page(request, access.access_region_dashboard(request.user, region))

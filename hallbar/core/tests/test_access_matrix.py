@@ -504,10 +504,13 @@ class Case:
         return [who for who in EVERYONE if who not in allowed]
 
 
+_REMEDIES: dict[int, object] = {}
+
+
 def _reported_remedy(world: World):
     """Return charlie's remedy reported on the case's deviation, made the first time it is asked."""
-    if getattr(world, "_remedy", None) is None:
-        world._remedy = followups.report_remedy(
+    if id(world) not in _REMEDIES:
+        _REMEDIES[id(world)] = followups.report_remedy(
             world.action.deviation,
             acting_user=world.cast.charlie,
             description="Återbetalda rekryteringsavgifter",
@@ -515,7 +518,7 @@ def _reported_remedy(world: World):
             amount_repaid_sek=Decimal("1200"),
             delivered_on=date(2025, 1, 10),
         )
-    return world._remedy
+    return _REMEDIES[id(world)]
 
 
 def _ids(*attributes: str) -> Callable[[World], tuple]:
@@ -576,6 +579,9 @@ CASES = [
     _case("organisations:region-list", readers=MEMBERS),
     _case("organisations:region-detail", ["01"], variant="01", readers=MEMBERS),
     _case("organisations:region-detail", ["23"], variant="23", readers=MEMBERS),
+    # reporting: the dashboards are the cooperation's
+    _case("reporting:dashboard", readers=MEMBERS),
+    _case("reporting:region-dashboard", ("23",), readers=MEMBERS),
     # funding
     _case("funding:contribution-list", readers=MEMBERS),
     _case(

@@ -17,11 +17,15 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from hallbar.followups.models import Deviation
+from hallbar.followups.tests import conftest as followups_conftest
 from hallbar.followups.tests.conftest import open_case
 from hallbar.organisations.models import Membership, Role, User
 from hallbar.reporting.digest import Period, build_digest, format_figure, send_digests
 from hallbar.reporting.models import DigestDelivery
 from hallbar.reporting.tasks import send_monthly_digest
+
+# The follow-ups' world (the cast with cases), not the figures' world of reporting's conftest.
+world = followups_conftest.world
 
 pytestmark = pytest.mark.django_db
 
