@@ -2,14 +2,14 @@
 
 The report is built from `year_figures` alone, generically: every figure and every breakdown
 that exists is shown, whatever their keys. A figure's value is formatted once, by
-`format_value`, and the same string is written in the HTML page and in the PDF. The sections:
+`reporting.formatting.format_figure` (the dashboards' too), and the same string is written in the HTML page and in the PDF. The sections:
 
 - the title page (name of the cooperation, the year, the day the report was generated)
 - the contents (in the PDF with page numbers)
 - results against the plan: the figures whose key speaks of the plan, planned beside done
 - what the cooperation achieved: every figure with its definition, and the breakdowns as charts
 - the regions: one row per region, the key figures of `year_figures(year, region)`
-- goals and indicators: `hallbar.reporting.goals.goal_progress(year)` when that module exists
+- goals and indicators: `hallbar.reporting.goals.goal_progress(year)`
 - value for money: the figures in kronor (funding, the value of coordination)
 
 The PDF is the report's HTML printed by WeasyPrint, with the machine's fonts and no network.
@@ -33,7 +33,9 @@ from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.clock import demo_year
 from hallbar.organisations.models import Region
 from hallbar.reporting import figures as figures_module
-from hallbar.reporting.figures import Breakdown, Figure, Number, Unit, year_figures
+from hallbar.reporting.figures import Breakdown, Figure, Unit, year_figures
+from hallbar.reporting.formatting import format_figure
+from hallbar.reporting.goals import goal_progress, reusing
 
 LANGUAGES = ("sv", "en")
 FIRST_YEAR = 2000
@@ -107,30 +109,12 @@ def _number(value: int | Decimal | float) -> str:
     return formats.number_format(value, decimal_pos=1, force_grouping=True)
 
 
-def format_value(value: Number, unit: str) -> str:
-    """Return a figure's value in words of the active language; the one formatting of the report.
-
-    The HTML page and the PDF both show this string, so a figure reads the same in both."""
-    if value is None:
-        return "–"
-    number = _number(value)
-    if unit == Unit.SEK:
-        return _("%(amount)s kr") % {"amount": number}
-    if unit == Unit.SEK_PER_INHABITANT:
-        return _("%(amount)s kr per inhabitant") % {"amount": number}
-    if unit == Unit.PERCENT:
-        return _("%(share)s %%") % {"share": number}
-    if unit == Unit.DAYS:
-        return _("%(days)s days") % {"days": number}
-    return number
-
-
 @dataclass(frozen=True)
 class ShownFigure:
     key: str
     label: str
     definition: str
-    value: str  # formatted by format_value
+    value: str  # formatted by format_figure
 
 
 @dataclass(frozen=True)
@@ -190,7 +174,7 @@ def _shown(figure: Figure) -> ShownFigure:
         key=figure.key,
         label=figure.label,
         definition=figure.definition,
-        value=format_value(figure.value, figure.unit),
+        value=format_figure(figure.value, figure.unit),
     )
 
 
@@ -210,7 +194,7 @@ def _plan_rows(figures: list[Figure]) -> list[PlanRow]:
         )
         share = ""
         if done is not None and figure.value and done.value is not None:
-            share = format_value(Decimal(done.value) * 100 / Decimal(figure.value), Unit.PERCENT)
+            share = format_figure(Decimal(done.value) * 100 / Decimal(figure.value), Unit.PERCENT)
         rows.append(PlanRow(_shown(figure), _shown(done) if done else None, share))
     if not rows:  # no planned figure: the figures that speak of the plan at all
         rows = [PlanRow(_shown(f), None, "") for f in figures if "plan" in f.key]
@@ -260,7 +244,7 @@ def _key_columns(figures: list[Figure]) -> list[Figure]:
 
 
 def _chart(breakdown: Breakdown) -> Chart:
-    rows = [(label, format_value(value, breakdown.unit)) for label, value in breakdown.rows]
+    rows = [(label, format_figure(value, breakdown.unit)) for label, value in breakdown.rows]
     bars = [
         Bar(label=label, value=float(value or 0), display=shown)
         for (label, value), (_label, shown) in zip(breakdown.rows, rows, strict=True)
@@ -275,15 +259,6 @@ def _chart(breakdown: Breakdown) -> Chart:
     )
 
 
-def goal_progress(year: int) -> Any:
-    """Return the goals' progress of year, or None when the goals module is not there."""
-    try:
-        from hallbar.reporting.goals import goal_progress as progress_of  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return progress_of(year)
-
-
 def build_report(year: int, language: str, progress: Progress = _no_progress) -> AnnualReport:
     """Return the report of year in language ("sv" or "en"); progress(step) names each step."""
     with translation.override(language):
@@ -294,12 +269,12 @@ def build_report(year: int, language: str, progress: Progress = _no_progress) ->
         progress(2)
         regions = []
         for region in Region.objects.select_related("organisation"):
-            by_key = {f.key: f for f in year_figures(year, region).figures}
+            by_key = {f.key: f for f in year_figures(year, region, national=national).figures}
             regions.append(
                 RegionRow(
                     name=region.name,
                     values=[
-                        format_value(by_key[c.key].value, c.unit) if c.key in by_key else "–"
+                        format_figure(by_key[c.key].value, c.unit) if c.key in by_key else "–"
                         for c in columns
                     ],
                 )
@@ -322,7 +297,7 @@ def build_report(year: int, language: str, progress: Progress = _no_progress) ->
             value=_groups(value_figures, value_breakdowns),
             region_columns=[_shown(f) for f in columns],
             regions=regions,
-            progress=goal_progress(year),
+            progress=goal_progress(year, figures=reusing(national)),
         )
         report.sections = [
             ("plan", _("Results against the plan")),

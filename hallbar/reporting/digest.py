@@ -35,7 +35,6 @@ from datetime import date, datetime, time, timedelta
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -52,7 +51,8 @@ from hallbar.followups.access import (
 from hallbar.followups.models import Deviation, FollowUp
 from hallbar.followups.notifications import absolute_url
 from hallbar.organisations.models import DIGEST_ROLES, Organisation, Region, User
-from hallbar.reporting.figures import Figure, Number, Unit, year_figures
+from hallbar.reporting.figures import Figure, year_figures
+from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.models import DigestDelivery
 from hallbar.suppliers.models import Supplier
 
@@ -207,22 +207,6 @@ def digest_cases(user: User, regions: list[Region]) -> QuerySet[FollowUp]:
     return followups_visible_to(user).filter(supplier__in=region_suppliers(regions))
 
 
-def format_figure(value: Number, unit: str) -> str:
-    """Return a figure's value in words of the active language ("–" when it has none)."""
-    if value is None:
-        return "–"
-    number = floatformat(value, "g")
-    if unit == Unit.SEK:
-        return _("%(number)s kr") % {"number": number}
-    if unit == Unit.SEK_PER_INHABITANT:
-        return _("%(number)s kr per inhabitant") % {"number": number}
-    if unit == Unit.PERCENT:
-        return _("%(number)s %%") % {"number": number}
-    if unit == Unit.DAYS:
-        return ngettext("%(number)s day", "%(number)s days", int(value)) % {"number": number}
-    return number
-
-
 def _figure_lines(figures: list[Figure]) -> list[FigureLine]:
     return [
         FigureLine(
@@ -318,7 +302,11 @@ def build_digest(user: User, period: Period, *, figures_cache: dict | None = Non
     for region in regions:
         key = (region.pk, period.year, language)
         if key not in cache:
-            cache[key] = _figure_lines(year_figures(period.year, region).figures)
+            national_key = ("national", period.year, language)
+            if national_key not in cache:
+                cache[national_key] = year_figures(period.year)
+            national = cache[national_key]
+            cache[key] = _figure_lines(year_figures(period.year, region, national=national).figures)
         digest.figures.append(
             RegionFigures(
                 region=region.name,

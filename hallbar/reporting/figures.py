@@ -782,10 +782,20 @@ BREAKDOWN_ROWS: dict[str, Callable[[Scope], list[tuple[str, Number]]]] = {
 }
 
 
-def year_figures(year: int, region: Region | None = None) -> YearFigures:
-    """Return every figure of year, for region (with the national value beside) or national."""
+def year_figures(
+    year: int, region: Region | None = None, *, national: "YearFigures | None" = None
+) -> YearFigures:
+    """Return every figure of year, for region (with the national value beside) or national.
+
+    national: the year's national figures when the caller has them already (a table of every
+    region computes them once, not once per region).
+    """
+    if national is not None and (national.year != year or national.region is not None):
+        raise ValueError("national must be the national figures of the same year")
     scope = Scope(year, region)
-    nation = Scope(year, None) if region is not None else None
+    nation = Scope(year, None) if region is not None and national is None else None
+    known = {f.key: f.value for f in national.figures} if national is not None else {}
+    known_rows = {b.key: b.rows for b in national.breakdowns} if national is not None else {}
     figures = []
     for key, definition in DEFINITIONS.items():
         compute = COMPUTE[key]
@@ -796,15 +806,24 @@ def year_figures(year: int, region: Region | None = None) -> YearFigures:
                 definition=str(definition.definition),
                 unit=definition.unit,
                 value=compute(scope),
-                national=compute(nation) if nation is not None else None,
+                national=(
+                    known[key]
+                    if key in known and region is not None
+                    else compute(nation)
+                    if nation is not None
+                    else None
+                ),
                 group=definition.group,
             )
         )
     breakdowns = []
     for key, definition in BREAKDOWNS.items():
         rows = BREAKDOWN_ROWS[key](scope)
-        national_rows = BREAKDOWN_ROWS[key](nation) if nation is not None else []
-        if nation is not None:
+        if region is not None and key in known_rows:
+            national_rows = list(known_rows[key])
+        else:
+            national_rows = BREAKDOWN_ROWS[key](nation) if nation is not None else []
+        if region is not None:
             # the region's table lists the national rows it lacks, at zero
             labels = {label for label, _value in rows}
             rows = rows + [(label, 0) for label, _value in national_rows if label not in labels]

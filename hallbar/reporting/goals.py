@@ -230,6 +230,19 @@ class PeriodProgress:
 FigureSource = Callable[[int, Region | None], YearFigures]
 
 
+def reusing(known: YearFigures) -> FigureSource:
+    """Return a figure source that answers with known for its own year and scope (a page that
+    has computed the year's figures already does not compute them again for the goals)."""
+
+    def source(year: int, region: Region | None) -> YearFigures:
+        same_scope = (region.pk if region else None) == (known.region.pk if known.region else None)
+        if year == known.year and same_scope:
+            return known
+        return year_figures(year, region)
+
+    return source
+
+
 def goal_progress(
     year: int,
     region: Region | None = None,

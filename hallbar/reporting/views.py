@@ -19,7 +19,8 @@ from hallbar.reporting.figures import (
     region_scope_definition,
     year_figures,
 )
-from hallbar.reporting.templatetags.reporting_figures import format_figure, unit_word
+from hallbar.reporting.formatting import format_figure, unit_word
+from hallbar.reporting.goals import goal_progress, reusing
 
 FIRST_YEAR = 2016
 CHART_LABEL = 28  # characters of a row's label on a chart's axis (the table has it whole)
@@ -144,6 +145,8 @@ def _page(request: AuthenticatedHttpRequest, region: Region | None) -> HttpRespo
             "regions": Region.objects.select_related("organisation").order_by("county_code"),
             "region_scope": region_scope_definition(),
             "national_url": reverse("reporting:dashboard"),
+            "progress": goal_progress(year, region, figures=reusing(figures)),
+            "can_generate_report": access.can_generate_annual_report(request.user),
         },
     )
 

@@ -23,12 +23,12 @@ from hallbar.organisations.models import Region
 from hallbar.reporting import annual_report as module
 from hallbar.reporting.annual_report import (
     build_report,
-    format_value,
     report_body,
     report_document,
     report_pdf,
 )
 from hallbar.reporting.figures import Breakdown, Figure, Unit, YearFigures, year_figures
+from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.jobs import ANNUAL_REPORT, report_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_dir")]
@@ -100,14 +100,14 @@ def fake_year_figures(year, region=None):
 
 def test_values_are_formatted_by_unit_in_each_language():
     with translation.override("sv"):
-        assert format_value(1234567, Unit.COUNT) == "1\xa0234\xa0567"
-        assert format_value(Decimal("2.5"), Unit.SEK_PER_INHABITANT) == "2,5 kr per inhabitant"
-        assert format_value(Decimal("12.34"), Unit.PERCENT) == "12,3 %"
-        assert format_value(Decimal("4.0"), Unit.COUNT) == "4"
-        assert format_value(None, Unit.SEK) == "–"
+        assert format_figure(1234567, Unit.COUNT) == "1\xa0234\xa0567"
+        assert format_figure(Decimal("2.5"), Unit.SEK_PER_INHABITANT) == "2,50 kr per invånare"
+        assert format_figure(Decimal("12.34"), Unit.PERCENT) == "12,3 %"
+        assert format_figure(Decimal("4.0"), Unit.COUNT) == "4"
+        assert format_figure(None, Unit.SEK) == "–"
     with translation.override("en"):
-        assert format_value(1234567, Unit.SEK) == "1,234,567 kr"
-        assert format_value(17, Unit.DAYS) == "17 days"
+        assert format_figure(1234567, Unit.SEK) == "1,234,567 kr"
+        assert format_figure(17, Unit.DAYS) == "17 days"
 
 
 def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_value(
@@ -120,7 +120,7 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
         html = report_body(report)
         text = compact(pdf_text(report_pdf(report)))
         with translation.override(language):
-            shown = {f.key: format_value(f.value, f.unit) for f in expected.figures}
+            shown = {f.key: format_figure(f.value, f.unit) for f in expected.figures}
         # Every figure on the page and in the printed document holds the one formatted value
         assert page_values(html) == shown
         assert page_values(report_document(report)) == shown
@@ -135,7 +135,7 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
             assert compact(breakdown.title) in text
             for label, value in breakdown.rows:
                 with translation.override(language):
-                    cell = format_value(value, breakdown.unit)
+                    cell = format_figure(value, breakdown.unit)
                 assert compact(label) + compact(cell) in text
         assert html.count("<svg") == 2
     # The plan: 30 of 40 done
@@ -221,7 +221,7 @@ def test_grouped_figures_are_shown_in_their_groups_and_none_is_left_out(
     # Every figure is on the page and in the PDF once, with the same value
     html = report_body(report)
     with translation.override("en"):
-        shown = {f.key: format_value(f.value, f.unit) for f in grouped_year_figures(YEAR).figures}
+        shown = {f.key: format_figure(f.value, f.unit) for f in grouped_year_figures(YEAR).figures}
     assert page_values(html) == shown
     assert sorted(re.findall(r'data-figure="([^"]+)"', html)) == sorted(shown)
     text = compact(pdf_text(report_pdf(report)))
@@ -264,7 +264,7 @@ def test_the_report_of_a_year_with_follow_ups(world):  # noqa: F811
     assert set(values) == {f.key for f in figures.figures}
     for figure in figures.figures:
         with translation.override("sv"):
-            assert values[figure.key] == format_value(figure.value, figure.unit)
+            assert values[figure.key] == format_figure(figure.value, figure.unit)
         assert compact(figure.label) + compact(values[figure.key]) in compact(text)
     # and the regions' table has Stockholm's and Jämtland's own counts
     regions = {row.name: row.values for row in report.regions}

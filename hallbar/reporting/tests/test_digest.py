@@ -20,7 +20,8 @@ from hallbar.followups.models import Deviation
 from hallbar.followups.tests import conftest as followups_conftest
 from hallbar.followups.tests.conftest import open_case
 from hallbar.organisations.models import Membership, Role, User
-from hallbar.reporting.digest import Period, build_digest, format_figure, send_digests
+from hallbar.reporting.digest import Period, build_digest, send_digests
+from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.models import DigestDelivery
 from hallbar.reporting.tasks import send_monthly_digest
 
