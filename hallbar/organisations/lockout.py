@@ -97,12 +97,14 @@ def current_locks() -> list[Lock]:
         rows = (
             _recent_attempts()
             .exclude(**{f"{field}__isnull": True})
-            .exclude(**{field: ""})
+            .order_by()  # group by the field alone, not by the model's ordering too
             .values(field)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=limit)
         )
-        locks += [Lock(kind, row[field], row["failures"], row["last"]) for row in rows]
+        locks += [
+            Lock(kind, row[field], row["failures"], row["last"]) for row in rows if row[field]
+        ]
     return sorted(locks, key=lambda lock: lock.last_failure, reverse=True)
 
 
