@@ -170,6 +170,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
             "lock": lock,
             "lock_minutes": int(cool_off().total_seconds() // 60),
         },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=429,  # Too Many Requests, as axes answers
     )
     return response
