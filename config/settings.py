@@ -231,6 +231,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hallbar.organisations.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False  # the secretariat's page /account/lockouts/ instead
 AXES_VERBOSE = False
+# Failures are kept (AccessAttempt) while they count; successful logins are not logged by axes:
+# the platform's own audit log is the place for them (issue 15, item 6).
+AXES_DISABLE_ACCESS_LOG = True
 # The client's address: REMOTE_ADDR, or the address a trusted proxy puts in X-Forwarded-For.
 HALLBAR_PROXY_COUNT = env_int("HALLBAR_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "hallbar.organisations.lockout.client_address"
