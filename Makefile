@@ -24,17 +24,20 @@ install: $(STAMP)
 
 # The demo is served as in production: DEBUG off (the project's own error pages, whitenoise
 # serves the static files), with a random SECRET_KEY made once and kept in var/demo-secret-key.
+# It is served on plain http on this machine, so HALLBAR_PLAIN_HTTP turns off the https-only
+# settings (secure cookies, HSTS, the redirect to https) that are on by default without DEBUG.
 run: $(STAMP)
-	@$(BIN)/python manage.py migrate --noinput -v 0
-	@$(BIN)/python manage.py load_demo
+	@mkdir -p var
 	@test -s var/demo-secret-key || (umask 077; $(BIN)/python -c \
 		'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
+	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true; \
+	$(BIN)/python manage.py migrate --noinput -v 0 && $(BIN)/python manage.py load_demo
 	@echo
 	@echo "hallbar is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it and the task worker)"
-	@export SECRET_KEY="$$(cat var/demo-secret-key)"; \
+	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true; \
 	$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	SECRET_KEY="$$(cat var/demo-secret-key)" $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

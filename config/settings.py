@@ -1,5 +1,6 @@
 """Settings for hallbar: one module, typed environment variables, no secrets in the repo."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -13,9 +14,11 @@ DATA_DIR = Path(env_str("HALLBAR_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# Development and tests run with this placeholder; a deployment sets its own SECRET_KEY, and the
-# web server refuses to serve with the placeholder when DEBUG is off (config/wsgi.py). `make run`
-# serves the demo with a random key kept in var/demo-secret-key.
+# Development and tests run with this placeholder; a deployment sets its own SECRET_KEY. With
+# DEBUG off the platform refuses to start with the placeholder: the web server (config/wsgi.py,
+# config/asgi.py), `runserver` and the task worker (hallbar.core.apps) raise
+# ImproperlyConfigured, and `check --deploy` reports it (config/checks.py). `make run` serves the
+# demo with a random key kept in var/demo-secret-key.
 PLACEHOLDER_SECRET_KEY = "hallbar-insecure-development-key-set-SECRET_KEY-in-production"
 SECRET_KEY = env_str("SECRET_KEY", PLACEHOLDER_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -30,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "axes",  # lockout after repeated failed logins (docs/DESIGN.md, Security settings)
+    "csp",
     "django_tasks_db",
     # Swagger UI for /api/docs from django-ninja's own static files, not from a CDN
     "ninja",
@@ -52,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hallbar.core.middleware.PermissionsPolicyMiddleware",
+    "hallbar.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,8 +69,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hallbar.core.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hallbar.organisations.sessions.SessionTimeoutMiddleware",
     "hallbar.core.middleware.RememberListFiltersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,10 +112,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 
+AUTHENTICATION_BACKENDS = [
+    # First, so that every password login is counted and a locked one refused (it needs the
+    # request: log test clients in with force_login, or client.login(request=..., ...)).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "hallbar.organisations.passwords.SwedishPatternValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -147,10 +168,77 @@ TASKS = {
     }
 }
 
+# Security settings (docs/DESIGN.md, "Security settings"). With DEBUG off the platform is served
+# over HTTPS only: secure cookies, HSTS and a redirect to https. HALLBAR_PLAIN_HTTP=true opts out
+# for a local demo on http://127.0.0.1 (`make run` sets it) and for the test servers
+# (config/settings_test.py); each setting can also be set on its own.
+PLAIN_HTTP = env_bool("HALLBAR_PLAIN_HTTP", DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not PLAIN_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PLAIN_HTTP)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if PLAIN_HTTP else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not PLAIN_HTTP)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not PLAIN_HTTP)
+# Behind a reverse proxy that ends TLS and says so in X-Forwarded-Proto.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses (hallbar.core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# No inline script or style on any page, nothing from other sites: styles and scripts are files
+# in static/. SVG charts and data: images are allowed for pictures only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Request bodies: forms stay small; uploaded files (imports, evidence) go to disk beyond 2.5 MB
+# and a request body larger than HALLBAR_MAX_UPLOAD_MB is refused with 413
+# (hallbar.core.middleware.RequestBodyLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+HALLBAR_MAX_UPLOAD_MB = env_int("HALLBAR_MAX_UPLOAD_MB", 100)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# login, whatever happens (hallbar.organisations.sessions).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# Failed logins (django-axes): an account is locked after LOGIN_FAILURE_LIMIT failures, an
+# address after LOGIN_ADDRESS_FAILURE_LIMIT (many people may share one), each for
+# LOGIN_LOCKOUT_MINUTES after the last failure or until the secretariat unlocks it.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+HALLBAR_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "hallbar.organisations.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hallbar.organisations.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # the secretariat's page /account/lockouts/ instead
+AXES_VERBOSE = False
+# Failures are kept (AccessAttempt) while they count; successful logins are not logged by axes:
+# the platform's own audit log is the place for them (issue 15, item 6).
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address: REMOTE_ADDR, or the address a trusted proxy puts in X-Forwarded-For.
+HALLBAR_PROXY_COUNT = env_int("HALLBAR_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "hallbar.organisations.lockout.client_address"
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        # The deploy checks (SECRET_KEY) and the refusal to serve with the placeholder key.
+        from config.checks import refuse_placeholder_secret_key_when_serving
+
+        refuse_placeholder_secret_key_when_serving()
+
 
 class HallbarAdminConfig(admin_apps.AdminConfig):
     """The Django admin with hallbar's site, which only the secretariat may enter."""

@@ -12,7 +12,7 @@ from hallbar.contracts.access import can_list_contracts
 from hallbar.core.admin_site import can_use_admin
 from hallbar.followups.access import can_list_followups, can_use_portal, follows_cases_in_portal
 from hallbar.funding.access import can_view_funding
-from hallbar.organisations.access import can_view_cooperation
+from hallbar.organisations.access import can_manage_lockouts, can_view_cooperation
 from hallbar.planning.access import can_view_plans
 from hallbar.requirements.access import can_see_kind
 from hallbar.requirements.models import CodeOfConduct
@@ -62,5 +62,6 @@ def navigation(request):
             {"url": reverse(name), "label": label, "current": current.startswith(prefix)}
             for name, label, prefix, gate in ENTRIES
             if gate(user)
-        ]
+        ],
+        "can_manage_lockouts": can_manage_lockouts(user),
     }

@@ -48,3 +48,8 @@ def access_user_language(actor: User, membership_public_id) -> User:
     if not may_set_language_of(actor, membership.user):
         raise Http404
     return membership.user
+
+
+def can_manage_lockouts(user: User) -> bool:
+    """Return whether user may see locked logins and unlock them: the secretariat."""
+    return user.is_authenticated and (user.is_secretariat or user.is_superuser)

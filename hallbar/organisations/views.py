@@ -9,9 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from hallbar.core.sections import sections_for
+from hallbar.organisations import lockout
 from hallbar.organisations.access import (
     access_region,
     access_user_language,
+    can_manage_lockouts,
     can_view_cooperation,
     may_set_monthly_digest_of,
 )
@@ -140,3 +142,45 @@ def contact_language(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     """The secretariat sets the preferred language of a person (by one of their memberships)."""
     user = access_user_language(request.user, public_id)
     return _language_page(request, user, own=user.pk == request.user.pk)
+
+
+def _lock_from_query(request: AuthenticatedHttpRequest):
+    kind = request.POST.get("kind") or request.GET.get("kind", "")
+    value = request.POST.get("value") or request.GET.get("value", "")
+    return lockout.find_lock(kind, value)
+
+
+def lockout_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The secretariat's list of locked accounts and addresses, and the latest unlocks."""
+    if not can_manage_lockouts(request.user):
+        raise Http404
+    return render(
+        request,
+        "organisations/lockout_list.html",
+        {
+            "locks": lockout.current_locks(),
+            "unlocks": lockout.unlock_history(),
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.HALLBAR_LOGIN_ADDRESS_FAILURE_LIMIT,
+            "minutes": int(lockout.cool_off().total_seconds() // 60),
+        },
+    )
+
+
+def lockout_unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Confirm, then unlock one account or address."""
+    if not can_manage_lockouts(request.user):
+        raise Http404
+    lock = _lock_from_query(request)
+    if lock is None:
+        messages.info(request, _("That login is no longer locked."))
+        return redirect("account:lockout-list")
+    if request.method == "POST":
+        lockout.unlock(lock, acting_user=request.user)
+        if lock.is_account:
+            text = _("The account %(name)s is unlocked.") % {"name": lock.value}
+        else:
+            text = _("The address %(name)s is unlocked.") % {"name": lock.value}
+        messages.success(request, text)
+        return redirect("account:lockout-list")
+    return render(request, "organisations/lockout_unlock.html", {"lock": lock})

@@ -897,6 +897,17 @@ CASES += [
         writers=("secretariat", "dave"),
         data={"language": "en"},
     ),
+    # locked logins: the secretariat lists and unlocks them (nothing locked here: the unlock
+    # page says so and goes back to the list)
+    _case("account:lockout-list", readers=SECRETARIAT),
+    _case(
+        "account:lockout-unlock",
+        query="?kind=account&value=nobody",
+        readers=SECRETARIAT,
+        status=302,
+        writers=SECRETARIAT,
+        data={"kind": "account", "value": "nobody"},
+    ),
 ]
 for kind, released in (
     ("code", DOCUMENT_READERS),

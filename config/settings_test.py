@@ -1,0 +1,14 @@
+"""Settings for the test suite: the production settings, served over plain http.
+
+pytest (pyproject.toml) uses this module. The test client and the live test server speak http,
+so HALLBAR_PLAIN_HTTP is on unless the environment says otherwise: no redirect to https, no
+secure-only cookies, no HSTS. Everything else, the content security policy and the lockout
+included, is as in production. hallbar/core/tests/test_security_settings.py checks the
+production defaults themselves in a separate process.
+"""
+
+import os
+
+os.environ.setdefault("HALLBAR_PLAIN_HTTP", "true")
+
+from config.settings import *  # noqa: E402, F403
