@@ -124,6 +124,7 @@ def test_remedy_values_are_checked_with_clear_messages(world):
 
 def test_the_supplier_reports_and_the_lead_verifies_once(world, django_capture_on_commit_callbacks):
     deviation = _deviation(world, lead_region=world.jamtland)
+    _in_english(world.cast.contact_jamtland, world.cast.charlie)
     with django_capture_on_commit_callbacks(execute=True):
         remedy = _report(world, deviation)
     assert remedy.status == Remedy.Status.REPORTED and remedy.reported_by == world.cast.charlie
@@ -314,8 +315,14 @@ def test_pages_give_404_to_others(world, client_for):
 # --- through the pages -------------------------------------------------------------------------
 
 
+def _in_english(*users) -> None:
+    """The pages below are read in English (their messages are asserted in English)."""
+    User.objects.filter(pk__in=[u.pk for u in users]).update(language="en")
+
+
 def test_the_lead_records_remedy_through_the_page(world, client_for):
     deviation = _deviation(world)
+    _in_english(world.cast.alice)
     client = client_for(world.cast.alice)
     case = client.get(reverse("followups:followup-detail", args=[deviation.followup.public_id]))
     url = reverse("followups:remedy-create", args=[deviation.public_id])
@@ -360,6 +367,7 @@ def test_the_lead_records_remedy_through_the_page(world, client_for):
 
 def test_the_portal_report_then_the_leads_verify_and_reject(world, client_for):
     deviation = _deviation(world)
+    _in_english(world.cast.charlie, world.cast.alice, world.cast.contact_jamtland)
     supplier = client_for(world.cast.charlie)
     portal_case = reverse("portal:case", args=[deviation.followup.public_id])
     url = reverse("portal:remedy-report", args=[deviation.public_id])

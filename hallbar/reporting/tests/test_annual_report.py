@@ -5,7 +5,7 @@ generate the PDF as a background job; every member reads it, nobody outside the 
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -62,7 +62,7 @@ def _figure(key, unit, value, national=None, label=None):
     return Figure(key, label or f"Label of {key}", f"How {key} is computed.", unit, value, national)
 
 
-def fake_year_figures(year, region=None):
+def fake_year_figures(year, region=None, *, national=None):
     """Figures of every unit, a planned/done pair, a missing value and two breakdowns."""
     scale = int(region.county_code) if region else 100
     national = fake_year_figures(year) if region else None
@@ -141,7 +141,7 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
     # The plan: 30 of 40 done
     plan = build_report(YEAR, "en").plan
     assert [(r.planned.key, r.done.key if r.done else None, r.share) for r in plan] == [
-        ("followups_planned", "followups_done", "75 %")
+        ("followups_planned", "followups_done", "75.0 %")
     ]
     # Value for money (the figures have no groups): the kronor figures and the funding chart
     report = build_report(YEAR, "en")
@@ -156,17 +156,6 @@ def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_val
     assert [c.key for c in achieved.charts] == ["cases_by_type"]
 
 
-@dataclass(frozen=True)
-class GroupedFigure(Figure):
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class GroupedBreakdown(Breakdown):
-    group: str = ""
-    row_heading: str = ""
-
-
 GROUPS = {
     "followups_planned": "followups",
     "followups_done": "followups",
@@ -177,15 +166,14 @@ GROUPS = {
 }
 
 
-def grouped_year_figures(year, region=None):
-    """The same figures in groups, as the figures module may define them."""
+def grouped_year_figures(year, region=None, *, national=None):
+    """The same figures in groups, as the figures module defines them."""
     plain = fake_year_figures(year, region)
-    figures = [
-        GroupedFigure(**{**f.__dict__, "group": GROUPS.get(f.key, "")}) for f in plain.figures
-    ]
+    figures = [replace(f, group=GROUPS.get(f.key, "")) for f in plain.figures]
     breakdowns = [
-        GroupedBreakdown(
-            **{**b.__dict__, "group": "funding" if "funding" in b.key else "cases"},
+        replace(
+            b,
+            group="funding" if "funding" in b.key else "cases",
             row_heading="Area" if "funding" in b.key else "",
         )
         for b in plain.breakdowns
