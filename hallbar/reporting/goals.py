@@ -119,7 +119,7 @@ class YearValue:
 @dataclass
 class IndicatorProgress:
     indicator: Indicator
-    number: str  # "goal.indicator", as the chart labels its bars
+    number: str  # the goal's number and a letter ("1a"), as the chart labels its bars
     label: str
     definition: str
     unit: str
@@ -227,6 +227,13 @@ class PeriodProgress:
         return 120 + 90 * sum(1 for row in self.indicators if row.percent_of_target is not None)
 
 
+def _indicator_number(goal_number: int, index: int) -> str:
+    """Return an indicator's number: its goal's and a letter, "1a", "1b" (no decimal point, which
+    reads as a number in Swedish)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return f"{goal_number}{letters[index % 26]}{index // 26 or ''}"
+
+
 FigureSource = Callable[[int, Region | None], YearFigures]
 
 
@@ -289,7 +296,7 @@ def goal_progress(
                 rows.append(
                     _indicator_progress(
                         indicator,
-                        f"{goal_number}.{len(rows) + 1}",
+                        _indicator_number(goal_number, len(rows)),
                         each,
                         year,
                         today,

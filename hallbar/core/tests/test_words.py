@@ -179,6 +179,7 @@ ALLOWED = (
     "hallbar",
     "CC BY-ND 4.0",
     "CC BY 4.0",
+    "Creative Commons Erkännande 4.0 Internationell",
     # the World Bank's indicators by their own names
     "Voice and Accountability",
     "Political Stability and Absence of Violence/Terrorism",
