@@ -81,10 +81,13 @@ def _age(followup: FollowUp, days: int) -> None:
     FollowUp.objects.filter(pk=followup.pk, closed_at__isnull=False).update(
         closed_at=F("closed_at") - shift
     )
+    # The demo runs a case's steps on one day; a deviation is closed out some weeks after it was
+    # found (a third of the case's age, at most two months), so that the time to close-out is real.
+    lag = timedelta(days=min(days // 3, 60))
     Deviation.objects.filter(followup=followup).update(
         found_on=F("found_on") - shift,
         plan_due=F("plan_due") - shift,
-        closed_out_on=F("closed_out_on") - shift,
+        closed_out_on=F("closed_out_on") - shift + lag,
     )
     Action.objects.filter(plan__followup=followup).update(
         deadline=F("deadline") - shift,
