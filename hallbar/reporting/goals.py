@@ -68,12 +68,6 @@ STATUS_BADGES = {
     Status.BEHIND: "badge--warn",
     Status.NOT_MET: "badge--bad",
 }
-UNIT_SUFFIXES = {
-    Unit.PERCENT: gettext_lazy("%"),
-    Unit.SEK: gettext_lazy("SEK"),
-    Unit.DAYS: gettext_lazy("days"),
-    Unit.SEK_PER_INHABITANT: gettext_lazy("SEK per inhabitant"),
-}
 
 
 def _reaches(value: Decimal, target: Decimal, direction: str) -> bool:
@@ -140,11 +134,6 @@ class IndicatorProgress:
     @property
     def badge(self) -> str:
         return STATUS_BADGES.get(self.status, "")
-
-    @property
-    def unit_suffix(self) -> str:
-        suffix = UNIT_SUFFIXES.get(self.unit)
-        return str(suffix) if suffix else ""
 
     @property
     def judged_value(self) -> Number:

@@ -64,8 +64,8 @@ def _check(client, folder: Path, year: int, language: str) -> None:
     reader = pypdf.PdfReader(BytesIO(pdf.read_bytes()))
     assert len(images) == len(reader.pages) >= 5
     for image in images:
-        darkest, _lightest = Image.open(image).convert("L").getextrema()
-        assert darkest < 100, f"{image.name} is blank"
+        darkest = Image.open(image).convert("L").getextrema()[0]
+        assert isinstance(darkest, int) and darkest < 100, f"{image.name} is blank"
     # and its text holds each figure's label directly followed by the dashboard's value
     text = _compact("\n".join(page.extract_text() for page in reader.pages))
     missing = [
