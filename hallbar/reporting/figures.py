@@ -15,6 +15,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
@@ -22,6 +23,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hallbar.categories.models import CategoryPrioritisation
 from hallbar.contracts.selectors import harmonisation
 from hallbar.core.countries import country_name
 from hallbar.followups.deadlines import Light, supplier_lights
@@ -32,6 +34,7 @@ from hallbar.organisations.models import Region, Role
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.requirements.models import SustainabilityArea
 from hallbar.requirements.selectors import current_clause
+from hallbar.risk.models import RiskAnalysis
 from hallbar.training.models import Certificate
 from hallbar.training.selectors import participation
 
@@ -54,6 +57,7 @@ class Group:
     DEVIATIONS = "deviations"
     SUPPLIERS = "suppliers"
     CONTRACTS = "contracts"
+    RISK = "risk"
     TRAINING = "training"
     FUNDING = "funding"
     COORDINATION = "coordination"
@@ -66,6 +70,7 @@ GROUP_TITLES = {
     Group.DEVIATIONS: _("Deviations"),
     Group.SUPPLIERS: _("Suppliers"),
     Group.CONTRACTS: _("Contracts"),
+    Group.RISK: _("Risk assessments"),
     Group.TRAINING: _("Training"),
     Group.FUNDING: _("Funding and costs"),
     Group.COORDINATION: _("The value of coordination"),
@@ -301,6 +306,26 @@ class Scope:
             national = next(r for r in rows if r.code == self.region.county_code)
         return _percent(national.current_clause, national.contracts)
 
+    # risk assessments (national: a region's value is the cooperation's)
+    @cached_property
+    def risk_analyses_current(self) -> Decimal | None:
+        prioritised = set(
+            CategoryPrioritisation.objects.filter(
+                first_year__lte=self.year, last_year__gte=self.year
+            ).values_list("category_id", flat=True)
+        )
+        end = date(self.year, 12, 31)
+        start = date(self.year - RISK_ANALYSIS_YEARS + 1, 1, 1)
+        current = set(
+            RiskAnalysis.objects.filter(
+                category_id__in=prioritised,
+                status__in=[RiskAnalysis.Status.APPROVED, RiskAnalysis.Status.SUPERSEDED],
+                approved_at__date__gte=start,
+                approved_at__date__lte=end,
+            ).values_list("category_id", flat=True)
+        )
+        return _percent(len(current), len(prioritised))
+
     # training
     def certificates(self) -> QuerySet[Certificate]:
         certificates = Certificate.objects.filter(issued_on__year=self.year)
@@ -511,6 +536,18 @@ _define(
     Unit.PERCENT,
     group=Group.CONTRACTS,
 )
+RISK_ANALYSIS_YEARS = 3  # a risk analysis is up to date for three years
+_define(
+    "risk_analyses_current",
+    _("Prioritised categories with an up-to-date risk analysis"),
+    _(
+        "The share of the categories prioritised in the year that have a risk analysis approved "
+        "in the year or the two years before it (a version approved then and replaced later "
+        "counts too). Risk analyses are national: a region's value is the cooperation's."
+    ),
+    Unit.PERCENT,
+    group=Group.RISK,
+)
 T = Group.TRAINING
 _define(
     "training_certificates",
@@ -637,6 +674,7 @@ COMPUTE: dict[str, Callable[[Scope], Number]] = {
     "suppliers_yellow": lambda s: s.suppliers_with(Light.YELLOW),
     "suppliers_red": lambda s: s.suppliers_with(Light.RED),
     "harmonisation_index": lambda s: s.harmonisation_index,
+    "risk_analyses_current": lambda s: s.risk_analyses_current,
     "training_certificates": lambda s: s.certificates().count(),
     "training_completion": lambda s: s.training_completion,
     "contributions_invoiced": lambda s: s.invoiced(),

@@ -63,10 +63,8 @@ def _rising(start: int, end: int, first: int, step: int) -> dict[int, int | Deci
     return {year: first + step * (year - start) for year in range(start, end + 1)}
 
 
-# Some goals are measured by figures that the figures module defines in a later change (issue
-# 14): training_certificates, training_completion, harmonisation_index, deviations_median_days,
-# cases_closed_remedied. Until they exist their indicators are skipped with a warning, and a later
-# load adds them.
+# A goal measured by a figure the figures module does not define (any more) has its indicator
+# skipped with a warning; a later load adds it once the figure exists.
 
 AREA_FOLLOW_UP = (
     "Nationellt samordnad avtalsuppföljning",
@@ -184,7 +182,9 @@ STRATEGY: list[PeriodSpec] = [
                 "evidence changes, so that follow-up goes where the risks are greatest.",
                 "Identifiera och bedöma",
                 "Identify and assess",
-                # no figure measures the risk analyses yet: the secretariat adds one when it does
+                indicators=[
+                    IndicatorSpec("risk_analyses_current", _rising(2026, 2030, 60, 10)),
+                ],
             ),
             GoalSpec(
                 "Samordnade och verkningsfulla krav",

@@ -1,7 +1,7 @@
 """The year's figures on a world where each right answer is known by construction (conftest)."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import translation
@@ -199,3 +199,65 @@ def test_planned_and_done_by_type(world):
         ("office audit", 0, 1, 1, 1),  # not planned with Stockholm, but done in case 1
         ("factory audit", 0, 0, 1, 1),  # case 2's is Globex's, bought by Jämtland only
     ]
+
+
+def test_risk_analyses_up_to_date_are_a_share_of_the_prioritised_categories(world):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from hallbar.categories.models import Category, CategoryPrioritisation
+    from hallbar.risk.models import RiskAnalysis
+
+    def at(year: int, month: int, day: int) -> datetime:
+        return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+    prioritised = Category.objects.get(slug="testkategori")
+    # Given a second category prioritised in the year, and a third prioritised the year before
+    second = Category.objects.create(slug="andra", name_sv="Andra", name_en="Second")
+    CategoryPrioritisation.objects.create(category=second, first_year=YEAR, last_year=YEAR + 1)
+    earlier = Category.objects.create(slug="tidigare", name_sv="Tidigare", name_en="Earlier")
+    CategoryPrioritisation.objects.create(category=earlier, first_year=YEAR - 1, last_year=YEAR - 1)
+    # (the reference data prioritises categories of its own: count them all)
+    count = (
+        CategoryPrioritisation.objects.filter(first_year__lte=YEAR, last_year__gte=YEAR)
+        .values("category")
+        .distinct()
+        .count()
+    )
+    one = (Decimal(100) / count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    # with no approved analysis, nothing is up to date
+    assert year_figures(YEAR).value("risk_analyses_current") == Decimal("0.0")
+    # When the first has an analysis approved two years before (replaced since: still counts),
+    # the second one approved three years before (too old), and a draft of this year
+    RiskAnalysis.objects.create(
+        category=prioritised,
+        version=1,
+        status="superseded",
+        approved_at=at(YEAR - 2, 1, 1),
+        superseded_at=at(YEAR, 2, 1),
+        change_note="Första",
+    )
+    RiskAnalysis.objects.create(
+        category=second,
+        version=1,
+        status="approved",
+        approved_at=at(YEAR - 3, 12, 31),
+        change_note="Första",
+    )
+    RiskAnalysis.objects.create(category=second, version=2, status="draft")
+    RiskAnalysis.objects.create(
+        category=earlier, version=1, status="approved", approved_at=at(YEAR, 6, 1), change_note="x"
+    )
+    # Then one of the year's prioritised categories is up to date, for a region too
+    figures = year_figures(YEAR, Region.objects.get(county_code="23"))
+    assert figures.value("risk_analyses_current") == one
+    assert figures.figure("risk_analyses_current").national == one
+    # and an analysis approved after the year does not count in it
+    RiskAnalysis.objects.filter(category=second, version=1).update(
+        status="superseded", superseded_at=at(YEAR + 1, 1, 2)
+    )
+    RiskAnalysis.objects.filter(category=second, version=2).update(
+        status="approved", approved_at=at(YEAR + 1, 1, 2), change_note="Andra"
+    )
+    assert year_figures(YEAR).value("risk_analyses_current") == one
