@@ -1,6 +1,7 @@
 """API: follow-up cases, with the same access rules and filters as the pages (read-only)."""
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from django.http import Http404
@@ -64,6 +65,16 @@ class FollowUpOut(Schema):
         return getattr(obj, "deviation_count", 0)
 
 
+class RemedyOut(Schema):
+    description: str
+    people_reached: int
+    amount_repaid_sek: Decimal
+    delivered_on: date
+    status: str
+    verification: str  # "" where the caller may not read it
+    verified_on: date | None
+
+
 class DeviationOut(Schema):
     number: int
     requirement: str | None
@@ -75,6 +86,7 @@ class DeviationOut(Schema):
     found_on: date
     plan_due: date
     closed_out_on: date | None
+    remedies: list[RemedyOut]
 
 
 class EventOut(Schema):
@@ -151,6 +163,18 @@ def get_followup(request, public_id: UUID):
             "found_on": d.found_on,
             "plan_due": d.plan_due,
             "closed_out_on": d.closed_out_on,
+            "remedies": [
+                {
+                    "description": r.description,
+                    "people_reached": r.people_reached,
+                    "amount_repaid_sek": r.amount_repaid_sek,
+                    "delivered_on": r.delivered_on,
+                    "status": r.status,
+                    "verification": r.shown_verification,
+                    "verified_on": r.verified_on,
+                }
+                for r in d.remedies_seen
+            ],
         }
         for d in deviations_for(access)
     ]

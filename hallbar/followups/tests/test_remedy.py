@@ -214,7 +214,7 @@ def test_only_the_lead_records_and_reviews_and_only_the_supplier_reports(world):
         access_deviation_for_remedy(world.cast.alice, "not-a-uuid")
 
 
-def test_a_confidential_deviations_remedy_follows_the_deviation(world):
+def test_a_confidential_deviations_remedy_follows_the_deviation(world, client):
     # Given a confidential deviation found in rolf's audit, and an audit by another firm
     followup = to_assessed(world, open_case(world), verdict="deviation")
     ragnar = _second_firm_auditor()
@@ -277,6 +277,15 @@ def test_a_confidential_deviations_remedy_follows_the_deviation(world):
             assert listed == set(seen(user))
         except Http404:
             assert listed == set()
+
+    # The API's case answers the same
+    def api(user) -> str:
+        client.force_login(user)
+        return client.get(f"/api/followups/{followup.public_id}").content.decode()
+
+    assert "REMEDY-7c1" in api(world.cast.alice) and "VERIFY-9f2" in api(world.cast.alice)
+    assert "REMEDY-7c1" in api(world.cast.charlie) and "VERIFY-9f2" not in api(world.cast.charlie)
+    assert "REMEDY-7c1" not in api(world.cast.bob) and "REMEDY-open" in api(world.cast.bob)
     # the remedy events of the confidential deviation are the lead's only
     assert timeline(access_followup(world.cast.alice, followup.public_id)).filter(
         kind="remedy", confidential=True
