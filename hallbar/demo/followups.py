@@ -72,6 +72,11 @@ def _age(followup: FollowUp, days: int) -> None:
     shift = timedelta(days=days)
     CaseEvent.objects.filter(followup=followup).update(at=F("at") - shift)
     FollowUp.objects.filter(pk=followup.pk).update(created_at=F("created_at") - shift)
+    # when each deviation was recorded, and the summary published (the digest dates by them)
+    Deviation.objects.filter(followup=followup).update(created_at=F("created_at") - shift)
+    FollowUp.objects.filter(pk=followup.pk, published_at__isnull=False).update(
+        published_at=F("published_at") - shift
+    )
     followup.refresh_from_db()
     if followup.status not in {State.CLOSED, State.CANCELLED, State.VERIFIED}:
         return
