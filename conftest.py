@@ -8,6 +8,8 @@ they end; `pytest_runtest_teardown` loads the reference data again after each of
 """
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from hallbar.core.tests.browser import (
     SKIP_REASON,
@@ -25,6 +27,15 @@ from hallbar.organisations.services import LoadSummary, load_reference_data
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through the test client activates
+    its reader's language in the thread, and it would otherwise carry over to the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 # The summary of the last load, and the name of the test database it went into (while it exists).

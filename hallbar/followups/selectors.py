@@ -259,10 +259,6 @@ def open_zero_tolerance(contract: Contract) -> bool:
     return _open_zero_tolerance().filter(followup__supplier_id=contract.supplier_id).exists()
 
 
-def published_followups() -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(published_at__isnull=False).select_related("category")
-
-
 def termination_decided_on() -> Subquery:
     """The day a termination of the contract in OuterRef("pk") was first decided, or None."""
     return Subquery(
