@@ -539,7 +539,7 @@ _define(
 RISK_ANALYSIS_YEARS = 3  # a risk analysis is up to date for three years
 _define(
     "risk_analyses_current",
-    _("Prioritised categories with an up-to-date risk analysis"),
+    _("Prioritised categories with a current risk analysis"),
     _(
         "The share of the categories prioritised in the year that have a risk analysis approved "
         "in the year or the two years before it (a version approved then and replaced later "
