@@ -12,16 +12,15 @@ from collections import Counter
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.exports import CSV, write_table
 from hallbar.followups.publication import AREAS, PublicFilters, public_record, public_results
 from hallbar.reporting.dcat import catalogue_xml
 from hallbar.reporting.figures import Number, Unit, year_figures
+from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.opendata import (
     DATASETS,
     FORMATS,
@@ -35,25 +34,9 @@ from hallbar.reporting.opendata import (
 from hallbar.requirements.models import SustainabilityArea
 
 
-def display_value(value: Number, unit: str) -> str:
-    """Return a figure's value in the reader's language, with its unit."""
-    if value is None:
-        return "–"
-    number = floatformat(value, "-2g")
-    if unit == Unit.SEK:
-        return f"{number} kr"
-    if unit == Unit.SEK_PER_INHABITANT:
-        return _("%(amount)s kr per inhabitant") % {"amount": number}
-    if unit == Unit.PERCENT:
-        return f"{number} %"
-    if unit == Unit.DAYS:
-        return ngettext("%(count)s day", "%(count)s days", int(value)) % {"count": number}
-    return number
-
-
 def _chart(title: str, rows: list[tuple[str, Number]], unit: str):
     bars = [
-        Bar(label=str(label), value=float(value or 0), display=display_value(value, unit))
+        Bar(label=str(label), value=float(value or 0), display=format_figure(value, unit))
         for label, value in rows
     ]
     return bar_chart(bars, title=title) if bars else None
@@ -94,7 +77,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "definition": breakdown.definition,
             "chart": _chart(breakdown.title, breakdown.rows, breakdown.unit),
             "rows": [
-                (label, display_value(value, breakdown.unit)) for label, value in breakdown.rows
+                (label, format_figure(value, breakdown.unit)) for label, value in breakdown.rows
             ],
         }
         for breakdown in data.breakdowns
@@ -109,7 +92,7 @@ def figures(request: HttpRequest) -> HttpResponse:
                     "Deviations found in the follow-ups of the year whose summaries are published. The area of a confidential deviation is not published."
                 ),
                 "chart": _chart(title, list(by_area), Unit.COUNT),
-                "rows": [(label, display_value(value, Unit.COUNT)) for label, value in by_area],
+                "rows": [(label, format_figure(value, Unit.COUNT)) for label, value in by_area],
             }
         )
     return render(
@@ -121,7 +104,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "figures": [
                 {
                     "label": figure.label,
-                    "value": display_value(figure.value, figure.unit),
+                    "value": format_figure(figure.value, figure.unit),
                     "definition": figure.definition,
                 }
                 for figure in data.figures
