@@ -33,8 +33,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
@@ -89,7 +89,7 @@ def second_factor_pending(request: HttpRequest) -> bool:
     return (
         is_required()
         and user.is_authenticated
-        and requires_second_factor(user)  # type: ignore[arg-type]
+        and requires_second_factor(user)
         and not second_factor_given(request)
     )
 
@@ -177,10 +177,7 @@ def check_code(user: User, code: str) -> CodeCheck:
     """Check a code user typed: six digits go to the authenticator, anything else is tried as
     a recovery code (and is used up when it fits)."""
     code = "".join(code.split()).lower()
-    if TOTP_CODE.match(code):
-        device = authenticator_of(user)
-    else:
-        device = recovery_device_of(user)
+    device = authenticator_of(user) if TOTP_CODE.match(code) else recovery_device_of(user)
     if device is None or not code:
         return CodeCheck()
     return _verify(device, code)

@@ -2,16 +2,15 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hallbar.core.sections import sections_for
 from hallbar.organisations import lockout, mfa
@@ -323,8 +322,7 @@ def mfa_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     has_device = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
     people = (
         User.objects.filter(
-            Q(pk__in=users_requiring_second_factor().values("pk"))
-            | Q(totpdevice__confirmed=True)
+            Q(pk__in=users_requiring_second_factor().values("pk")) | Q(totpdevice__confirmed=True)
         )
         .annotate(enrolled=has_device)
         .distinct()

@@ -73,9 +73,7 @@ def test_the_secretariat_logs_in_with_a_password_and_the_code(cast, page, settin
     expect(page.get_by_role("navigation")).to_have_count(0)
     _check_both(page, "verify")
     # When she types the code her app shows
-    page.get_by_label("Kod", exact=True).or_(page.get_by_label("Code", exact=True)).fill(
-        _code(KEY)
-    )
+    page.get_by_label("Kod", exact=True).or_(page.get_by_label("Code", exact=True)).fill(_code(KEY))
     _button(page, "Bekräfta", "Confirm").click()
     # Then she is in: the start page with its menu
     expect(page.get_by_role("navigation").first).to_be_visible()

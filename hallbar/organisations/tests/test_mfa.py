@@ -108,7 +108,7 @@ def test_login_asks_for_the_code_and_then_opens_the_page_wanted(cast, client):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Confirm your login" in page.content.decode()
-    assert 'href=PAGE' not in page.content.decode()  # no menu before the code
+    assert "href=PAGE" not in page.content.decode()  # no menu before the code
     # When she types the code her app shows
     response = client.post(VERIFY, {"code": _code(), "next": PAGE})
     # Then she lands on the contracts, and stays in
@@ -220,9 +220,7 @@ def test_a_person_without_an_app_enrols_before_anything_else(cast, client):
     assert mfa.recovery_codes_left(cast.bob) == 10
     assert client.get(PAGE).status_code == 200
     # and his history says so
-    assert any(
-        e.changes.get(mfa.HISTORY_FIELD) == ["", "enrolled"] for e in history_for(cast.bob)
-    )
+    assert any(e.changes.get(mfa.HISTORY_FIELD) == ["", "enrolled"] for e in history_for(cast.bob))
     # The enrolment page now sends him to his second factor's page
     assert client.get(ENROL)["Location"] == reverse("account:mfa-recovery-codes")
 
