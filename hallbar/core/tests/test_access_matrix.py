@@ -65,7 +65,12 @@ ANONYMOUS = "anonymous"
 SECRETARIAT = ("secretariat",)
 # Who must log in with a second factor: the roles that read confidential material.
 NEEDS_SECOND_FACTOR = (
-    "secretariat", "coordinator_a", "contact_jamtland", "alice", "bob", "auditor"
+    "secretariat",
+    "coordinator_a",
+    "contact_jamtland",
+    "alice",
+    "bob",
+    "auditor",
 )
 # Who may read the released Code of Conduct and contract clause (they are bound by them).
 DOCUMENT_READERS = (*MEMBERS, "auditor", "charlie", "dave")
