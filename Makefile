@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): each gets its own test database and browser.
 WORKERS ?= 2
 
-.PHONY: run test install lint typecheck test-postgres bench messages clean
+.PHONY: run demo-code test install lint typecheck test-postgres bench messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "hallbar needs Python 3.11 or newer (python3 --version)"; exit 1; fi
@@ -38,6 +38,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+# The current code of the demo's published authenticator key (the second factor of the demo
+# logins that need one), for a tester without an authenticator app.
+demo-code: $(STAMP)
+	@$(BIN)/python manage.py demo_code
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "axes",  # lockout after repeated failed logins (docs/DESIGN.md, Security settings)
     "csp",
     "django_tasks_db",
+    # the second factor at login: TOTP apps and one-time recovery codes (hallbar.organisations.mfa)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Swagger UI for /api/docs from django-ninja's own static files, not from a CDN
     "ninja",
     "hallbar.core",
@@ -67,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(), then the second factor for the roles that need it
+    "django_otp.middleware.OTPMiddleware",
+    "hallbar.organisations.mfa.SecondFactorMiddleware",
     "hallbar.core.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hallbar.organisations.sessions.SessionTimeoutMiddleware",
@@ -239,6 +246,23 @@ AXES_DISABLE_ACCESS_LOG = True
 # The client's address: REMOTE_ADDR, or the address a trusted proxy puts in X-Forwarded-For.
 HALLBAR_PROXY_COUNT = env_int("HALLBAR_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "hallbar.organisations.lockout.client_address"
+
+# The second factor (docs/DESIGN.md, "Authentication"): the roles of
+# hallbar.organisations.access.requires_second_factor confirm each login with a code from an
+# authenticator app (TOTP) or a recovery code, unless the identity provider already vouched for a
+# strong login. HALLBAR_MFA_REQUIRED=false switches the demand off (the pages stay).
+HALLBAR_MFA_REQUIRED = env_bool("HALLBAR_MFA_REQUIRED", True)
+# The name authenticator apps show for hallbar's entry.
+OTP_TOTP_ISSUER = env_str("HALLBAR_MFA_ISSUER", "hallbar")
+# Wrong codes: after n failures in a row the next try waits FACTOR * 2^(n-1) seconds (1, 2, 4, …
+# up to django-otp's cap), on the app's codes and on the recovery codes alike. 0 would switch the
+# throttle off, so it is refused.
+OTP_TOTP_THROTTLE_FACTOR = env_int("HALLBAR_MFA_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+if OTP_TOTP_THROTTLE_FACTOR < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("HALLBAR_MFA_THROTTLE_FACTOR must be 1 or more.")
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,15 @@
 pytest (pyproject.toml) uses this module. The test client and the live test server speak http,
 so HALLBAR_PLAIN_HTTP is on unless the environment says otherwise: no redirect to https, no
 secure-only cookies, no HSTS. Everything else, the content security policy and the lockout
-included, is as in production. hallbar/core/tests/test_security_settings.py checks the
+included, is as in production, except the second factor: the suite logs its users in with
+`client.force_login`, which proves no second factor, so HALLBAR_MFA_REQUIRED is off here and the
+second factor's own tests (hallbar/organisations/tests/test_mfa.py) switch it on. hallbar/core/tests/test_security_settings.py checks the
 production defaults themselves in a separate process.
 """
 
 import os
 
 os.environ.setdefault("HALLBAR_PLAIN_HTTP", "true")
+os.environ.setdefault("HALLBAR_MFA_REQUIRED", "false")
 
 from config.settings import *  # noqa: E402, F403

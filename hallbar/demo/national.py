@@ -248,6 +248,9 @@ def load_demo(*, small: bool = False) -> list[DemoUser]:
             )
     for spec in DEMO_USERS:
         ensure_user(spec)
+    from hallbar.demo.second_factor import give_demo_second_factors
+
+    give_demo_second_factors([spec.username for spec in DEMO_USERS])
     # Imported here: these modules import this one for the demo users and companies.
     from hallbar.demo.contracts import load_demo_contracts
     from hallbar.demo.followups import load_demo_followups

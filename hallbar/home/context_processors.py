@@ -12,7 +12,13 @@ from hallbar.contracts.access import can_list_contracts
 from hallbar.core.admin_site import can_use_admin
 from hallbar.followups.access import can_list_followups, can_use_portal, follows_cases_in_portal
 from hallbar.funding.access import can_view_funding
-from hallbar.organisations.access import can_manage_lockouts, can_view_cooperation
+from hallbar.organisations.access import (
+    can_manage_lockouts,
+    can_reset_second_factors,
+    can_view_cooperation,
+    requires_second_factor,
+)
+from hallbar.organisations.mfa import second_factor_pending
 from hallbar.planning.access import can_view_plans
 from hallbar.requirements.access import can_see_kind
 from hallbar.requirements.models import CodeOfConduct
@@ -56,6 +62,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if second_factor_pending(request):
+        # Until the second factor is given no other page opens: offer none.
+        return {"nav_items": [], "second_factor_pending": True}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "nav_items": [
@@ -64,4 +73,6 @@ def navigation(request):
             if gate(user)
         ],
         "can_manage_lockouts": can_manage_lockouts(user),
+        "can_reset_second_factors": can_reset_second_factors(user),
+        "has_second_factor_page": requires_second_factor(user),
     }

@@ -74,3 +74,54 @@ class SettingsForm(LanguageForm):
             "region buys from, and your region's figures beside the national ones."
         ),
     )
+
+
+class CodeForm(forms.Form):
+    """The code that confirms a login: from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six digits your authenticator app shows for hallbar now, or one of your "
+            "recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    """The first code from a newly added authenticator app, which confirms it."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("Six digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RegenerateCodesForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, replace my recovery codes: the ones I have stop working"), required=True
+    )
+
+
+class ResetSecondFactorForm(forms.Form):
+    """The secretariat's confirmation of a reset of a person's second factor."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For the person's history: for example that they lost their phone and how you "
+            "made sure it was them."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have made sure that the person asking is the person themselves"),
+        required=True,
+    )

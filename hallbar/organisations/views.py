@@ -2,24 +2,38 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hallbar.core.sections import sections_for
-from hallbar.organisations import lockout
+from hallbar.organisations import lockout, mfa
 from hallbar.organisations.access import (
     access_region,
     access_user_language,
     can_manage_lockouts,
+    can_reset_second_factors,
     can_view_cooperation,
     may_set_monthly_digest_of,
+    requires_second_factor,
+    users_requiring_second_factor,
 )
-from hallbar.organisations.forms import LanguageForm, SettingsForm
+from hallbar.organisations.forms import (
+    CodeForm,
+    EnrolForm,
+    LanguageForm,
+    RegenerateCodesForm,
+    ResetSecondFactorForm,
+    SettingsForm,
+)
 from hallbar.organisations.http import AuthenticatedHttpRequest
-from hallbar.organisations.models import Membership, Role
+from hallbar.organisations.models import Membership, Role, User
 from hallbar.organisations.selectors import areas_on, regions_with_latest_population
 from hallbar.organisations.services import set_monthly_digest, set_preferred_language
 
@@ -184,3 +198,184 @@ def lockout_unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, text)
         return redirect("account:lockout-list")
     return render(request, "organisations/lockout_unlock.html", {"lock": lock})
+
+
+# --- the second factor (hallbar.organisations.mfa) -------------------------------------------
+
+
+def _with_next(name: str, request: AuthenticatedHttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return reverse(name) + ("?" + urlencode({"next": target}) if target else "")
+
+
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the code that completes the login, then go where the person wanted."""
+    user = request.user
+    if not requires_second_factor(user):
+        raise Http404
+    if mfa.second_factor_given(request):
+        return redirect(mfa.safe_next(request))
+    if not mfa.has_second_factor(user):
+        return redirect(_with_next("account:mfa-enrol", request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = mfa.check_code(user, form.cleaned_data["code"])
+        if check.accepted:
+            mfa.complete_login(request, check.device)
+            if check.used_recovery_code:
+                left = mfa.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    _(
+                        "You logged in with a recovery code; it cannot be used again. You have "
+                        "%(left)s left: make new ones under Second factor when they run low."
+                    )
+                    % {"left": left},
+                )
+            return redirect(mfa.safe_next(request))
+        if check.wait_until is not None:
+            form.add_error("code", mfa.wait_message(check))
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "That code is not right. Type the code your app shows now (a new one every "
+                    "30 seconds), or a recovery code you have not used."
+                ),
+            )
+    return render(
+        request,
+        "organisations/mfa_verify.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add an authenticator app: a QR code and the key, confirmed with a first code; then the
+    recovery codes, shown once."""
+    user = request.user
+    if not requires_second_factor(user):
+        raise Http404
+    if mfa.has_second_factor(user):
+        if mfa.second_factor_given(request):
+            return redirect("account:mfa-recovery-codes")
+        return redirect(_with_next("account:mfa-verify", request))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_enrolment(request, code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "organisations/mfa_codes.html",
+                {"codes": codes, "enrolled": True, "continue_url": mfa.safe_next(request)},
+            )
+        form.add_error(
+            "code",
+            _(
+                "That code is not right. Check that the app shows hallbar's code for your "
+                "account, and type the code it shows now."
+            ),
+        )
+    device = mfa.pending_authenticator(request)
+    return render(
+        request,
+        "organisations/mfa_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "secret": mfa.secret_of(device),
+            "uri": device.config_url,
+            "qr_code": mfa.qr_code_data_url(device.config_url),
+        },
+    )
+
+
+def mfa_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own second factor: how many recovery codes are left; new ones on request."""
+    user = request.user
+    if not requires_second_factor(user):
+        raise Http404
+    device = mfa.authenticator_of(user)
+    if device is None:
+        return redirect("account:mfa-enrol")
+    form = RegenerateCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.regenerate_recovery_codes(user)
+        return render(
+            request,
+            "organisations/mfa_codes.html",
+            {"codes": codes, "enrolled": False, "continue_url": reverse("home:start")},
+        )
+    return render(
+        request,
+        "organisations/mfa_recovery.html",
+        {"form": form, "device": device, "left": mfa.recovery_codes_left(user)},
+    )
+
+
+def mfa_people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The secretariat's list of who needs a second factor and who has one."""
+    if not can_reset_second_factors(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()
+    has_device = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    people = (
+        User.objects.filter(
+            Q(pk__in=users_requiring_second_factor().values("pk")) | Q(totpdevice__confirmed=True)
+        )
+        .annotate(enrolled=has_device)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    if query:
+        people = people.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    return render(
+        request,
+        "organisations/mfa_people.html",
+        {"people": people[:200], "query": query, "resets": mfa.latest_resets()},
+    )
+
+
+def mfa_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Confirm, with a reason, and reset a person's second factor."""
+    if not can_reset_second_factors(request.user):
+        raise Http404
+    username = request.POST.get("username") or request.GET.get("username", "")
+    person = User.objects.filter(username=username).first() if username else None
+    if person is None:
+        raise Http404
+    form = ResetSecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mfa.reset_second_factor(
+                person, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The second factor of %(name)s is reset: they add an authenticator app "
+                    "again at their next login."
+                )
+                % {"name": person},
+            )
+            return redirect("account:mfa-people")
+    return render(
+        request,
+        "organisations/mfa_reset.html",
+        {
+            "form": form,
+            "person": person,
+            "enrolled": mfa.has_second_factor(person),
+            "required": requires_second_factor(person),
+            "history": mfa.second_factor_history(person),
+        },
+    )

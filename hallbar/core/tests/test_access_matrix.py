@@ -63,6 +63,15 @@ OUTSIDERS = ("auditor", "charlie", "dave", "nobody")
 EVERYONE = MEMBERS + OUTSIDERS
 ANONYMOUS = "anonymous"
 SECRETARIAT = ("secretariat",)
+# Who must log in with a second factor: the roles that read confidential material.
+NEEDS_SECOND_FACTOR = (
+    "secretariat",
+    "coordinator_a",
+    "contact_jamtland",
+    "alice",
+    "bob",
+    "auditor",
+)
 # Who may read the released Code of Conduct and contract clause (they are bound by them).
 DOCUMENT_READERS = (*MEMBERS, "auditor", "charlie", "dave")
 SUPPLIER_EDITORS = ("secretariat", "coordinator_a", "contact_jamtland", "alice", "bob")
@@ -907,6 +916,26 @@ CASES += [
         status=302,
         writers=SECRETARIAT,
         data={"kind": "account", "value": "nobody"},
+    ),
+    # the second factor (hallbar.organisations.mfa): its pages are for the roles that need one
+    # (organisations.access.requires_second_factor). Nobody in the cast has added an app here,
+    # so the code page and the recovery codes send them to the enrolment.
+    _case("account:mfa-verify", readers=NEEDS_SECOND_FACTOR, status=302, data={"code": "1"}),
+    _case("account:mfa-enrol", readers=NEEDS_SECOND_FACTOR, data={"code": "000000"}),
+    _case(
+        "account:mfa-recovery-codes",
+        readers=NEEDS_SECOND_FACTOR,
+        status=302,
+        data={"confirm": "on"},
+    ),
+    # the secretariat lists who has one and resets a person's, with a reason
+    _case("account:mfa-people", readers=SECRETARIAT),
+    _case(
+        "account:mfa-reset",
+        query="?username=alice",
+        readers=SECRETARIAT,
+        writers=SECRETARIAT,
+        data={"username": "alice", "reason": "Tappade telefonen", "confirm": "on"},
     ),
 ]
 for kind, released in (

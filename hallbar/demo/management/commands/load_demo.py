@@ -1,11 +1,15 @@
 from contextlib import nullcontext
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from hallbar.core.clock import moved_clock
 from hallbar.demo.national import DEMO_PASSWORD, load_demo
+from hallbar.demo.second_factor import DEMO_TOTP_KEY
+from hallbar.organisations.access import requires_second_factor
+from hallbar.organisations.models import User
 
 
 def _day(text: str) -> date:
@@ -47,6 +51,19 @@ class Command(BaseCommand):
             users = load_demo(small=options.get("small", False))
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        needing = {
+            user.username
+            for user in User.objects.filter(username__in=[spec.username for spec in users])
+            if requires_second_factor(user)
+        }
         for spec in users:
             where = spec.organisation + (f", area {spec.area}" if spec.area else "")
-            self.stdout.write(f"  {spec.username:<24} {spec.role:<18} {where}")
+            code = "  + code" if spec.username in needing else ""
+            self.stdout.write(f"  {spec.username:<24} {spec.role:<18} {where}{code}")
+        if needing and settings.HALLBAR_MFA_REQUIRED:
+            self.stdout.write(
+                "Logins marked '+ code' also ask for a code from an authenticator app. Add the "
+                f"demo key {DEMO_TOTP_KEY} to any authenticator app (time-based, 6 digits, "
+                "30 seconds), or print the current code with `make demo-code` "
+                "(manage.py demo_code)."
+            )
