@@ -402,9 +402,7 @@ def test_supplier_countries_from_sites_else_from_contracts(reference_data):
     }
 
 
-def test_risk_screen_csv_escapes_a_formula_in_a_suppliers_name(
-    reference_data, risk_table, capsys
-):
+def test_risk_screen_csv_escapes_a_formula_in_a_suppliers_name(reference_data, risk_table, capsys):
     """A supplier registered as =HYPERLINK(...) is printed as text, not as a formula."""
     save_supplier(
         supplier=None,
@@ -418,7 +416,7 @@ def test_risk_screen_csv_escapes_a_formula_in_a_suppliers_name(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows, "the screening printed no row"
     names = {row["supplier"] for row in rows}
-    assert "'=HYPERLINK(\"http://evil.example\",\"Klicka\")" in names
+    assert '\'=HYPERLINK("http://evil.example","Klicka")' in names
     for row in rows:
         for value in row.values():
             assert not (value or "").startswith(("=", "+", "@")), value
