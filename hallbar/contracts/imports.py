@@ -431,9 +431,9 @@ class RowChecker:
                 if column not in reported:
                     bad(column, message)
         for column, (model, field_name) in COLUMN_FIELDS.items():
-            message = length_error(model, field_name, (values.get(column) or "").strip())
-            if message:
-                bad(column, message)
+            too_long = length_error(model, field_name, (values.get(column) or "").strip())
+            if too_long:
+                bad(column, too_long)
         if issues:
             return None, issues
         if country is None or category is None or value is None or start is None or not status:

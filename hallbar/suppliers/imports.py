@@ -294,9 +294,9 @@ def check_row(
             "osh_id": text("site_osh_id"),
         }
     for column, (model, field_name) in COLUMN_FIELDS.items():
-        message = length_error(model, field_name, (values.get(column) or "").strip())
-        if message:
-            bad(column, message)
+        too_long = length_error(model, field_name, (values.get(column) or "").strip())
+        if too_long:
+            bad(column, too_long)
     if issues or country is None:  # a missing or unknown country is an issue
         return None, issues
     return (
