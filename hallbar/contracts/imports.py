@@ -23,6 +23,7 @@ from hallbar.contracts.models import Contract
 from hallbar.contracts.services import contract_rule_errors
 from hallbar.core.history import HistoryBatch, diff_fields, import_source
 from hallbar.core.imports import Validated
+from hallbar.core.limits import length_error
 from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import (
     TableIssue,
@@ -33,7 +34,7 @@ from hallbar.core.tabular import (
     read_table,
 )
 from hallbar.organisations.models import Region
-from hallbar.suppliers.models import country_code
+from hallbar.suppliers.models import Supplier, country_code
 from hallbar.suppliers.services import (
     IncomingSupplier,
     clean_identifiers,
@@ -243,6 +244,17 @@ class Lookups:
         self.clauses = {str(c.version): c for c in clause_model.objects.all()}
 
 
+# The text columns stored as they are written, and the field whose length bounds each.
+COLUMN_FIELDS: dict[str, tuple[type[Any], str]] = {
+    "reference": (Contract, "reference"),
+    "title": (Contract, "title"),
+    "dd_contact_name": (Contract, "dd_contact_name"),
+    "dd_contact_email": (Contract, "dd_contact_email"),
+    "supplier_name": (Supplier, "name"),
+    "supplier_other_id": (Supplier, "other_id"),
+}
+
+
 class RowChecker:
     """Turn one row of text values into a ContractRow, or report what is wrong with it."""
 
@@ -418,6 +430,10 @@ class RowChecker:
                 column = rule_column.get(field_name, field_name)
                 if column not in reported:
                     bad(column, message)
+        for column, (model, field_name) in COLUMN_FIELDS.items():
+            too_long = length_error(model, field_name, (values.get(column) or "").strip())
+            if too_long:
+                bad(column, too_long)
         if issues:
             return None, issues
         if country is None or category is None or value is None or start is None or not status:

@@ -15,6 +15,13 @@ class CoreConfig(AppConfig):
 
         refuse_placeholder_secret_key_when_serving()
 
+        # Text longer than its column is refused on SQLite as PostgreSQL refuses it.
+        from django.db.models.signals import pre_save
+
+        from hallbar.core.limits import check_lengths
+
+        pre_save.connect(check_lengths, dispatch_uid="hallbar-check-lengths")
+
 
 class HallbarAdminConfig(admin_apps.AdminConfig):
     """The Django admin with hallbar's site, which only the secretariat may enter."""

@@ -7,12 +7,14 @@ file twice creates nothing new.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.core.history import HistoryBatch, diff_fields, import_source
 from hallbar.core.imports import Validated
+from hallbar.core.limits import length_error
 from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tabular import TableIssue, check_columns, is_formula_like, parse_int, read_table
 from hallbar.suppliers.access import can_edit_supplier
@@ -205,6 +207,23 @@ def _changes(row: SupplierRow, supplier: Supplier) -> bool:
     )
 
 
+# The deepest tier of a supply chain a site may be recorded at.
+MAX_TIER = 20
+# The text columns stored as they are written, and the field whose length bounds each.
+COLUMN_FIELDS: dict[str, tuple[type[Any], str]] = {
+    "name": (Supplier, "name"),
+    "other_id": (Supplier, "other_id"),
+    "city": (Supplier, "city"),
+    "dd_contact_name": (Supplier, "dd_contact_name"),
+    "dd_contact_email": (Supplier, "dd_contact_email"),
+    "dd_contact_phone": (Supplier, "dd_contact_phone"),
+    "site_name": (ProductionSite, "name"),
+    "site_city": (ProductionSite, "city"),
+    "site_products": (ProductionSite, "products"),
+    "site_osh_id": (ProductionSite, "osh_id"),
+}
+
+
 def check_row(
     filename: str, number: int, values: dict[str, str]
 ) -> tuple[SupplierRow | None, list[TableIssue]]:
@@ -260,8 +279,12 @@ def check_row(
             )
         tier_text = text("site_tier") or "1"
         tier, tier_error = parse_int(tier_text)
-        if tier_error or (tier is not None and tier < 1):
-            bad("site_tier", tier_error or _("The tier must be 1 or more."))
+        if tier_error or (tier is not None and not 1 <= tier <= MAX_TIER):
+            bad(
+                "site_tier",
+                tier_error
+                or _("The tier must be a whole number from 1 to %(max)s.") % {"max": MAX_TIER},
+            )
         site = {
             "name": site_name,
             "country": site_country,
@@ -270,6 +293,10 @@ def check_row(
             "tier": tier or 1,
             "osh_id": text("site_osh_id"),
         }
+    for column, (model, field_name) in COLUMN_FIELDS.items():
+        too_long = length_error(model, field_name, (values.get(column) or "").strip())
+        if too_long:
+            bad(column, too_long)
     if issues or country is None:  # a missing or unknown country is an issue
         return None, issues
     return (

@@ -146,7 +146,14 @@ class SupplierName(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier", "name", "region"], name="suppliers_suppliername_unique"
-            )
+            ),
+            # NULLs are distinct in a unique index: without this, every import of the same
+            # file (which records names without a region) added the same name again.
+            models.UniqueConstraint(
+                fields=["supplier", "name"],
+                condition=models.Q(region__isnull=True),
+                name="suppliers_suppliername_unique_without_region",
+            ),
         ]
         verbose_name = _("supplier name")
         verbose_name_plural = _("supplier names")

@@ -271,3 +271,22 @@ def test_import_report_is_private_to_its_author(library, cast, client_for, tasks
     assert client_for(cast.alice).get(url).status_code == 200
     assert client_for(cast.bob).get(url).status_code == 404
     assert client_for(cast.secretariat).get(url).status_code == 200
+
+
+def test_a_100_000_character_contract_title_is_a_row_error_and_nothing_is_written(library):
+    with translation.override("en"):
+        job = run(
+            contract_csv(
+                [
+                    {"reference": "LONG-1", "title": "x" * 100_000},
+                    {"reference": "LONG-2", "supplier_name": "L" * 301},
+                    {"reference": "R" * 101},
+                ]
+            ),
+        )
+    assert job.status == "rejected"
+    issues = {(i["row"], i["column"]): i["message"] for i in job.issues}
+    assert "100000 characters" in issues[(2, "title")] and "300" in issues[(2, "title")]
+    assert "301 characters" in issues[(3, "supplier_name")]
+    assert (4, "reference") in issues
+    assert not Contract.objects.exists() and not Supplier.objects.exists()

@@ -22,9 +22,10 @@ from .reader import (
     parse_int,
     read_table,
 )
-from .writer import escape_cell, write_csv, write_xlsx
+from .writer import EscapedCsvWriter, escape_cell, write_csv, write_xlsx
 
 __all__ = [
+    "EscapedCsvWriter",
     "Progress",
     "Row",
     "Source",

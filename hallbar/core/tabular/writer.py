@@ -20,7 +20,7 @@ from typing import IO, Any, cast
 
 from .reader import _float_text, is_formula_like
 
-__all__ = ["escape_cell", "write_csv", "write_xlsx"]
+__all__ = ["EscapedCsvWriter", "escape_cell", "write_csv", "write_xlsx"]
 
 Target = str | os.PathLike[str] | IO[bytes] | IO[str]
 
@@ -38,6 +38,45 @@ def escape_cell(value: Any) -> Any:
     if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
+
+
+class EscapedCsvWriter:
+    """A csv writer for text streams (a command's output) that escapes every cell like exports.
+
+    Every CSV the project writes goes through this module: commands use this class (no BOM,
+    plain lines), downloads use `write_csv`. Rows are sequences, or mappings when `fieldnames`
+    is given (as `csv.DictWriter`).
+    """
+
+    def __init__(
+        self,
+        file: Any,
+        *,
+        fieldnames: Sequence[str] | None = None,
+        delimiter: str = ",",
+        lineterminator: str = "\n",
+    ) -> None:
+        self.fieldnames = list(fieldnames) if fieldnames is not None else None
+        self._writer = csv.writer(file, delimiter=delimiter, lineterminator=lineterminator)
+
+    def writeheader(self) -> None:
+        if self.fieldnames is None:
+            raise TypeError("writeheader needs fieldnames")
+        self.writerow(self.fieldnames)
+
+    def writerow(self, row: Sequence[Any] | dict[str, Any]) -> None:
+        if isinstance(row, dict):
+            if self.fieldnames is None:
+                raise TypeError("a mapping row needs fieldnames")
+            unknown = set(row) - set(self.fieldnames)
+            if unknown:
+                raise ValueError(f"fields not in fieldnames: {sorted(unknown)}")
+            row = [row.get(name, "") for name in self.fieldnames]
+        self._writer.writerow([_csv_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def write_csv(

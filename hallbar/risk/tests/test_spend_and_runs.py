@@ -1,5 +1,6 @@
 """Spend imports into Parquet partitions, and screening runs stored with their rows."""
 
+import csv
 import io
 import json
 from datetime import date
@@ -399,3 +400,23 @@ def test_supplier_countries_from_sites_else_from_contracts(reference_data):
         (c, "", "MY"): approx(1 / 8),
         (c, "", "TW"): approx(4 / 8),
     }
+
+
+def test_risk_screen_csv_escapes_a_formula_in_a_suppliers_name(reference_data, risk_table, capsys):
+    """A supplier registered as =HYPERLINK(...) is printed as text, not as a formula."""
+    save_supplier(
+        supplier=None,
+        acting_user=None,
+        name='=HYPERLINK("http://evil.example","Klicka")',
+        country="SE",
+        org_number="5560360793",
+    )
+    import_spend(lines([GLOVES]))
+    call_command("risk_screen", "--year", "2025", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows, "the screening printed no row"
+    names = {row["supplier"] for row in rows}
+    assert '\'=HYPERLINK("http://evil.example","Klicka")' in names
+    for row in rows:
+        for value in row.values():
+            assert not (value or "").startswith(("=", "+", "@")), value

@@ -89,3 +89,16 @@ def test_the_supplier_page_names_the_import_and_hides_sub_supplier_names(
     assert "Klang Secret Gloves" not in page
     page = client_for(cast.secretariat).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Production sites added: Klang Secret Gloves (Malaysia)" in page
+
+
+def test_importing_the_same_file_again_adds_no_name_rows(reference_data, cast):
+    """Names recorded without a region are unique too (NULL regions escaped the constraint)."""
+    from hallbar.suppliers.models import SupplierName
+
+    rows = [MEDI, SHENZHEN, {**SHENZHEN, "site_name": "Fabrik 1", "site_country": "CN"}]
+    run(rows, user=cast.secretariat)
+    names = sorted(SupplierName.objects.values_list("supplier__name", "name", "region"))
+    run(rows, user=cast.secretariat, filename="lev-igen.csv")
+    run(rows, user=cast.secretariat, filename="lev-tredje.csv")
+    assert sorted(SupplierName.objects.values_list("supplier__name", "name", "region")) == names
+    assert len(names) == len(set(names))

@@ -1,11 +1,11 @@
 """Print every region's contribution for a year as JSON, CSV or a table: the amount by the rule,
 the amount the region's own decision states, their difference, and the amount invoiced."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hallbar.core.tabular import EscapedCsvWriter
 from hallbar.funding.exports import HEADERS, contribution_record, contribution_rows
 from hallbar.funding.selectors import contributions_for_year, invoiced_total
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 json.dumps([contribution_record(c) for c in rows], ensure_ascii=False, indent=2)
             )
         elif format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = EscapedCsvWriter(self.stdout)
             writer.writerow(HEADERS)
             writer.writerows(contribution_rows(rows))
         else:

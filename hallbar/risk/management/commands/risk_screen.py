@@ -1,10 +1,10 @@
 """Run a screening of a year's spend and print its rows as JSON or CSV."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hallbar.core.tabular import EscapedCsvWriter
 from hallbar.risk.runs import run_screening
 from hallbar.risk.spend import stored_partitions
 
@@ -87,6 +87,6 @@ class Command(BaseCommand):
                 )
             )
         else:
-            writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
+            writer = EscapedCsvWriter(self.stdout, fieldnames=FIELDS)
             writer.writeheader()
             writer.writerows(records)

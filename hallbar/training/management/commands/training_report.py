@@ -1,8 +1,8 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand
 
+from hallbar.core.tabular import EscapedCsvWriter
 from hallbar.training.selectors import report
 
 FIELDS = ["region", "county_code", "role", "module", "module_key", "people", "completed"]
@@ -25,6 +25,6 @@ class Command(BaseCommand):
                 json.dumps({"year": options["year"], "rows": rows}, ensure_ascii=False, indent=2)
             )
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
+        writer = EscapedCsvWriter(self.stdout, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
