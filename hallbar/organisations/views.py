@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from hallbar.core.sections import sections_for
-from hallbar.organisations import lockout
+from hallbar.organisations import lockout, sso
 from hallbar.organisations.access import (
     access_region,
     access_user_language,
@@ -184,3 +185,32 @@ def lockout_unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, text)
         return redirect("account:lockout-list")
     return render(request, "organisations/lockout_unlock.html", {"lock": lock})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with a button per single sign-on provider.
+
+    With password logins switched off (HALLBAR_PASSWORD_LOGIN=false) the form is hidden and a
+    posted password is refused without being checked.
+    """
+
+    def post(self, request, *args, **kwargs):
+        if not sso.password_login_enabled():
+            return render(
+                request,
+                "registration/login.html",
+                {"password_login_refused": True, "next": request.POST.get("next", "")},
+                status=403,
+            )
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out; after a single sign-on login, end the session at the provider too."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = sso.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        if at_provider:
+            return HttpResponseRedirect(at_provider)
+        return response
