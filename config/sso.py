@@ -79,7 +79,7 @@ def parse_providers(raw: str, environ: dict[str, str], strong_acr: list[str]) ->
         raise _fail(f"not valid JSON ({error})") from None
     if not isinstance(entries, list):
         raise _fail("must be a JSON list of objects")
-    apps = []
+    apps: list[dict[str, Any]] = []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             raise _fail(f"entry {number} is not an object")

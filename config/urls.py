@@ -1,5 +1,7 @@
-from django.contrib import admin
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.urls import include, path
@@ -37,7 +39,7 @@ def _only_with_password_login(patterns):
     return patterns
 
 
-auth_urls = include("django.contrib.auth.urls")[0]
+auth_urls = import_module("django.contrib.auth.urls")
 api_urls, api_app, api_namespace = api.urls
 urlpatterns = [
     path("", include("hallbar.home.urls")),
@@ -46,7 +48,7 @@ urlpatterns = [
     path("accounts/logout/", organisations_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include(_only_with_password_login(list(auth_urls.urlpatterns)))),
     # Single sign-on (OpenID Connect): sso/oidc/<provider>/login/ and its callback
-    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("sso/", include("hallbar.organisations.sso_urls")),
     path("account/", include("hallbar.organisations.account_urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),

@@ -130,6 +130,13 @@ def no_account_page(request: HttpRequest, provider_id: str | None) -> HttpRespon
     )
 
 
+def login_failed_page(request: HttpRequest, provider_id: str, reason: object) -> HttpResponse:
+    """The page for a login that was cancelled, failed or could not be verified (400)."""
+    logger.warning("single sign-on failed at %s: %s", provider_id, reason)
+    app = provider_settings(provider_id)
+    return render(request, "organisations/sso_error.html", {"provider": _label(app)}, status=400)
+
+
 def _label(app: dict[str, Any] | None) -> str:
     if not app:
         return ""
@@ -186,15 +193,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None
     ):
-        logger.warning("single sign-on failed at %s: %s %s", provider, error, exception)
-        raise ImmediateHttpResponse(
-            render(
-                request,
-                "organisations/sso_error.html",
-                {"provider": _label(provider_settings(getattr(provider, "id", "") or ""))},
-                status=400,
-            )
-        )
+        provider_id = getattr(getattr(provider, "app", None), "provider_id", "") or ""
+        raise ImmediateHttpResponse(login_failed_page(request, provider_id, exception or error))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -1,9 +1,13 @@
 """Pages for regions and procurement areas."""
 
+import requests
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.openid_connect import views as allauth_oidc_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -203,6 +207,15 @@ class LoginView(auth_views.LoginView):
                 status=403,
             )
         return super().post(request, *args, **kwargs)
+
+
+@login_not_required
+def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """Start a login at a provider (allauth's view); if the provider cannot be reached, say so."""
+    try:
+        return allauth_oidc_views.login(request, provider_id)
+    except (requests.RequestException, OAuth2Error, ValueError, KeyError) as error:
+        return sso.login_failed_page(request, provider_id, error)
 
 
 class LogoutView(auth_views.LogoutView):

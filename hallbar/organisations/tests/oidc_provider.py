@@ -61,13 +61,13 @@ def _free_port() -> int:
 def hallbar_providers(issuer: str) -> list[dict]:
     """The providers hallbar is configured with in the tests (as in HALLBAR_OIDC_PROVIDERS)."""
     # The provider puts acr in the ID token when acr_values asks for it
-    common = {
+    common: dict[str, object] = {
         "issuer": issuer,
         "client_secret": SECRET,
         "strong_acr": [STRONG],
         "acr_values": f"{STRONG} {WEAK}",
     }
-    entries = [
+    entries: list[dict[str, object]] = [
         # Region staff: matched by a verified e-mail address
         {"id": "test-idp", "name": "Test IdP", "name_sv": "Test-IdP", "client_id": "hallbar"},
         # Matched only by the hsa_id claim stored on the user's external identity row

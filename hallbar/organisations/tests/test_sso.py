@@ -20,6 +20,7 @@ import pytest
 import requests
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialAccount
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
@@ -237,7 +238,7 @@ def _verify(provider_id: str, id_token: str):
     """Check an ID token as hallbar does: signature (the provider's keys), issuer, audience
     (hallbar's client id for the provider) and expiry; return the identity."""
     request = RequestFactory().get("/")
-    request.session = {}
+    request.session = SessionStore()
     provider = get_adapter().get_provider(request, provider_id)
     return provider.verify_token(request, {"id_token": id_token})
 
