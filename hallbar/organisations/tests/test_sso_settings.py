@@ -218,3 +218,23 @@ def test_a_provider_that_cannot_be_reached_gives_the_error_page(client, settings
     # Then the login fails with hallbar's error page, not a server error
     assert response.status_code == 400
     assert "The login did not succeed" in response.content.decode()
+
+
+def test_the_secretariat_links_an_identity_to_a_person_in_the_admin(cast, client_for, settings):
+    from hallbar.organisations.admin import ExternalIdentityForm
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"APPS": _parse([{**INERA, "client_secret": "s"}, BROKER])}
+    }
+    client = client_for(cast.secretariat)
+    # The person's page in the admin has the identities, to add with a configured provider
+    page = client.get(reverse("admin:organisations_user_change", args=[cast.bob.pk]))
+    assert page.status_code == 200
+    assert "socialaccount_set-TOTAL_FORMS" in page.content.decode()
+    assert ExternalIdentityForm({"provider": "inera", "uid": "SE2321000016-B0B1"}).is_valid()
+    assert not ExternalIdentityForm({"provider": "google", "uid": "1"}).is_valid()
+    # and allauth's provider apps, tokens and addresses are not in the admin
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "socialaccount/socialapp/" not in index
+    assert "socialaccount/socialtoken/" not in index
+    assert "account/emailaddress/" not in index
