@@ -6,6 +6,7 @@ package-lock.json (``npm ci``) the first time they are missing. When Node.js or 
 cannot be had, the tests are skipped, unless HALLBAR_REQUIRE_BROWSER is set (CI): then they fail.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -37,17 +38,23 @@ def unavailable(reason: str):
 
 
 def _install() -> None:
+    """Install the provider's npm packages (package-lock.json) unless `make test` did."""
     if (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         return
     if not Path(NPM).exists():
         unavailable("npm is not installed")
-    result = subprocess.run(
-        [NPM, "ci", "--no-audit", "--no-fund"],
-        cwd=PROVIDER_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    # One test process installs; the others (pytest-xdist) wait for it.
+    with (PROVIDER_DIR / ".npm-ci.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+            return
+        result = subprocess.run(
+            [NPM, "ci", "--no-audit", "--no-fund"],
+            cwd=PROVIDER_DIR,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     if result.returncode != 0:
         unavailable(f"npm ci failed: {result.stderr[-2000:]}")
 

@@ -238,3 +238,28 @@ def test_the_secretariat_links_an_identity_to_a_person_in_the_admin(cast, client
     assert "socialaccount/socialapp/" not in index
     assert "socialaccount/socialtoken/" not in index
     assert "account/emailaddress/" not in index
+
+
+def test_logout_after_a_password_login_stays_at_hallbar(client, cast, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _parse([BROKER])}}
+    client.force_login(cast.alice)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_when_the_provider_cannot_be_reached_still_logs_out(client, cast, settings):
+    # Given a single sign-on session at a provider that answers nothing
+    unreachable = {**BROKER, "issuer": "http://127.0.0.1:9"}
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _parse([unreachable])}}
+    client.force_login(cast.alice, backend="hallbar.organisations.sso.SingleSignOnBackend")
+    session = client.session
+    session["hallbar_sso_provider"] = "freja-bankid"
+    session.save()
+    # When she logs out
+    response = client.post(reverse("logout"))
+    # Then she is logged out of hallbar and sent to its login page
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
