@@ -67,8 +67,10 @@ FAILED = "The login did not succeed"
 
 
 @pytest.fixture(scope="module")
-def provider(live_server, tmp_path_factory):
-    """Start the provider once for the module, registered for the live server; stop it after."""
+def provider(django_db_setup, live_server, tmp_path_factory):
+    """Start the provider once for the module, registered for the live server; stop it after.
+
+    The test database is set up before the live server (and so torn down after it)."""
     process, issuer = start_provider(tmp_path_factory.mktemp("oidc"), live_server.url, ACCOUNTS)
     yield issuer
     stop_provider(process)
