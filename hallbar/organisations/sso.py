@@ -26,6 +26,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.base import ProviderException
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
@@ -38,8 +39,10 @@ from hallbar.organisations.models import User
 logger = logging.getLogger(__name__)
 
 STRONG_AUTH_SESSION_KEY = "hallbar_strong_auth"
-# The provider a session was logged in through: logout then ends the session there too.
+# The provider a session was logged in through, and the ID token it issued: logout then ends
+# the session there too (the token is the id_token_hint of RP-initiated logout).
 PROVIDER_SESSION_KEY = "hallbar_sso_provider"
+ID_TOKEN_SESSION_KEY = "hallbar_sso_id_token"
 BACKEND = "hallbar.organisations.sso.SingleSignOnBackend"
 
 
@@ -163,6 +166,20 @@ class HallbarOpenIDConnectProvider(OpenIDConnectProvider):
             ) from None
 
 
+class OAuth2Adapter(OpenIDConnectOAuth2Adapter):
+    """allauth's OpenID Connect adapter, keeping the raw ID token of this login for logout.
+
+    The token stays on the request (never in the database); AccountAdapter.post_login puts it
+    in the session once the login has succeeded."""
+
+    def complete_login(self, request, app, token, **kwargs):
+        login = super().complete_login(request, app, token, **kwargs)
+        id_token = (kwargs.get("response") or {}).get("id_token")
+        if isinstance(id_token, str):
+            request.hallbar_id_token = id_token
+        return login
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Map an identity to an existing user, or show the page for an unknown person."""
 
@@ -209,6 +226,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if sociallogin is not None:
             provider_id = sociallogin.account.provider
             request.session[PROVIDER_SESSION_KEY] = provider_id
+            id_token_string = getattr(request, "hallbar_id_token", None)
+            if id_token_string:
+                request.session[ID_TOKEN_SESSION_KEY] = id_token_string
             id_token = (sociallogin.account.extra_data or {}).get("id_token", {})
             if is_strong(provider_id, id_token):
                 request.session[STRONG_AUTH_SESSION_KEY] = True
@@ -227,8 +247,9 @@ def end_session_url(request: HttpRequest) -> str | None:
     """Return the provider's logout URL for a session logged in by single sign-on, if any.
 
     RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the browser is sent to the
-    provider's end_session_endpoint with hallbar's client_id and the login page as
-    post_logout_redirect_uri, which must be registered with the provider.
+    provider's end_session_endpoint with the login's ID token (id_token_hint), hallbar's
+    client_id and the login page as post_logout_redirect_uri, which must be registered with the
+    provider.
     """
     provider_id = request.session.get(PROVIDER_SESSION_KEY)
     app = provider_settings(provider_id) if provider_id else None
@@ -244,10 +265,12 @@ def end_session_url(request: HttpRequest) -> str | None:
         return None
     if not isinstance(endpoint, str) or not endpoint:
         return None
-    query = urlencode(
-        {
-            "client_id": app["client_id"],
-            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
-        }
-    )
+    parameters = {
+        "client_id": app["client_id"],
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+    }
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    if id_token:
+        parameters["id_token_hint"] = id_token
+    query = urlencode(parameters)
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

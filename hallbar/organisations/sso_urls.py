@@ -1,10 +1,9 @@
-"""Single sign-on URLs: django-allauth's openid_connect views, the login wrapped by hallbar's.
+"""Single sign-on URLs: django-allauth's openid_connect views, wrapped by hallbar's.
 
 The names are allauth's own (it reverses them): sso/oidc/<provider>/login/ and its callback,
 which is the redirect URI to register with each provider.
 """
 
-from allauth.socialaccount.providers.openid_connect import views as allauth_views
 from django.urls import path
 
 from hallbar.organisations import views
@@ -13,7 +12,7 @@ urlpatterns = [
     path("oidc/<str:provider_id>/login/", views.sso_login, name="openid_connect_login"),
     path(
         "oidc/<str:provider_id>/login/callback/",
-        allauth_views.callback,
+        views.sso_callback,
         name="openid_connect_callback",
     ),
 ]

@@ -1,7 +1,9 @@
 """Pages for regions and procurement areas."""
 
 import requests
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect import views as allauth_oidc_views
 from django.conf import settings
 from django.contrib import messages
@@ -216,6 +218,16 @@ def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
         return allauth_oidc_views.login(request, provider_id)
     except (requests.RequestException, OAuth2Error, ValueError, KeyError) as error:
         return sso.login_failed_page(request, provider_id, error)
+
+
+@login_not_required
+def sso_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """The provider's answer (allauth's callback, with the adapter that keeps the ID token)."""
+    try:
+        view = OAuth2CallbackView.adapter_view(sso.OAuth2Adapter(request, provider_id))
+        return view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
 
 
 class LogoutView(auth_views.LogoutView):

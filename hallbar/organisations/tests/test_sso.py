@@ -27,7 +27,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from hallbar.organisations.models import User
-from hallbar.organisations.sso import PROVIDER_SESSION_KEY, STRONG_AUTH_SESSION_KEY
+from hallbar.organisations.sso import (
+    ID_TOKEN_SESSION_KEY,
+    PROVIDER_SESSION_KEY,
+    STRONG_AUTH_SESSION_KEY,
+)
 from hallbar.organisations.tests.oidc_provider import (
     SECRET,
     STRONG,
@@ -299,12 +303,15 @@ def test_login_and_logout_through_the_provider(sso, page, live_server, cast):
     data = Session.objects.get(session_key=session_key).get_decoded()
     assert data[STRONG_AUTH_SESSION_KEY] is True
     assert data[PROVIDER_SESSION_KEY] == "test-idp"
+    assert data[ID_TOKEN_SESSION_KEY].count(".") == 2  # a JWT, for the logout
 
     # When she logs out
     page.get_by_role("button", name="Logga ut").click()
     # Then the provider asks to end its session too, and she confirms
     confirm = page.get_by_role("button", name="Yes, sign me out")
     expect(confirm).to_be_visible()
+    assert page.url.startswith(f"{sso}/session/end")
+    assert "id_token_hint=" in page.url
     confirm.click()
     # and she is back at hallbar's login page, with the session ended at hallbar
     expect(_button(page, "Test-IdP")).to_be_visible()
