@@ -11,7 +11,20 @@ PORT ?= 8000
 # Test processes (pytest-xdist): each gets its own test database and browser.
 WORKERS ?= 2
 
-.PHONY: run demo-code test install lint typecheck test-postgres bench messages clean
+.PHONY: run demo-code test install lint typecheck test-postgres bench messages clean oidc-provider
+
+# The OpenID Connect provider the single sign-on tests run as a separate process (Node.js,
+# tests/oidc-provider): its npm packages exactly as in its package-lock.json. Without npm the
+# tests that need it are skipped (and fail in CI, where HALLBAR_REQUIRE_BROWSER is set).
+OIDC_PROVIDER := tests/oidc-provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.hallbar-installed
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "Installing the OpenID Connect test provider (npm ci in $(OIDC_PROVIDER))…"; \
+		(cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found: the single sign-on tests will be skipped"; fi
+
+oidc-provider: $(OIDC_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "hallbar needs Python 3.11 or newer (python3 --version)"; exit 1; fi
@@ -54,13 +67,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-test: lint
+test: lint oidc-provider
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(WORKERS)
 
 # The suite against PostgreSQL (used by .ci/run); DATABASE_URL may be overridden.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) oidc-provider
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallbar} $(BIN)/python -m pytest -n $(WORKERS)
 
 # Every benchmark once at a small size: checks that they run and pass their own checks, in a

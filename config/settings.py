@@ -4,9 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.sso import DEFAULT_STRONG_ACR, form_action_origins, providers_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the running platform writes (SQLite, Parquet spend, uploads) lives here, git-ignored.
@@ -40,6 +42,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # single sign-on with OpenID Connect (docs/DESIGN.md, Identity)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Swagger UI for /api/docs from django-ninja's own static files, not from a CDN
     "ninja",
     "hallbar.core",
@@ -77,6 +84,7 @@ MIDDLEWARE = [
     "hallbar.core.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hallbar.organisations.sessions.SessionTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "hallbar.core.middleware.RememberListFiltersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused by the lockout into the login page with its message.
@@ -119,11 +127,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 
+# Single sign-on (docs/sso.md): the identity providers of HALLBAR_OIDC_PROVIDERS, each a
+# button on the login page. An ID token whose acr is in the provider's strong_acr list (by
+# default HALLBAR_OIDC_STRONG_ACR) counts as a second factor.
+HALLBAR_OIDC_STRONG_ACR = env_list("HALLBAR_OIDC_STRONG_ACR", DEFAULT_STRONG_ACR)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": providers_from_environment(HALLBAR_OIDC_STRONG_ACR)}
+}
+SOCIALACCOUNT_ADAPTER = "hallbar.organisations.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "hallbar.organisations.sso.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # people are known to hallbar before they log in
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # e-mail matching is hallbar's own, verified only
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login page's buttons POST (CSRF-protected)
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("HALLBAR_OIDC_TIMEOUT_SECONDS", 10)
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+# Passwords stay for the demo and as a fallback; HALLBAR_PASSWORD_LOGIN=false hides the form
+# and refuses every password login (there is then no backend that checks passwords).
+HALLBAR_PASSWORD_LOGIN = env_bool("HALLBAR_PASSWORD_LOGIN", True)
+if not HALLBAR_PASSWORD_LOGIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]:
+    raise ImproperlyConfigured(
+        "HALLBAR_PASSWORD_LOGIN=false needs at least one provider in HALLBAR_OIDC_PROVIDERS"
+    )
 AUTHENTICATION_BACKENDS = [
     # First, so that every password login is counted and a locked one refused (it needs the
     # request: log test clients in with force_login, or client.login(request=..., ...)).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if HALLBAR_PASSWORD_LOGIN else []),
+    # Keeps people logged in by single sign-on; it never checks a password.
+    "hallbar.organisations.sso.SingleSignOnBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,7 +243,11 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The single sign-on buttons and the logout are forms redirected to the providers.
+        "form-action": [
+            "'self'",
+            *form_action_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]),
+        ],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -1,8 +1,13 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.urls import include, path
 
 from hallbar.api.api import api
+from hallbar.organisations import views as organisations_views
 
 
 def _public(patterns):
@@ -15,11 +20,35 @@ def _public(patterns):
     return patterns
 
 
+def _only_with_password_login(patterns):
+    """Answer 404 from the password pages when password logins are switched off.
+
+    Login and logout are hallbar's own views (organisations.views), listed before these.
+    """
+    patterns = [p for p in patterns if p.name not in {"login", "logout"}]
+    for pattern in patterns:
+        view = pattern.callback
+
+        def guarded(request, *args, _view=view, **kwargs):
+            if not settings.HALLBAR_PASSWORD_LOGIN:
+                raise Http404
+            return _view(request, *args, **kwargs)
+
+        guarded.__dict__.update(view.__dict__)
+        pattern.callback = guarded
+    return patterns
+
+
+auth_urls = import_module("django.contrib.auth.urls")
 api_urls, api_app, api_namespace = api.urls
 urlpatterns = [
     path("", include("hallbar.home.urls")),
     path("", include("hallbar.core.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/login/", organisations_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", organisations_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(_only_with_password_login(list(auth_urls.urlpatterns)))),
+    # Single sign-on (OpenID Connect): sso/oidc/<provider>/login/ and its callback
+    path("sso/", include("hallbar.organisations.sso_urls")),
     path("account/", include("hallbar.organisations.account_urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),

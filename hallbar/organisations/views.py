@@ -1,10 +1,17 @@
 """Pages for regions and procurement areas."""
 
+import requests
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect import views as allauth_oidc_views
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hallbar.core.sections import sections_for
-from hallbar.organisations import lockout, mfa
+from hallbar.organisations import lockout, mfa, sso
 from hallbar.organisations.access import (
     access_region,
     access_user_language,
@@ -379,3 +386,51 @@ def mfa_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
             "history": mfa.second_factor_history(person),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with a button per single sign-on provider.
+
+    With password logins switched off (HALLBAR_PASSWORD_LOGIN=false) the form is hidden and a
+    posted password is refused without being checked.
+    """
+
+    def post(self, request, *args, **kwargs):
+        if not sso.password_login_enabled():
+            return render(
+                request,
+                "registration/login.html",
+                {"password_login_refused": True, "next": request.POST.get("next", "")},
+                status=403,
+            )
+        return super().post(request, *args, **kwargs)
+
+
+@login_not_required
+def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """Start a login at a provider (allauth's view); if the provider cannot be reached, say so."""
+    try:
+        return allauth_oidc_views.login(request, provider_id)
+    except (requests.RequestException, OAuth2Error, ValueError, KeyError) as error:
+        return sso.login_failed_page(request, provider_id, error)
+
+
+@login_not_required
+def sso_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """The provider's answer (allauth's callback, with the adapter that keeps the ID token)."""
+    try:
+        view = OAuth2CallbackView.adapter_view(sso.OAuth2Adapter(request, provider_id))
+        return view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out; after a single sign-on login, end the session at the provider too."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = sso.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        if at_provider:
+            return HttpResponseRedirect(at_provider)
+        return response

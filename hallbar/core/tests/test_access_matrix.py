@@ -38,6 +38,7 @@ from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
 from hallbar.organisations.models import Membership, Organisation, Region
 from hallbar.organisations.services import load_reference_data
+from hallbar.organisations.tests.matrix import SSO_PUBLIC, matrix_providers, sso_cases
 from hallbar.planning.models import FollowUpPlan, PlanItem
 from hallbar.planning.services import propose_plan
 from hallbar.reporting.tests.matrix import reporting_cases
@@ -84,7 +85,9 @@ CONTRACT_CREATORS = ("secretariat", "contact_jamtland", "alice", "bob")
 FEW_CONTRACTS = "region=23"
 
 # Never swept: the admin has its own permission system; the API docs are public by design; the
-# auth views are Django's own.
+# auth views are Django's own (login and logout are hallbar's in their place, tested in
+# organisations/tests/test_sso*.py). The single sign-on URLs (django-allauth, under sso/) are
+# swept: organisations/tests/matrix.py.
 SKIPPED_PREFIXES = ("admin/", "api/docs", "api/openapi.json", "accounts/")
 # Public and without data: the health check and the language switch (a cookie); public by
 # design: the published results and the released code and clause as files for tender documents.
@@ -101,7 +104,15 @@ PUBLIC = {
     "training:verify",
     "requirements:code-download",
     "requirements:clause-download",
+    # single sign-on (django-allauth): the login through a provider and its callback
+    *SSO_PUBLIC,
 }
+
+
+@pytest.fixture(autouse=True)
+def _sso_provider(settings):
+    """One single sign-on provider, so that its URLs answer (organisations/tests/matrix.py)."""
+    settings.SOCIALACCOUNT_PROVIDERS = matrix_providers()
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -1123,6 +1134,7 @@ CASES += [
 CASES += training_cases(_case, _post_only, everyone=EVERYONE, secretariat=SECRETARIAT)
 CASES += reporting_cases(_case, _post_only, members=MEMBERS)
 CASES += goal_cases(_case, members=MEMBERS, secretariat=SECRETARIAT)
+CASES += sso_cases(_case, everyone=EVERYONE)
 # Cases that can be posted to: the API is read-only and the public views hold no data.
 POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]
 WRITE_CASES = [c for c in CASES if c.writers]
