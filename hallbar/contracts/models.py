@@ -115,6 +115,8 @@ class Contract(PublicModel):
         ]
         indexes = [
             models.Index(fields=["status", "category"], name="contracts_status_category_idx"),
+            # The list's default sort (newest start first, then id) reads this index in order.
+            models.Index(fields=["-start_date", "id"], name="contracts_start_id_idx"),
         ]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
