@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Keeps the request where the audit log (hallbar.core.audit) finds its actor and address.
+    "hallbar.core.audit.AuditRequestMiddleware",
     "hallbar.core.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hallbar.organisations.sessions.SessionTimeoutMiddleware",

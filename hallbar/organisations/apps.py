@@ -9,7 +9,10 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from hallbar.core.languages import register_language_preference
-        from hallbar.organisations import sessions  # noqa: F401 - the login signal receiver
+        from hallbar.organisations import (  # noqa: F401 - signal receivers
+            audit,
+            sessions,
+        )
         from hallbar.organisations.services import set_preferred_language
 
         register_language_preference(

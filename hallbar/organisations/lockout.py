@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from hallbar.core.history import record_change
 from hallbar.core.models import HistoryEntry
+from hallbar.organisations.audit import record_unlock
 from hallbar.organisations.models import User
 
 ACCOUNT = "account"
@@ -143,6 +144,7 @@ def unlock(lock: Lock, *, acting_user: User) -> int:
             changes={"login lockout": ["locked", "unlocked"]},
         )
     count, _deleted = attempts.delete()
+    record_unlock(kind=lock.kind, value=lock.value, failures=lock.failures, acting_user=acting_user)
     return count
 
 
