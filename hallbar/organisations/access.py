@@ -53,3 +53,8 @@ def access_user_language(actor: User, membership_public_id) -> User:
 def can_manage_lockouts(user: User) -> bool:
     """Return whether user may see locked logins and unlock them: the secretariat."""
     return user.is_authenticated and (user.is_secretariat or user.is_superuser)
+
+
+def can_view_audit_log(user: User) -> bool:
+    """Return whether user may search and export the audit log: the secretariat."""
+    return user.is_authenticated and (user.is_secretariat or user.is_superuser)

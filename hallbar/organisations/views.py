@@ -1,26 +1,36 @@
-"""Pages for regions and procurement areas."""
+"""Pages for regions and procurement areas, and the secretariat's account pages."""
+
+import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from hallbar.core.exports import table_response
 from hallbar.core.sections import sections_for
 from hallbar.organisations import lockout
 from hallbar.organisations.access import (
     access_region,
     access_user_language,
     can_manage_lockouts,
+    can_view_audit_log,
     can_view_cooperation,
     may_set_monthly_digest_of,
 )
-from hallbar.organisations.forms import LanguageForm, SettingsForm
+from hallbar.organisations.forms import AuditLogFilterForm, LanguageForm, SettingsForm
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Membership, Role
-from hallbar.organisations.selectors import areas_on, regions_with_latest_population
+from hallbar.organisations.selectors import (
+    AUDIT_DEFAULT_SORT,
+    areas_on,
+    filter_audit_events,
+    regions_with_latest_population,
+)
 from hallbar.organisations.services import set_monthly_digest, set_preferred_language
 
 COOKIE_AGE = 365 * 24 * 3600
@@ -184,3 +194,58 @@ def lockout_unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, text)
         return redirect("account:lockout-list")
     return render(request, "organisations/lockout_unlock.html", {"lock": lock})
+
+
+AUDIT_EXPORT_COLUMNS = [
+    "number",
+    "time",
+    "kind",
+    "actor",
+    "actor_id",
+    "object_type",
+    "object_id",
+    "object",
+    "address",
+    "detail",
+    "hash",
+]
+
+
+def audit_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The secretariat searches, sorts, pages through and downloads the audit log."""
+    if not can_view_audit_log(request.user):
+        raise Http404
+    form = AuditLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort") or AUDIT_DEFAULT_SORT
+    events = filter_audit_events(filters, sort)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        rows = (
+            [
+                event.sequence,
+                timezone.localtime(event.at).isoformat(timespec="seconds"),
+                event.kind,
+                event.actor_name,
+                event.actor_id,
+                event.object_type,
+                event.object_id,
+                event.object_label,
+                event.client_address,
+                json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+                event.hash,
+            ]
+            for event in events.iterator(chunk_size=2000)
+        )
+        # table_response writes the export itself to the audit log
+        return table_response(
+            AUDIT_EXPORT_COLUMNS, rows, file_format=export, name="audit-log", sheet_title="Audit"
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.detail_text = json.dumps(event.detail, ensure_ascii=False, sort_keys=True)
+    return render(
+        request,
+        "organisations/audit_log_list.html",
+        {"form": form, "page": page, "params": request.GET, "filtered": bool(filters)},
+    )

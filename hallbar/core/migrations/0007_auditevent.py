@@ -12,7 +12,7 @@ from django.db import migrations, models
 POSTGRES_TRIGGER = """
 CREATE FUNCTION core_auditevent_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP;
 END
 $$;
 CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
@@ -34,7 +34,8 @@ SQLITE_DROP = "DROP TRIGGER IF EXISTS core_auditevent_append_only;"
 def create_trigger(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGER)
+        # no parameters: the function's "%" is PL/pgSQL's placeholder, not the driver's
+        schema_editor.execute(POSTGRES_TRIGGER, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_TRIGGER)
 
