@@ -30,7 +30,15 @@ _BEFORE = "_audit_before"
 
 @receiver(user_logged_in, dispatch_uid="hallbar_audit_login")
 def _logged_in(sender, request, user, **kwargs) -> None:
-    audit.record(audit.Kind.LOGIN, request=request, user=user, obj=user)
+    try:
+        audit.record(audit.Kind.LOGIN, request=request, user=user, obj=user)
+    except Exception:
+        # login() has already put the user in the session: a login that cannot be recorded
+        # must not stay signed in when the error page is sent.
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.flush()
+        raise
 
 
 @receiver(user_logged_out, dispatch_uid="hallbar_audit_logout")

@@ -227,3 +227,14 @@ def test_memberships_are_recorded_on_any_path(cast):
     event = _latest(audit.Kind.MEMBERSHIP_CHANGED, object_id=str(membership.public_id))
     assert event.detail["before"]["is_active"] is True
     assert event.detail["after"]["is_active"] is False
+
+
+def test_a_login_that_cannot_be_recorded_does_not_stay_signed_in(cast, client):
+    from unittest import mock
+
+    with (
+        mock.patch.object(AuditEvent, "save", side_effect=RuntimeError("log down")),
+        pytest.raises(RuntimeError, match="log down"),
+    ):
+        _log_in(client, "alice", CAST_PASSWORD)
+    assert "_auth_user_id" not in client.session
