@@ -158,11 +158,7 @@ def _membership_deleted(sender, instance: Membership, **kwargs) -> None:
 def _user_before(sender, instance: User, raw=False, update_fields=None, **kwargs) -> None:
     watched = (*USER_ROLE_FIELDS, "is_active")
     before = None
-    if (
-        instance.pk
-        and not raw
-        and (update_fields is None or set(update_fields) & set(watched))
-    ):
+    if instance.pk and not raw and (update_fields is None or set(update_fields) & set(watched)):
         before = User.objects.filter(pk=instance.pk).values(*watched).first()
     setattr(instance, _BEFORE, before)
 
@@ -193,5 +189,8 @@ def _user_after(sender, instance: User, created: bool, raw=False, **kwargs) -> N
         audit.record(
             audit.Kind.USER_REACTIVATED if instance.is_active else audit.Kind.USER_DEACTIVATED,
             obj=instance,
-            detail={"before": {"is_active": before["is_active"]}, "after": {"is_active": instance.is_active}},
+            detail={
+                "before": {"is_active": before["is_active"]},
+                "after": {"is_active": instance.is_active},
+            },
         )

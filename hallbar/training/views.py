@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hallbar.core.charts import Bar, bar_chart
 from hallbar.core import audit
+from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.http import attachment, table_download
 from hallbar.core.markdown import render_authored
 from hallbar.organisations.models import Region, Role

@@ -53,47 +53,104 @@ def create_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_backgroundjob'),
+        ("core", "0006_backgroundjob"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                ("hash", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'verbose_name': 'audit log head',
-                'verbose_name_plural': 'audit log head',
+                "verbose_name": "audit log head",
+                "verbose_name_plural": "audit log head",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True, verbose_name='number')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='by')),
-                ('kind', models.CharField(choices=[('login', 'login'), ('login_failed', 'failed login'), ('logout', 'logout'), ('lockout', 'login locked'), ('unlock', 'login unlocked'), ('download', 'download'), ('export', 'export'), ('token_used', 'API token used'), ('role_changed', 'role changed'), ('membership_changed', 'membership changed'), ('user_deactivated', 'user deactivated'), ('user_reactivated', 'user reactivated')], db_index=True, max_length=30, verbose_name='kind')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('object_label', models.CharField(blank=True, max_length=300, verbose_name='object')),
-                ('client_address', models.CharField(blank=True, max_length=64, verbose_name='address')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True, verbose_name="number")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="by")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "login"),
+                            ("login_failed", "failed login"),
+                            ("logout", "logout"),
+                            ("lockout", "login locked"),
+                            ("unlock", "login unlocked"),
+                            ("download", "download"),
+                            ("export", "export"),
+                            ("token_used", "API token used"),
+                            ("role_changed", "role changed"),
+                            ("membership_changed", "membership changed"),
+                            ("user_deactivated", "user deactivated"),
+                            ("user_reactivated", "user reactivated"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                (
+                    "object_label",
+                    models.CharField(blank=True, max_length=300, verbose_name="object"),
+                ),
+                (
+                    "client_address",
+                    models.CharField(blank=True, max_length=64, verbose_name="address"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log entries',
-                'ordering': ['-sequence'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_auditevent_object_idx')],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log entries",
+                "ordering": ["-sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="core_auditevent_object_idx"
+                    )
+                ],
             },
         ),
         migrations.RunPython(create_trigger, drop_trigger),

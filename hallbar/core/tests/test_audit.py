@@ -97,17 +97,15 @@ def test_the_orm_refuses_to_change_or_remove_an_entry():
 def test_the_database_refuses_an_update_behind_the_orms_back():
     (event,) = _append(1)
     table = AuditEvent._meta.db_table
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET object_label = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET object_label = 'x' WHERE id = %s", [event.pk])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the DELETE trigger is PostgreSQL's")
 def test_postgresql_refuses_a_delete_behind_the_orms_back():
     (event,) = _append(1)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
 
 
 def _drop_trigger() -> None:
