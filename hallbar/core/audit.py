@@ -81,8 +81,7 @@ def acting_as(user) -> Iterator[None]:
 def client_address(request: HttpRequest | None) -> str:
     """The client's address: REMOTE_ADDR, or the one HALLBAR_PROXY_COUNT proxies put in front.
 
-    The same rule as the lockout's (organisations.lockout.client_address), which core cannot
-    import.
+    The lockout (organisations.lockout.client_address) uses this rule too.
     """
     if request is None:
         return ""
