@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Keeps the request where the audit log (hallbar.core.audit) finds its actor and address.
+    "hallbar.core.audit.AuditRequestMiddleware",
     # request.user.is_verified(), then the second factor for the roles that need it
     "django_otp.middleware.OTPMiddleware",
     "hallbar.organisations.mfa.SecondFactorMiddleware",

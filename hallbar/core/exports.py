@@ -11,6 +11,10 @@
 
 The language is the active one (the user's, in a view) unless one is given. Cells are escaped
 against formula injection by `hallbar.core.tabular`.
+
+Every download made here while a request is served is written to the audit log
+(`hallbar.core.audit`) before the file is returned: an export with the file's name, the page
+and filters it came from and, for tables, the number of rows.
 """
 
 import io
@@ -21,6 +25,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from hallbar.core import audit
 from hallbar.core.tabular import escape_cell, write_csv, write_xlsx
 
 CSV = "text/csv; charset=utf-8"
@@ -54,8 +59,34 @@ def write_table(
         write_xlsx(target, headers, rows, sheet_title=sheet_title or "Data")
 
 
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    """Return content as a file download named filename."""
+def attachment(
+    content: bytes,
+    filename: str,
+    content_type: str,
+    *,
+    kind: str = audit.Kind.EXPORT,
+    obj=None,
+    detail: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Return content as a file download named filename, recorded in the audit log as kind.
+
+    Recorded only while a request is served: a file built by a command is nobody's download.
+    """
+    request = audit.current_request()
+    if request is not None:
+        audit.record(
+            kind,
+            request=request,
+            obj=obj,
+            object_type="" if obj is not None else "file",
+            object_label="" if obj is not None else filename,
+            detail={
+                "file": filename,
+                "path": request.get_full_path()[:500],
+                "bytes": len(content),
+                **(detail or {}),
+            },
+        )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -72,17 +103,32 @@ def table_response(
 ) -> HttpResponse:
     """Return rows as a download named name.csv or name.xlsx, by the rules above."""
     buffer = io.BytesIO()
+    counted = _Counted(rows)
     write_table(
         buffer,
         headers,
-        rows,
+        counted,
         file_format=file_format,
         sheet_title=sheet_title,
         language=language,
     )
+    detail = {"rows": counted.count}
     if file_format == "csv":
-        return attachment(buffer.getvalue(), f"{name}.csv", CSV)
-    return attachment(buffer.getvalue(), f"{name}.xlsx", XLSX)
+        return attachment(buffer.getvalue(), f"{name}.csv", CSV, detail=detail)
+    return attachment(buffer.getvalue(), f"{name}.xlsx", XLSX, detail=detail)
+
+
+class _Counted:
+    """rows, counting them as they are read (for the audit log's entry of an export)."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]):
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,103 @@ class BackgroundJob(PublicModel):
         if not self.total_steps:
             return 0
         return min(100, round(100 * max(self.step - 1, 0) / self.total_steps))
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised on an attempt to change or remove an entry of the audit log."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be removed.")
+
+    # bulk writes skip the chain
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are written one at a time by hallbar.core.audit.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit log: who saw or did what, when, from where (hallbar.core.audit).
+
+    Append-only, and each entry carries the hash of the one before it, so that a changed or
+    removed entry breaks the chain (`manage.py verify_audit_log`).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        LOCKOUT = "lockout", _("login locked")
+        UNLOCK = "unlock", _("login unlocked")
+        DOWNLOAD = "download", _("download")
+        EXPORT = "export", _("export")
+        TOKEN_USED = "token_used", _("API token used")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        MEMBERSHIP_CHANGED = "membership_changed", _("membership changed")
+        USER_DEACTIVATED = "user_deactivated", _("user deactivated")
+        USER_REACTIVATED = "user_reactivated", _("user reactivated")
+
+    # The position in the chain, from 1, without gaps.
+    sequence = models.PositiveBigIntegerField(_("number"), unique=True)
+    at = models.DateTimeField(_("when"), db_index=True)
+    # No database constraint and no cascade: removing a user must not touch the log (the
+    # entry keeps the id and the name the user had).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=300, blank=True)
+    client_address = models.CharField(_("address"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="core_auditevent_object_idx")
+        ]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only: entries cannot be removed.")
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain: one row, locked while an entry is appended."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log head")
+        verbose_name_plural = _("audit log head")
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.hash}"

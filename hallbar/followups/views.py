@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hallbar.contracts.access import sees_contract_internals
 from hallbar.contracts.models import Contract
+from hallbar.core import audit
 from hallbar.core.forms import add_service_errors, flash_errors
 from hallbar.core.history import history_for
 from hallbar.core.http import table_download
@@ -718,6 +719,24 @@ def document_download(request: AuthenticatedHttpRequest, public_id) -> FileRespo
         handle = path.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
+    try:
+        # recorded before a byte is served: a download that cannot be logged does not happen
+        audit.record(
+            audit.Kind.DOWNLOAD,
+            request=request,
+            obj=document,
+            object_label=document.filename,
+            detail={
+                "file": document.filename,
+                "purpose": document.purpose,
+                "confidential": document.confidential,
+                "sha256": document.sha256,
+                "followup": str(document.followup.public_id) if document.followup else None,
+            },
+        )
+    except Exception:
+        handle.close()
+        raise
     response = FileResponse(
         handle, as_attachment=True, filename=document.filename, content_type=document.content_type
     )

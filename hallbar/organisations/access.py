@@ -96,3 +96,8 @@ def users_requiring_second_factor() -> QuerySet[User]:
 def can_reset_second_factors(user: User) -> bool:
     """Return whether user may see people's second factors and reset one: the secretariat."""
     return user.is_authenticated and (user.is_secretariat or user.is_superuser)
+
+
+def can_view_audit_log(user: User) -> bool:
+    """Return whether user may search and export the audit log: the secretariat."""
+    return user.is_authenticated and (user.is_secretariat or user.is_superuser)

@@ -4,6 +4,7 @@ from hallbar.organisations import views
 
 app_name = "account"
 urlpatterns = [
+    path("audit-log/", views.audit_log_list, name="audit-log-list"),
     path("language/", views.my_language, name="language"),
     path("lockouts/", views.lockout_list, name="lockout-list"),
     path("lockouts/unlock/", views.lockout_unlock, name="lockout-unlock"),

@@ -9,7 +9,8 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from hallbar.core.languages import register_language_preference
-        from hallbar.organisations import (  # noqa: F401 - the login signal receivers
+        from hallbar.organisations import (  # noqa: F401 - signal receivers
+            audit,
             mfa,
             sessions,
         )

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.core.imports import MAX_UPLOAD_BYTES
-from hallbar.core.models import ImportJob
+from hallbar.core.models import AuditEvent, ImportJob
 from hallbar.organisations.models import Language, Region
 
 
@@ -125,3 +125,22 @@ class ResetSecondFactorForm(forms.Form):
         label=_("I have made sure that the person asking is the person themselves"),
         required=True,
     )
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log page's filters; every field optional."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    actor = forms.CharField(label=_("By"), required=False, max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    object = forms.CharField(label=_("Object"), required=False, max_length=200)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *AuditEvent.Kind.choices]

@@ -22,8 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from hallbar.core import audit
 from hallbar.core.history import record_change
 from hallbar.core.models import HistoryEntry
+from hallbar.organisations.audit import record_unlock
 from hallbar.organisations.models import User
 
 ACCOUNT = "account"
@@ -35,14 +37,9 @@ def cool_off() -> timedelta:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the one HALLBAR_PROXY_COUNT proxies put in front."""
-    proxies = settings.HALLBAR_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: REMOTE_ADDR, or the one HALLBAR_PROXY_COUNT proxies put in front
+    (the audit log's rule, so that a lock and its log entries name the same address)."""
+    return audit.client_address(request) or None
 
 
 class LockoutHandler(AxesDatabaseHandler):
@@ -143,6 +140,7 @@ def unlock(lock: Lock, *, acting_user: User) -> int:
             changes={"login lockout": ["locked", "unlocked"]},
         )
     count, _deleted = attempts.delete()
+    record_unlock(kind=lock.kind, value=lock.value, failures=lock.failures, acting_user=acting_user)
     return count
 
 

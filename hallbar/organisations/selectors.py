@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from hallbar.core.models import AuditEvent
 from hallbar.organisations.models import (
     AreaCategory,
     AreaMembership,
@@ -49,3 +50,53 @@ def areas_on(day: date) -> QuerySet[ProcurementArea]:
         ),
         "coordinators__user",
     )
+
+
+# The audit log page's sort keys: the URL's name -> the ordering (newest first by default).
+AUDIT_SORTS = {
+    "at": ("sequence",),
+    "kind": ("kind", "sequence"),
+    "actor": ("actor_name", "sequence"),
+    "object": ("object_label", "sequence"),
+    "address": ("client_address", "sequence"),
+}
+AUDIT_DEFAULT_SORT = "-at"
+
+
+def filter_audit_events(filters: dict, sort: str = AUDIT_DEFAULT_SORT):
+    """Return the audit log entries matching filters (AuditLogFilterForm's cleaned data),
+    ordered by sort (a key of AUDIT_SORTS, "-" first for descending)."""
+    events = AuditEvent.objects.all()
+    text = (filters.get("q") or "").strip()
+    if text:
+        events = events.filter(
+            Q(actor_name__icontains=text)
+            | Q(object_label__icontains=text)
+            | Q(object_id__icontains=text)
+            | Q(object_type__icontains=text)
+            | Q(client_address__icontains=text)
+            | Q(detail__icontains=text)
+        )
+    actor = (filters.get("actor") or "").strip()
+    if actor:
+        events = events.filter(actor_name__icontains=actor)
+    if filters.get("kind"):
+        events = events.filter(kind=filters["kind"])
+    subject = (filters.get("object") or "").strip()
+    if subject:
+        events = events.filter(
+            Q(object_label__icontains=subject)
+            | Q(object_id__icontains=subject)
+            | Q(object_type__icontains=subject)
+        )
+    if filters.get("since"):
+        events = events.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        events = events.filter(at__date__lte=filters["until"])
+    key = sort.lstrip("-")
+    if key not in AUDIT_SORTS:
+        key, sort = AUDIT_DEFAULT_SORT.lstrip("-"), AUDIT_DEFAULT_SORT
+    fields = AUDIT_SORTS[key]
+    if sort.startswith("-"):
+        fields = tuple(f"-{field}" for field in fields)
+    return events.order_by(*fields)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hallbar.core import audit
 from hallbar.core.history import record_change
 from hallbar.organisations.models import (
     AreaMembership,
@@ -125,6 +126,20 @@ def add_membership(
     acting_user: User | None,
 ) -> Membership:
     """Give user a role in organisation; validate the role against the organisation kind."""
+    with audit.acting_as(acting_user):
+        return _add_membership(
+            user=user, organisation=organisation, role=role, area=area, acting_user=acting_user
+        )
+
+
+def _add_membership(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    area: ProcurementArea | None,
+    acting_user: User | None,
+) -> Membership:
     membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
     if membership is None:
         membership = Membership(user=user, organisation=organisation, role=role, area=area)

@@ -1,4 +1,6 @@
-"""Pages for regions and procurement areas."""
+"""Pages for regions and procurement areas, and the secretariat's account pages."""
+
+import json
 
 import requests
 from allauth.socialaccount.models import SocialApp
@@ -10,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hallbar.core.exports import table_response
 from hallbar.core.sections import sections_for
 from hallbar.organisations import lockout, mfa, sso
 from hallbar.organisations.access import (
@@ -26,12 +30,14 @@ from hallbar.organisations.access import (
     access_user_language,
     can_manage_lockouts,
     can_reset_second_factors,
+    can_view_audit_log,
     can_view_cooperation,
     may_set_monthly_digest_of,
     requires_second_factor,
     users_requiring_second_factor,
 )
 from hallbar.organisations.forms import (
+    AuditLogFilterForm,
     CodeForm,
     EnrolForm,
     LanguageForm,
@@ -41,7 +47,12 @@ from hallbar.organisations.forms import (
 )
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Membership, Role, User
-from hallbar.organisations.selectors import areas_on, regions_with_latest_population
+from hallbar.organisations.selectors import (
+    AUDIT_DEFAULT_SORT,
+    areas_on,
+    filter_audit_events,
+    regions_with_latest_population,
+)
 from hallbar.organisations.services import set_monthly_digest, set_preferred_language
 
 COOKIE_AGE = 365 * 24 * 3600
@@ -434,3 +445,58 @@ class LogoutView(auth_views.LogoutView):
         if at_provider:
             return HttpResponseRedirect(at_provider)
         return response
+
+
+AUDIT_EXPORT_COLUMNS = [
+    "number",
+    "time",
+    "kind",
+    "actor",
+    "actor_id",
+    "object_type",
+    "object_id",
+    "object",
+    "address",
+    "detail",
+    "hash",
+]
+
+
+def audit_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The secretariat searches, sorts, pages through and downloads the audit log."""
+    if not can_view_audit_log(request.user):
+        raise Http404
+    form = AuditLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort") or AUDIT_DEFAULT_SORT
+    events = filter_audit_events(filters, sort)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        rows = (
+            [
+                event.sequence,
+                timezone.localtime(event.at).isoformat(timespec="seconds"),
+                event.kind,
+                event.actor_name,
+                event.actor_id,
+                event.object_type,
+                event.object_id,
+                event.object_label,
+                event.client_address,
+                json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+                event.hash,
+            ]
+            for event in events.iterator(chunk_size=2000)
+        )
+        # table_response writes the export itself to the audit log
+        return table_response(
+            AUDIT_EXPORT_COLUMNS, rows, file_format=export, name="audit-log", sheet_title="Audit"
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.detail_text = json.dumps(event.detail, ensure_ascii=False, sort_keys=True)
+    return render(
+        request,
+        "organisations/audit_log_list.html",
+        {"form": form, "page": page, "params": request.GET, "filtered": bool(filters)},
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hallbar.core import audit
 from hallbar.core.jobs import start_job
 from hallbar.core.models import BackgroundJob
 from hallbar.organisations.http import AuthenticatedHttpRequest
@@ -108,6 +109,14 @@ def annual_report_download(request: AuthenticatedHttpRequest, public_id) -> File
         raise Http404
     year, language = job.result["year"], job.result["language"]
     name = f"verksamhetsrapport-{year}.pdf" if language == "sv" else f"annual-report-{year}.pdf"
+    audit.record(
+        audit.Kind.DOWNLOAD,
+        request=request,
+        object_type="reporting.annual_report",
+        object_id=str(job.public_id),
+        object_label=name,
+        detail={"file": name, "year": year, "language": language},
+    )
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )

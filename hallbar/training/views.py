@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hallbar.core import audit
 from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.http import attachment, table_download
 from hallbar.core.markdown import render_authored
@@ -211,7 +212,13 @@ def certificate_download(request, public_id):
     pdf = certificate_pdf(
         certificate, language=_language(), base_url=request.build_absolute_uri("/")
     )
-    return attachment(pdf, f"certificate-{certificate.code}.pdf", "application/pdf")
+    return attachment(
+        pdf,
+        f"certificate-{certificate.code}.pdf",
+        "application/pdf",
+        kind=audit.Kind.DOWNLOAD,
+        obj=certificate,
+    )
 
 
 @login_not_required
