@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("hallbar.core.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", include("hallbar.organisations.account_urls")),
+    path("account/tokens/", include("hallbar.api.urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),
     path("categories/", include("hallbar.categories.urls")),
