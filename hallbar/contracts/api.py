@@ -102,13 +102,7 @@ def list_contracts(request, filters: Query[ContractFilters]):
     return contracts.prefetch_related("regions")
 
 
-@router.get("/{public_id}", response=ContractOut)
-def get_contract(request, public_id: UUID):
-    contract, _can_edit = access_contract(request.user, public_id)
-    return contract
-
-
-# --- writes -----------------------------------------------------------------------------------
+# --- writes: before the detail route, whose path would take "upsert" for an id ---------------
 
 MAX_ITEMS = 500
 REGION_NOT_WRITABLE = _("There is no region with this county code whose contracts you may change.")
@@ -192,3 +186,9 @@ def upsert_contracts(request, payload: ContractUpsertIn):
     if job.issues:
         raise FieldErrors(import_errors(job, "contracts"))
     return import_result(job)
+
+
+@router.get("/{public_id}", response=ContractOut)
+def get_contract(request, public_id: UUID):
+    contract, _can_edit = access_contract(request.user, public_id)
+    return contract

@@ -62,29 +62,7 @@ def list_suppliers(request, filters: Query[SupplierFilters]):
     return filter_suppliers(suppliers_visible_to(user), params)
 
 
-@router.get("/{public_id}", response=SupplierDetailOut)
-def get_supplier(request, public_id: UUID):
-    supplier, _can_edit = access_supplier(request.user, public_id)
-    return {
-        **{f: getattr(supplier, f) for f in SupplierOut.model_fields},
-        "sites": [
-            {
-                "name": site.shown_name,
-                "country": site.country,
-                "city": site.shown_city,
-                "products": site.products,
-                "tier": site.tier,
-                "osh_id": site.shown_osh_id,
-            }
-            for site in sites_for(request.user, supplier, supplier.sites.all())
-        ],
-        "names": sorted({n.name for n in supplier.names.all()})
-        if sees_registry_internals(request.user)
-        else [],
-    }
-
-
-# --- writes -----------------------------------------------------------------------------------
+# --- writes: before the detail route, whose path would take "upsert" for an id ---------------
 
 MAX_ITEMS = 500
 
@@ -177,3 +155,25 @@ def _field(path: str) -> str:
     if dot and column.startswith("site_"):
         return f"{head}.site.{column.removeprefix('site_')}"
     return path
+
+
+@router.get("/{public_id}", response=SupplierDetailOut)
+def get_supplier(request, public_id: UUID):
+    supplier, _can_edit = access_supplier(request.user, public_id)
+    return {
+        **{f: getattr(supplier, f) for f in SupplierOut.model_fields},
+        "sites": [
+            {
+                "name": site.shown_name,
+                "country": site.country,
+                "city": site.shown_city,
+                "products": site.products,
+                "tier": site.tier,
+                "osh_id": site.shown_osh_id,
+            }
+            for site in sites_for(request.user, supplier, supplier.sites.all())
+        ],
+        "names": sorted({n.name for n in supplier.names.all()})
+        if sees_registry_internals(request.user)
+        else [],
+    }
