@@ -5,7 +5,7 @@ from uuid import UUID
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hallbar.core.api_support import ErrorOut, FieldErrors, field_error
@@ -85,7 +85,7 @@ def upload_spend(request, file: File[UploadedFile], data: Form[SpendUploadIn]):
     )
     start_job(job)
     url = reverse("core:import-job", kwargs={"public_id": job.public_id})
-    return 202, {"job": job.public_id, "status": job.status, "url": url}
+    return Status(202, {"job": job.public_id, "status": job.status, "url": url})
 
 
 class ScreeningIn(Schema):
@@ -111,4 +111,4 @@ def start_screening(request, payload: ScreeningIn):
         subject=str(payload.year),
     )
     url = reverse("core:job", kwargs={"public_id": job.public_id})
-    return 202, {"job": job.public_id, "status": job.status, "url": url}
+    return Status(202, {"job": job.public_id, "status": job.status, "url": url})
