@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from hallbar.contracts.access import (
     access_contract,
+    can_create_contracts,
     can_edit_region_contracts,
     can_list_contracts,
     contracts_visible_to,
@@ -172,6 +173,8 @@ def upsert_contracts(request, payload: ContractUpsertIn):
     wrong nothing is written and the answer (422) names each wrong field. Only those who may
     import the region's contracts on the pages may call it.
     """
+    if not can_create_contracts(request.user):
+        raise Http404
     region = Region.objects.filter(county_code=payload.region).first()
     if region is None or not can_edit_region_contracts(request.user, region):
         raise field_error("region", REGION_NOT_WRITABLE)
