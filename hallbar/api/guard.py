@@ -3,11 +3,12 @@
 PostgreSQL stores no NUL character and no lone UTF-16 surrogate (JSON can carry both, as
 ``\\u0000`` and ``\\ud800``); a filter or a value holding one would fail in the database (a
 500) instead of being refused. Every API view is wrapped so that such a request is answered
-with 422 and the field that holds it, in the API's error shape.
+with 422 and the field that holds it, in the API's error shape. Form fields are not read here:
+reading them would consume the body before the operation, and the one form operation (the spend
+upload) constrains its fields and cleans the file's name itself.
 """
 
 import json
-import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,11 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
-def _unstorable(text: str) -> bool:
-    return bool(_UNSTORABLE.search(text))
+from hallbar.core.api_support import unstorable as _unstorable
 
 
 def _bad_json_field(value: Any, path: str) -> str | None:
@@ -49,17 +46,12 @@ def unstorable_field(request: HttpRequest) -> str | None:
     for key, values in request.GET.lists():
         if _unstorable(key) or any(_unstorable(v) for v in values):
             return key
-    if request.method in {"POST", "PUT", "PATCH"}:
-        if request.content_type == "application/json":
-            try:
-                body = json.loads(request.body or b"null")
-            except ValueError:
-                return None  # the operation reports the unreadable body itself
-            return _bad_json_field(body, "")
-        if request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-            for key, values in request.POST.lists():
-                if _unstorable(key) or any(_unstorable(v) for v in values):
-                    return key
+    if request.method in {"POST", "PUT", "PATCH"} and request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            return None  # the operation reports the unreadable body itself
+        return _bad_json_field(body, "")
     return None
 
 

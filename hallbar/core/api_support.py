@@ -7,6 +7,7 @@ value as the request has it: ``contracts[2].annual_value_sek`` is the annual val
 contract of the body, ``page`` a query parameter.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,8 @@ from hallbar.core.models import ImportJob
 
 # The file name of an import that came through the API (shown on the import's page).
 API_FILENAME = "API"
+# What PostgreSQL cannot store in text: NUL, and lone UTF-16 surrogates (JSON can carry both).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class FieldErrorOut(Schema):
@@ -117,3 +120,12 @@ def as_text(value: Any) -> str:
 
 def as_row(values: dict[str, Any], columns: Iterable[str]) -> dict[str, str]:
     return {column: as_text(values.get(column)) for column in columns}
+
+
+def unstorable(text: str) -> bool:
+    return bool(UNSTORABLE.search(text))
+
+
+def storable(text: str) -> str:
+    """Return text without the characters the database cannot store."""
+    return UNSTORABLE.sub("", text)

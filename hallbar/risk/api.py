@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from hallbar.core.api_support import ErrorOut, FieldErrors, field_error
+from hallbar.core.api_support import ErrorOut, FieldErrors, field_error, storable
 from hallbar.core.import_views import start_job
 from hallbar.core.imports import create_job
 from hallbar.core.jobs import start_job as start_background_job
@@ -33,7 +33,7 @@ class JobOut(Schema):
 
 
 class SpendUploadIn(Schema):
-    region: str = Field(..., description="the region's county code, e.g. 01")
+    region: str = Field(..., pattern=r"^[0-9]{2}$", description="the region's county code, e.g. 01")
     year: int = Field(..., description="the year the file covers")
     dry_run: bool = Field(False, description="check the file, write nothing")
     confirm_shrink: bool = Field(
@@ -76,7 +76,7 @@ def upload_spend(request, file: File[UploadedFile], data: Form[SpendUploadIn]):
     job = create_job(
         kind=ImportJob.Kind.SPEND,
         uploaded=file,
-        filename=file.name or "spend.csv",
+        filename=storable(file.name or "")[:255] or "spend.csv",
         acting_user=request.user,
         region=form.cleaned_data["region"],
         mode=form.mode,

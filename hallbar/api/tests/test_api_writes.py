@@ -339,3 +339,23 @@ def test_the_swagger_ui_is_served_from_local_files(client):
     page = client.get(reverse("api:openapi-view"))
     assert page.status_code == 200
     assert b"cdn." not in page.content and b"unpkg" not in page.content
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            b'--x\r\nContent-Disposition: form-data; name="region"\r\n\r\n01',
+            "multipart/form-data; boundary=x",
+        ),
+        (b"garbage", "multipart/form-data"),
+        (b"{not json", "application/json"),
+    ],
+)
+def test_an_unreadable_body_is_a_4xx(body, content_type, cast, token_for, bearer):
+    response = bearer("post", SPEND, token_for(cast.alice), data=body, content_type=content_type)
+    assert 400 <= response.status_code < 500
+    response = bearer(
+        "post", CONTRACTS, token_for(cast.alice), data=body, content_type=content_type
+    )
+    assert 400 <= response.status_code < 500
