@@ -52,7 +52,7 @@ def post(bearer, url, secret, body):
 
 
 def test_contracts_are_created_then_updated_by_the_regions_reference(
-    cast, library, token_for, bearer
+    cast, library, token_for, bearer, client_for
 ):
     secret = token_for(cast.alice)  # a Stockholm buyer
     # When two contracts are sent for Stockholm
@@ -81,6 +81,9 @@ def test_contracts_are_created_then_updated_by_the_regions_reference(
     assert entry.actor == cast.alice
     job = ImportJob.objects.get(public_id=response.json()["job"])
     assert job.filename == "API" and job.created_by == cast.alice
+    # and the import's page shows it like a file's import
+    page = client_for(cast.alice).get(reverse("core:import-job", args=[job.public_id]))
+    assert page.status_code == 200
 
 
 def test_a_dry_run_checks_and_writes_nothing(cast, library, token_for, bearer):
