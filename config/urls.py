@@ -50,6 +50,7 @@ urlpatterns = [
     # Single sign-on (OpenID Connect): sso/oidc/<provider>/login/ and its callback
     path("sso/", include("hallbar.organisations.sso_urls")),
     path("account/", include("hallbar.organisations.account_urls")),
+    path("account/tokens/", include("hallbar.api.urls")),
     path("regions/", include("hallbar.organisations.urls")),
     path("funding/", include("hallbar.funding.urls")),
     path("categories/", include("hallbar.categories.urls")),

@@ -596,6 +596,34 @@ class ContractImporter:
         )
 
 
+class ContractItemsImporter(ContractImporter):
+    """Import contracts given as rows of values (the API's request body), not as a file.
+
+    Each item is a dict of column code to text, checked by the same `RowChecker` as a file's
+    rows and written by the same `write_contracts`; an issue's row is the item's number (1-based).
+    """
+
+    def __init__(self, items: list[dict[str, str]]) -> None:
+        self.items = items
+
+    def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
+        checker = RowChecker(
+            filename=job.filename, lead_code=_region(job).county_code, lookups=Lookups()
+        )
+        rows: list[ContractRow] = []
+        issues: list[TableIssue] = []
+        for number, values in enumerate(self.items, start=1):
+            parsed, row_issues = checker.check(number, values)
+            issues.extend(row_issues)
+            if parsed:
+                rows.append(parsed)
+        progress(len(self.items), len(self.items))
+        rows, duplicates = duplicate_reference_issues(rows, job.filename)
+        issues.extend(duplicates)
+        issues.sort(key=lambda i: i.row or 0)
+        return Validated(rows=rows, issues=issues, total=len(self.items))
+
+
 def _region(job: ImportJob) -> Region:
     """Return the lead region of a contract import; every contract import names one."""
     if job.region is None:

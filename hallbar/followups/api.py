@@ -6,8 +6,9 @@ from uuid import UUID
 
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from hallbar.core.api_paging import BoundedPageNumberPagination
 from hallbar.followups import services
 from hallbar.followups.access import access_followup, can_list_followups, followups_visible_to
 from hallbar.followups.deadlines import case_light
@@ -128,7 +129,7 @@ class FollowUpFilters(Schema):
 
 
 @router.get("/", response=list[FollowUpOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_followups(request, filters: Query[FollowUpFilters]):
     """Return the cases the caller may see, filtered and sorted like the list page."""
     user = request.user

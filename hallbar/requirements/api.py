@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from hallbar.core.api_paging import MAX_PAGE
 from hallbar.requirements.access import can_read_library, require_kind_view
 from hallbar.requirements.models import (
     CodeOfConduct,
@@ -68,7 +69,7 @@ class CriterionQuery(Schema):
     category: str = Field("", max_length=80, description="a category code (slug)")
     status: Literal["current", "published", "draft", "superseded", "all"] = "published"
     sort: Literal["identifier", "title", "level", "type", "area", "-updated"] = "identifier"
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=100)
 
 

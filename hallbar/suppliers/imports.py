@@ -161,6 +161,30 @@ class SupplierImporter:
         }
 
 
+class SupplierItemsImporter(SupplierImporter):
+    """Import suppliers given as rows of values (the API's request body), not as a file.
+
+    Each item is a dict of column code to text, checked by the same `check_row` and
+    `refused_changes` as a file's rows and written by the same commit; an issue's row is the
+    item's number (1-based).
+    """
+
+    def __init__(self, items: list[dict[str, str]]) -> None:
+        self.items = items
+
+    def validate(self, job: ImportJob, progress: Callable[[int, int | None], None]) -> Validated:
+        rows: list[SupplierRow] = []
+        issues: list[TableIssue] = []
+        for number, values in enumerate(self.items, start=1):
+            parsed, row_issues = check_row(job.filename, number, values)
+            issues.extend(row_issues)
+            if parsed:
+                rows.append(parsed)
+        progress(len(self.items), len(self.items))
+        issues.extend(refused_changes(job, rows))
+        return Validated(rows=rows, issues=issues, total=len(self.items))
+
+
 def refused_changes(job: ImportJob, rows: list[SupplierRow]) -> list[TableIssue]:
     """Return an error for each row that would change a registered supplier the importer may not.
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from hallbar.api.tests.matrix import api_cases
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.core.models import BackgroundJob, ImportJob
@@ -1144,6 +1145,7 @@ CASES += training_cases(_case, _post_only, everyone=EVERYONE, secretariat=SECRET
 CASES += reporting_cases(_case, _post_only, members=MEMBERS)
 CASES += goal_cases(_case, members=MEMBERS, secretariat=SECRETARIAT)
 CASES += sso_cases(_case, everyone=EVERYONE)
+CASES += api_cases(_case, everyone=EVERYONE, members=MEMBERS)
 # Cases that can be posted to: the API is read-only and the public views hold no data.
 POST_CASES = [c for c in CASES if c.name not in PUBLIC and not c.name.startswith("api:")]
 WRITE_CASES = [c for c in CASES if c.writers]
