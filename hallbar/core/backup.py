@@ -276,7 +276,7 @@ def make_backup(out: Path, alias: str = "default") -> Manifest:
             with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
                 manifest.database = _add(archive, database_copy.name, database_copy)
                 for name, path in data_files(alias):
-                    if path == out or path == partial:
+                    if path in (out, partial):
                         continue
                     manifest.files.append(_add(archive, f"{FILES}/{name}", path))
                 body = manifest.as_json()
