@@ -40,7 +40,7 @@ def test_all_ok_is_200_without_a_login(client, healthy):
     assert body["status"] == "ok"
     assert body["checks"]["database"] == {"status": "ok"}
     assert body["checks"]["worker"]["status"] == "ok"
-    assert body["checks"]["worker"]["last_seen_seconds"] <= 1
+    assert 0 <= body["checks"]["worker"]["last_seen_seconds"] < 60
     assert body["checks"]["disk"] == {"status": "ok", "free_mb": 5000, "min_free_mb": 1024}
     assert reverse("core:healthz") == "/healthz"
     assert client.get("/healthz/").status_code == 200  # the old address still answers
