@@ -13,7 +13,7 @@ WORKERS ?= 2
 
 # `make serve-prod`: the production stack on this machine, against PostgreSQL.
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hallbar_prod
-PROD_DATA_DIR ?= var/prod
+PROD_DATA_DIR ?= var-prod
 WEB_CONCURRENCY ?= 3
 
 .PHONY: run serve-prod test install lint typecheck test-postgres bench messages clean
@@ -110,4 +110,4 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages -l sv -l en
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var var-prod
