@@ -67,7 +67,7 @@ serve-prod: $(STAMP)
 		'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
 	@$(PROD_ENV); $(BIN)/python manage.py create_database && \
 	$(BIN)/python manage.py migrate --noinput -v 0 && \
-	if $(BIN)/python manage.py shell -c 'from hallbar.core.backup import database_has_data; \
+	if $(BIN)/python manage.py shell -v 0 -c 'from hallbar.core.backup import database_has_data; \
 		raise SystemExit(0 if database_has_data() else 1)'; then echo "The demo is loaded."; \
 	else $(BIN)/python manage.py load_demo; fi
 	@$(MAKE) --no-print-directory $(PROD_STATIC)

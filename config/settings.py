@@ -200,6 +200,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not PLAIN_HTTP)
 # Behind a reverse proxy that ends TLS and says so in X-Forwarded-Proto.
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A monitor may ask gunicorn itself (http on HALLBAR_BIND) for /healthz, without the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -129,3 +129,9 @@ def test_the_heartbeat_thread_beats_and_removes_its_row_when_stopping(settings, 
     finally:
         beating.stop()
     assert not WorkerHeartbeat.objects.filter(worker_id="worker-thread").exists()
+
+
+def test_a_monitor_may_ask_over_plain_http_in_production(client, healthy, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301
