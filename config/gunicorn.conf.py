@@ -18,6 +18,8 @@ max_requests = 2000
 max_requests_jitter = 200
 # X-Forwarded-* headers are believed from the reverse proxy only (deploy/nginx/hallbar.conf).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket (gunicorn 24+ puts one in the user's home, which systemd keeps read-only).
+control_socket_disable = True
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # the workers' heartbeat files, off a possibly slow disk
 
