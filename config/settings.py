@@ -1,5 +1,6 @@
 """Settings for hallbar: one module, typed environment variables, no secrets in the repo."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -272,6 +273,15 @@ HALLBAR_MIN_FREE_DISK_MB = env_int("HALLBAR_MIN_FREE_DISK_MB", 1024)
 # without DEBUG) or as plain text (text). Every line of a request carries its request id
 # (X-Request-ID); hallbar.request logs one line per request (hallbar.core.middleware).
 LOG_FORMAT = env_str("HALLBAR_LOG_FORMAT", "text" if DEBUG else "json")
+# The web server and the worker log to standard output (journald, containers collect it); the
+# other management commands to standard error, so that the JSON or CSV they print stays clean.
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+LOG_STREAM = env_str(
+    "HALLBAR_LOG_STREAM",
+    "stderr" if _COMMAND and _COMMAND not in {"db_worker", "runserver"} else "stdout",
+)
+if LOG_STREAM not in {"stdout", "stderr"}:
+    raise ImproperlyConfigured(f"HALLBAR_LOG_STREAM must be stdout or stderr, not {LOG_STREAM!r}")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"HALLBAR_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
@@ -285,7 +295,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": f"ext://sys.{LOG_STREAM}",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         }

@@ -84,3 +84,36 @@ def test_the_json_formatter_writes_one_object_a_line():
     assert entry["status"] == 200 and entry["request_id"] == "r1"
     assert "ValueError: boom" in entry["exception"]
     assert entry["time"].endswith("+00:00")
+
+
+def test_commands_log_to_standard_error_so_their_output_stays_clean(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HALLBAR_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="k3y-for-the-log-stream-test-" + "pQ7sW2xZ" * 4,
+        HALLBAR_DATA_DIR=str(tmp_path),
+        HALLBAR_LOG_FORMAT="json",
+    )
+    code = "import logging; logging.getLogger('hallbar.x').warning('careful'); print('[1, 2]')"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [1, 2]
+    entry = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (entry["level"], entry["logger"], entry["message"]) == (
+        "WARNING",
+        "hallbar.x",
+        "careful",
+    )
