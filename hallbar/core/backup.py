@@ -156,10 +156,19 @@ def _pg_env(database: dict) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def pg_tool(name: str) -> str:
-    """Return the pg_dump/pg_restore to use: HALLBAR_PG_BIN's, or the one on PATH."""
+def pg_tool(name: str, alias: str = "default") -> str:
+    """Return the pg_dump/pg_restore to use: HALLBAR_PG_BIN's; else Debian's of the server's
+    major version (/usr/lib/postgresql/15/bin), which pg_dump needs; else the one on PATH."""
     directory = os.environ.get("HALLBAR_PG_BIN", "")
-    return str(Path(directory) / name) if directory else (shutil.which(name) or name)
+    if directory:
+        return str(Path(directory) / name)
+    connection = connections[alias]
+    connection.ensure_connection()
+    major = getattr(connection, "pg_version", 0) // 10000  # 150020 for 15.20
+    versioned = Path(f"/usr/lib/postgresql/{major}/bin") / name
+    if versioned.is_file():
+        return str(versioned)
+    return shutil.which(name) or name
 
 
 def _run_pg(command: list[str], env: dict[str, str]) -> None:
@@ -176,13 +185,19 @@ def dump_database(target: Path, alias: str = "default") -> None:
     connection = connections[alias]
     if connection.vendor == "postgresql":
         args, env = _pg_env(connection.settings_dict)
-        command = [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges"]
+        command = [pg_tool("pg_dump", alias), "--format=custom", "--no-owner", "--no-privileges"]
+        command += [f"--exclude-table-data={table}" for table in _process_tables()]
         _run_pg([*command, "--file", str(target), *args], env)
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         try:
             connection.connection.backup(copy)
+            existing = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+            for table in _process_tables():
+                if table in existing:
+                    copy.execute(f'DELETE FROM "{table}"')
+            copy.commit()
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
             copy.close()
@@ -194,9 +209,10 @@ def load_database(source: Path, alias: str = "default") -> None:
     """Replace the (empty) database's content with the copy in source, all or nothing."""
     connection = connections[alias]
     if connection.vendor == "postgresql":
+        tool = pg_tool("pg_restore", alias)
         connection.close()  # hold no lock that pg_restore's DROP TABLE would wait for
         args, env = _pg_env(connection.settings_dict)
-        command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--clean"]
+        command = [tool, "--no-owner", "--no-privileges", "--clean"]
         command += ["--if-exists", "--single-transaction", "--exit-on-error"]
         _run_pg([*command, *args, str(source)], env)
     else:
@@ -207,6 +223,11 @@ def load_database(source: Path, alias: str = "default") -> None:
         finally:
             copy.close()
         connection.close()  # the next use opens the restored file with the usual options
+
+
+def _process_tables() -> list[str]:
+    """Tables that describe the running processes, not the installation: not backed up."""
+    return [apps.get_model("core", "WorkerHeartbeat")._meta.db_table]
 
 
 def database_has_data(alias: str = "default") -> bool:

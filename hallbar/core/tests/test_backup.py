@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from hallbar.contracts.models import Contract
-from hallbar.core import backup
+from hallbar.core import backup, heartbeat
+from hallbar.core.models import WorkerHeartbeat
 from hallbar.organisations.models import Region, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,6 +102,7 @@ def small_installation(settings, tmp_path, reference_data):
     (data / "spend").mkdir()
     (data / "spend" / "part.parquet").write_bytes(b"PAR1" + bytes(range(256)) * 40)
     User.objects.create_user(username="kept", password="a-long-password-1")
+    heartbeat.beat("a-worker-of-this-installation", timezone.now())
     return data
 
 
@@ -214,9 +217,10 @@ def test_a_damaged_archive_changes_nothing(small_installation, settings, tmp_pat
         assert table_digests() == before, damage
         assert [p for p in (tmp_path / "empty").rglob("*") if p.is_file()] == [], damage
         assert not (tmp_path / "outside.txt").exists()
-    # the undamaged archive restores
+    # the undamaged archive restores, without the old installation's worker heartbeats
     call_command("restore", archive, stdout=io.StringIO())
     assert User.objects.filter(username="kept").exists()
+    assert not WorkerHeartbeat.objects.exists()
 
 
 def test_a_backup_made_by_a_newer_version_is_refused(small_installation, settings, tmp_path):
