@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): each gets its own test database and browser.
 WORKERS ?= 2
 
-.PHONY: run demo-code test install lint typecheck test-postgres bench messages clean oidc-provider
+.PHONY: run demo-code serve-prod test install lint typecheck test-postgres bench messages clean oidc-provider
 
 # The OpenID Connect provider the single sign-on tests run as a separate process (Node.js,
 # tests/oidc-provider): its npm packages exactly as in its package-lock.json. Without npm the
@@ -25,6 +25,11 @@ $(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
 	else echo "npm not found: the single sign-on tests will be skipped"; fi
 
 oidc-provider: $(OIDC_STAMP)
+
+# `make serve-prod`: the production stack on this machine, against PostgreSQL.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hallbar_prod
+PROD_DATA_DIR ?= var-prod
+WEB_CONCURRENCY ?= 3
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "hallbar needs Python 3.11 or newer (python3 --version)"; exit 1; fi
@@ -43,11 +48,13 @@ run: $(STAMP)
 	@mkdir -p var
 	@test -s var/demo-secret-key || (umask 077; $(BIN)/python -c \
 		'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
-	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true; \
+	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true \
+		HALLBAR_STATIC_MANIFEST=false HALLBAR_LOG_FORMAT=text; \
 	$(BIN)/python manage.py migrate --noinput -v 0 && $(BIN)/python manage.py load_demo
 	@echo
 	@echo "hallbar is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it and the task worker)"
-	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true; \
+	@export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true \
+		HALLBAR_STATIC_MANIFEST=false HALLBAR_LOG_FORMAT=text; \
 	$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -56,6 +63,37 @@ run: $(STAMP)
 # logins that need one), for a tester without an authenticator app.
 demo-code: $(STAMP)
 	@$(BIN)/python manage.py demo_code
+# The production stack (docs/deploy.md) on this machine: PostgreSQL (PROD_DATABASE_URL; the
+# database is created when missing), gunicorn with WEB_CONCURRENCY workers, the task worker, static
+# files with hashed names (collected again only when static/ or the lock changed), JSON logs on
+# standard output. The demo is loaded into an empty database. Plain http on HOST:PORT, as `make
+# run`; behind the TLS proxy of deploy/nginx a deployment leaves HALLBAR_PLAIN_HTTP unset.
+PROD_ENV = export SECRET_KEY="$$(cat var/demo-secret-key)" HALLBAR_PLAIN_HTTP=true \
+	DATABASE_URL="$(PROD_DATABASE_URL)" HALLBAR_DATA_DIR="$(abspath $(PROD_DATA_DIR))" \
+	HALLBAR_BIND="$(HOST):$(PORT)" WEB_CONCURRENCY="$(WEB_CONCURRENCY)"
+PROD_STATIC := $(PROD_DATA_DIR)/staticfiles/staticfiles.json
+
+$(PROD_STATIC): $(STAMP) $(shell find static -type f 2>/dev/null) requirements.lock
+	@echo "Collecting the static files (hashed and compressed; a few minutes the first time)…"
+	@mkdir -p $(PROD_DATA_DIR)
+	@$(PROD_ENV); $(BIN)/python manage.py collectstatic --noinput -v 0
+
+serve-prod: $(STAMP)
+	@mkdir -p var $(PROD_DATA_DIR)
+	@test -s var/demo-secret-key || (umask 077; $(BIN)/python -c \
+		'import secrets; print(secrets.token_urlsafe(50))' >var/demo-secret-key)
+	@$(PROD_ENV); $(BIN)/python manage.py create_database && \
+	$(BIN)/python manage.py migrate --noinput -v 0 && \
+	if $(BIN)/python manage.py shell -v 0 -c 'from hallbar.core.backup import database_has_data; \
+		raise SystemExit(0 if database_has_data() else 1)'; then echo "The demo is loaded."; \
+	else $(BIN)/python manage.py load_demo; fi
+	@$(MAKE) --no-print-directory $(PROD_STATIC)
+	@echo
+	@echo "hallbar is served by gunicorn on http://$(HOST):$(PORT)/  (health: /healthz; Ctrl+C stops it and the task worker)"
+	@$(PROD_ENV); \
+	$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
+	trap "kill $$worker 2>/dev/null; wait $$worker" EXIT INT TERM; \
+	$(BIN)/gunicorn -c config/gunicorn.conf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -89,4 +127,4 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages -l sv -l en
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var var-prod

@@ -1,5 +1,6 @@
 """Settings for hallbar: one module, typed environment variables, no secrets in the repo."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +38,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "axes",  # lockout after repeated failed logins (docs/DESIGN.md, Security settings)
     "csp",
-    "django_tasks_db",
     # the second factor at login: TOTP apps and one-time recovery codes (hallbar.organisations.mfa)
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -64,9 +64,14 @@ INSTALLED_APPS = [
     "hallbar.api",
     "hallbar.home",
     "hallbar.demo",
+    # After hallbar.core, whose `db_worker` (the same worker with a heartbeat) takes the place
+    # of this app's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the log line of every request, its duration included.
+    "hallbar.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "hallbar.core.middleware.PermissionsPolicyMiddleware",
@@ -113,10 +118,13 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept for DATABASE_CONN_MAX_AGE seconds (a new PostgreSQL connection per
+# request cost a third of the p95 under load, issue 16) and checked before reuse.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'hallbar.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -189,11 +197,20 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = (
     DATA_DIR / "uploads"
 )  # never served directly: files go through permission-checked views
+# Static files carry a hash of their content in their names (`collectstatic` writes them to
+# STATIC_ROOT, compressed) so that whitenoise can let browsers keep them for ever. Development
+# (DEBUG) and the test suite (config/settings_test.py) use the plain names, served from
+# static/ directly; HALLBAR_STATIC_MANIFEST chooses explicitly.
+STATIC_MANIFEST = env_bool("HALLBAR_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -225,6 +242,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not PLAIN_HTTP)
 # Behind a reverse proxy that ends TLS and says so in X-Forwarded-Proto.
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A monitor may ask gunicorn itself (http on HALLBAR_BIND) for /healthz, without the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -303,9 +322,52 @@ if OTP_TOTP_THROTTLE_FACTOR < 1:
 
     raise ImproperlyConfigured("HALLBAR_MFA_THROTTLE_FACTOR must be 1 or more.")
 
+# Health (/healthz): the task worker writes a heartbeat every HALLBAR_WORKER_HEARTBEAT_SECONDS
+# and counts as stopped after HALLBAR_WORKER_STALE_SECONDS without one; the data directory
+# needs HALLBAR_MIN_FREE_DISK_MB free.
+HALLBAR_WORKER_HEARTBEAT_SECONDS = env_int("HALLBAR_WORKER_HEARTBEAT_SECONDS", 30)
+HALLBAR_WORKER_STALE_SECONDS = env_int(
+    "HALLBAR_WORKER_STALE_SECONDS", 3 * HALLBAR_WORKER_HEARTBEAT_SECONDS
+)
+HALLBAR_MIN_FREE_DISK_MB = env_int("HALLBAR_MIN_FREE_DISK_MB", 1024)
+
+# Logs go to standard output, one JSON object a line (HALLBAR_LOG_FORMAT=json, the default
+# without DEBUG) or as plain text (text). Every line of a request carries its request id
+# (X-Request-ID); hallbar.request logs one line per request (hallbar.core.middleware).
+LOG_FORMAT = env_str("HALLBAR_LOG_FORMAT", "text" if DEBUG else "json")
+# The web server and the worker log to standard output (journald, containers collect it); the
+# other management commands to standard error, so that the JSON or CSV they print stays clean.
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+LOG_STREAM = env_str(
+    "HALLBAR_LOG_STREAM",
+    "stderr" if _COMMAND and _COMMAND not in {"db_worker", "runserver"} else "stdout",
+)
+if LOG_STREAM not in {"stdout", "stderr"}:
+    raise ImproperlyConfigured(f"HALLBAR_LOG_STREAM must be stdout or stderr, not {LOG_STREAM!r}")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"HALLBAR_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hallbar.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "hallbar.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{LOG_STREAM}",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "hallbar.request": {"level": env_str("HALLBAR_REQUEST_LOG_LEVEL", "INFO")},
+        # Django's own line per request repeats hallbar.request's (and 4xx as warnings).
+        "django.request": {"level": "ERROR"},
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+    },
 }

@@ -13,5 +13,11 @@ import os
 
 os.environ.setdefault("HALLBAR_PLAIN_HTTP", "true")
 os.environ.setdefault("HALLBAR_MFA_REQUIRED", "false")
+# Plain static names served from static/ (no collectstatic before tests), no connection kept
+# across the live server's threads, and readable logs without a line per request.
+os.environ.setdefault("HALLBAR_STATIC_MANIFEST", "false")
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+os.environ.setdefault("HALLBAR_LOG_FORMAT", "text")
+os.environ.setdefault("HALLBAR_REQUEST_LOG_LEVEL", "WARNING")
 
 from config.settings import *  # noqa: E402, F403

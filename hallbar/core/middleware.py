@@ -1,8 +1,16 @@
-"""Remember each list page's filters; the security headers and the request body cap."""
+"""Remember each list page's filters; the security headers, the request body cap and the
+request log."""
+
+import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from hallbar.core.logs import request_id_var
 
 SESSION_KEY = "list_filters"
 NOT_REMEMBERED = ("format",)  # a download is not where the user was
@@ -80,3 +88,47 @@ class RequestBodyLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+request_logger = logging.getLogger("hallbar.request")
+
+
+class RequestLogMiddleware:
+    """Give each request an id and log one line for it: method, path, status, duration, user.
+
+    The id is the X-Request-ID the reverse proxy sent (nginx's $request_id, deploy/nginx) when
+    it is a plain token, a new one otherwise; it is sent back in the response's X-Request-ID
+    and carried by every log line written while the request runs (hallbar.core.logs). The
+    query string is not logged: it may hold search terms about people.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response.headers[REQUEST_ID_HEADER] = request_id
+            user = getattr(request, "user", None)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

@@ -277,3 +277,18 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence} {self.hash}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one running task worker (`manage.py db_worker`).
+
+    Each worker writes its row every HALLBAR_WORKER_HEARTBEAT_SECONDS from a thread of its own
+    (hallbar.core.heartbeat) and deletes it when it stops; /healthz reads the newest.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,21 +1,15 @@
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import path, re_path
 
 from hallbar.core import views
 
 app_name = "core"
 urlpatterns = [
     path("language/", views.set_language, name="set-language"),
-    path("healthz/", views.healthz, name="healthz"),
+    # /healthz as monitors and load balancers ask for it, and /healthz/ as it always was
+    re_path(r"^healthz/?$", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     # browsers ask for /favicon.ico on pages without a link tag (the API docs, files)
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 from hallbar.core import import_views  # noqa: E402

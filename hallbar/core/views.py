@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from hallbar.core.health import health
 from hallbar.core.languages import save_preferred_language
 from hallbar.core.search import MIN_QUERY_LENGTH, SEARCH_LIMIT, search_all
 
@@ -25,10 +27,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Say whether the platform can serve: 200 when every check passes, 503 otherwise, for a
+    load balancer or a monitor (no login; hallbar.core.health says what is checked)."""
+    healthy, report = health()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Send browsers that ask for /favicon.ico (the API docs, files) to the icon's static file,
+    whose hashed name is known only once the static files' manifest is read."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def search(request: HttpRequest) -> HttpResponse:
