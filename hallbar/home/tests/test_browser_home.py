@@ -164,6 +164,8 @@ def test_every_role_s_start_page_at_both_widths_with_screenshots(page, work):
             _as(page, username, width)
             page.goto("/")
             _check(page, problems)
-            if width == 1366:
-                page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            # Swedish, the default; dave (the supplier abroad) prefers English
+            expected = "en" if username == "dave" else "sv"
+            assert page.locator("html").get_attribute("lang") == expected
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     assert problems == []
