@@ -155,6 +155,11 @@ class LibraryVersion(PublicModel):
         """Return the version as plain lines of text, the unit the version diff compares."""
         raise NotImplementedError
 
+    def swedish_only_lines(self) -> set[str]:
+        """Return the lines of document_lines() written only in Swedish (none by default: the
+        code and the clause have texts in both languages)."""
+        return set()
+
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -593,6 +598,16 @@ class Criterion(LibraryVersion):
 
     def copy_children_to(self, draft: Self) -> None:
         draft.categories.set(self.categories.all())
+
+    def swedish_only_lines(self) -> set[str]:
+        """Return the lines of document_lines() that are the criterion's own texts: criteria are
+        written in Swedish only, so an English reader's comparison marks them as Swedish."""
+        return {
+            f"{self.identifier} {self.title}",
+            *_paragraphs(self.requirement_text),
+            *_paragraphs(self.rationale),
+            *_paragraphs(self.verification),
+        }
 
     def document_lines(self) -> list[str]:
         categories = ", ".join(sorted(c.name for c in self.categories.all()))

@@ -10,7 +10,14 @@ from django.utils import translation
 from hallbar.categories.models import Category
 from hallbar.core.history import history_for
 from hallbar.demo.requirements import load_requirement_library
-from hallbar.requirements.diff import ADDED, CHANGED, EQUAL, REMOVED, side_by_side
+from hallbar.requirements.diff import (
+    ADDED,
+    CHANGED,
+    EQUAL,
+    REMOVED,
+    mark_language,
+    side_by_side,
+)
 from hallbar.requirements.models import (
     CodeOfConduct,
     ContractClause,
@@ -275,6 +282,16 @@ def test_side_by_side_pairs_changed_lines_and_marks_words():
     assert (result.rows[4].left_number, result.rows[4].right_number) == (None, 4)
     assert (result.changed, result.added, result.removed) == (1, 1, 1)
     assert len(result.changes_only()) == 3
+
+
+def test_lines_in_another_language_are_marked_on_their_side():
+    result = mark_language(
+        side_by_side(["Nivå: bas", "Krav A"], ["Nivå: bas", "Krav B", "Ny rad"]),
+        {"Krav A", "Krav B"},
+        "sv",
+    )
+    marks = [(row.left_lang, row.right_lang) for row in result.rows]
+    assert marks == [("", ""), ("sv", "sv"), ("", "")]
 
 
 def test_identical_versions_have_no_changes():
