@@ -5,7 +5,7 @@ removal and addition with <del>/<ins> and a text marker, so nothing depends on c
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 EQUAL = "equal"
@@ -41,6 +41,17 @@ class DiffRow:
     left: tuple[Segment, ...]
     right_number: int | None
     right: tuple[Segment, ...]
+    # the language of a side's text when it is not the page's (lang="sv" on an English page)
+    left_lang: str = ""
+    right_lang: str = ""
+
+    @property
+    def left_text(self) -> str:
+        return "".join(s.text for s in self.left)
+
+    @property
+    def right_text(self) -> str:
+        return "".join(s.text for s in self.right)
 
 
 @dataclass
@@ -123,4 +134,17 @@ def side_by_side(old: list[str], new: list[str]) -> SideBySide:
                 result.rows.append(DiffRow(REMOVED, i + 1, (Segment(old[i], REMOVED),), None, ()))
             else:
                 result.rows.append(DiffRow(ADDED, None, (), j + 1, (Segment(new[j], ADDED),)))
+    return result
+
+
+def mark_language(result: SideBySide, lines: set[str], language: str) -> SideBySide:
+    """Mark the sides of result whose whole line is one of lines as written in language."""
+    result.rows = [
+        replace(
+            row,
+            left_lang=language if row.left and row.left_text in lines else "",
+            right_lang=language if row.right and row.right_text in lines else "",
+        )
+        for row in result.rows
+    ]
     return result

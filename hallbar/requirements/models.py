@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from hallbar.core.bilingual import plain, translated
 from hallbar.core.models import PublicModel
 
 DAYS_PER_WEEK = 7
@@ -153,9 +155,24 @@ class LibraryVersion(PublicModel):
         """Return the version as plain lines of text, the unit the version diff compares."""
         raise NotImplementedError
 
+    def swedish_only_lines(self) -> set[str]:
+        """Return the lines of document_lines() written only in Swedish (none by default: the
+        code and the clause have texts in both languages)."""
+        return set()
+
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _text(obj: object, field: str) -> str:
+    """Return obj's field in the reader's language for a comparison: a text not written in that
+    language yet reads as missing (bilingual.Missing), never as the other language's text."""
+    return plain(translated(obj, field))
+
+
+def _paragraphs_of(obj: object, field: str) -> list[str]:
+    return _paragraphs(_text(obj, field))
 
 
 class CodeOfConduct(LibraryVersion):
@@ -228,17 +245,18 @@ class CodeOfConduct(LibraryVersion):
             )
 
     def document_lines(self) -> list[str]:
-        lines = [self.title, *_paragraphs(self.introduction)]
+        """The lines in the reader's language (a text not written in it yet marked missing)."""
+        lines = [_text(self, "title"), *_paragraphs_of(self, "introduction")]
         for label, commitments in self.commitments_by_area():
             lines.append(str(label).capitalize())
-            lines += [f"• {c.text}" for c in commitments]
+            lines += [f"• {_text(c, 'text')}" for c in commitments]
         lines.append(gettext("Instruments cited"))
-        lines += [f"• {i.reference}: {i.title}" for i in self.instruments.all()]
+        lines += [f"• {_text(i, 'reference')}: {_text(i, 'title')}" for i in self.instruments.all()]
         lines.append(gettext("Zero-tolerance deviations"))
-        lines += [
-            f"• {z.title}: {z.description}" if z.description else f"• {z.title}"
-            for z in self.zero_tolerance_items.all()
-        ]
+        for z in self.zero_tolerance_items.all():
+            description = _text(z, "description")
+            title = _text(z, "title")
+            lines.append(f"• {title}: {description}" if description else f"• {title}")
         return lines
 
 
@@ -440,24 +458,29 @@ class ContractClause(LibraryVersion):
             )
 
     def document_lines(self) -> list[str]:
-        lines = [self.title, *_paragraphs(self.introduction)]
+        """The lines in the reader's language (a text not written in it yet marked missing)."""
+        lines = [_text(self, "title"), *_paragraphs_of(self, "introduction")]
         for pr in self.process_requirements.all():
-            lines.append(f"{pr.code} {pr.title}")
-            lines += [f"{gettext('Basic level')}: {p}" for p in _paragraphs(pr.basic_text)]
-            lines += [f"{gettext('Advanced level')}: {p}" for p in _paragraphs(pr.advanced_text)]
+            lines.append(f"{pr.code} {_text(pr, 'title')}")
+            basic, advanced = gettext("Basic level"), gettext("Advanced level")
+            lines += [f"{basic}: {p}" for p in _paragraphs_of(pr, "basic_text")]
+            lines += [f"{advanced}: {p}" for p in _paragraphs_of(pr, "advanced_text")]
         lines.append(gettext("Reporting duty"))
         lines.append(gettext("Report within %(days)s days") % {"days": self.reporting_days})
-        lines += _paragraphs(self.reporting_text)
+        lines += _paragraphs_of(self, "reporting_text")
         lines.append(gettext("The buyer's right to follow up"))
-        lines += _paragraphs(self.follow_up_text)
+        lines += _paragraphs_of(self, "follow_up_text")
         lines.append(gettext("Sanctions"))
         lines.append(
             gettext("Liquidated damages: %(sek)s kr per started week, at most %(weeks)s weeks")
-            % {"sek": self.vite_per_week_sek, "weeks": self.vite_cap_weeks}
+            % {
+                "sek": number_format(self.vite_per_week_sek, force_grouping=True),
+                "weeks": self.vite_cap_weeks,
+            }
         )
-        lines += _paragraphs(self.sanctions_text)
-        lines += _paragraphs(self.termination_text)
-        lines += _paragraphs(self.immediate_termination_text)
+        lines += _paragraphs_of(self, "sanctions_text")
+        lines += _paragraphs_of(self, "termination_text")
+        lines += _paragraphs_of(self, "immediate_termination_text")
         return lines
 
 
@@ -575,6 +598,16 @@ class Criterion(LibraryVersion):
 
     def copy_children_to(self, draft: Self) -> None:
         draft.categories.set(self.categories.all())
+
+    def swedish_only_lines(self) -> set[str]:
+        """Return the lines of document_lines() that are the criterion's own texts: criteria are
+        written in Swedish only, so an English reader's comparison marks them as Swedish."""
+        return {
+            f"{self.identifier} {self.title}",
+            *_paragraphs(self.requirement_text),
+            *_paragraphs(self.rationale),
+            *_paragraphs(self.verification),
+        }
 
     def document_lines(self) -> list[str]:
         categories = ", ".join(sorted(c.name for c in self.categories.all()))

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
+from hallbar.core.bilingual import SWEDISH, current_language
 from hallbar.core.history import describe_value, history_for
 from hallbar.core.models import HistoryEntry
 from hallbar.organisations.models import User
 from hallbar.requirements.access import can_read_library, can_see_kind
-from hallbar.requirements.diff import SideBySide, side_by_side
+from hallbar.requirements.diff import SideBySide, mark_language, side_by_side
 from hallbar.requirements.models import (
     LEVEL_RANK,
     CodeOfConduct,
@@ -164,7 +165,11 @@ def version_diff(old: LibraryVersion, new: LibraryVersion) -> SideBySide:
     """Compare two versions of the same item line by line."""
     model = type(old)
     pair = {v.pk: v for v in with_contents(model.objects.filter(pk__in=[old.pk, new.pk]))}
-    return side_by_side(pair[old.pk].document_lines(), pair[new.pk].document_lines())
+    result = side_by_side(pair[old.pk].document_lines(), pair[new.pk].document_lines())
+    if current_language() != SWEDISH:
+        swedish = pair[old.pk].swedish_only_lines() | pair[new.pk].swedish_only_lines()
+        mark_language(result, swedish, SWEDISH)
+    return result
 
 
 @dataclass(frozen=True)

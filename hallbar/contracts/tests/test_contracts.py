@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -335,6 +336,56 @@ def test_list_opens_on_the_users_own_region_and_remembers_the_cleared_filter(
     assert "S-1" in page and "J-1" in page
     # The secretariat, with no region of its own, opens on every region
     assert client_for(cast.secretariat).get(reverse("contracts:contract-list")).status_code == 200
+
+
+def test_clearing_the_filters_of_an_empty_list_shows_every_region(
+    library, cast, client_for, supplier
+):
+    # Given a contract in Jämtland only, and a Stockholm buyer whose search finds nothing
+    make_contract(cast.bob, supplier, reference="J-1", lead="23", regions=("23",))
+    alice = client_for(cast.alice)
+    page = alice.get(reverse("contracts:contract-list"), {"region": "01", "q": "J-1"})
+    html = page.content.decode()
+    assert ">J-1<" not in html and 'data-testid="clear-filters"' in html
+    # When she clears the filters, the link chooses every region, not her own again
+    link = re.search(r'href="([^"]*)" data-testid="clear-filters"', html)
+    assert link is not None
+    response = alice.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert ">J-1<" in response.content.decode()
+
+
+def test_the_page_jump_form_goes_to_the_page_and_keeps_the_filters(
+    library, cast, client_for, supplier, monkeypatch
+):
+    from hallbar.contracts import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    # Given five Stockholm contracts matching a search and one that does not: three pages
+    for number in range(1, 6):
+        make_contract(cast.alice, supplier, reference=f"P-{number}")
+    make_contract(cast.alice, supplier, reference="X-1")
+    client = client_for(cast.alice)
+    query = {"region": "01", "q": "P-", "sort": "reference"}
+    html = client.get(reverse("contracts:contract-list"), query).content.decode()
+    form = re.search(r'<form method="get" class="pagination__jump">(.*?)</form>', html, re.S)
+    assert form is not None
+    fields = re.findall(r'<input type="(hidden|number)" (?:id="page-jump" )?name="(\w+)"', form[1])
+    # the form keeps every filter as a hidden field, and the page is its own field up to 3
+    assert sorted(fields) == [
+        ("hidden", "q"),
+        ("hidden", "region"),
+        ("hidden", "sort"),
+        ("number", "page"),
+    ]
+    assert 'id="page-jump" name="page" min="1" max="3"' in form[1]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form[1]))
+    assert hidden == query
+    # When the buyer jumps to page 3, it shows the last matching contract, still filtered
+    page = client.get(reverse("contracts:contract-list"), {**hidden, "page": "3"})
+    text = page.content.decode()
+    assert "P-5" in text and "P-1" not in text and "X-1" not in text
+    assert '<span aria-current="page"><span class="visually-hidden">' in text
 
 
 def test_sort_headers_reverse_and_mark_the_sorted_column(library, cast, client_for, supplier):

@@ -1,6 +1,6 @@
-"""In a real browser, on the demo: every role's pages fit the window at 1366 and 390 px, the
-narrow menu works by keyboard without JavaScript, and no link on a role's pages leads to a 404 or
-a server error."""
+"""In a real browser, on the demo: every role's pages fit the window at 1366 and 390 px and axe-core
+finds no serious or critical violation on them (in Swedish and English), the narrow menu works
+by keyboard without JavaScript, and no link on a role's pages leads to a 404 or a server error."""
 
 from urllib.parse import urljoin, urlsplit
 
@@ -53,7 +53,7 @@ def _too_wide(page) -> str | None:
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_no_page_is_wider_than_the_window(page, demo, live_server, language):
+def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server, language):
     problems = []
     for role, username in ROLES.items():
         page.context.clear_cookies()
@@ -71,6 +71,8 @@ def test_no_page_is_wider_than_the_window(page, demo, live_server, language):
                 pages.append(first.get_attribute("href"))
         for url in dict.fromkeys(pages):
             page.goto(url)
+            # axe-core once per page and language, at the first width (1366)
+            problems.extend(f"{role} {problem}" for problem in serious_violations(page))
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 if problem := _too_wide(page):

@@ -47,6 +47,26 @@ def test_own_404_page_in_both_languages(client, cast, language):
     assert "URLconf" not in page
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "back"),
+    [
+        ("sv", "Inte tillåtet", "Tillbaka till startsidan"),
+        ("en", "Not allowed", "Back to the start page"),
+    ],
+)
+@override_settings(DEBUG=False)
+def test_own_403_page_in_both_languages(cast, client_for, language, heading, back):
+    # The secretariat reads categories in the admin but may not add one: refused, on our page
+    client = client_for(cast.secretariat)
+    client.cookies["django_language"] = language
+    response = client.get("/admin/categories/category/add/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f'<html lang="{language}"' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert f'<a href="{reverse("home:start")}">{back}</a>' in page
+
+
 def test_favicon_is_linked(client, cast):
     client.force_login(cast.alice)
     assert "favicon.svg" in client.get(reverse("home:start")).content.decode()

@@ -50,9 +50,9 @@ def test_every_summary_key_of_every_importer_has_a_label(
 
 def test_values_are_formatted_for_the_language():
     with translation.override("sv"):
-        assert format_value("13450.00", "kronor") == "13\xa0450,00 kr"
+        assert format_value("13450.00", "kronor") == "13\u202f450,00 kr"
         assert format_value("12.5", "percent") == "12,5 %"
-        assert format_value(12345, "count") == "12\xa0345"
+        assert format_value(12345, "count") == "12\u202f345"
     with translation.override("en"):
         assert format_value("13450.00", "kronor") == "13,450.00 kr"
     assert format_value("2025,2026", "text") == "2025, 2026"

@@ -191,10 +191,6 @@ ALLOWED = (
 # Documents (docs/*.md shown as pages) are prose that names terms of the other language on
 # purpose (the English method names the Swedish terms): their words are not checked.
 DOCUMENTS = ("/risk/method/description/",)
-# The comparison of two versions of the requirement library shows the library's own text, which
-# is Swedish until the library has English texts (issue 12, item 2): on English pages its words
-# are not checked. Remove this once the comparison shows the English text to English readers.
-LIBRARY_DIFFS = re.compile(r"^/requirements/[a-z]+/diff/")
 
 
 def _words_pattern(words: set[str]) -> re.Pattern:
@@ -294,7 +290,7 @@ class Findings:
         for lang, node in nodes:
             other = ENGLISH_WORDS if lang == "sv" else SWEDISH_WORDS
             detectors = [("python", PYTHON), ("slug", SLUG), ("snake", SNAKE)]
-            if not url.startswith(DOCUMENTS) and not (lang == "en" and LIBRARY_DIFFS.match(url)):
+            if not url.startswith(DOCUMENTS):
                 detectors.append(("word", other))
             if lang == "sv":
                 detectors += [("number", ENGLISH_NUMBER), ("date", ENGLISH_DATE)]

@@ -80,6 +80,9 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
     followup = open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
     services.send_self_assessment(followup, due_date=later(20), acting_user=world.cast.secretariat)
     followup = FollowUp.objects.get(pk=followup.pk)
+    second = open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
+    services.send_self_assessment(second, due_date=later(20), acting_user=world.cast.secretariat)
+    second = FollowUp.objects.get(pk=second.pk)
     report = services.submit_report(
         kind="zero_tolerance",
         supplier=world.supplier_b,
@@ -123,46 +126,52 @@ def test_the_supplier_abroad_walks_the_journey_in_english(page, world, tmp_path)
         page.goto(f"/requirements/code/{code.public_id}/")
         check("code-of-conduct", width)
 
-    # When dave submits with a question left unanswered, the errors are in English too
-    page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"/portal/{followup.public_id}/")
-    questions = list(followup.response.questionnaire.questions.all())
-    first_yes_no = next(q for q in questions if q.kind == "yes_no")
-    for question in questions:
-        if question.kind == "yes_no" and question.pk != first_yes_no.pk:
-            page.locator(f"#q{question.pk}-yes").check()
-        elif question.kind == "text":
-            page.locator(f"#q{question.pk}").fill("We have a policy and a risk assessment.")
-        elif question.kind == "number":
-            page.locator(f"#q{question.pk}").fill("3")
-        elif question.kind == "choice":
-            page.locator(f"#q{question.pk}").select_option(question.choices[0])
-        if question.evidence_required:
-            page.locator(f"#file{question.pk}").set_input_files(str(evidence))
-            page.locator(f"#date{question.pk}").fill((timezone.localdate()).isoformat())
-    page.locator("button[name=answers][value=submit]").click()
-    page.wait_for_load_state()
-    followup.refresh_from_db()
-    assert followup.status == "sent"
-    # the evidence given survives the failed submit: nothing to upload again
-    needs_evidence = [q for q in questions if q.evidence_required]
-    assert {d.question_id for d in followup.documents.all()} == {q.pk for q in needs_evidence}
-    check("case-failed-submit", 1366)
+    # When dave submits with a question left unanswered, the errors are in English too; the
+    # evidence survives; he answers in full, confirms and gets the receipt: at both widths, the
+    # narrow one on a second questionnaire
+    def answer(case: FollowUp, width: int) -> None:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/portal/{case.public_id}/")
+        questions = list(case.response.questionnaire.questions.all())
+        first_yes_no = next(q for q in questions if q.kind == "yes_no")
+        for question in questions:
+            if question.kind == "yes_no" and question.pk != first_yes_no.pk:
+                page.locator(f"#q{question.pk}-yes").check()
+            elif question.kind == "text":
+                page.locator(f"#q{question.pk}").fill("We have a policy and a risk assessment.")
+            elif question.kind == "number":
+                page.locator(f"#q{question.pk}").fill("3")
+            elif question.kind == "choice":
+                page.locator(f"#q{question.pk}").select_option(question.choices[0])
+            if question.evidence_required:
+                page.locator(f"#file{question.pk}").set_input_files(str(evidence))
+                page.locator(f"#date{question.pk}").fill((timezone.localdate()).isoformat())
+        page.locator("button[name=answers][value=submit]").click()
+        page.wait_for_load_state()
+        case.refresh_from_db()
+        assert case.status == "sent"
+        assert page.locator(".errorlist").count() > 0
+        # the evidence given survives the failed submit: nothing to upload again
+        needs_evidence = [q for q in questions if q.evidence_required]
+        assert {d.question_id for d in case.documents.all()} == {q.pk for q in needs_evidence}
+        for question in needs_evidence:
+            assert "policy.pdf" in page.locator(f"#question-{question.pk}").inner_text()
+        check("case-failed-submit", width)
 
-    # and answers in full
-    page.locator(f"#q{first_yes_no.pk}-yes").check()
-    for question in questions:
-        if question.evidence_required and not followup.documents.filter(question=question):
-            page.locator(f"#file{question.pk}").set_input_files(str(evidence))
-            page.locator(f"#date{question.pk}").fill(timezone.localdate().isoformat())
-    page.locator("button[name=answers][value=submit]").click()
-    page.wait_for_load_state()
-    check("case-confirm", 1366)  # the answers to confirm, in English
-    page.locator("button[name=answers][value=confirm]").first.click()
-    page.wait_for_url(re.compile(r"/receipt/$"))
-    check("case-receipt", 1366)
-    followup.refresh_from_db()
-    assert followup.status == "answered", page.locator("main").inner_text()[:1000]
+        # and answers in full
+        page.locator(f"#q{first_yes_no.pk}-yes").check()
+        page.locator("button[name=answers][value=submit]").click()
+        page.wait_for_load_state()
+        check("case-confirm", width)  # the answers to confirm, in English
+        page.locator("button[name=answers][value=confirm]").first.click()
+        page.wait_for_url(re.compile(r"/receipt/$"))
+        check("case-receipt", width)
+        assert "policy.pdf" in page.get_by_test_id("answers").inner_text()
+        case.refresh_from_db()
+        assert case.status == "answered", page.locator("main").inner_text()[:1000]
+
+    answer(followup, 1366)
+    answer(second, 390)
 
     # The lead region (writing to a supplier abroad in English) finds a deviation.
     verdicts = {

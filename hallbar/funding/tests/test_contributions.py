@@ -139,7 +139,7 @@ def test_contributions_page_shows_table_total_and_chart(fee_decisions, cast, cli
     response = client_for(cast.alice).get(reverse("funding:contribution-list"), {"year": 2023})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-testid="total">10\xa0452\xa0326 kr' in html
+    assert 'data-testid="total">10\u202f452\u202f326 kr' in html
     assert "<svg" in html and 'role="img"' in html
     assert "Region Jämtland Härjedalen" in html
 

@@ -152,7 +152,7 @@ def test_the_budget_is_reconciled_against_what_is_invoiced(jamtland, cast, clien
     assert year.difference_sek == 452_326 - 636
     page = client_for(cast.secretariat).get(reverse("funding:budget") + "?year=2023")
     text = page.content.decode()
-    assert "451\xa0690" in text or "451 690" in text or "451\u202f690" in text
+    assert "451\u202f690" in text
 
 
 @pytest.mark.parametrize("who", ["steering", "contact_jamtland", "alice", "coordinator_a"])
@@ -189,7 +189,7 @@ def test_secretariat_reviews_then_confirms_on_the_page(jamtland, cast, client_fo
     client = client_for(cast.secretariat)
     url = reverse("funding:invoicechoice-edit", args=["23", 2023])
     page = client.get(url).content.decode()
-    assert "131\xa0418 kr" in page and "132\xa0054 kr" in page and "-636 kr" in page
+    assert "131\u202f418 kr" in page and "132\u202f054 kr" in page and "-636 kr" in page
     # When the secretariat chooses the decided amount, it is shown what will be replaced
     review = client.post(url, {"basis": "decided", "reason": "RS/29/2022"}).content.decode()
     assert 'data-testid="replaces"' in review
@@ -200,9 +200,9 @@ def test_secretariat_reviews_then_confirms_on_the_page(jamtland, cast, client_fo
     assert response.status_code == 302
     assert InvoiceChoice.objects.get().basis == "decided"
     listing = client.get(reverse("funding:contribution-list"), {"year": 2023}).content.decode()
-    assert 'data-testid="invoiced-total">10\xa0451\xa0690 kr' in listing
+    assert 'data-testid="invoiced-total">10\u202f451\u202f690 kr' in listing
     assert 'data-testid="invoiced-difference">-636 kr' in listing
-    assert 'data-testid="total">10\xa0452\xa0326 kr' in listing
+    assert 'data-testid="total">10\u202f452\u202f326 kr' in listing
     assert "RS/29/2022" in client.get(url).content.decode()  # the history shows the reason
 
 
@@ -223,11 +223,11 @@ def test_funding_table_and_region_page_show_rule_decided_and_difference(jamtland
     client = client_for(cast.steering)
     listing = client.get(reverse("funding:contribution-list"), {"year": 2023}).content.decode()
     assert 'data-testid="difference-23-2023">-636 kr' in listing
-    assert 'data-testid="invoiced-23-2023">132\xa0054 kr' in listing
-    assert "131\xa0418 kr" in listing
+    assert 'data-testid="invoiced-23-2023">132\u202f054 kr' in listing
+    assert "131\u202f418 kr" in listing
     region_page = client.get(reverse("organisations:region-detail", args=["23"])).content.decode()
     assert 'data-testid="difference-23-2023">-636 kr' in region_page
-    assert "131\xa0418 kr" in region_page and "132\xa0054 kr" in region_page
+    assert "131\u202f418 kr" in region_page and "132\u202f054 kr" in region_page
     # Only the secretariat gets the link to choose
     assert reverse("funding:invoicechoice-edit", args=["23", 2023]) not in region_page
     secretariat_page = (

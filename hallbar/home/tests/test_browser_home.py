@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD
@@ -21,9 +22,13 @@ WIDTHS = [1366, 390]
 SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/home"))
 
 
-def _as(page, username: str, width: int) -> None:
+def _as(page, username: str, width: int, language: str = "", server_url: str = "") -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.context.clear_cookies()
+    if language:  # the language switch's cookie (the cast prefers no language, but dave)
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": server_url}]
+        )
     login(page, username, CAST_PASSWORD)
 
 
@@ -34,14 +39,26 @@ def _check(page, problems: list[str]) -> None:
         problems.append(f"{page.url}: the page is {document} px wide in a {window} px window")
 
 
+# What the auditor reads, in each language
+AUDITOR_WORDS = {
+    "sv": {"nothing": "Du har inget att göra just nu.", "my_audits": "Mina revisioner"},
+    "en": {"nothing": "You have nothing to do right now.", "my_audits": "My audits"},
+}
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(page, work, width, tmp_path):
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(
+    page, live_server, work, language, width, tmp_path
+):
     problems: list[str] = []
+    words = AUDITOR_WORDS[language]
     report = tmp_path / "rapport.pdf"
     report.write_bytes(PDF)
     audit = work["audit"]
-    _as(page, "rolf", width)
+    _as(page, "rolf", width, language, live_server.url)
     page.goto("/")
+    assert page.locator("html").get_attribute("lang") == language
     _check(page, problems)
     item = page.locator("[data-testid=work-item]")
     assert item.count() == 1 and "Klang Glove Factory" in item.inner_text()
@@ -59,8 +76,10 @@ def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(page, work, 
     assert Document.objects.filter(audit=audit).exists()
     # back on the start page nothing is left to do; "my audits" lists it as reported
     page.goto("/")
-    assert page.get_by_test_id("nothing-to-do").is_visible()
+    assert page.get_by_test_id("nothing-to-do").inner_text() == words["nothing"]
     page.locator("a[href='/followups/audits/']").click()
+    expect(page.get_by_role("heading", level=1, name=words["my_audits"])).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == language
     _check(page, problems)
     assert (
         f"/followups/audits/{audit.public_id}/"
@@ -145,6 +164,8 @@ def test_every_role_s_start_page_at_both_widths_with_screenshots(page, work):
             _as(page, username, width)
             page.goto("/")
             _check(page, problems)
-            if width == 1366:
-                page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            # Swedish, the default; dave (the supplier abroad) prefers English
+            expected = "en" if username == "dave" else "sv"
+            assert page.locator("html").get_attribute("lang") == expected
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     assert problems == []

@@ -123,7 +123,7 @@ def test_region_detail_shows_area_populations_and_contributions(fee_decisions, c
         .content.decode()
     )
     assert "Upphandlingsregion A" in page
-    assert "132\xa0054" in page
+    assert "132\u202f054" in page
     assert "2021-12-31" in page
 
 

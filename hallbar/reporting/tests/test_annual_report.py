@@ -100,7 +100,7 @@ def fake_year_figures(year, region=None, *, national=None):
 
 def test_values_are_formatted_by_unit_in_each_language():
     with translation.override("sv"):
-        assert format_figure(1234567, Unit.COUNT) == "1\xa0234\xa0567"
+        assert format_figure(1234567, Unit.COUNT) == "1\u202f234\u202f567"
         assert format_figure(Decimal("2.5"), Unit.SEK_PER_INHABITANT) == "2,50 kr per invånare"
         assert format_figure(Decimal("12.34"), Unit.PERCENT) == "12,3 %"
         assert format_figure(Decimal("4.0"), Unit.COUNT) == "4"
@@ -336,7 +336,7 @@ def test_members_read_the_page_in_either_language(cast, client_for, monkeypatch)
     assert '<article class="annual-report" lang="en"' in page and "12,345,678 kr" in page
     assert "Generate the PDF" not in page  # a buyer reads, the secretariat generates
     page = client_for(cast.steering).get(url, {"year": YEAR, "language": "sv"}).content.decode()
-    assert 'lang="sv"' in page and "12\xa0345\xa0678 kr" in page
+    assert 'lang="sv"' in page and "12\u202f345\u202f678 kr" in page
     assert reverse("reporting:annual-report-generate") in page
 
 

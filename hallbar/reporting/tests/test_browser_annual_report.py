@@ -72,7 +72,7 @@ def test_the_secretariat_reads_the_report_generates_the_pdf_and_downloads_it(
     expect(page.get_by_test_id("report-regions").locator("tbody tr")).to_have_count(21)
     expect(page.locator("figure.report-chart svg")).to_have_count(2)
     amount = "12 345 678 kr" if language == "sv" else "12,345,678 kr"
-    assert amount in report.inner_text().replace("\xa0", " ")
+    assert amount in report.inner_text().replace("\u202f", " ")
     _fits(page)
     _shot(page, f"annual-report-{language}-{width}")
     # When it chooses the other language of the report

@@ -269,7 +269,7 @@ def test_the_figures_are_the_regions_with_the_national_beside(scene):
 
 def test_figures_are_written_in_the_readers_language():
     with translation.override("sv"):
-        assert format_figure(1234567, "sek") == "1\xa0234\xa0567 kr"
+        assert format_figure(1234567, "sek") == "1\u202f234\u202f567 kr"
         assert format_figure(None, "count") == "–"
     with translation.override("en"):
         assert format_figure(1234567, "sek") == "1,234,567 kr"

@@ -246,7 +246,7 @@ def test_the_partial_shows_words_numbers_and_a_chart(monkeypatch):
     with translation.override("sv"):
         progress = goal_progress(2025, today=TODAY, figures=source)
         html = render_to_string("reporting/partials/goal_progress.html", {"progress": progress})
-    assert "1\xa0500" in html or "1 500" in html  # grouped the Swedish way
+    assert "1\u202f500" in html or "1 500" in html  # grouped the Swedish way
     assert "40,0 %" in html and "150 %" in html  # the share, as dashboards write it; % of target
     assert "followups_total" not in html and "share_test" not in html  # no keys on the page
     assert 'data-status="met"' in html and 'data-status="not_met"' in html

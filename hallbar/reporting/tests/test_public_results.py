@@ -150,7 +150,7 @@ def test_figures_page_renders_every_figure_and_breakdown(world, client, monkeypa
     page = _page(client, "public:figures", f"?year={world.year}")
     assert "Publicerade sammanfattningar" in page
     assert page.count('role="img"') == 2  # the breakdown and the deviations by area
-    assert "1 500 kr" in page.replace("\xa0", " ")
+    assert "1 500 kr" in page.replace("\u202f", " ")
     page = _page(client, "public:figures", f"?year={world.year}", language="en")
     assert "1,500 kr" in page
     assert "Workers&#x27; rights" in page  # the published deviation by area

@@ -68,8 +68,8 @@ def test_the_national_page_shows_figures_definitions_charts_and_tables(world, cl
 def test_figures_follow_the_language(world, client):
     client.force_login(world.cast.alice)
     page = client.get(NATIONAL, {"year": YEAR}, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    assert 'data-testid="value-sek_avoided">15\xa0000 kr<' in page
-    assert 'data-testid="value-remedy_sek">12\xa0000,50 kr<' in page
+    assert 'data-testid="value-sek_avoided">15\u202f000 kr<' in page
+    assert 'data-testid="value-remedy_sek">12\u202f000,50 kr<' in page
     assert 'data-testid="value-harmonisation_index">50,0 %<' in page
 
 

@@ -10,7 +10,14 @@ from django.utils import translation
 from hallbar.categories.models import Category
 from hallbar.core.history import history_for
 from hallbar.demo.requirements import load_requirement_library
-from hallbar.requirements.diff import ADDED, CHANGED, EQUAL, REMOVED, side_by_side
+from hallbar.requirements.diff import (
+    ADDED,
+    CHANGED,
+    EQUAL,
+    REMOVED,
+    mark_language,
+    side_by_side,
+)
 from hallbar.requirements.models import (
     CodeOfConduct,
     ContractClause,
@@ -277,6 +284,16 @@ def test_side_by_side_pairs_changed_lines_and_marks_words():
     assert len(result.changes_only()) == 3
 
 
+def test_lines_in_another_language_are_marked_on_their_side():
+    result = mark_language(
+        side_by_side(["Nivå: bas", "Krav A"], ["Nivå: bas", "Krav B", "Ny rad"]),
+        {"Krav A", "Krav B"},
+        "sv",
+    )
+    marks = [(row.left_lang, row.right_lang) for row in result.rows]
+    assert marks == [("", ""), ("sv", "sv"), ("", "")]
+
+
 def test_identical_versions_have_no_changes():
     result = side_by_side(["a", "b"], ["a", "b"])
     assert result.identical and result.changes_only() == []
@@ -287,7 +304,13 @@ def test_version_diff_of_the_demo_clauses_shows_the_new_parameters(library):
     removed = {s.text for row in result.rows for s in row.left if s.is_removed}
     added = {s.text for row in result.rows for s in row.right if s.is_added}
     assert "30" in removed and "14" in added
-    assert {"5000", "10000"} <= {t.replace("\xa0", "").replace(" ", "") for t in removed | added}
+    # the liquidated damages, grouped the Swedish way (a thin space between thousands)
+    changed = [
+        ("".join(s.text for s in row.left), "".join(s.text for s in row.right))
+        for row in result.rows
+        if row.kind == CHANGED
+    ]
+    assert any("5\u202f000 kr" in old and "10\u202f000 kr" in new for old, new in changed)
 
 
 def test_version_diff_of_the_codes_shows_the_added_conventions(library):
@@ -295,6 +318,30 @@ def test_version_diff_of_the_codes_shows_the_added_conventions(library):
     added_lines = ["".join(s.text for s in row.right) for row in result.rows if row.kind == ADDED]
     assert any("ILO 155" in line for line in added_lines)
     assert any("Allvarlig miljöskada" in line for line in added_lines)
+
+
+def test_the_comparison_is_in_the_readers_language_and_marks_a_missing_english_text(library):
+    # Given the second code without the English text of one of its commitments
+    missing = library.code_v2.commitments.order_by("position", "id").first()
+    swedish_text = missing.text
+    type(missing).objects.filter(pk=missing.pk).update(text_en="")
+    # When an English reader compares the two codes
+    with translation.override("en"):
+        result = version_diff(library.code_v1, library.code_v2)
+    old = ["".join(s.text for s in row.left) for row in result.rows]
+    new = ["".join(s.text for s in row.right) for row in result.rows]
+    # Then both versions read in English: titles, commitments, the headings
+    assert library.code_v1.title_en in old and library.code_v2.title_en in new
+    assert library.code_v1.title not in old + new
+    assert "Instruments cited" in new and "Zero-tolerance deviations" in new
+    # and the commitment without an English text is marked missing, not shown in Swedish
+    assert "• No English text yet" in new
+    assert f"• {swedish_text}" not in new
+    # A Swedish reader reads the Swedish texts
+    with translation.override("sv"):
+        result = version_diff(library.code_v1, library.code_v2)
+    new = ["".join(s.text for s in row.right) for row in result.rows]
+    assert library.code_v2.title in new and f"• {swedish_text}" in new
 
 
 # --- demo loader and selectors ------------------------------------------------------------------

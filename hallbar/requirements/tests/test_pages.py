@@ -284,7 +284,7 @@ def test_clause_page_shows_parameters_and_vite_table(library, cast, client_for):
         .content.decode()
     )
     assert "PR7" in page and "14" in page
-    assert "100\xa0000 kr" in page or "100 000 kr" in page  # the cap: 10 weeks × 10 000 kr
+    assert "100\u202f000 kr" in page or "100 000 kr" in page  # the cap: 10 weeks × 10 000 kr
     assert "history" not in page  # outsiders do not see the internal history
 
 

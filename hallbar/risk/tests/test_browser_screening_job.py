@@ -19,27 +19,61 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 
 
+# What the secretariat reads, in each language
+WORDS = {
+    "sv": {
+        "run": "Kör en screening",
+        "step": "Steg 3 av 4",
+        "done": "Screeningen av 2025 är klar",
+        "open": "Öppna screeningen",
+    },
+    "en": {
+        "run": "Run a screening",
+        "step": "Step 3 of 4",
+        "done": "The screening of 2025 is done",
+        "open": "Open the screening",
+    },
+}
+
+
 def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def _queued_language(job: BackgroundJob) -> str:
+    """The language the job was queued in (the task's second argument), as the worker gets it."""
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"][0] == job.pk
+    return task.args_kwargs["args"][1]
+
+
 @pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("language", ["sv", "en"])
 def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
     page,
+    live_server,
     world,  # noqa: F811
     settings,
     monkeypatch,
+    language,
     width,
 ):
     settings.TASKS = DB_TASKS  # queued for the worker, as in production
+    words = WORDS[language]
     page.set_viewport_size({"width": width, "height": 900})
     _cast, first = world
     problems = []
-    # Given the secretariat on the screening page
+    # Given the secretariat on the screening page, in the language it chose
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
     login(page, "karin", CAST_PASSWORD)
     page.goto("/risk/screening/")
+    assert page.locator("html").get_attribute("lang") == language
     # When it runs a screening
-    page.get_by_role("button", name="Kör en screening").click()
+    page.get_by_role("button", name=words["run"]).click()
     page.wait_for_url("**/jobs/**")
     # Then the job page says the job waits for the worker, and reloads itself
     assert page.get_by_test_id("job-progress").is_visible()
@@ -60,24 +94,24 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
                 seen.append(page.get_by_test_id("job-progress").inner_text())
                 if SHOTS and width == 1366:
                     Path(SHOTS).mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=f"{SHOTS}/job-progress-sv.png", full_page=True)
+                    page.screenshot(path=f"{SHOTS}/job-progress-{language}.png", full_page=True)
                 problems.extend(serious_violations(page))
 
         return real(**kwargs, progress=progress)
 
     monkeypatch.setattr(risk_jobs, "run_screening", screening)
-    # When the worker runs the job
-    run_job.call(job.pk, "sv")
-    assert "Steg 3 av 4" in seen[0] and "50 %" in seen[0]
+    # When the worker runs the job, in the language it was queued in
+    run_job.call(job.pk, _queued_language(job))
+    assert words["step"] in seen[0] and "50 %" in seen[0]
     # Then the page, reloading itself, shows the result and leads to the run
     page.get_by_test_id("job-result").wait_for(timeout=10_000)
-    assert "Screeningen av 2025 är klar" in page.get_by_test_id("job-result").inner_text()
+    assert words["done"] in page.get_by_test_id("job-result").inner_text()
     assert page.locator("[data-running]").count() == 0
     if SHOTS and width == 1366:
-        page.screenshot(path=f"{SHOTS}/job-done-sv.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/job-done-{language}.png", full_page=True)
     problems += serious_violations(page)
     assert _fits(page)
-    page.get_by_role("link", name="Öppna screeningen").click()
+    page.get_by_role("link", name=words["open"]).click()
     run = ScreeningRun.objects.exclude(pk=first.pk).get()
     page.wait_for_url(f"**/risk/screening/{run.public_id}/")
     assert problems == []

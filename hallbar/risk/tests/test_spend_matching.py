@@ -185,7 +185,7 @@ def stored_keys(region="01"):
 
 def text_of(response) -> str:
     """Return the page's text with non-breaking spaces (the Swedish thousands) as spaces."""
-    return response.content.decode().replace("\xa0", " ")
+    return response.content.decode().replace("\u202f", " ")
 
 
 def amount(number: int) -> Decimal:

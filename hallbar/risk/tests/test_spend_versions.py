@@ -332,7 +332,7 @@ def test_page_previews_the_partition_and_writes_only_after_confirmation(
     assert response.status_code == 302 and job.awaits_confirmation
     page = client.get(reverse("core:import-job", args=[job.public_id])).content.decode()
     assert 'data-testid="spend-preview"' in page and "Region Stockholm" in page
-    assert "10 000,00 kr" in page.replace("\xa0", " ") or "10,000.00 kr" in page
+    assert "10 000,00 kr" in page.replace("\u202f", " ") or "10,000.00 kr" in page
     assert 'name="confirm_shrink"' in page
     assert sha256(partition_file()) == before
 
