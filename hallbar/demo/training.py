@@ -688,6 +688,14 @@ FIRST_NAMES = ["Alva", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta",
 LAST_NAMES = ["Lind", "Sjöberg", "Wallin", "Forsberg", "Holm", "Engström", "Lundqvist", "Berg"]
 
 
+def written_order(options: list[OptionSpec], *, seed: str) -> list[OptionSpec]:
+    """Return options in a shuffled (seeded, so repeatable) order: the specs list the right
+    option first, and options written in that order would get the lowest ids."""
+    shuffled = list(options)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
+
+
 @transaction.atomic
 def load_training_package(*, acting_user: User) -> list[Module]:
     """Create and publish the seven modules (those missing); return the published modules."""
@@ -716,13 +724,13 @@ def load_training_package(*, acting_user: User) -> list[Module]:
                 body_sv=body_sv,
                 body_en=body_en,
             )
-        for kind, text_sv, text_en, options in spec["questions"]:
+        for number, (kind, text_sv, text_en, options) in enumerate(spec["questions"]):
             add_question(
                 module=module,
                 kind=kind,
                 text_sv=text_sv,
                 text_en=text_en,
-                options=options,
+                options=written_order(options, seed=f"{spec['key']}:{number}"),
                 acting_user=acting_user,
             )
         publish_module(module=module, change_note=FIRST_VERSION_NOTE, acting_user=acting_user)

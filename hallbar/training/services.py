@@ -1,6 +1,7 @@
 """Writes of the training package: one atomic function per change (docs/DESIGN.md, "Training")."""
 
 import random
+import secrets
 from datetime import date, datetime, timedelta
 from functools import partial
 from io import BytesIO
@@ -36,6 +37,7 @@ IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 NOT_A_DRAFT = _("Only a draft can be changed.")
 WAIT_BEFORE_RETAKE = _("You can take the quiz again from %(time)s.")
 NO_QUESTIONS = _("The module has no questions yet.")
+UNKNOWN_ANSWER = _("The answers do not match the quiz. Open the quiz again and answer anew.")
 # The automatic assignments of a contract's contact are due this long after they are made.
 CONTRACT_ASSIGNMENT_DAYS = 90
 
@@ -233,8 +235,45 @@ def start_attempt(*, user: User, module: Module, rng: random.Random | None = Non
     for question in drawn:
         options = [o.pk for o in question.options.all()]
         rng.shuffle(options)
-        draw.append({"question": question.pk, "options": options})
+        draw.append({"question": question.pk, "options": options, "tokens": _tokens(len(options))})
     return Attempt.objects.create(user=user, module=module, draw=draw)
+
+
+def _tokens(count: int) -> list[str]:
+    """Return count distinct random tokens: what the quiz page names the options by, so that
+    neither their database ids (which rise in the order written) nor anything else on the page
+    tells a right option from a wrong one."""
+    tokens: list[str] = []
+    while len(tokens) < count:
+        token = secrets.token_urlsafe(6)
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def option_tokens(attempt: Attempt) -> list[dict[int, str]]:
+    """Return, per drawn question, each option's token (made and saved now for an attempt drawn
+    before the tokens were introduced)."""
+    if any(len(d.get("tokens", [])) != len(d["options"]) for d in attempt.draw):
+        for drawn in attempt.draw:
+            drawn["tokens"] = _tokens(len(drawn["options"]))
+        attempt.save(update_fields=["draw", "updated_at"])
+    return [dict(zip(d["options"], d["tokens"], strict=True)) for d in attempt.draw]
+
+
+def answers_from_tokens(attempt: Attempt, chosen: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Return the option ids that chosen (question id → option tokens, as submitted) names.
+
+    A token that is not one of the question's in this attempt is refused (ValidationError):
+    a forged or stale form is not scored."""
+    answers: dict[str, list[int]] = {}
+    for drawn, tokens in zip(attempt.draw, option_tokens(attempt), strict=True):
+        by_token = {token: pk for pk, token in tokens.items()}
+        submitted = chosen.get(str(drawn["question"]), [])
+        if any(token not in by_token for token in submitted):
+            raise ValidationError(UNKNOWN_ANSWER)
+        answers[str(drawn["question"])] = sorted({by_token[token] for token in submitted})
+    return answers
 
 
 def score_answers(attempt: Attempt, answers: dict[str, list[int]]) -> int:

@@ -112,12 +112,14 @@ def lesson(request, public_id, position):
 
 
 def _quiz_items(attempt: Attempt, language: str) -> list[dict]:
-    """Return the drawn questions with their options in the drawn order: texts and ids only,
-    never whether an option is right."""
+    """Return the drawn questions with their options in the drawn order: texts and the
+    attempt's option tokens (the page names options by token, never by id), never whether an
+    option is right."""
     questions = Question.objects.in_bulk([d["question"] for d in attempt.draw])
     options = Option.objects.in_bulk([o for d in attempt.draw for o in d["options"]])
+    tokens = services.option_tokens(attempt)
     items = []
-    for number, drawn in enumerate(attempt.draw, start=1):
+    for number, (drawn, token_of) in enumerate(zip(attempt.draw, tokens, strict=True), start=1):
         question = questions[drawn["question"]]
         items.append(
             {
@@ -126,7 +128,8 @@ def _quiz_items(attempt: Attempt, language: str) -> list[dict]:
                 "text": question.text_in(language),
                 "multiple": question.kind == Question.Kind.MULTIPLE,
                 "options": [
-                    {"id": pk, "text": options[pk].text_in(language)} for pk in drawn["options"]
+                    {"id": pk, "token": token_of[pk], "text": options[pk].text_in(language)}
+                    for pk in drawn["options"]
                 ],
             }
         )
@@ -152,12 +155,24 @@ def quiz(request, public_id):
             return redirect("training:quiz", module.public_id)
         if attempt is None:
             return redirect("training:module", module.public_id)
-        answers = {
-            str(d["question"]): [
-                int(v) for v in request.POST.getlist(f"q{d['question']}") if v.isdigit()
-            ]
-            for d in attempt.draw
+        chosen = {
+            str(d["question"]): request.POST.getlist(f"q{d['question']}") for d in attempt.draw
         }
+        try:
+            answers = services.answers_from_tokens(attempt, chosen)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return render(
+                request,
+                "training/quiz.html",
+                {
+                    "module": module,
+                    "attempt": attempt,
+                    "items": _quiz_items(attempt, _language()),
+                    "wait_until": None,
+                },
+                status=400,
+            )
         attempt = services.submit_attempt(
             attempt=attempt, answers=answers, acting_user=request.user
         )

@@ -45,10 +45,10 @@ def _check(page, problems, name=None):
 
 def _answer(page, user, module, *, right: bool):
     attempt = Attempt.objects.get(user=user, module=module, submitted_at__isnull=True)
-    for drawn in attempt.draw:
+    for drawn, tokens in zip(attempt.draw, services.option_tokens(attempt), strict=True):
         options = Option.objects.filter(question_id=drawn["question"], is_correct=right)
         for option in options if right else options[:1]:
-            page.locator(f"input[value='{option.pk}']").check()
+            page.locator(f"input[value='{tokens[option.pk]}']").check()
 
 
 def _take_quiz(page, user, module, *, right: bool, problems, shot=None):

@@ -127,6 +127,19 @@ def test_draw_is_random_with_shuffled_options(package, cast):
     assert len(orders) > 1
 
 
+def _form(attempt: Attempt, answers: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Return the quiz form's data that chooses answers (option ids): the attempt's tokens."""
+    attempt.refresh_from_db()
+    tokens = dict(zip([str(d["question"]) for d in attempt.draw], services.option_tokens(attempt)))
+    return {f"q{q}": [tokens[q][pk] for pk in pks] for q, pks in answers.items()}
+
+
+def _quiz_values(html: str) -> list[tuple[str, str]]:
+    """Return (name, value) of the quiz page's option inputs, in page order."""
+    main = html.split("<main", 1)[1]
+    return re.findall(r'<input type="(?:radio|checkbox)" name="(q\d+)" value="([^"]+)">', main)
+
+
 def test_quiz_page_never_shows_the_right_answers(package, cast, client):
     module = package["contract-clause"]
     client.force_login(cast.alice)
@@ -137,23 +150,69 @@ def test_quiz_page_never_shows_the_right_answers(package, cast, client):
     assert response.status_code == 200
     html = response.content.decode()
     attempt = Attempt.objects.get(user=cast.alice, module=module)
-    # Every drawn option is offered, by id only; nothing marks the right ones
+    # Every drawn option is offered as the same bare input: type, name and a token, no more
     inputs = re.findall(r"<input [^>]*>", html.split("<main", 1)[1])
     option_inputs = [tag for tag in inputs if 'name="q' in tag]
-    assert len(option_inputs) == sum(len(d["options"]) for d in attempt.draw)
-    for drawn in attempt.draw:
-        for option_id in drawn["options"]:
-            # each option is the same bare input: type, name and id, nothing else
-            assert re.search(
-                rf'<input type="(radio|checkbox)" name="q{drawn["question"]}" value="{option_id}">',
-                html,
-            )
+    values = _quiz_values(html)
+    assert len(option_inputs) == len(values) == sum(len(d["options"]) for d in attempt.draw)
     assert "checked" not in html
     assert "correct" not in html.lower()
-    # and the order on the page is the drawn (shuffled) order
-    first = attempt.draw[0]
-    positions = [html.index(f'value="{pk}"') for pk in first["options"]]
-    assert positions == sorted(positions)
+    # the values are the attempt's tokens in the drawn (shuffled) order, not database ids
+    expected = [
+        (f"q{d['question']}", tokens[pk])
+        for d, tokens in zip(attempt.draw, services.option_tokens(attempt), strict=True)
+        for pk in d["options"]
+    ]
+    assert values == expected
+    option_ids = {str(pk) for d in attempt.draw for pk in d["options"]}
+    assert not option_ids & {value for _name, value in values}
+    assert all(not value.isdigit() for _name, value in values)
+
+
+def test_option_tokens_differ_per_attempt_and_order_tells_nothing(package, cast, client):
+    module = package["contract-clause"]
+    module.questions_per_attempt = module.questions.count()
+    module.save()
+    pages = {}
+    for user in (cast.alice, cast.bob):
+        client.force_login(user)
+        client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
+        html = client.get(reverse("training:quiz", args=[module.public_id])).content.decode()
+        pages[user.username] = dict(_quiz_values(html))
+        pages[user.username + "-all"] = {v for _n, v in _quiz_values(html)}
+    # the same questions, each option under a different token in each attempt
+    assert pages["alice-all"] and not pages["alice-all"] & pages["bob-all"]
+    # In the demo the right option is not the one written first (lowest id) every time
+    first_is_right = [
+        q.options.order_by("pk").first().is_correct
+        for m in package.values()
+        for q in m.questions.filter(kind="single")
+    ]
+    assert any(first_is_right) and not all(first_is_right)
+
+
+def test_submitted_tokens_score_and_forged_ones_are_refused(package, cast, client):
+    module = package["contract-clause"]
+    client.force_login(cast.alice)
+    url = reverse("training:quiz", args=[module.public_id])
+    client.post(url, {"start": "1"})
+    attempt = Attempt.objects.get(user=cast.alice, module=module)
+    # A form naming options by database id (a forgery, or a stale page) is refused, not scored
+    forged = {f"q{q}": [str(pk) for pk in pks] for q, pks in _right(module, attempt).items()}
+    response = client.post(url, forged)
+    assert response.status_code == 400
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+    # nor may a token of another question be used
+    tokens = services.option_tokens(attempt)
+    swapped = {f"q{attempt.draw[0]['question']}": [next(iter(tokens[1].values()))]}
+    assert client.post(url, swapped).status_code == 400
+    # The attempt's own tokens score right
+    response = client.post(url, _form(attempt, _right(module, attempt)))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.score == 100
+    assert attempt.answers == _right(module, attempt)
 
 
 def test_fail_wait_retake_pass_and_certificate(package, cast, client):
@@ -163,8 +222,9 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     client.force_login(cast.alice)
     client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
     attempt = Attempt.objects.get(user=cast.alice, module=module)
-    data = {f"q{q}": v for q, v in _wrong(attempt).items()}
-    response = client.post(reverse("training:quiz", args=[module.public_id]), data)
+    response = client.post(
+        reverse("training:quiz", args=[module.public_id]), _form(attempt, _wrong(attempt))
+    )
     attempt.refresh_from_db()
     assert response.status_code == 302
     assert attempt.submitted_at and not attempt.passed and attempt.score == 0
@@ -182,7 +242,7 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     second = Attempt.objects.get(user=cast.alice, module=module, submitted_at__isnull=True)
     response = client.post(
         reverse("training:quiz", args=[module.public_id]),
-        {f"q{q}": v for q, v in _right(module, second).items()},
+        _form(second, _right(module, second)),
     )
     second.refresh_from_db()
     assert second.passed and second.score == 100
