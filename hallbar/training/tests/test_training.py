@@ -130,7 +130,11 @@ def test_draw_is_random_with_shuffled_options(package, cast):
 def _form(attempt: Attempt, answers: dict[str, list[int]]) -> dict[str, list[str]]:
     """Return the quiz form's data that chooses answers (option ids): the attempt's tokens."""
     attempt.refresh_from_db()
-    tokens = dict(zip([str(d["question"]) for d in attempt.draw], services.option_tokens(attempt)))
+    tokens = dict(
+        zip(
+            [str(d["question"]) for d in attempt.draw], services.option_tokens(attempt), strict=True
+        )
+    )
     return {f"q{q}": [tokens[q][pk] for pk in pks] for q, pks in answers.items()}
 
 
