@@ -276,14 +276,24 @@ MODULES: list[ModuleSpec] = [
             (
                 "PR1–PR7",
                 "PR1–PR7",
-                "Processkraven beskriver leverantörens arbete med tillbörlig aktsamhet:\n\n"
-                "- **PR1** policy och åtagande\n- **PR2** ansvar och resurser i organisationen\n- **PR3** kartläggning av leverantörskedjan\n"
-                "- **PR4** riskbedömning\n- **PR5** åtgärder mot identifierade risker\n- **PR6** uppföljning av att åtgärderna fungerar\n- **PR7** rapportering och kommunikation, inklusive klagomålsmekanism\n\n"
-                "Vid en uppföljning bedöms leverantören mot varje processkrav.",
-                "The process requirements describe the supplier's due-diligence work:\n\n"
-                "- **PR1** policy and commitment\n- **PR2** responsibility and resources in the organisation\n- **PR3** mapping the supply chain\n"
-                "- **PR4** risk assessment\n- **PR5** measures against the risks found\n- **PR6** checking that the measures work\n- **PR7** reporting and communication, including a grievance mechanism\n\n"
-                "In a follow-up the supplier is assessed against each process requirement.",
+                "Processkraven i villkoret beskriver leverantörens arbete med tillbörlig aktsamhet, i den ordning arbetet görs:\n\n"
+                "- **PR1 Policy och ansvar** – en policy som ledningen antagit och som omfattar uppförandekoden, och en utsedd ansvarig för arbetet.\n"
+                "- **PR2 Identifiera och bedöma risker** – kartlägga leveranskedjan och bedöma risken för negativ påverkan inom uppförandekodens fyra områden.\n"
+                "- **PR3 Upphöra med, förebygga och begränsa** – upphöra med negativ påverkan som leverantören orsakar eller bidrar till, och förebygga och begränsa de risker som hittats.\n"
+                "- **PR4 Använda påverkansmöjligheter i leveranskedjan** – ställa krav motsvarande uppförandekoden på underleverantörerna och använda sitt inflytande över dem.\n"
+                "- **PR5 Följa upp** – följa upp att kraven efterlevs där riskerna är störst, och dokumentera resultatet.\n"
+                "- **PR6 Klagomålsmekanism** – en kanal där arbetstagare och andra berörda kan framföra klagomål utan risk för repressalier.\n"
+                "- **PR7 Gottgörelse** – medverka till gottgörelse för de drabbade när leverantören har orsakat eller bidragit till negativ påverkan.\n\n"
+                "På avancerad nivå går kraven längre, till exempel kartläggning ner till råvaruledet och en tidsatt åtgärdsplan. Vid en uppföljning bedöms leverantören mot varje processkrav.",
+                "The process requirements of the clause describe the supplier's due-diligence work, in the order the work is done:\n\n"
+                "- **PR1 Policy and responsibility** – a policy adopted by management that covers the Code of Conduct, and a named person responsible for the work.\n"
+                "- **PR2 Identify and assess risks** – map the supply chain and assess the risk of adverse impact within the four areas of the Code of Conduct.\n"
+                "- **PR3 Cease, prevent and mitigate** – cease adverse impacts the supplier causes or contributes to, and prevent and mitigate the risks found.\n"
+                "- **PR4 Use leverage in the supply chain** – set requirements matching the Code of Conduct for its sub-suppliers and use its influence over them.\n"
+                "- **PR5 Follow up** – check that the requirements are met where the risks are greatest, and document the result.\n"
+                "- **PR6 Grievance mechanism** – a channel where workers and others affected can raise complaints without risk of reprisal.\n"
+                "- **PR7 Remediation** – take part in remedy for those harmed when the supplier has caused or contributed to adverse impact.\n\n"
+                "At the advanced level the requirements go further, for example mapping down to raw materials and a time-bound action plan. In a follow-up the supplier is assessed against each process requirement.",
             ),
         ],
         "questions": [
@@ -306,9 +316,23 @@ MODULES: list[ModuleSpec] = [
                 "Vad handlar PR3 om?",
                 "What is PR3 about?",
                 [
-                    ("Kartläggning av leverantörskedjan", "Mapping the supply chain", True),
-                    ("Policy och åtagande", "Policy and commitment", False),
+                    (
+                        "Att upphöra med, förebygga och begränsa negativ påverkan",
+                        "To cease, prevent and mitigate adverse impact",
+                        True,
+                    ),
+                    ("Policy och ansvar", "Policy and responsibility", False),
                     ("Klagomålsmekanism", "Grievance mechanism", False),
+                ],
+            ),
+            (
+                S,
+                "Vilket processkrav gäller en kanal där arbetstagare kan klaga utan risk för repressalier?",
+                "Which process requirement is about a channel where workers can complain without risk of reprisal?",
+                [
+                    ("PR6", "PR6", True),
+                    ("PR3", "PR3", False),
+                    ("PR7", "PR7", False),
                 ],
             ),
             (
@@ -429,8 +453,8 @@ MODULES: list[ModuleSpec] = [
         "areas": [],
         "title": ("Planera och genomföra en uppföljning", "Planning and running a follow-up"),
         "summary": (
-            "Årsplanen, typerna av uppföljning, regeln om återanvändning och hur ett ärende går från självskattning till revision.",
-            "The annual plan, the kinds of follow-up, the reuse rule and how a case moves from self-assessment to audit.",
+            "Årsplanen, typerna av uppföljning, regeln om återanvändning och hur ett ärende går från självskattning till revision, med bedömning mot processkraven PR1–PR7.",
+            "The annual plan, the kinds of follow-up, the reuse rule and how a case moves from self-assessment to audit, assessed against the process requirements PR1–PR7.",
         ),
         "lessons": [
             (
@@ -444,9 +468,9 @@ MODULES: list[ModuleSpec] = [
             (
                 "Ärendets gång",
                 "How a case runs",
-                "En uppföljning börjar oftast med en **självskattning**: leverantören svarar på en enkät i portalen och laddar upp underlag. Ledande region bedömer svaren mot PR1–PR7.\n\n"
+                "En uppföljning börjar oftast med en **självskattning**: leverantören svarar på en enkät i portalen och laddar upp underlag. Ledande region bedömer svaren mot vart och ett av processkraven PR1–PR7, från policy och ansvar (PR1) till gottgörelse (PR7).\n\n"
                 "Räcker inte det trappas uppföljningen upp till **kontorsrevision** och vid behov **fabriksrevision** av en tredjepartsrevisor. Alla regioner med aktiva avtal med leverantören ser ärendet och resultatet.",
-                "A follow-up usually starts with a **self-assessment**: the supplier answers a questionnaire in the portal and uploads evidence. The lead region assesses the answers against PR1–PR7.\n\n"
+                "A follow-up usually starts with a **self-assessment**: the supplier answers a questionnaire in the portal and uploads evidence. The lead region assesses the answers against each of the process requirements PR1–PR7, from policy and responsibility (PR1) to remediation (PR7).\n\n"
                 "If that is not enough, the follow-up escalates to an **office audit** and if needed a **factory audit** by a third-party auditor. Every region with an active contract with the supplier sees the case and its result.",
             ),
         ],
@@ -595,16 +619,16 @@ MODULES: list[ModuleSpec] = [
         "areas": [],
         "title": ("Leverantörens ansvar och portalen", "What a supplier must do, and the portal"),
         "summary": (
-            "Vad avtalsvillkoret kräver av leverantören och hur portalen används för enkäter, underlag och åtgärdsplaner.",
-            "What the contract clause requires of the supplier and how the portal is used for questionnaires, evidence and action plans.",
+            "Vad avtalsvillkorets processkrav PR1–PR7 kräver av leverantören – från policy och riskbedömning till klagomålsmekanism och gottgörelse – och hur portalen används för enkäter, underlag och åtgärdsplaner.",
+            "What the process requirements PR1–PR7 of the contract clause require of the supplier – from policy and risk assessment to grievance mechanism and remediation – and how the portal is used for questionnaires, evidence and action plans.",
         ),
         "lessons": [
             (
                 "Leverantörens åtagande",
                 "The supplier's commitment",
-                "Med avtalet har leverantören åtagit sig att arbeta med **tillbörlig aktsamhet** enligt PR1–PR7: ha en policy, kartlägga leverantörskedjan, bedöma risker, åtgärda dem och följa upp att åtgärderna fungerar.\n\n"
+                "Med avtalet har leverantören åtagit sig att arbeta med **tillbörlig aktsamhet** enligt processkraven PR1–PR7: ha en policy och en ansvarig (PR1), identifiera och bedöma risker i leveranskedjan (PR2), upphöra med, förebygga och begränsa negativ påverkan (PR3), använda sina påverkansmöjligheter hos underleverantörer (PR4), följa upp att kraven efterlevs (PR5), ha en klagomålsmekanism (PR6) och medverka till gottgörelse för de drabbade (PR7).\n\n"
                 "Regionerna följer upp detta gemensamt. En uppföljning gäller alla regioner som leverantören har avtal med – ni svarar en gång, inte 21 gånger.",
-                "With the contract the supplier has committed to **due diligence** under PR1–PR7: have a policy, map the supply chain, assess risks, address them and check that the measures work.\n\n"
+                "With the contract the supplier has committed to **due diligence** under the process requirements PR1–PR7: have a policy and a person responsible (PR1), identify and assess risks in the supply chain (PR2), cease, prevent and mitigate adverse impact (PR3), use its leverage with sub-suppliers (PR4), follow up that the requirements are met (PR5), have a grievance mechanism (PR6) and take part in remediation for those harmed (PR7).\n\n"
                 "The regions follow this up together. A follow-up covers every region the supplier has a contract with – you answer once, not 21 times.",
             ),
             (
@@ -663,7 +687,12 @@ MODULES: list[ModuleSpec] = [
                 "Vad innebär PR3 för leverantören?",
                 "What does PR3 mean for the supplier?",
                 [
-                    ("Att kartlägga leverantörskedjan", "To map the supply chain", True),
+                    (
+                        "Att upphöra med negativ påverkan den orsakar eller bidrar till, och förebygga och begränsa riskerna",
+                        "To cease adverse impact it causes or contributes to, and prevent and mitigate the risks",
+                        True,
+                    ),
+                    ("Att kartlägga leverantörskedjan", "To map the supply chain", False),
                     ("Att sänka priserna", "To lower prices", False),
                     ("Att byta logistikföretag", "To change logistics company", False),
                 ],
