@@ -6,12 +6,15 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
@@ -34,10 +37,12 @@ from hallbar.training.models import (
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-NOT_A_DRAFT = _("Only a draft can be changed.")
-WAIT_BEFORE_RETAKE = _("You can take the quiz again from %(time)s.")
-NO_QUESTIONS = _("The module has no questions yet.")
-UNKNOWN_ANSWER = _("The answers do not match the quiz. Open the quiz again and answer anew.")
+NOT_A_DRAFT = gettext_lazy("Only a draft can be changed.")
+WAIT_BEFORE_RETAKE = gettext_lazy("You can take the quiz again from %(time)s.")
+NO_QUESTIONS = gettext_lazy("The module has no questions yet.")
+UNKNOWN_ANSWER = gettext_lazy(
+    "The answers do not match the quiz. Open the quiz again and answer anew."
+)
 # The automatic assignments of a contract's contact are due this long after they are made.
 CONTRACT_ASSIGNMENT_DAYS = 90
 
@@ -466,9 +471,15 @@ def completed_keys(user: User) -> set[str]:
     )
 
 
+def module_url(module: Module) -> str:
+    """Return the absolute address of a module's page, for mails (settings.HALLBAR_BASE_URL)."""
+    return settings.HALLBAR_BASE_URL + reverse("training:module", args=[module.public_id])
+
+
 def send_overdue_reminders(*, today: date | None = None) -> int:
-    """Mail each person once about each overdue assignment not yet completed; return how many
-    assignments were reminded about."""
+    """Mail each person once about each overdue assignment not yet completed, in the person's
+    language (``User.mail_language``) with an absolute link to the module; return how many
+    assignments were reminded about. Run daily by the ``training_reminders`` command (cron)."""
     today = today or timezone.localdate()
     overdue = Assignment.objects.filter(
         due_date__lt=today, reminded_at__isnull=True
@@ -482,12 +493,15 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
         module = titles.get(assignment.module_key)
         if module is None:
             continue
-        with override("sv"):
-            subject = _("Training overdue: %(module)s") % {"module": module.title_sv}
+        language = user.mail_language
+        with override(language):
+            title = module.title_in(language)
+            subject = _("Training overdue: %(module)s") % {"module": title}
             body = _(
                 "The training module %(module)s was to be completed by %(due)s. "
-                "You find it under Training in hallbar."
-            ) % {"module": module.title_sv, "due": assignment.due_date.isoformat()}
+                "You find it under Training in hallbar:"
+            ) % {"module": title, "due": date_format(assignment.due_date, "DATE_FORMAT")}
+            body += "\n\n" + module_url(module) + "\n"
         with transaction.atomic():
             updated = Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(
                 reminded_at=timezone.now()

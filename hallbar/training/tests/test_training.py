@@ -662,3 +662,31 @@ def test_region_page_shows_training_to_who_may_see_participation(package, cast, 
     client.force_login(cast.contact_jamtland)
     page = client.get(reverse("organisations:region-detail", args=["01"])).content.decode()
     assert reverse("training:participation") not in page
+
+
+def test_reminder_is_in_the_recipients_language_with_an_absolute_link(package, cast, settings):
+    settings.HALLBAR_BASE_URL = "https://hallbar.example"
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2020, 3, 5),
+        acting_user=cast.secretariat,
+    )
+    module = package["contract-clause"]
+    mail.outbox.clear()
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
+        call_command("training_reminders", stdout=out)
+    sent = {m.to[0]: m for m in mail.outbox}
+    english = sent[cast.alice.email]
+    assert english.subject == f"Training overdue: {module.title_en}"
+    assert module.title_en in english.body and module.title_sv not in english.body
+    assert "March 5, 2020" in english.body
+    link = f"https://hallbar.example/training/modules/{module.public_id}/"
+    assert link in english.body
+    swedish = sent[cast.bob.email]
+    assert module.title_sv in swedish.subject and module.title_en not in swedish.body
+    assert "5 mars 2020" in swedish.body and link in swedish.body
