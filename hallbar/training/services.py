@@ -174,14 +174,31 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
     draft.change_note = ""
     draft.published_at = None
     draft.save()
+    # The copies of the images get new addresses; the lessons' links are moved to them, so that
+    # the new version's lessons show its own images (the old version's stop showing to learners
+    # once it is superseded).
+    moved: dict[str, str] = {}
+    for image in images:
+        copy = LessonImage.objects.create(
+            module=draft, name=image.name, content_type=image.content_type, data=image.data
+        )
+        moved[reverse("training:image", args=[image.public_id])] = reverse(
+            "training:image", args=[copy.public_id]
+        )
+
+    def relinked(body: str) -> str:
+        for old, new in moved.items():
+            body = body.replace(old, new)
+        return body
+
     for lesson in lessons:
         Lesson.objects.create(
             module=draft,
             position=lesson.position,
             title_sv=lesson.title_sv,
             title_en=lesson.title_en,
-            body_sv=lesson.body_sv,
-            body_en=lesson.body_en,
+            body_sv=relinked(lesson.body_sv),
+            body_en=relinked(lesson.body_en),
         )
     for question in questions:
         copy = Question.objects.create(
@@ -192,10 +209,6 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
                 Option(question=copy, text_sv=o.text_sv, text_en=o.text_en, is_correct=o.is_correct)
                 for o in question.options.all()
             ]
-        )
-    for image in images:
-        LessonImage.objects.create(
-            module=draft, name=image.name, content_type=image.content_type, data=image.data
         )
     record_change(draft, action="created", acting_user=acting_user)
     return draft

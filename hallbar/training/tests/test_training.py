@@ -690,3 +690,32 @@ def test_reminder_is_in_the_recipients_language_with_an_absolute_link(package, c
     swedish = sent[cast.bob.email]
     assert module.title_sv in swedish.subject and module.title_en not in swedish.body
     assert "5 mars 2020" in swedish.body and link in swedish.body
+
+
+def test_a_lessons_image_shows_after_a_new_version_is_published(package, cast, client):
+    # Given a draft module with an uploaded image that a lesson shows, published as version 1
+    v1 = services.start_new_version(package["risk-analysis"], acting_user=cast.secretariat)
+    image = services.upload_image(
+        module=v1, name="bild.png", data=PNG, acting_user=cast.secretariat
+    )
+    lesson = v1.lessons.get(position=1)
+    url = reverse("training:image", args=[image.public_id])
+    lesson.body_sv += f"\n\n![Bild]({url})"
+    lesson.body_en += f"\n\n![Image]({url})"
+    services.save_lesson(lesson=lesson, acting_user=cast.secretariat)
+    services.publish_module(module=v1, change_note="Bild.", acting_user=cast.secretariat)
+    # When a new version is started and published (v1 superseded)
+    v2 = services.start_new_version(v1, acting_user=cast.secretariat)
+    services.publish_module(module=v2, change_note="Ny version.", acting_user=cast.secretariat)
+    # Then a learner reading the published lesson sees an image that loads
+    client.force_login(cast.alice)
+    for language, alt in (("sv", "Bild"), ("en", "Image")):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("training:lesson", args=[v2.public_id, 1])).content.decode()
+        sources = re.findall(rf'<img src="([^"]+)" alt="{alt}">', page)
+        assert len(sources) == 1, page
+        assert sources[0] != url  # the new version's own copy
+        response = client.get(sources[0])
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    # and the superseded version's image is no longer shown to learners
+    assert client.get(url).status_code == 404
