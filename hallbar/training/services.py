@@ -85,11 +85,7 @@ def add_question(
     """Add a question with its options (Swedish text, English text, right or not)."""
     if module.status != ModuleStatus.DRAFT:
         raise ValidationError(NOT_A_DRAFT)
-    right = sum(1 for _sv, _en, ok in options if ok)
-    if len(options) < 2 or right < 1:
-        raise ValidationError(_("Give at least two options and mark at least one as right."))
-    if kind == Question.Kind.SINGLE and right != 1:
-        raise ValidationError(_("A question with one right answer needs exactly one right option."))
+    _check_options(kind, options)
     question = Question(module=module, kind=kind, text_sv=text_sv, text_en=text_en)
     question.full_clean()
     question.save()
@@ -98,6 +94,57 @@ def add_question(
     )
     record_change(question, action="created", acting_user=acting_user)
     return question
+
+
+QUESTION_IN_USE = gettext_lazy(
+    "The question has been drawn in a quiz attempt and can no longer be changed; add a new one."
+)
+
+
+def _check_question_change(question: Question) -> None:
+    if question.module.status != ModuleStatus.DRAFT:
+        raise ValidationError(NOT_A_DRAFT)
+    if any(d["question"] == question.pk for a in question.module.attempts.all() for d in a.draw):
+        raise ValidationError(QUESTION_IN_USE)
+
+
+def _check_options(kind: str, options: list[tuple[str, str, bool]]) -> None:
+    right = sum(1 for _sv, _en, ok in options if ok)
+    if len(options) < 2 or right < 1:
+        raise ValidationError(_("Give at least two options and mark at least one as right."))
+    if kind == Question.Kind.SINGLE and right != 1:
+        raise ValidationError(_("A question with one right answer needs exactly one right option."))
+
+
+@transaction.atomic
+def update_question(
+    *,
+    question: Question,
+    kind: str,
+    text_sv: str,
+    text_en: str,
+    options: list[tuple[str, str, bool]],
+    acting_user: User,
+) -> Question:
+    """Change a draft's question and replace its options (Swedish text, English text, right)."""
+    _check_question_change(question)
+    _check_options(kind, options)
+    question.kind, question.text_sv, question.text_en = kind, text_sv, text_en
+    question.full_clean()
+    question.save(update_fields=["kind", "text_sv", "text_en", "updated_at"])
+    question.options.all().delete()
+    Option.objects.bulk_create(
+        [Option(question=question, text_sv=sv, text_en=en, is_correct=ok) for sv, en, ok in options]
+    )
+    record_change(question, action="updated", acting_user=acting_user)
+    return question
+
+
+@transaction.atomic
+def delete_question(*, question: Question, acting_user: User) -> None:
+    _check_question_change(question)
+    record_change(question, action="deleted", acting_user=acting_user)
+    question.delete()
 
 
 def image_type(data: bytes) -> str | None:

@@ -24,6 +24,7 @@ from hallbar.training.forms import (
     PublishForm,
     QuestionForm,
     RoleAssignmentForm,
+    options_text,
 )
 from hallbar.training.models import (
     Attempt,
@@ -357,6 +358,60 @@ def question_create(request, public_id):
             return redirect("training:module", module.public_id)
     return render(
         request, "training/form.html", {"form": form, "title": _("New question"), "module": module}
+    )
+
+
+def question_list(request, public_id):
+    module = access.access_module_for_edit(request.user, public_id)
+    return render(
+        request,
+        "training/questions.html",
+        {"module": module, "questions": list(module.questions.prefetch_related("options"))},
+    )
+
+
+def question_edit(request, public_id, question_id):
+    question = access.access_question_for_edit(request.user, public_id, question_id)
+    module = question.module
+    initial = {
+        "kind": question.kind,
+        "text_sv": question.text_sv,
+        "text_en": question.text_en,
+        "options": options_text(question),
+    }
+    form = QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_question(
+                question=question, **form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("training:questions", module.public_id)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("Edit the question"), "module": module},
+    )
+
+
+def question_delete(request, public_id, question_id):
+    question = access.access_question_for_edit(request.user, public_id, question_id)
+    module = question.module
+    if request.method == "POST":
+        try:
+            services.delete_question(question=question, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The question is deleted."))
+        return redirect("training:questions", module.public_id)
+    return render(
+        request,
+        "training/question_confirm_delete.html",
+        {"module": module, "question": question, "text": question.text_in(_language())},
     )
 
 

@@ -719,3 +719,78 @@ def test_a_lessons_image_shows_after_a_new_version_is_published(package, cast, c
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
     # and the superseded version's image is no longer shown to learners
     assert client.get(url).status_code == 404
+
+
+def test_a_half_right_multiple_choice_answer_scores_as_wrong(package, cast):
+    module = package["planning-follow-up"]
+    question = module.questions.get(text_en="When does another organisation's follow-up count?")
+    right = sorted(question.options.filter(is_correct=True).values_list("pk", flat=True))
+    assert len(right) == 3
+    attempt = Attempt.objects.create(
+        user=cast.alice,
+        module=module,
+        draw=[
+            {"question": question.pk, "options": [o.pk for o in question.options.all()]},
+        ],
+    )
+    assert services.score_answers(attempt, {str(question.pk): right[:2]}) == 0
+    wrong = question.options.filter(is_correct=False).values_list("pk", flat=True)[0]
+    assert services.score_answers(attempt, {str(question.pk): [*right, wrong]}) == 0
+    assert services.score_answers(attempt, {str(question.pk): right}) == 100
+
+
+def test_the_secretariat_lists_edits_and_deletes_a_drafts_questions(package, cast, client):
+    draft = services.start_new_version(package["contract-clause"], acting_user=cast.secretariat)
+    question = draft.questions.get(text_en="What is PR3 about?")
+    client.force_login(cast.secretariat)
+    page = client.get(reverse("training:questions", args=[draft.public_id])).content.decode()
+    assert "Vad handlar PR3 om?" in page and "What is PR3 about?" in page
+    for option in question.options.all():
+        assert option.text_en in page
+    edit_url = reverse("training:question-edit", args=[draft.public_id, question.public_id])
+    form = client.get(edit_url).content.decode()
+    assert "* Att upphöra med, förebygga och begränsa negativ påverkan | To cease" in form
+    # An edit that breaks the rule of one right answer is refused
+    data = {
+        "kind": "single",
+        "text_sv": "Vad kräver PR3?",
+        "text_en": "What does PR3 require?",
+        "options": "* Upphöra med, förebygga och begränsa | Cease, prevent and mitigate\n"
+        "* Policy | Policy",
+    }
+    assert client.post(edit_url, data).status_code == 200
+    data["options"] = (
+        "Policy | Policy\n* Upphöra med, förebygga och begränsa | Cease, prevent and mitigate"
+    )
+    assert client.post(edit_url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.text_en == "What does PR3 require?"
+    assert [(o.text_en, o.is_correct) for o in question.options.all()] == [
+        ("Policy", False),
+        ("Cease, prevent and mitigate", True),
+    ]
+    # Deleting asks first, then deletes
+    delete_url = reverse("training:question-delete", args=[draft.public_id, question.public_id])
+    assert "What does PR3 require?" not in client.get(delete_url).content.decode()  # sv page
+    assert draft.questions.filter(pk=question.pk).exists()
+    assert client.post(delete_url).status_code == 302
+    assert not draft.questions.filter(pk=question.pk).exists()
+    # A published module's questions are not changed; nor by a buyer
+    published = package["risk-analysis"]
+    other = published.questions.first()
+    for url in (
+        reverse("training:questions", args=[published.public_id]),
+        reverse("training:question-edit", args=[published.public_id, other.public_id]),
+        reverse("training:question-delete", args=[published.public_id, other.public_id]),
+    ):
+        assert client.get(url).status_code == 404
+    client.force_login(cast.alice)
+    assert client.get(reverse("training:questions", args=[draft.public_id])).status_code == 404
+
+
+def test_a_drawn_question_cannot_be_changed(package, cast):
+    draft = services.start_new_version(package["contract-clause"], acting_user=cast.secretariat)
+    attempt = services.start_attempt(user=cast.secretariat, module=draft)
+    question = draft.questions.get(pk=attempt.draw[0]["question"])
+    with pytest.raises(ValidationError):
+        services.delete_question(question=question, acting_user=cast.secretariat)
