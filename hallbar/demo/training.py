@@ -920,7 +920,7 @@ def load_demo_training() -> int:
     for region in Region.objects.order_by("county_code"):
         if Certificate.objects.filter(region=region).exists():
             continue
-        assignment = (
+        first_open = (
             Assignment.objects.filter(
                 user__memberships__organisation__region=region,
                 user__memberships__is_active=True,
@@ -930,7 +930,7 @@ def load_demo_training() -> int:
             .order_by("user__username", "module_key")
             .first()
         )
-        if assignment:
-            _complete(assignment, modules[assignment.module_key], today - timedelta(days=30))
+        if first_open:
+            _complete(first_open, modules[first_open.module_key], today - timedelta(days=30))
             made += 1
     return made

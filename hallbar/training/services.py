@@ -226,11 +226,11 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
     # once it is superseded).
     moved: dict[str, str] = {}
     for image in images:
-        copy = LessonImage.objects.create(
+        image_copy = LessonImage.objects.create(
             module=draft, name=image.name, content_type=image.content_type, data=image.data
         )
         moved[reverse("training:image", args=[image.public_id])] = reverse(
-            "training:image", args=[copy.public_id]
+            "training:image", args=[image_copy.public_id]
         )
 
     def relinked(body: str) -> str:

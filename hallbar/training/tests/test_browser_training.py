@@ -181,7 +181,7 @@ def _open_followup_for(user) -> None:
         year=timezone.localdate().year,
         supplier=supplier,
         lead_region=Region.objects.get(county_code="01"),
-        clause=ContractClause.objects.exclude(status="draft").first(),
+        clause=ContractClause.objects.exclude(status="draft").earliest("pk"),
         status=State.SENT,
     )
 
