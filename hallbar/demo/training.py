@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hallbar.categories.selectors import prioritised_in
@@ -33,9 +34,13 @@ from hallbar.training.services import (
     issue_certificate,
     publish_module,
     sync_assignments,
+    upload_image,
 )
 
 S, M = "single", "multiple"
+# Where a lesson shows the module's demo image; replaced by the image's address once uploaded.
+IMAGE_LINK = "{demo-image}"
+IMAGE_NAME = "fyra-steg.png"
 
 # (option sv, option en, right)
 OptionSpec = tuple[str, str, bool]
@@ -94,6 +99,16 @@ MODULES: list[ModuleSpec] = [
                 "3. **Environment including climate** – emissions, chemicals and use of resources.\n"
                 "4. **Business ethics and anti-corruption** – bribery, fraud and conflicts of interest.\n\n"
                 "The risk analysis assesses every category in all four areas, and a deviation always belongs to one of them.",
+            ),
+            (
+                "Från risk till uppföljning",
+                "From risk to follow-up",
+                "Arbetet går i fyra steg, som bilden visar: **riskanalys** per kategori, **krav** i upphandlingen, **uppföljning** av leverantörerna och **resultat** som redovisas öppet.\n\n"
+                f"![Fyra steg: riskanalys, krav, uppföljning, resultat]({IMAGE_LINK})\n\n"
+                "Varje steg bygger på det förra: utan riskanalys vet vi inte var kraven behövs, och utan uppföljning vet vi inte om de följs.",
+                "The work runs in four steps, as the picture shows: **risk analysis** per category, **requirements** in the procurement, **follow-up** of the suppliers and **results** reported openly.\n\n"
+                f"![Four steps: risk analysis, requirements, follow-up, results]({IMAGE_LINK})\n\n"
+                "Each step builds on the one before: without a risk analysis we do not know where requirements are needed, and without follow-up we do not know whether they are met.",
             ),
         ],
         "questions": [
@@ -276,14 +291,24 @@ MODULES: list[ModuleSpec] = [
             (
                 "PR1–PR7",
                 "PR1–PR7",
-                "Processkraven beskriver leverantörens arbete med tillbörlig aktsamhet:\n\n"
-                "- **PR1** policy och åtagande\n- **PR2** ansvar och resurser i organisationen\n- **PR3** kartläggning av leverantörskedjan\n"
-                "- **PR4** riskbedömning\n- **PR5** åtgärder mot identifierade risker\n- **PR6** uppföljning av att åtgärderna fungerar\n- **PR7** rapportering och kommunikation, inklusive klagomålsmekanism\n\n"
-                "Vid en uppföljning bedöms leverantören mot varje processkrav.",
-                "The process requirements describe the supplier's due-diligence work:\n\n"
-                "- **PR1** policy and commitment\n- **PR2** responsibility and resources in the organisation\n- **PR3** mapping the supply chain\n"
-                "- **PR4** risk assessment\n- **PR5** measures against the risks found\n- **PR6** checking that the measures work\n- **PR7** reporting and communication, including a grievance mechanism\n\n"
-                "In a follow-up the supplier is assessed against each process requirement.",
+                "Processkraven i villkoret beskriver leverantörens arbete med tillbörlig aktsamhet, i den ordning arbetet görs:\n\n"
+                "- **PR1 Policy och ansvar** – en policy som ledningen antagit och som omfattar uppförandekoden, och en utsedd ansvarig för arbetet.\n"
+                "- **PR2 Identifiera och bedöma risker** – kartlägga leveranskedjan och bedöma risken för negativ påverkan inom uppförandekodens fyra områden.\n"
+                "- **PR3 Upphöra med, förebygga och begränsa** – upphöra med negativ påverkan som leverantören orsakar eller bidrar till, och förebygga och begränsa de risker som hittats.\n"
+                "- **PR4 Använda påverkansmöjligheter i leveranskedjan** – ställa krav motsvarande uppförandekoden på underleverantörerna och använda sitt inflytande över dem.\n"
+                "- **PR5 Följa upp** – följa upp att kraven efterlevs där riskerna är störst, och dokumentera resultatet.\n"
+                "- **PR6 Klagomålsmekanism** – en kanal där arbetstagare och andra berörda kan framföra klagomål utan risk för repressalier.\n"
+                "- **PR7 Gottgörelse** – medverka till gottgörelse för de drabbade när leverantören har orsakat eller bidragit till negativ påverkan.\n\n"
+                "På avancerad nivå går kraven längre, till exempel kartläggning ner till råvaruledet och en tidsatt åtgärdsplan. Vid en uppföljning bedöms leverantören mot varje processkrav.",
+                "The process requirements of the clause describe the supplier's due-diligence work, in the order the work is done:\n\n"
+                "- **PR1 Policy and responsibility** – a policy adopted by management that covers the Code of Conduct, and a named person responsible for the work.\n"
+                "- **PR2 Identify and assess risks** – map the supply chain and assess the risk of adverse impact within the four areas of the Code of Conduct.\n"
+                "- **PR3 Cease, prevent and mitigate** – cease adverse impacts the supplier causes or contributes to, and prevent and mitigate the risks found.\n"
+                "- **PR4 Use leverage in the supply chain** – set requirements matching the Code of Conduct for its sub-suppliers and use its influence over them.\n"
+                "- **PR5 Follow up** – check that the requirements are met where the risks are greatest, and document the result.\n"
+                "- **PR6 Grievance mechanism** – a channel where workers and others affected can raise complaints without risk of reprisal.\n"
+                "- **PR7 Remediation** – take part in remedy for those harmed when the supplier has caused or contributed to adverse impact.\n\n"
+                "At the advanced level the requirements go further, for example mapping down to raw materials and a time-bound action plan. In a follow-up the supplier is assessed against each process requirement.",
             ),
         ],
         "questions": [
@@ -306,9 +331,23 @@ MODULES: list[ModuleSpec] = [
                 "Vad handlar PR3 om?",
                 "What is PR3 about?",
                 [
-                    ("Kartläggning av leverantörskedjan", "Mapping the supply chain", True),
-                    ("Policy och åtagande", "Policy and commitment", False),
+                    (
+                        "Att upphöra med, förebygga och begränsa negativ påverkan",
+                        "To cease, prevent and mitigate adverse impact",
+                        True,
+                    ),
+                    ("Policy och ansvar", "Policy and responsibility", False),
                     ("Klagomålsmekanism", "Grievance mechanism", False),
+                ],
+            ),
+            (
+                S,
+                "Vilket processkrav gäller en kanal där arbetstagare kan klaga utan risk för repressalier?",
+                "Which process requirement is about a channel where workers can complain without risk of reprisal?",
+                [
+                    ("PR6", "PR6", True),
+                    ("PR3", "PR3", False),
+                    ("PR7", "PR7", False),
                 ],
             ),
             (
@@ -429,8 +468,8 @@ MODULES: list[ModuleSpec] = [
         "areas": [],
         "title": ("Planera och genomföra en uppföljning", "Planning and running a follow-up"),
         "summary": (
-            "Årsplanen, typerna av uppföljning, regeln om återanvändning och hur ett ärende går från självskattning till revision.",
-            "The annual plan, the kinds of follow-up, the reuse rule and how a case moves from self-assessment to audit.",
+            "Årsplanen, typerna av uppföljning, regeln om återanvändning och hur ett ärende går från självskattning till revision, med bedömning mot processkraven PR1–PR7.",
+            "The annual plan, the kinds of follow-up, the reuse rule and how a case moves from self-assessment to audit, assessed against the process requirements PR1–PR7.",
         ),
         "lessons": [
             (
@@ -444,9 +483,9 @@ MODULES: list[ModuleSpec] = [
             (
                 "Ärendets gång",
                 "How a case runs",
-                "En uppföljning börjar oftast med en **självskattning**: leverantören svarar på en enkät i portalen och laddar upp underlag. Ledande region bedömer svaren mot PR1–PR7.\n\n"
+                "En uppföljning börjar oftast med en **självskattning**: leverantören svarar på en enkät i portalen och laddar upp underlag. Ledande region bedömer svaren mot vart och ett av processkraven PR1–PR7, från policy och ansvar (PR1) till gottgörelse (PR7).\n\n"
                 "Räcker inte det trappas uppföljningen upp till **kontorsrevision** och vid behov **fabriksrevision** av en tredjepartsrevisor. Alla regioner med aktiva avtal med leverantören ser ärendet och resultatet.",
-                "A follow-up usually starts with a **self-assessment**: the supplier answers a questionnaire in the portal and uploads evidence. The lead region assesses the answers against PR1–PR7.\n\n"
+                "A follow-up usually starts with a **self-assessment**: the supplier answers a questionnaire in the portal and uploads evidence. The lead region assesses the answers against each of the process requirements PR1–PR7, from policy and responsibility (PR1) to remediation (PR7).\n\n"
                 "If that is not enough, the follow-up escalates to an **office audit** and if needed a **factory audit** by a third-party auditor. Every region with an active contract with the supplier sees the case and its result.",
             ),
         ],
@@ -595,16 +634,16 @@ MODULES: list[ModuleSpec] = [
         "areas": [],
         "title": ("Leverantörens ansvar och portalen", "What a supplier must do, and the portal"),
         "summary": (
-            "Vad avtalsvillkoret kräver av leverantören och hur portalen används för enkäter, underlag och åtgärdsplaner.",
-            "What the contract clause requires of the supplier and how the portal is used for questionnaires, evidence and action plans.",
+            "Vad avtalsvillkorets processkrav PR1–PR7 kräver av leverantören – från policy och riskbedömning till klagomålsmekanism och gottgörelse – och hur portalen används för enkäter, underlag och åtgärdsplaner.",
+            "What the process requirements PR1–PR7 of the contract clause require of the supplier – from policy and risk assessment to grievance mechanism and remediation – and how the portal is used for questionnaires, evidence and action plans.",
         ),
         "lessons": [
             (
                 "Leverantörens åtagande",
                 "The supplier's commitment",
-                "Med avtalet har leverantören åtagit sig att arbeta med **tillbörlig aktsamhet** enligt PR1–PR7: ha en policy, kartlägga leverantörskedjan, bedöma risker, åtgärda dem och följa upp att åtgärderna fungerar.\n\n"
+                "Med avtalet har leverantören åtagit sig att arbeta med **tillbörlig aktsamhet** enligt processkraven PR1–PR7: ha en policy och en ansvarig (PR1), identifiera och bedöma risker i leveranskedjan (PR2), upphöra med, förebygga och begränsa negativ påverkan (PR3), använda sina påverkansmöjligheter hos underleverantörer (PR4), följa upp att kraven efterlevs (PR5), ha en klagomålsmekanism (PR6) och medverka till gottgörelse för de drabbade (PR7).\n\n"
                 "Regionerna följer upp detta gemensamt. En uppföljning gäller alla regioner som leverantören har avtal med – ni svarar en gång, inte 21 gånger.",
-                "With the contract the supplier has committed to **due diligence** under PR1–PR7: have a policy, map the supply chain, assess risks, address them and check that the measures work.\n\n"
+                "With the contract the supplier has committed to **due diligence** under the process requirements PR1–PR7: have a policy and a person responsible (PR1), identify and assess risks in the supply chain (PR2), cease, prevent and mitigate adverse impact (PR3), use its leverage with sub-suppliers (PR4), follow up that the requirements are met (PR5), have a grievance mechanism (PR6) and take part in remediation for those harmed (PR7).\n\n"
                 "The regions follow this up together. A follow-up covers every region the supplier has a contract with – you answer once, not 21 times.",
             ),
             (
@@ -663,7 +702,12 @@ MODULES: list[ModuleSpec] = [
                 "Vad innebär PR3 för leverantören?",
                 "What does PR3 mean for the supplier?",
                 [
-                    ("Att kartlägga leverantörskedjan", "To map the supply chain", True),
+                    (
+                        "Att upphöra med negativ påverkan den orsakar eller bidrar till, och förebygga och begränsa riskerna",
+                        "To cease adverse impact it causes or contributes to, and prevent and mitigate the risks",
+                        True,
+                    ),
+                    ("Att kartlägga leverantörskedjan", "To map the supply chain", False),
                     ("Att sänka priserna", "To lower prices", False),
                     ("Att byta logistikföretag", "To change logistics company", False),
                 ],
@@ -681,11 +725,42 @@ ROLE_ASSIGNMENTS = [
     (Role.REGION_CONTACT, "why-sustainable-procurement", -30),
     (Role.REGION_CONTACT, "risk-analysis", 45),
     (Role.AREA_COORDINATOR, "planning-follow-up", 30),
+    (Role.AUDITOR, "deviations-sanctions", 30),
+    (Role.SUPPLIER_CONTACT, "supplier-portal", 45),
 ]
+# Who completes every assigned module (the auditor, a supplier) and who none (shown as open:
+# the English supplier still sees the portal's offer).
+ALWAYS_COMPLETE = {"revisor", "leverantor"}
 # Extra people per region, so that participation has a spread: (buyers, region contacts).
 EXTRA_PEOPLE = (2, 1)
 FIRST_NAMES = ["Alva", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hampus", "Ida"]
 LAST_NAMES = ["Lind", "Sjöberg", "Wallin", "Forsberg", "Holm", "Engström", "Lundqvist", "Berg"]
+
+
+def steps_png() -> bytes:
+    """Return the demo lessons' picture, drawn here: four coloured steps joined by arrows."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 120), "white")
+    draw = ImageDraw.Draw(image)
+    for step, colour in enumerate(("#1f5f8b", "#2e7d32", "#b26a00", "#6a1b9a")):
+        left = 10 + step * 120
+        draw.rounded_rectangle((left, 30, left + 90, 90), radius=10, fill=colour)
+        if step < 3:
+            draw.polygon([(left + 96, 50), (left + 112, 60), (left + 96, 70)], fill="#444444")
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def written_order(options: list[OptionSpec], *, seed: str) -> list[OptionSpec]:
+    """Return options in a shuffled (seeded, so repeatable) order: the specs list the right
+    option first, and options written in that order would get the lowest ids."""
+    shuffled = list(options)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
 
 
 @transaction.atomic
@@ -707,7 +782,15 @@ def load_training_package(*, acting_user: User) -> list[Module]:
             retake_wait_minutes=1,
             order=order,
         )
+        image_link = ""
+        if any(IMAGE_LINK in lesson[2] + lesson[3] for lesson in spec["lessons"]):
+            image = upload_image(
+                module=module, name=IMAGE_NAME, data=steps_png(), acting_user=acting_user
+            )
+            image_link = reverse("training:image", args=[image.public_id])
         for position, (title_sv, title_en, body_sv, body_en) in enumerate(spec["lessons"], 1):
+            body_sv = body_sv.replace(IMAGE_LINK, image_link)
+            body_en = body_en.replace(IMAGE_LINK, image_link)
             Lesson.objects.create(
                 module=module,
                 position=position,
@@ -716,13 +799,13 @@ def load_training_package(*, acting_user: User) -> list[Module]:
                 body_sv=body_sv,
                 body_en=body_en,
             )
-        for kind, text_sv, text_en, options in spec["questions"]:
+        for number, (kind, text_sv, text_en, options) in enumerate(spec["questions"]):
             add_question(
                 module=module,
                 kind=kind,
                 text_sv=text_sv,
                 text_en=text_en,
-                options=options,
+                options=written_order(options, seed=f"{spec['key']}:{number}"),
                 acting_user=acting_user,
             )
         publish_module(module=module, change_note=FIRST_VERSION_NOTE, acting_user=acting_user)
@@ -815,7 +898,7 @@ def load_demo_training() -> int:
         region.pk: 0.2 + 0.1 * (int(region.county_code) % 8) for region in Region.objects.all()
     }
     made = 0
-    keep_open = {"upphandlare.jamtland", "upphandlare.stockholm"}  # shown as not yet trained
+    keep_open = {"upphandlare.jamtland", "upphandlare.stockholm", "leverantor.globex"}
     for assignment in Assignment.objects.select_related("user").order_by(
         "user__username", "module_key"
     ):
@@ -823,11 +906,31 @@ def load_demo_training() -> int:
             continue
         regions = assignment.user.region_ids()
         rate = max((rates[r] for r in regions), default=0.5)
+        if assignment.user.username in ALWAYS_COMPLETE:
+            rate = 1.0
         if rng.random() < rate:
             _complete(
                 assignment,
                 modules[assignment.module_key],
                 today - timedelta(days=rng.randint(1, 200)),
             )
+            made += 1
+    # Every region has begun: where chance left a region without a completion, its first
+    # open assignment is completed.
+    for region in Region.objects.order_by("county_code"):
+        if Certificate.objects.filter(region=region).exists():
+            continue
+        first_open = (
+            Assignment.objects.filter(
+                user__memberships__organisation__region=region,
+                user__memberships__is_active=True,
+                module_key__in=modules,
+            )
+            .exclude(user__username__in=keep_open)
+            .order_by("user__username", "module_key")
+            .first()
+        )
+        if first_open:
+            _complete(first_open, modules[first_open.module_key], today - timedelta(days=30))
             made += 1
     return made

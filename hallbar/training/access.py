@@ -1,7 +1,7 @@
 """Who may see and change what in the training package: every visibility rule of the app.
 
 - Everyone with a role takes the published modules written for them (and may open any published
-  module); the secretariat writes modules, lessons and questions, uploads images, assigns
+  module); the secretariat writes modules, lessons and questions (the question bank of a draft: list, edit, delete), uploads images, assigns
   modules to roles and sees drafts.
 - A person sees only their own attempts and certificates (the secretariat sees all); the public
   verification page shows only a certificate's name, module and date.
@@ -14,7 +14,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from hallbar.organisations.models import Region, Role, User
-from hallbar.training.models import Attempt, Certificate, LessonImage, Module, ModuleStatus
+from hallbar.training.models import (
+    Attempt,
+    Certificate,
+    LessonImage,
+    Module,
+    ModuleStatus,
+    Question,
+)
 
 
 def can_take_training(user: User) -> bool:
@@ -50,6 +57,15 @@ def access_module_for_edit(user: User, public_id) -> Module:
     if module is None:
         raise Http404
     return module
+
+
+def access_question_for_edit(user: User, public_id, question_id) -> Question:
+    """Return a question of a draft module, for the secretariat."""
+    module = access_module_for_edit(user, public_id)
+    question = module.questions.filter(public_id=question_id).first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def access_module_for_publish(user: User, public_id) -> Module:

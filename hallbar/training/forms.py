@@ -92,6 +92,13 @@ class QuestionForm(LanguageOfFields, forms.Form):
         return rows
 
 
+def options_text(question: Question) -> str:
+    """Return question's options as the form writes them: "* sv | en", * for a right one."""
+    return "\n".join(
+        f"{'* ' if o.is_correct else ''}{o.text_sv} | {o.text_en}" for o in question.options.all()
+    )
+
+
 class ImageForm(forms.Form):
     image = forms.FileField(label=_("Image (PNG or JPEG, at most 2 MB)"))
 

@@ -1,16 +1,20 @@
 """Writes of the training package: one atomic function per change (docs/DESIGN.md, "Training")."""
 
 import random
+import secrets
 from datetime import date, datetime, timedelta
 from functools import partial
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from hallbar.categories.selectors import prioritised_in
 from hallbar.contracts.models import Contract
@@ -33,9 +37,12 @@ from hallbar.training.models import (
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-NOT_A_DRAFT = _("Only a draft can be changed.")
-WAIT_BEFORE_RETAKE = _("You can take the quiz again from %(time)s.")
-NO_QUESTIONS = _("The module has no questions yet.")
+NOT_A_DRAFT = gettext_lazy("Only a draft can be changed.")
+WAIT_BEFORE_RETAKE = gettext_lazy("You can take the quiz again from %(time)s.")
+NO_QUESTIONS = gettext_lazy("The module has no questions yet.")
+UNKNOWN_ANSWER = gettext_lazy(
+    "The answers do not match the quiz. Open the quiz again and answer anew."
+)
 # The automatic assignments of a contract's contact are due this long after they are made.
 CONTRACT_ASSIGNMENT_DAYS = 90
 
@@ -78,11 +85,7 @@ def add_question(
     """Add a question with its options (Swedish text, English text, right or not)."""
     if module.status != ModuleStatus.DRAFT:
         raise ValidationError(NOT_A_DRAFT)
-    right = sum(1 for _sv, _en, ok in options if ok)
-    if len(options) < 2 or right < 1:
-        raise ValidationError(_("Give at least two options and mark at least one as right."))
-    if kind == Question.Kind.SINGLE and right != 1:
-        raise ValidationError(_("A question with one right answer needs exactly one right option."))
+    _check_options(kind, options)
     question = Question(module=module, kind=kind, text_sv=text_sv, text_en=text_en)
     question.full_clean()
     question.save()
@@ -91,6 +94,57 @@ def add_question(
     )
     record_change(question, action="created", acting_user=acting_user)
     return question
+
+
+QUESTION_IN_USE = gettext_lazy(
+    "The question has been drawn in a quiz attempt and can no longer be changed; add a new one."
+)
+
+
+def _check_question_change(question: Question) -> None:
+    if question.module.status != ModuleStatus.DRAFT:
+        raise ValidationError(NOT_A_DRAFT)
+    if any(d["question"] == question.pk for a in question.module.attempts.all() for d in a.draw):
+        raise ValidationError(QUESTION_IN_USE)
+
+
+def _check_options(kind: str, options: list[tuple[str, str, bool]]) -> None:
+    right = sum(1 for _sv, _en, ok in options if ok)
+    if len(options) < 2 or right < 1:
+        raise ValidationError(_("Give at least two options and mark at least one as right."))
+    if kind == Question.Kind.SINGLE and right != 1:
+        raise ValidationError(_("A question with one right answer needs exactly one right option."))
+
+
+@transaction.atomic
+def update_question(
+    *,
+    question: Question,
+    kind: str,
+    text_sv: str,
+    text_en: str,
+    options: list[tuple[str, str, bool]],
+    acting_user: User,
+) -> Question:
+    """Change a draft's question and replace its options (Swedish text, English text, right)."""
+    _check_question_change(question)
+    _check_options(kind, options)
+    question.kind, question.text_sv, question.text_en = kind, text_sv, text_en
+    question.full_clean()
+    question.save(update_fields=["kind", "text_sv", "text_en", "updated_at"])
+    question.options.all().delete()
+    Option.objects.bulk_create(
+        [Option(question=question, text_sv=sv, text_en=en, is_correct=ok) for sv, en, ok in options]
+    )
+    record_change(question, action="updated", acting_user=acting_user)
+    return question
+
+
+@transaction.atomic
+def delete_question(*, question: Question, acting_user: User) -> None:
+    _check_question_change(question)
+    record_change(question, action="deleted", acting_user=acting_user)
+    question.delete()
 
 
 def image_type(data: bytes) -> str | None:
@@ -167,14 +221,31 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
     draft.change_note = ""
     draft.published_at = None
     draft.save()
+    # The copies of the images get new addresses; the lessons' links are moved to them, so that
+    # the new version's lessons show its own images (the old version's stop showing to learners
+    # once it is superseded).
+    moved: dict[str, str] = {}
+    for image in images:
+        image_copy = LessonImage.objects.create(
+            module=draft, name=image.name, content_type=image.content_type, data=image.data
+        )
+        moved[reverse("training:image", args=[image.public_id])] = reverse(
+            "training:image", args=[image_copy.public_id]
+        )
+
+    def relinked(body: str) -> str:
+        for old, new in moved.items():
+            body = body.replace(old, new)
+        return body
+
     for lesson in lessons:
         Lesson.objects.create(
             module=draft,
             position=lesson.position,
             title_sv=lesson.title_sv,
             title_en=lesson.title_en,
-            body_sv=lesson.body_sv,
-            body_en=lesson.body_en,
+            body_sv=relinked(lesson.body_sv),
+            body_en=relinked(lesson.body_en),
         )
     for question in questions:
         copy = Question.objects.create(
@@ -185,10 +256,6 @@ def start_new_version(module: Module, *, acting_user: User) -> Module:
                 Option(question=copy, text_sv=o.text_sv, text_en=o.text_en, is_correct=o.is_correct)
                 for o in question.options.all()
             ]
-        )
-    for image in images:
-        LessonImage.objects.create(
-            module=draft, name=image.name, content_type=image.content_type, data=image.data
         )
     record_change(draft, action="created", acting_user=acting_user)
     return draft
@@ -233,8 +300,45 @@ def start_attempt(*, user: User, module: Module, rng: random.Random | None = Non
     for question in drawn:
         options = [o.pk for o in question.options.all()]
         rng.shuffle(options)
-        draw.append({"question": question.pk, "options": options})
+        draw.append({"question": question.pk, "options": options, "tokens": _tokens(len(options))})
     return Attempt.objects.create(user=user, module=module, draw=draw)
+
+
+def _tokens(count: int) -> list[str]:
+    """Return count distinct random tokens: what the quiz page names the options by, so that
+    neither their database ids (which rise in the order written) nor anything else on the page
+    tells a right option from a wrong one."""
+    tokens: list[str] = []
+    while len(tokens) < count:
+        token = secrets.token_urlsafe(6)
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def option_tokens(attempt: Attempt) -> list[dict[int, str]]:
+    """Return, per drawn question, each option's token (made and saved now for an attempt drawn
+    before the tokens were introduced)."""
+    if any(len(d.get("tokens", [])) != len(d["options"]) for d in attempt.draw):
+        for drawn in attempt.draw:
+            drawn["tokens"] = _tokens(len(drawn["options"]))
+        attempt.save(update_fields=["draw", "updated_at"])
+    return [dict(zip(d["options"], d["tokens"], strict=True)) for d in attempt.draw]
+
+
+def answers_from_tokens(attempt: Attempt, chosen: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Return the option ids that chosen (question id → option tokens, as submitted) names.
+
+    A token that is not one of the question's in this attempt is refused (ValidationError):
+    a forged or stale form is not scored."""
+    answers: dict[str, list[int]] = {}
+    for drawn, tokens in zip(attempt.draw, option_tokens(attempt), strict=True):
+        by_token = {token: pk for pk, token in tokens.items()}
+        submitted = chosen.get(str(drawn["question"]), [])
+        if any(token not in by_token for token in submitted):
+            raise ValidationError(UNKNOWN_ANSWER)
+        answers[str(drawn["question"])] = sorted({by_token[token] for token in submitted})
+    return answers
 
 
 def score_answers(attempt: Attempt, answers: dict[str, list[int]]) -> int:
@@ -427,9 +531,15 @@ def completed_keys(user: User) -> set[str]:
     )
 
 
+def module_url(module: Module) -> str:
+    """Return the absolute address of a module's page, for mails (settings.HALLBAR_BASE_URL)."""
+    return settings.HALLBAR_BASE_URL + reverse("training:module", args=[module.public_id])
+
+
 def send_overdue_reminders(*, today: date | None = None) -> int:
-    """Mail each person once about each overdue assignment not yet completed; return how many
-    assignments were reminded about."""
+    """Mail each person once about each overdue assignment not yet completed, in the person's
+    language (``User.mail_language``) with an absolute link to the module; return how many
+    assignments were reminded about. Run daily by the ``training_reminders`` command (cron)."""
     today = today or timezone.localdate()
     overdue = Assignment.objects.filter(
         due_date__lt=today, reminded_at__isnull=True
@@ -443,12 +553,15 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
         module = titles.get(assignment.module_key)
         if module is None:
             continue
-        with override("sv"):
-            subject = _("Training overdue: %(module)s") % {"module": module.title_sv}
+        language = user.mail_language
+        with override(language):
+            title = module.title_in(language)
+            subject = _("Training overdue: %(module)s") % {"module": title}
             body = _(
                 "The training module %(module)s was to be completed by %(due)s. "
-                "You find it under Training in hallbar."
-            ) % {"module": module.title_sv, "due": assignment.due_date.isoformat()}
+                "You find it under Training in hallbar:"
+            ) % {"module": title, "due": date_format(assignment.due_date, "DATE_FORMAT")}
+            body += "\n\n" + module_url(module) + "\n"
         with transaction.atomic():
             updated = Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(
                 reminded_at=timezone.now()

@@ -26,6 +26,17 @@ urlpatterns = [
         views.question_create,
         name="question-create",
     ),
+    path("manage/modules/<uuid:public_id>/questions/", views.question_list, name="questions"),
+    path(
+        "manage/modules/<uuid:public_id>/questions/<uuid:question_id>/edit/",
+        views.question_edit,
+        name="question-edit",
+    ),
+    path(
+        "manage/modules/<uuid:public_id>/questions/<uuid:question_id>/delete/",
+        views.question_delete,
+        name="question-delete",
+    ),
     path("manage/modules/<uuid:public_id>/images/new/", views.image_upload, name="image-upload"),
     path("manage/modules/<uuid:public_id>/publish/", views.module_publish, name="module-publish"),
     path(

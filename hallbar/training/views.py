@@ -25,6 +25,7 @@ from hallbar.training.forms import (
     PublishForm,
     QuestionForm,
     RoleAssignmentForm,
+    options_text,
 )
 from hallbar.training.models import (
     Attempt,
@@ -113,12 +114,14 @@ def lesson(request, public_id, position):
 
 
 def _quiz_items(attempt: Attempt, language: str) -> list[dict]:
-    """Return the drawn questions with their options in the drawn order: texts and ids only,
-    never whether an option is right."""
+    """Return the drawn questions with their options in the drawn order: texts and the
+    attempt's option tokens (the page names options by token, never by id), never whether an
+    option is right."""
     questions = Question.objects.in_bulk([d["question"] for d in attempt.draw])
     options = Option.objects.in_bulk([o for d in attempt.draw for o in d["options"]])
+    tokens = services.option_tokens(attempt)
     items = []
-    for number, drawn in enumerate(attempt.draw, start=1):
+    for number, (drawn, token_of) in enumerate(zip(attempt.draw, tokens, strict=True), start=1):
         question = questions[drawn["question"]]
         items.append(
             {
@@ -127,7 +130,8 @@ def _quiz_items(attempt: Attempt, language: str) -> list[dict]:
                 "text": question.text_in(language),
                 "multiple": question.kind == Question.Kind.MULTIPLE,
                 "options": [
-                    {"id": pk, "text": options[pk].text_in(language)} for pk in drawn["options"]
+                    {"id": pk, "token": token_of[pk], "text": options[pk].text_in(language)}
+                    for pk in drawn["options"]
                 ],
             }
         )
@@ -153,12 +157,24 @@ def quiz(request, public_id):
             return redirect("training:quiz", module.public_id)
         if attempt is None:
             return redirect("training:module", module.public_id)
-        answers = {
-            str(d["question"]): [
-                int(v) for v in request.POST.getlist(f"q{d['question']}") if v.isdigit()
-            ]
-            for d in attempt.draw
+        chosen = {
+            str(d["question"]): request.POST.getlist(f"q{d['question']}") for d in attempt.draw
         }
+        try:
+            answers = services.answers_from_tokens(attempt, chosen)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return render(
+                request,
+                "training/quiz.html",
+                {
+                    "module": module,
+                    "attempt": attempt,
+                    "items": _quiz_items(attempt, _language()),
+                    "wait_until": None,
+                },
+                status=400,
+            )
         attempt = services.submit_attempt(
             attempt=attempt, answers=answers, acting_user=request.user
         )
@@ -349,6 +365,60 @@ def question_create(request, public_id):
             return redirect("training:module", module.public_id)
     return render(
         request, "training/form.html", {"form": form, "title": _("New question"), "module": module}
+    )
+
+
+def question_list(request, public_id):
+    module = access.access_module_for_edit(request.user, public_id)
+    return render(
+        request,
+        "training/questions.html",
+        {"module": module, "questions": list(module.questions.prefetch_related("options"))},
+    )
+
+
+def question_edit(request, public_id, question_id):
+    question = access.access_question_for_edit(request.user, public_id, question_id)
+    module = question.module
+    initial = {
+        "kind": question.kind,
+        "text_sv": question.text_sv,
+        "text_en": question.text_en,
+        "options": options_text(question),
+    }
+    form = QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_question(
+                question=question, **form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("training:questions", module.public_id)
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": _("Edit the question"), "module": module},
+    )
+
+
+def question_delete(request, public_id, question_id):
+    question = access.access_question_for_edit(request.user, public_id, question_id)
+    module = question.module
+    if request.method == "POST":
+        try:
+            services.delete_question(question=question, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The question is deleted."))
+        return redirect("training:questions", module.public_id)
+    return render(
+        request,
+        "training/question_confirm_delete.html",
+        {"module": module, "question": question, "text": question.text_in(_language())},
     )
 
 

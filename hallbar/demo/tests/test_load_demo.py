@@ -48,3 +48,41 @@ def test_load_demo_is_deterministic_and_idempotent(db, settings, tmp_path):
     jamtland = RegionDecision.objects.get(reference="RS/29/2022")
     assert jamtland.annual_amount_sek == 131_418 and str(jamtland.decided_on) == "2022-04-06"
     assert User.objects.get(username="upphandlare.stockholm").check_password("hallbar-demo")
+    _assert_training_spread()
+
+
+def _assert_training_spread():
+    """The training package: seven modules published in both languages, an image in a lesson,
+    completions in every region and by an auditor and a supplier, not by everyone."""
+    from django.urls import reverse
+
+    from hallbar.organisations.models import Region
+    from hallbar.training.models import Assignment, Certificate, LessonImage, Module
+
+    published = list(Module.objects.published())
+    assert len(published) >= 7
+    for module in published:
+        assert module.title_sv and module.title_en and module.title_sv != module.title_en
+        lessons = list(module.lessons.all())
+        assert len(lessons) >= 2
+        assert all(lesson.body_sv and lesson.body_en for lesson in lessons)
+        assert all(q.text_sv != q.text_en for q in module.questions.all())
+    image = LessonImage.objects.get(name="fyra-steg.png")
+    link = reverse("training:image", args=[image.public_id])
+    showing = [
+        lesson
+        for lesson in image.module.lessons.all()
+        if link in lesson.body_sv and link in lesson.body_en
+    ]
+    assert showing and image.module.status == "published"
+    assert image.content_type == "image/png" and bytes(image.data).startswith(b"\x89PNG")
+    assert any(len(m.lessons.all()) >= 3 for m in published)
+    regions_done = set(Certificate.objects.values_list("region__county_code", flat=True))
+    assert set(Region.objects.values_list("county_code", flat=True)) <= regions_done
+    done = set(Certificate.objects.values_list("user__username", "module__key"))
+    assert ("revisor", "deviations-sanctions") in done
+    assert ("leverantor", "supplier-portal") in done
+    # and some assignments are still open, the English supplier's among them
+    assert Assignment.objects.filter(user__username="leverantor.globex").exists()
+    assert not Certificate.objects.filter(user__username="leverantor.globex").exists()
+    assert Assignment.objects.count() > Certificate.objects.count()

@@ -25,6 +25,8 @@ class TrainingWorld:
     module: Module  # published
     draft: Module
     lesson_draft: object
+    question_draft: object  # a question of the draft
+    question_to_delete: object  # another, which the delete page's writer deletes
     image: LessonImage  # of the published module
     attempt: Attempt  # alice's, passed
     certificate: Certificate
@@ -41,6 +43,14 @@ def training_world(world) -> TrainingWorld:
         module=module, name="bild.png", content_type="image/png", data=PNG
     )
     draft = services.start_new_version(modules["contract-clause"], acting_user=cast.secretariat)
+    question_to_delete = services.add_question(
+        module=draft,
+        kind="single",
+        text_sv="Att ta bort?",
+        text_en="To delete?",
+        options=[("Ja", "Yes", True), ("Nej", "No", False)],
+        acting_user=cast.secretariat,
+    )
     attempt = services.start_attempt(user=cast.alice, module=module)
     right = {
         str(d["question"]): list(
@@ -58,6 +68,8 @@ def training_world(world) -> TrainingWorld:
         module=module,
         draft=draft,
         lesson_draft=draft.lessons.first(),
+        question_draft=draft.questions.exclude(pk=question_to_delete.pk).first(),
+        question_to_delete=question_to_delete,
         image=image,
         attempt=attempt,
         certificate=certificate,
@@ -102,6 +114,19 @@ def training_cases(case, post_only, *, everyone, secretariat):
             data=lesson,
         ),
         case("training:question-create", draft, readers=secretariat, writers=secretariat),
+        case("training:questions", draft, readers=secretariat),
+        case(
+            "training:question-edit",
+            _ids("draft", "question_draft"),
+            readers=secretariat,
+            writers=secretariat,
+        ),
+        case(
+            "training:question-delete",
+            _ids("draft", "question_to_delete"),
+            readers=secretariat,
+            writers=secretariat,
+        ),
         case("training:image-upload", draft, readers=secretariat, writers=secretariat),
         post_only("training:module-publish", draft, writers=secretariat),
         post_only("training:module-new-version", module, writers=secretariat),

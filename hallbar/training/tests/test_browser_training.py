@@ -5,11 +5,13 @@ Swedish at 1366 and 390 px (no sideways scrolling), with screenshots."""
 
 import io
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD
@@ -45,10 +47,10 @@ def _check(page, problems, name=None):
 
 def _answer(page, user, module, *, right: bool):
     attempt = Attempt.objects.get(user=user, module=module, submitted_at__isnull=True)
-    for drawn in attempt.draw:
+    for drawn, tokens in zip(attempt.draw, services.option_tokens(attempt), strict=True):
         options = Option.objects.filter(question_id=drawn["question"], is_correct=right)
         for option in options if right else options[:1]:
-            page.locator(f"input[value='{option.pk}']").check()
+            page.locator(f"input[value='{tokens[option.pk]}']").check()
 
 
 def _take_quiz(page, user, module, *, right: bool, problems, shot=None):
@@ -123,36 +125,113 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     assert row.locator("td").nth(1).inner_text() == "1"
     _check(page, problems, "participation-after")
 
-    # The secretariat's pages
+    # An unknown code is not confirmed (the 404 page passes axe too)
+    page.goto("/training/verify/NOPE-NOPE-NOPE/")
+    assert "Bob Jämtland" not in page.locator("main").inner_text()
+    _check(page, problems, "verify-unknown")
+
+    # The secretariat's pages, a draft's included
+    draft = services.start_new_version(modules["risk-analysis"], acting_user=cast.secretariat)
+    lesson = draft.lessons.first()
+    question = draft.questions.first()
+    base = f"/training/manage/modules/{draft.public_id}"
     _as(page, "karin")
     for url, name in (
         ("/training/participation/", "participation-national"),
         ("/training/manage/", "manage"),
         ("/training/manage/modules/new/", "module-create"),
+        (f"/training/modules/{draft.public_id}/", "draft"),
+        (f"{base}/edit/", "module-edit"),
+        (f"{base}/lessons/new/", "lesson-create"),
+        (f"{base}/lessons/{lesson.public_id}/edit/", "lesson-edit"),
+        (f"{base}/questions/new/", "question-create"),
+        (f"{base}/questions/", "questions"),
+        (f"{base}/questions/{question.public_id}/edit/", "question-edit"),
+        (f"{base}/questions/{question.public_id}/delete/", "question-delete"),
+        (f"{base}/images/new/", "image-upload"),
     ):
         page.goto(url)
+        expect(page.locator("h1")).to_be_visible()
         _check(page, problems, name)
+    page.goto(f"/training/modules/{draft.public_id}/")
+    expect(page.locator("form[action$='/publish/'] button")).to_be_visible()
     assert problems == []
 
 
+SWEDISH_WORDS = re.compile(r"\b(och|att|är|leverantör\w*)\b", re.IGNORECASE)
+
+
+def _open_followup_for(user) -> None:
+    """Give user's company a supplier with a follow-up sent to it: the portal then offers the
+    supplier modules."""
+    from hallbar.demo.requirements import load_requirement_library
+    from hallbar.followups.models import FollowUp
+    from hallbar.followups.states import State
+    from hallbar.organisations.models import Region
+    from hallbar.requirements.models import ContractClause
+    from hallbar.suppliers.models import Supplier
+
+    load_requirement_library()
+    organisation = user.memberships.get().organisation
+    supplier = Supplier.objects.create(
+        name=organisation.name, country="GB", other_id="EN-1", organisation=organisation
+    )
+    FollowUp.objects.create(
+        reference="UF-EN-1",
+        year=timezone.localdate().year,
+        supplier=supplier,
+        lead_region=Region.objects.get(county_code="01"),
+        clause=ContractClause.objects.exclude(status="draft").earliest("pk"),
+        status=State.SENT,
+    )
+
+
 def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
+    from pypdf import PdfReader
+
     modules = {m.key: m for m in load_training_package(acting_user=cast.secretariat)}
     module = modules["supplier-portal"]
+    _open_followup_for(cast.dave)
     problems: list[str] = []
     _as(page, "dave")
     site = page.url.split("/", 3)[:3]
     page.context.add_cookies(
         [{"name": "django_language", "value": "en", "url": "/".join(site) + "/"}]
     )
-    page.goto(f"/training/modules/{module.public_id}/")
+    # The portal's home page offers the supplier module, in English
+    page.goto("/portal/")
+    offer = page.locator("section", has_text="Training for suppliers")
+    expect(offer).to_be_visible()
+    _check(page, problems, "portal-offer")
+    offer.get_by_role("link", name=module.title_en).click()
+    expect(page.locator("h1")).to_have_text(module.title_en)
     assert page.locator("html").get_attribute("lang") == "en"
-    assert module.title_en in page.locator("h1").inner_text()
     problems += serious_violations(page)
     page.get_by_role("link", name=module.lessons.first().title_en).click()
-    assert "due diligence" in page.locator("main").inner_text()
-    _take_quiz(page, cast.dave, module, right=True, problems=problems)
+    expect(page.locator("main h1")).to_be_visible()
+    lesson_text = page.locator("main").inner_text()
+    assert "due diligence" in lesson_text
+    assert not SWEDISH_WORDS.search(lesson_text), SWEDISH_WORDS.search(lesson_text)
+    # The quiz is in English
+    page.goto(f"/training/modules/{module.public_id}/quiz/")
+    page.locator("form button[name=start]").click()
+    expect(page.locator("fieldset.quiz-question").first).to_be_visible()
+    questions = page.locator("main form").inner_text()
+    assert not SWEDISH_WORDS.search(questions), SWEDISH_WORDS.search(questions)
+    problems += serious_violations(page)
+    _answer(page, cast.dave, module, right=True)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/training/attempts/**")
     assert "You passed" in page.locator("main").inner_text()
     problems += serious_violations(page)
     certificate = Certificate.objects.get(user=cast.dave)
     assert certificate.module.key == "supplier-portal"
+    # and the certificate is in English
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/pdf/']").first.click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Training certificate" in text
+    assert module.title_en in text
+    assert certificate.code in text
     assert problems == []

@@ -127,6 +127,23 @@ def test_draw_is_random_with_shuffled_options(package, cast):
     assert len(orders) > 1
 
 
+def _form(attempt: Attempt, answers: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Return the quiz form's data that chooses answers (option ids): the attempt's tokens."""
+    attempt.refresh_from_db()
+    tokens = dict(
+        zip(
+            [str(d["question"]) for d in attempt.draw], services.option_tokens(attempt), strict=True
+        )
+    )
+    return {f"q{q}": [tokens[q][pk] for pk in pks] for q, pks in answers.items()}
+
+
+def _quiz_values(html: str) -> list[tuple[str, str]]:
+    """Return (name, value) of the quiz page's option inputs, in page order."""
+    main = html.split("<main", 1)[1]
+    return re.findall(r'<input type="(?:radio|checkbox)" name="(q\d+)" value="([^"]+)">', main)
+
+
 def test_quiz_page_never_shows_the_right_answers(package, cast, client):
     module = package["contract-clause"]
     client.force_login(cast.alice)
@@ -137,23 +154,69 @@ def test_quiz_page_never_shows_the_right_answers(package, cast, client):
     assert response.status_code == 200
     html = response.content.decode()
     attempt = Attempt.objects.get(user=cast.alice, module=module)
-    # Every drawn option is offered, by id only; nothing marks the right ones
+    # Every drawn option is offered as the same bare input: type, name and a token, no more
     inputs = re.findall(r"<input [^>]*>", html.split("<main", 1)[1])
     option_inputs = [tag for tag in inputs if 'name="q' in tag]
-    assert len(option_inputs) == sum(len(d["options"]) for d in attempt.draw)
-    for drawn in attempt.draw:
-        for option_id in drawn["options"]:
-            # each option is the same bare input: type, name and id, nothing else
-            assert re.search(
-                rf'<input type="(radio|checkbox)" name="q{drawn["question"]}" value="{option_id}">',
-                html,
-            )
+    values = _quiz_values(html)
+    assert len(option_inputs) == len(values) == sum(len(d["options"]) for d in attempt.draw)
     assert "checked" not in html
     assert "correct" not in html.lower()
-    # and the order on the page is the drawn (shuffled) order
-    first = attempt.draw[0]
-    positions = [html.index(f'value="{pk}"') for pk in first["options"]]
-    assert positions == sorted(positions)
+    # the values are the attempt's tokens in the drawn (shuffled) order, not database ids
+    expected = [
+        (f"q{d['question']}", tokens[pk])
+        for d, tokens in zip(attempt.draw, services.option_tokens(attempt), strict=True)
+        for pk in d["options"]
+    ]
+    assert values == expected
+    option_ids = {str(pk) for d in attempt.draw for pk in d["options"]}
+    assert not option_ids & {value for _name, value in values}
+    assert all(not value.isdigit() for _name, value in values)
+
+
+def test_option_tokens_differ_per_attempt_and_order_tells_nothing(package, cast, client):
+    module = package["contract-clause"]
+    module.questions_per_attempt = module.questions.count()
+    module.save()
+    pages = {}
+    for user in (cast.alice, cast.bob):
+        client.force_login(user)
+        client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
+        html = client.get(reverse("training:quiz", args=[module.public_id])).content.decode()
+        pages[user.username] = dict(_quiz_values(html))
+        pages[user.username + "-all"] = {v for _n, v in _quiz_values(html)}
+    # the same questions, each option under a different token in each attempt
+    assert pages["alice-all"] and not pages["alice-all"] & pages["bob-all"]
+    # In the demo the right option is not the one written first (lowest id) every time
+    first_is_right = [
+        q.options.order_by("pk").first().is_correct
+        for m in package.values()
+        for q in m.questions.filter(kind="single")
+    ]
+    assert any(first_is_right) and not all(first_is_right)
+
+
+def test_submitted_tokens_score_and_forged_ones_are_refused(package, cast, client):
+    module = package["contract-clause"]
+    client.force_login(cast.alice)
+    url = reverse("training:quiz", args=[module.public_id])
+    client.post(url, {"start": "1"})
+    attempt = Attempt.objects.get(user=cast.alice, module=module)
+    # A form naming options by database id (a forgery, or a stale page) is refused, not scored
+    forged = {f"q{q}": [str(pk) for pk in pks] for q, pks in _right(module, attempt).items()}
+    response = client.post(url, forged)
+    assert response.status_code == 400
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+    # nor may a token of another question be used
+    tokens = services.option_tokens(attempt)
+    swapped = {f"q{attempt.draw[0]['question']}": [next(iter(tokens[1].values()))]}
+    assert client.post(url, swapped).status_code == 400
+    # The attempt's own tokens score right
+    response = client.post(url, _form(attempt, _right(module, attempt)))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.score == 100
+    assert attempt.answers == _right(module, attempt)
 
 
 def test_fail_wait_retake_pass_and_certificate(package, cast, client):
@@ -163,8 +226,9 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     client.force_login(cast.alice)
     client.post(reverse("training:quiz", args=[module.public_id]), {"start": "1"})
     attempt = Attempt.objects.get(user=cast.alice, module=module)
-    data = {f"q{q}": v for q, v in _wrong(attempt).items()}
-    response = client.post(reverse("training:quiz", args=[module.public_id]), data)
+    response = client.post(
+        reverse("training:quiz", args=[module.public_id]), _form(attempt, _wrong(attempt))
+    )
     attempt.refresh_from_db()
     assert response.status_code == 302
     assert attempt.submitted_at and not attempt.passed and attempt.score == 0
@@ -182,7 +246,7 @@ def test_fail_wait_retake_pass_and_certificate(package, cast, client):
     second = Attempt.objects.get(user=cast.alice, module=module, submitted_at__isnull=True)
     response = client.post(
         reverse("training:quiz", args=[module.public_id]),
-        {f"q{q}": v for q, v in _right(module, second).items()},
+        _form(second, _right(module, second)),
     )
     second.refresh_from_db()
     assert second.passed and second.score == 100
@@ -223,35 +287,50 @@ def test_certificate_pdf_text_and_verification_page(package, cast, client):
     assert client.get(reverse("training:verify", args=["NOPE-NOPE-NOPE"])).status_code == 404
 
 
-def test_certificate_pdf_renders_to_an_image(package, cast, tmp_path):
-    """Render the PDF to an image (pdftoppm if installed, else pypdfium2) and check its text."""
+@pytest.mark.parametrize(
+    ("language", "day", "version"),
+    [("en", "March 5, 2026", "version 1"), ("sv", "5 mars 2026", "version 1")],
+)
+def test_certificate_pdf_renders_to_an_image(package, cast, tmp_path, language, day, version):
+    """Render the PDF to an image with pdftoppm (required: CI installs poppler-utils), check the
+    image is not blank, and read its text with pypdf."""
     import shutil
     import subprocess
 
-    import pypdfium2
+    from PIL import Image
+    from pypdf import PdfReader
 
     from hallbar.training.certificates import certificate_pdf
 
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is required to check the certificate"
     module = package["code-of-conduct"]
     attempt = services.start_attempt(user=cast.alice, module=module)
     services.submit_attempt(
         attempt=attempt, answers=_right(module, attempt), acting_user=cast.alice
     )
     certificate = Certificate.objects.get(user=cast.alice)
-    pdf = certificate_pdf(certificate, language="en", base_url="https://hallbar.example/")
+    certificate.issued_on = date(2026, 3, 5)
+    certificate.save(update_fields=["issued_on"])
+    pdf = certificate_pdf(certificate, language=language, base_url="https://hallbar.example/")
     path = tmp_path / "c.pdf"
     path.write_bytes(pdf)
-    if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "p")], check=True)
-        assert list(tmp_path.glob("p*.png"))
-    document = pypdfium2.PdfDocument(pdf)
-    image = document[0].render(scale=0.5).to_pil()
-    assert image.width > image.height  # landscape A4
-    low, high = image.convert("L").getextrema()
-    assert low < 100 < high  # dark text on a light page
-    text = document[0].get_textpage().get_text_range()
-    assert "Training certificate" in text
-    assert module.title_en in text
+    subprocess.run([pdftoppm, "-png", "-r", "50", str(path), str(tmp_path / "p")], check=True)
+    pngs = sorted(tmp_path.glob("p*.png"))
+    assert len(pngs) == 1  # one page
+    with Image.open(pngs[0]) as image:
+        assert image.width > image.height  # landscape A4
+        grey = image.convert("L")
+        low, high = grey.getextrema()
+        assert low < 100 < high  # dark text on a light page
+        dark = sum(grey.histogram()[:128]) / (grey.width * grey.height)
+        assert 0.002 < dark < 0.5, dark  # some text, not an empty or a black page
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Alice Stockholm" in text
+    assert module.title_in(language) in text
+    assert f"{module.title_in(language)}, {version}" in text
+    assert day in text
     assert certificate.code in text
     assert "https://hallbar.example/training/verify/" in text
 
@@ -290,7 +369,7 @@ def test_images_are_validated_and_served(package, cast, client):
     # A draft's images show only to the secretariat
     client.force_login(cast.alice)
     assert client.get(reverse("training:image", args=[image.public_id])).status_code == 404
-    assert LessonImage.objects.count() == 1
+    assert LessonImage.objects.filter(module=draft).count() == 1  # the refused ones not kept
 
 
 def test_versions_draft_published_superseded(package, cast):
@@ -598,3 +677,135 @@ def test_region_page_shows_training_to_who_may_see_participation(package, cast, 
     client.force_login(cast.contact_jamtland)
     page = client.get(reverse("organisations:region-detail", args=["01"])).content.decode()
     assert reverse("training:participation") not in page
+
+
+def test_reminder_is_in_the_recipients_language_with_an_absolute_link(package, cast, settings):
+    settings.HALLBAR_BASE_URL = "https://hallbar.example"
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    services.assign_to_role(
+        module_key="contract-clause",
+        role=Role.BUYER,
+        due_date=date(2020, 3, 5),
+        acting_user=cast.secretariat,
+    )
+    module = package["contract-clause"]
+    mail.outbox.clear()
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
+        call_command("training_reminders", stdout=out)
+    sent = {m.to[0]: m for m in mail.outbox}
+    english = sent[cast.alice.email]
+    assert english.subject == f"Training overdue: {module.title_en}"
+    assert module.title_en in english.body and module.title_sv not in english.body
+    assert "March 5, 2020" in english.body
+    link = f"https://hallbar.example/training/modules/{module.public_id}/"
+    assert link in english.body
+    swedish = sent[cast.bob.email]
+    assert module.title_sv in swedish.subject and module.title_en not in swedish.body
+    assert "5 mars 2020" in swedish.body and link in swedish.body
+
+
+def test_a_lessons_image_shows_after_a_new_version_is_published(package, cast, client):
+    # Given a draft module with an uploaded image that a lesson shows, published as version 1
+    v1 = services.start_new_version(package["risk-analysis"], acting_user=cast.secretariat)
+    image = services.upload_image(
+        module=v1, name="bild.png", data=PNG, acting_user=cast.secretariat
+    )
+    lesson = v1.lessons.get(position=1)
+    url = reverse("training:image", args=[image.public_id])
+    lesson.body_sv += f"\n\n![Bild]({url})"
+    lesson.body_en += f"\n\n![Image]({url})"
+    services.save_lesson(lesson=lesson, acting_user=cast.secretariat)
+    services.publish_module(module=v1, change_note="Bild.", acting_user=cast.secretariat)
+    # When a new version is started and published (v1 superseded)
+    v2 = services.start_new_version(v1, acting_user=cast.secretariat)
+    services.publish_module(module=v2, change_note="Ny version.", acting_user=cast.secretariat)
+    # Then a learner reading the published lesson sees an image that loads
+    client.force_login(cast.alice)
+    for language, alt in (("sv", "Bild"), ("en", "Image")):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("training:lesson", args=[v2.public_id, 1])).content.decode()
+        sources = re.findall(rf'<img src="([^"]+)" alt="{alt}">', page)
+        assert len(sources) == 1, page
+        assert sources[0] != url  # the new version's own copy
+        response = client.get(sources[0])
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    # and the superseded version's image is no longer shown to learners
+    assert client.get(url).status_code == 404
+
+
+def test_a_half_right_multiple_choice_answer_scores_as_wrong(package, cast):
+    module = package["planning-follow-up"]
+    question = module.questions.get(text_en="When does another organisation's follow-up count?")
+    right = sorted(question.options.filter(is_correct=True).values_list("pk", flat=True))
+    assert len(right) == 3
+    attempt = Attempt.objects.create(
+        user=cast.alice,
+        module=module,
+        draw=[
+            {"question": question.pk, "options": [o.pk for o in question.options.all()]},
+        ],
+    )
+    assert services.score_answers(attempt, {str(question.pk): right[:2]}) == 0
+    wrong = question.options.filter(is_correct=False).values_list("pk", flat=True)[0]
+    assert services.score_answers(attempt, {str(question.pk): [*right, wrong]}) == 0
+    assert services.score_answers(attempt, {str(question.pk): right}) == 100
+
+
+def test_the_secretariat_lists_edits_and_deletes_a_drafts_questions(package, cast, client):
+    draft = services.start_new_version(package["contract-clause"], acting_user=cast.secretariat)
+    question = draft.questions.get(text_en="What is PR3 about?")
+    client.force_login(cast.secretariat)
+    page = client.get(reverse("training:questions", args=[draft.public_id])).content.decode()
+    assert "Vad handlar PR3 om?" in page and "What is PR3 about?" in page
+    for option in question.options.all():
+        assert option.text_en in page
+    edit_url = reverse("training:question-edit", args=[draft.public_id, question.public_id])
+    form = client.get(edit_url).content.decode()
+    assert "* Att upphöra med, förebygga och begränsa negativ påverkan | To cease" in form
+    # An edit that breaks the rule of one right answer is refused
+    data = {
+        "kind": "single",
+        "text_sv": "Vad kräver PR3?",
+        "text_en": "What does PR3 require?",
+        "options": "* Upphöra med, förebygga och begränsa | Cease, prevent and mitigate\n"
+        "* Policy | Policy",
+    }
+    assert client.post(edit_url, data).status_code == 200
+    data["options"] = (
+        "Policy | Policy\n* Upphöra med, förebygga och begränsa | Cease, prevent and mitigate"
+    )
+    assert client.post(edit_url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.text_en == "What does PR3 require?"
+    assert [(o.text_en, o.is_correct) for o in question.options.all()] == [
+        ("Policy", False),
+        ("Cease, prevent and mitigate", True),
+    ]
+    # Deleting asks first, then deletes
+    delete_url = reverse("training:question-delete", args=[draft.public_id, question.public_id])
+    assert "What does PR3 require?" not in client.get(delete_url).content.decode()  # sv page
+    assert draft.questions.filter(pk=question.pk).exists()
+    assert client.post(delete_url).status_code == 302
+    assert not draft.questions.filter(pk=question.pk).exists()
+    # A published module's questions are not changed; nor by a buyer
+    published = package["risk-analysis"]
+    other = published.questions.first()
+    for url in (
+        reverse("training:questions", args=[published.public_id]),
+        reverse("training:question-edit", args=[published.public_id, other.public_id]),
+        reverse("training:question-delete", args=[published.public_id, other.public_id]),
+    ):
+        assert client.get(url).status_code == 404
+    client.force_login(cast.alice)
+    assert client.get(reverse("training:questions", args=[draft.public_id])).status_code == 404
+
+
+def test_a_drawn_question_cannot_be_changed(package, cast):
+    draft = services.start_new_version(package["contract-clause"], acting_user=cast.secretariat)
+    attempt = services.start_attempt(user=cast.secretariat, module=draft)
+    question = draft.questions.get(pk=attempt.draw[0]["question"])
+    with pytest.raises(ValidationError):
+        services.delete_question(question=question, acting_user=cast.secretariat)
