@@ -225,18 +225,19 @@ def sites_for(access: CaseAccess) -> list[ProductionSite]:
 
 
 def documents_for(access: CaseAccess) -> QuerySet[Document]:
+    """Return the case's documents the viewer may see: the list form of
+    ``access.may_see_document``."""
     documents = access.followup.documents.all()
-    if not access.can_manage:
-        # audit reports: only those of the viewer's own audits
-        documents = documents.exclude(
-            Q(purpose=Document.Purpose.AUDIT_REPORT) | Q(audit__isnull=False),
-            ~Q(audit_id__in=access.own_audit_ids),
-        ).exclude(purpose=Document.Purpose.AUDIT_REPORT, audit__isnull=True)
-    if access.confidential:
+    if access.can_manage:
         return documents
+    # audit reports: only those of the viewer's own audits
+    documents = documents.exclude(
+        Q(purpose=Document.Purpose.AUDIT_REPORT) | Q(audit__isnull=False),
+        ~Q(audit_id__in=access.own_audit_ids),
+    ).exclude(purpose=Document.Purpose.AUDIT_REPORT, audit__isnull=True)
     if access.is_supplier:
         return documents
-    return documents.filter(confidential=False)
+    return documents.filter(Q(confidential=False) | Q(audit_id__in=access.own_audit_ids))
 
 
 def _open_zero_tolerance():
