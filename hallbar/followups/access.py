@@ -25,7 +25,8 @@
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -132,6 +133,16 @@ class CaseAccess:
     is_supplier: bool
     is_auditor: bool
     own_audit_ids: frozenset[int] = frozenset()  # the audits of this case assigned to the viewer
+    viewer: User | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def sees_sub_supplier_names(self) -> bool:
+        """Whether the viewer reads the names of the case supplier's sub-suppliers: the supplier
+        registry's rule (``suppliers.access.sees_sub_supplier_names``), to which this app adds
+        its grant (the lead of a case of the supplier and its assigned auditors, ``apps.py``)."""
+        return self.viewer is not None and suppliers_access.sees_sub_supplier_names(
+            self.viewer, self.followup.supplier
+        )
 
 
 def case_access(user: User, followup: FollowUp) -> CaseAccess:
@@ -147,6 +158,7 @@ def case_access(user: User, followup: FollowUp) -> CaseAccess:
         is_supplier=is_supplier_of(user, followup),
         is_auditor=auditor,
         own_audit_ids=own_audits,
+        viewer=user,
     )
 
 
@@ -310,9 +322,10 @@ def sees_internal_events(access: CaseAccess) -> bool:
 
 
 def may_see_site_name(access: CaseAccess, site) -> bool:
-    """Return whether the viewer may read a site's name: sub-supplier names (tier 2 and on) are
-    for the lead, the secretariat, the assigned auditor and the supplier itself."""
-    return site.tier == 1 or access.confidential or access.is_supplier
+    """Return whether the viewer may read a site's name on the case: a tier-1 site's always; a
+    sub-supplier's (tier 2 and on) by the supplier registry's one rule, which this app's grant
+    extends to the case's lead and auditors (``CaseAccess.sees_sub_supplier_names``)."""
+    return site.tier <= 1 or access.sees_sub_supplier_names
 
 
 def deviation_text_for(access: CaseAccess, deviation: Deviation) -> str:
@@ -389,6 +402,28 @@ def remedy_verification_for(access: CaseAccess, remedy: Remedy) -> str:
     if _supplier_only(access) and supplier_reads_own_wording(remedy.deviation):
         return ""
     return remedy.verification
+
+
+def action_verification_for(access: CaseAccess, deviation: Deviation, action) -> str:
+    """Return how an action of the deviation's plan was verified, as the viewer may read it.
+
+    As for remedy (``remedy_verification_for``): the supplier does not read it for a deviation
+    it reads in the lead's wording, since the verification may name the workers interviewed.
+    """
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        return ""
+    return action.verification
+
+
+def sees_supplier_wording_of(access: CaseAccess, deviation: Deviation) -> bool:
+    """Return whether the case page shows the viewer what the supplier reads of the deviation
+    (and the link to write it): the lead, for a deviation the supplier reads in its wording."""
+    return access.can_manage and supplier_reads_own_wording(deviation)
+
+
+def sees_case_cost(access: CaseAccess) -> bool:
+    """Return whether the viewer reads the case's cost: the lead."""
+    return access.can_manage
 
 
 def remedies_visible_to(user: User) -> QuerySet[Remedy]:
@@ -542,9 +577,14 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     if suppliers:
         # Its own zero-tolerance reports; grievances may identify the people who raised them.
         condition |= Q(supplier__organisation_id__in=suppliers, kind=Report.Kind.ZERO_TOLERANCE)
+    # the lead of the case a report became (``can_manage``): the lead region's staff and the lead
+    # area's coordinator
     regions = user.region_ids(*LEAD_ROLES)
     if regions:
         condition |= Q(followup__lead_region_id__in=regions)
+    areas = coordinated_area_ids(user)
+    if areas:
+        condition |= Q(followup__lead_area_id__in=areas)
     return Report.objects.filter(condition)
 
 

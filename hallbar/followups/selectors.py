@@ -10,6 +10,7 @@ from django_stubs_ext import WithAnnotations
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
+    action_verification_for,
     counted_deviations,
     deviation_commitment_for,
     deviation_label_for,
@@ -20,6 +21,7 @@ from hallbar.followups.access import (
     may_see_site_name,
     remedy_verification_for,
     sees_internal_events,
+    sees_supplier_wording_of,
     supplier_contacts_of,
     supplier_reads_own_wording,
 )
@@ -157,6 +159,10 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
             else ""
         )
         deviation.remedies_seen = remedies_for(access, deviation)
+        deviation.shows_supplier_wording = sees_supplier_wording_of(access, deviation)
+        deviation.actions_seen = list(deviation.actions.all())
+        for action in deviation.actions_seen:
+            action.shown_verification = action_verification_for(access, deviation, action)
     return result
 
 
