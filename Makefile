@@ -121,6 +121,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.supplier_matching --suppliers 1000
 	$(BIN)/python -m bench.risk_screen --rows 100000 --suppliers 2000
 	$(BIN)/python -m bench.imports --rows 1000 --suppliers 100
+	$(BIN)/python -m bench.tabular --quick
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --no-location -i ".venv/*" -i "var/*"

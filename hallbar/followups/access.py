@@ -7,7 +7,10 @@
   coordinator) manages the case and sees its confidential material.
 - A third-party auditor sees only the cases of the audits assigned to it, and of those only its
   own audits, their reports and the confidential deviations they found: never another firm's
-  audit or report on the same case.
+  audit or report on the same case, never a confidential deviation of no audit, never a
+  deviation that came from a grievance (those are for the lead only).
+- Who learns that a deviation exists (pages, lists, exports, API, mails, statistics): the rule
+  under "who learns of a deviation" below.
 - A supplier contact sees only its own company's cases once they have been sent: questionnaires,
   deviations, action plans. Never interview notes, audit reports or other regions' comments.
   Of a confidential deviation, or of one found through a grievance, it reads only the
@@ -20,7 +23,10 @@
   reports it in the portal.
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -127,6 +133,16 @@ class CaseAccess:
     is_supplier: bool
     is_auditor: bool
     own_audit_ids: frozenset[int] = frozenset()  # the audits of this case assigned to the viewer
+    viewer: User | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def sees_sub_supplier_names(self) -> bool:
+        """Whether the viewer reads the names of the case supplier's sub-suppliers: the supplier
+        registry's rule (``suppliers.access.sees_sub_supplier_names``), to which this app adds
+        its grant (the lead of a case of the supplier and its assigned auditors, ``apps.py``)."""
+        return self.viewer is not None and suppliers_access.sees_sub_supplier_names(
+            self.viewer, self.followup.supplier
+        )
 
 
 def case_access(user: User, followup: FollowUp) -> CaseAccess:
@@ -142,6 +158,7 @@ def case_access(user: User, followup: FollowUp) -> CaseAccess:
         is_supplier=is_supplier_of(user, followup),
         is_auditor=auditor,
         own_audit_ids=own_audits,
+        viewer=user,
     )
 
 
@@ -155,53 +172,118 @@ def may_see_audit(access: CaseAccess, audit_id: int | None) -> bool:
     return audit_id is not None and audit_id in access.own_audit_ids
 
 
-def counted_deviations(user: User) -> Q:
-    """Return the deviations a case list may count for user, as a condition on FollowUp rows.
+# --- who learns of a deviation -------------------------------------------------------------
+# One rule, in two forms (a row test and a query condition), for every output that names or
+# counts deviations:
+# - per-case and per-supplier views (the case page, case lists and their export, the API, the
+#   monthly digest, start-page lists) show and count a deviation only to readers who may see it
+#   (``may_see_deviation``; ``deviations_counted_for`` for a queryset, ``counted_deviations``
+#   for a count over case rows). A deviation the reader may not see is not mentioned at all,
+#   not even as a number by area;
+# - aggregate statistics over many cases (the national and regional dashboards, the annual
+#   report, the steering group's figure, public open data) count every deviation
+#   (``deviations_for_statistics``): an aggregate names no supplier or case. Public open data is
+#   built only from published results, and gives a confidential deviation's count but not its
+#   area (``public_deviation_counts``), so that no published cell describes one case's
+#   confidential deviation.
+#
+# Who may see a deviation: the lead (which includes the secretariat) and the supplier (in the
+# lead's wording, ``deviation_text_for``) see every deviation of the case. Any other reader of the
+# case sees its shared deviations (not confidential, not from a grievance). An auditor also sees
+# the confidential findings of its own audits; never a confidential deviation of another firm's
+# audit or of no audit, nor one that came from a grievance (which may identify the worker).
 
-    The list form of `may_see_deviation`, for `Count("deviations", filter=...)`: the lead and the
-    supplier count every deviation of a case; an assigned auditor also the confidential findings
-    of its own audits and of no audit; everyone else only deviations that are not confidential.
-    """
+SHARED_SOURCES = tuple(s for s in Deviation.Source.values if s != Deviation.Source.GRIEVANCE)
+
+
+def _deviation_rule(user: User, deviation: str, case: str) -> Q:
+    """Return the condition "user may see the deviation" on rows that reach the deviation
+    through the lookup prefix ``deviation`` and its case through ``case`` (both "" or ending in
+    "__"). Only visibility of the deviation: the caller keeps to the cases user may see."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_secretariat:
-        return Q(deviations__isnull=False)
-    condition = Q(deviations__confidential=False)
+        return Q(**{f"{deviation}pk__isnull": False})
+    condition = Q(**{f"{deviation}confidential": False, f"{deviation}source__in": SHARED_SOURCES})
     regions = user.region_ids(*LEAD_ROLES)
     if regions:
-        condition |= Q(lead_region_id__in=regions)
+        condition |= Q(**{f"{case}lead_region_id__in": regions})
     areas = coordinated_area_ids(user)
     if areas:
-        condition |= Q(lead_area_id__in=areas)
+        condition |= Q(**{f"{case}lead_area_id__in": areas})
     suppliers = supplier_organisation_ids(user)
     if suppliers:
-        condition |= Q(supplier__organisation_id__in=suppliers)
+        condition |= Q(**{f"{case}supplier__organisation_id__in": suppliers})
     if user.has_role(Role.AUDITOR):
-        audited = FollowUp.objects.filter(audits__auditor=user).values("pk")
-        condition |= Q(deviations__audit__auditor=user) | Q(
-            deviations__audit__isnull=True, pk__in=audited
+        condition |= Q(
+            **{f"{deviation}audit__auditor": user, f"{deviation}source__in": SHARED_SOURCES}
         )
     return condition
+
+
+def counted_deviations(user: User) -> Q:
+    """Return the deviations a case list may count for user, as a condition on FollowUp rows.
+
+    The list form of ``may_see_deviation``, for ``Count("deviations", filter=...)``."""
+    return _deviation_rule(user, "deviations__", "")
+
+
+def deviations_counted_for(user: User, deviations: QuerySet[Deviation]) -> QuerySet[Deviation]:
+    """Return the deviations of ``deviations`` that a per-case or per-supplier view may show or
+    count for user: of the cases user may see, those it may see (``may_see_deviation``)."""
+    return deviations.filter(followup__in=followups_visible_to(user)).filter(
+        _deviation_rule(user, "", "followup__")
+    )
+
+
+def deviations_for_statistics(deviations: QuerySet[Deviation]) -> QuerySet[Deviation]:
+    """Return the deviations an aggregate statistic over many cases counts: all of them,
+    confidential ones included (an aggregate names no supplier or case; see the rule above)."""
+    return deviations
+
+
+@dataclass(frozen=True)
+class PublicDeviationCounts:
+    total: int
+    by_area: dict[str, int]  # the shared deviations, by area
+    confidential: int  # counted, area not published
+
+
+def public_deviation_counts(deviations: Iterable[Deviation]) -> PublicDeviationCounts:
+    """Return what public open data publishes of a published result's deviations: every one
+    counted; by area only those that are neither confidential nor from a grievance."""
+    listed = list(deviations)
+    shared = [d for d in listed if not _lead_only(d) and not d.confidential]
+    return PublicDeviationCounts(
+        total=len(listed),
+        by_area=dict(Counter(d.area for d in shared)),
+        confidential=len(listed) - len(shared),
+    )
+
+
+def _lead_only(deviation: Deviation) -> bool:
+    return deviation.source == Deviation.Source.GRIEVANCE
 
 
 def may_see_deviation(access: CaseAccess, deviation: Deviation) -> bool:
     """Return whether the viewer may see the deviation at all (its text is another question)."""
     if access.can_manage or access.is_supplier:
-        return True  # the supplier must remedy even a confidential deviation
+        return True  # the supplier must remedy even a confidential deviation (in our wording)
+    if _lead_only(deviation):
+        return False
     if not deviation.confidential:
         return True
-    if not access.is_auditor:
-        return False
-    # an auditor sees the confidential findings of its own audits and those of no audit
-    return deviation.audit_id is None or may_see_audit(access, deviation.audit_id)
+    # an auditor sees the confidential findings of its own audits, never those of no audit
+    return deviation.audit_id is not None and deviation.audit_id in access.own_audit_ids
 
 
 def mail_counts_deviation_by_area_only(access: CaseAccess, deviation: Deviation) -> bool:
-    """Return whether a mail tells the reader of the deviation only that it exists and its area
-    (a count, as "1 confidential deviation: human rights"), never its heading, commitment, text
-    or site: a confidential deviation, whoever reads (a mail leaves hallbar's access control, so
-    even the lead reads it on the case page), and any deviation the reader may not see."""
-    return deviation.confidential or not may_see_deviation(access, deviation)
+    """Return whether a mail tells a reader who may see the deviation (``may_see_deviation``)
+    only that it exists and its area (a count, as "1 confidential deviation: human rights"),
+    never its heading, commitment, text or site: a confidential deviation and one from a
+    grievance, whoever reads (a mail leaves hallbar's access control, so even the lead reads it
+    on the case page). A deviation the reader may not see is not in its mail at all."""
+    return deviation.confidential or _lead_only(deviation)
 
 
 def supplier_reads_own_wording(deviation: Deviation) -> bool:
@@ -240,9 +322,10 @@ def sees_internal_events(access: CaseAccess) -> bool:
 
 
 def may_see_site_name(access: CaseAccess, site) -> bool:
-    """Return whether the viewer may read a site's name: sub-supplier names (tier 2 and on) are
-    for the lead, the secretariat, the assigned auditor and the supplier itself."""
-    return site.tier == 1 or access.confidential or access.is_supplier
+    """Return whether the viewer may read a site's name on the case: a tier-1 site's always; a
+    sub-supplier's (tier 2 and on) by the supplier registry's one rule, which this app's grant
+    extends to the case's lead and auditors (``CaseAccess.sees_sub_supplier_names``)."""
+    return site.tier <= 1 or access.sees_sub_supplier_names
 
 
 def deviation_text_for(access: CaseAccess, deviation: Deviation) -> str:
@@ -321,29 +404,34 @@ def remedy_verification_for(access: CaseAccess, remedy: Remedy) -> str:
     return remedy.verification
 
 
+def action_verification_for(access: CaseAccess, deviation: Deviation, action) -> str:
+    """Return how an action of the deviation's plan was verified, as the viewer may read it.
+
+    As for remedy (``remedy_verification_for``): the supplier does not read it for a deviation
+    it reads in the lead's wording, since the verification may name the workers interviewed.
+    """
+    if _supplier_only(access) and supplier_reads_own_wording(deviation):
+        return ""
+    return action.verification
+
+
+def sees_supplier_wording_of(access: CaseAccess, deviation: Deviation) -> bool:
+    """Return whether the case page shows the viewer what the supplier reads of the deviation
+    (and the link to write it): the lead, for a deviation the supplier reads in its wording."""
+    return access.can_manage and supplier_reads_own_wording(deviation)
+
+
+def sees_case_cost(access: CaseAccess) -> bool:
+    """Return whether the viewer reads the case's cost: the lead."""
+    return access.can_manage
+
+
 def remedies_visible_to(user: User) -> QuerySet[Remedy]:
     """Return the remedies user may see: the list form of ``may_see_remedy``."""
     if not user.is_authenticated:
         return Remedy.objects.none()
     visible = Remedy.objects.filter(deviation__followup__in=followups_visible_to(user))
-    if user.is_secretariat:
-        return visible
-    condition = Q(deviation__confidential=False)
-    regions = user.region_ids(*LEAD_ROLES)
-    if regions:
-        condition |= Q(deviation__followup__lead_region_id__in=regions)
-    areas = coordinated_area_ids(user)
-    if areas:
-        condition |= Q(deviation__followup__lead_area_id__in=areas)
-    suppliers = supplier_organisation_ids(user)
-    if suppliers:
-        condition |= Q(deviation__followup__supplier__organisation_id__in=suppliers)
-    if user.has_role(Role.AUDITOR):
-        audited = FollowUp.objects.filter(audits__auditor=user).values("pk")
-        condition |= Q(deviation__audit__auditor=user) | Q(
-            deviation__audit__isnull=True, deviation__followup__in=audited
-        )
-    return visible.filter(condition)
+    return visible.filter(_deviation_rule(user, "deviation__", "deviation__followup__"))
 
 
 def can_record_remedy(access: CaseAccess) -> bool:
@@ -458,19 +546,25 @@ def access_document(user: User, public_id) -> Document:
         raise Http404
     if not followups_visible_to(user).filter(pk=document.followup.pk).exists():
         raise Http404
-    access = case_access(user, document.followup)
-    if document.purpose == Document.Purpose.AUDIT_REPORT or document.audit_id:
-        # only the lead and the auditor of the audit it reports on
-        if may_see_audit(access, document.audit_id):
-            return document
-        raise Http404
-    if access.confidential:
-        return document
-    if access.is_supplier:
-        return document
-    if document.confidential:
+    if not may_see_document(case_access(user, document.followup), document):
         raise Http404
     return document
+
+
+def may_see_document(access: CaseAccess, document: Document) -> bool:
+    """Return whether the viewer of the case may see (list and download) one of its documents.
+
+    - an audit report, or any document of an audit: the lead and the auditor of that audit;
+    - a confidential document (a business secret the supplier gave as evidence): the lead (the
+      lead region and the secretariat) and the supplier that gave it; not the case's auditors,
+      not other participating regions (the portal promises the supplier exactly this);
+    - any other document: whoever sees the case.
+    """
+    if document.purpose == Document.Purpose.AUDIT_REPORT or document.audit_id:
+        return may_see_audit(access, document.audit_id)
+    if not document.confidential:
+        return True
+    return access.can_manage or access.is_supplier
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
@@ -483,9 +577,14 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     if suppliers:
         # Its own zero-tolerance reports; grievances may identify the people who raised them.
         condition |= Q(supplier__organisation_id__in=suppliers, kind=Report.Kind.ZERO_TOLERANCE)
+    # the lead of the case a report became (``can_manage``): the lead region's staff and the lead
+    # area's coordinator
     regions = user.region_ids(*LEAD_ROLES)
     if regions:
         condition |= Q(followup__lead_region_id__in=regions)
+    areas = coordinated_area_ids(user)
+    if areas:
+        condition |= Q(followup__lead_area_id__in=areas)
     return Report.objects.filter(condition)
 
 

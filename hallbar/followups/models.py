@@ -482,6 +482,8 @@ class Deviation(PublicModel):
     withheld_from_supplier: bool
     shown_site_name: str
     remedies_seen: list["Remedy"]
+    shows_supplier_wording: bool
+    actions_seen: list["Action"]  # each with shown_verification
     # Set by the portal's case page: the blank rows for new actions.
     new_rows: range
 
@@ -625,6 +627,9 @@ class ActionPlan(PublicModel):
 
 class Action(PublicModel):
     """One corrective action for one deviation: owner, deadline, evidence, verification."""
+
+    # Set per viewer by followups.selectors.deviations_for (access.action_verification_for).
+    shown_verification: str
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -6,7 +6,6 @@ deviations by area, severity and status. No names of suppliers, sub-suppliers, s
 confidential deviations are counted but not described.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from hallbar.categories.models import Category
+from hallbar.followups.access import public_deviation_counts
 from hallbar.followups.models import Deviation, FollowUp
 from hallbar.requirements.models import SustainabilityArea
 from hallbar.suppliers.models import ProductionSite, country_name
@@ -53,11 +53,13 @@ def build_summary(followup: FollowUp) -> str:
         if not deviations:
             lines.append(_("No deviations were found."))
         else:
-            by_area = Counter(d.get_area_display() for d in deviations if not d.confidential)
-            lines.append(_("%(count)s deviations were found.") % {"count": len(deviations)})
+            counts = public_deviation_counts(deviations)
+            labels = {d.area: d.get_area_display() for d in deviations}
+            by_area = {labels[area]: count for area, count in counts.by_area.items()}
+            lines.append(_("%(count)s deviations were found.") % {"count": counts.total})
             for area, count in sorted(by_area.items()):
                 lines.append(f"– {area}: {count}")
-            hidden = sum(1 for d in deviations if d.confidential)
+            hidden = counts.confidential
             if hidden:
                 lines.append(
                     _("%(count)s deviations are confidential and not described.")
@@ -200,8 +202,7 @@ def public_record(followup: FollowUp) -> PublicRecord:
     if followup.published_at is None:
         raise ValueError("Only a published follow-up has a public record.")
     deviations = list(followup.deviations.all())
-    open_ones = [d for d in deviations if not d.confidential]
-    by_area = Counter(d.area for d in open_ones)
+    counts = public_deviation_counts(deviations)
     category = followup.category
     return PublicRecord(
         public_id=str(followup.public_id),
@@ -213,9 +214,9 @@ def public_record(followup: FollowUp) -> PublicRecord:
         category_sv=category.name_sv if category else "",
         category_en=category.name_en if category else "",
         countries=sorted({site.country for site in followup.sites.all()}),
-        deviations=len(deviations),
-        deviations_by_area={area: by_area.get(area, 0) for area in AREAS},
-        deviations_confidential=len(deviations) - len(open_ones),
+        deviations=counts.total,
+        deviations_by_area={area: counts.by_area.get(area, 0) for area in AREAS},
+        deviations_confidential=counts.confidential,
         deviations_remedied=sum(1 for d in deviations if d.status == Deviation.Status.REMEDIED),
         status=followup.status,
         status_label=str(followup.get_status_display()),

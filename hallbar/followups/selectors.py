@@ -10,6 +10,7 @@ from django_stubs_ext import WithAnnotations
 from hallbar.contracts.models import Contract
 from hallbar.followups.access import (
     CaseAccess,
+    action_verification_for,
     counted_deviations,
     deviation_commitment_for,
     deviation_label_for,
@@ -20,6 +21,7 @@ from hallbar.followups.access import (
     may_see_site_name,
     remedy_verification_for,
     sees_internal_events,
+    sees_supplier_wording_of,
     supplier_contacts_of,
     supplier_reads_own_wording,
 )
@@ -157,6 +159,10 @@ def deviations_for(access: CaseAccess) -> list[Deviation]:
             else ""
         )
         deviation.remedies_seen = remedies_for(access, deviation)
+        deviation.shows_supplier_wording = sees_supplier_wording_of(access, deviation)
+        deviation.actions_seen = list(deviation.actions.all())
+        for action in deviation.actions_seen:
+            action.shown_verification = action_verification_for(access, deviation, action)
     return result
 
 
@@ -225,18 +231,19 @@ def sites_for(access: CaseAccess) -> list[ProductionSite]:
 
 
 def documents_for(access: CaseAccess) -> QuerySet[Document]:
+    """Return the case's documents the viewer may see: the list form of
+    ``access.may_see_document``."""
     documents = access.followup.documents.all()
-    if not access.can_manage:
-        # audit reports: only those of the viewer's own audits
-        documents = documents.exclude(
-            Q(purpose=Document.Purpose.AUDIT_REPORT) | Q(audit__isnull=False),
-            ~Q(audit_id__in=access.own_audit_ids),
-        ).exclude(purpose=Document.Purpose.AUDIT_REPORT, audit__isnull=True)
-    if access.confidential:
+    if access.can_manage:
         return documents
+    # audit reports: only those of the viewer's own audits
+    documents = documents.exclude(
+        Q(purpose=Document.Purpose.AUDIT_REPORT) | Q(audit__isnull=False),
+        ~Q(audit_id__in=access.own_audit_ids),
+    ).exclude(purpose=Document.Purpose.AUDIT_REPORT, audit__isnull=True)
     if access.is_supplier:
         return documents
-    return documents.filter(confidential=False)
+    return documents.filter(Q(confidential=False) | Q(audit_id__in=access.own_audit_ids))
 
 
 def _open_zero_tolerance():

@@ -43,6 +43,7 @@ from hallbar.followups.access import (
     followups_visible_to,
     reads_case_in_portal,
     reports_visible_to,
+    sees_case_cost,
 )
 from hallbar.followups.deadlines import (
     LIGHT_LABELS,
@@ -89,6 +90,7 @@ from hallbar.followups.selectors import (
 from hallbar.followups.states import State, can_transition
 from hallbar.organisations.http import AuthenticatedHttpRequest
 from hallbar.organisations.models import Region
+from hallbar.suppliers import access as suppliers_access
 from hallbar.suppliers.models import country_name
 
 if TYPE_CHECKING:
@@ -241,6 +243,7 @@ def followup_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
         "flagged": flagged_contracts(followup),
         "sites": sites_for(access),
         "can_publish": access.can_manage and services.can_publish(followup),
+        "shows_cost": sees_case_cost(access),
         "history": history_for(followup)[:20] if access.can_manage else [],
     }
     if access.can_manage:
@@ -702,7 +705,7 @@ def audit_detail(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
             "followup": followup,
             "form": form,
             "can_edit": can_edit,
-            "sites": audit.sites.all(),
+            "sites": suppliers_access.sites_for(request.user, followup.supplier, audit.sites.all()),
             "reports": audit.report_documents.all(),
             "findings": audit.deviations.all(),
             "can_record": followup.status in services.DEVIATION_STATES,

@@ -23,6 +23,7 @@ from hallbar.followups.access import (
     audits_assigned_to,
     can_triage_reports,
     coordinated_area_ids,
+    deviations_for_statistics,
     followups_visible_to,
     reports_visible_to,
     supplier_organisation_ids,
@@ -732,7 +733,8 @@ def key_figures_for(user: User, *, year: int) -> list[Card]:
         total=Count("pk"),
         closed=Count("pk", filter=Q(status=State.CLOSED)),
     )
-    deviations = Deviation.objects.filter(followup__in=cases).aggregate(
+    # an aggregate over many cases: every deviation counts (followups.access)
+    deviations = deviations_for_statistics(Deviation.objects.filter(followup__in=cases)).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=[Deviation.Status.OPEN, Deviation.Status.PLANNED])),
     )

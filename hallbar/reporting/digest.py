@@ -4,10 +4,11 @@ What a person reads (each item with an absolute link, ``HALLBAR_BASE_URL``):
 - results published in the period for the suppliers their region buys from (the suppliers of the
   region's active contracts), among the cases they may see (``followups_visible_to``);
 - deviations recorded in the period, and deviations closed out in it, in those cases. What the
-  reader learns of each deviation is decided by follow-up's access layer: one they may see is
-  named (``deviation_label_for``) with its area and severity; of one they may not see
-  (``mail_counts_deviation_by_area_only``), and of any confidential deviation, even for its
-  lead, only a count per area: never its heading, text or supplier. The digest carries no
+  reader learns of each deviation is decided by follow-up's access layer: the digest is a
+  per-case view, so a deviation they may not see (``deviations_counted_for``) is not mentioned
+  at all, not even by area; one they may see is named (``deviation_label_for``) with its area and
+  severity, except a confidential one (``mail_counts_deviation_by_area_only``), of which even its
+  lead reads only a count per area: never its heading, text or supplier. The digest carries no
   descriptions at all: it points, and the case page (behind the log-in) describes. Grievances
   and reports are never in it;
 - the region's figures of the period's year (``figures.year_figures``), the national value
@@ -45,6 +46,7 @@ from hallbar.followups.access import (
     CaseAccess,
     case_access,
     deviation_label_for,
+    deviations_counted_for,
     followups_visible_to,
     mail_counts_deviation_by_area_only,
 )
@@ -133,7 +135,7 @@ class DeviationItem:
 
 @dataclass(frozen=True)
 class AreaCount:
-    """Deviations the reader may not see, counted by area only."""
+    """Confidential deviations the reader may see, counted by area only (a mail leaves hallbar)."""
 
     area: str
     count: int
@@ -269,9 +271,9 @@ def build_digest(user: User, period: Period, *, figures_cache: dict | None = Non
             accesses[followup.pk] = case_access(user, followup)
         return accesses[followup.pk]
 
-    deviations = Deviation.objects.filter(followup__in=cases).select_related(
-        "followup__supplier", "requirement"
-    )
+    deviations = deviations_counted_for(
+        user, Deviation.objects.filter(followup__in=cases)
+    ).select_related("followup__supplier", "requirement")
     recorded = deviations.filter(created_at__gte=start, created_at__lt=end).order_by(
         "created_at", "pk"
     )

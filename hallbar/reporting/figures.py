@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hallbar.categories.models import CategoryPrioritisation
 from hallbar.contracts.selectors import harmonisation
 from hallbar.core.countries import country_name
+from hallbar.followups.access import deviations_for_statistics
 from hallbar.followups.deadlines import Light, supplier_lights
 from hallbar.followups.models import Audit, Deviation, FollowUp, FollowUpType, Remedy
 from hallbar.followups.states import OPEN_STATES, State
@@ -268,9 +269,10 @@ class Scope:
 
     # deviations
     def deviations(self) -> QuerySet[Deviation]:
-        """Return the scope's deviations of cases that were not cancelled (any year's case)."""
-        return Deviation.objects.filter(
-            followup__in=self.all_cases().exclude(status=State.CANCELLED)
+        """Return the scope's deviations of cases that were not cancelled (any year's case): an
+        aggregate, so confidential ones count too (``deviations_for_statistics``)."""
+        return deviations_for_statistics(
+            Deviation.objects.filter(followup__in=self.all_cases().exclude(status=State.CANCELLED))
         )
 
     def deviations_found(self) -> QuerySet[Deviation]:

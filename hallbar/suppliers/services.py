@@ -96,11 +96,26 @@ def _check_unique(supplier: Supplier) -> None:
         raise ValidationError({"vat_number": DUPLICATE_VAT % {"name": other.name}})
 
 
+def _require_edit(acting_user: User | None, supplier: Supplier | None) -> None:
+    """Raise PermissionError unless acting_user may change supplier (register one, if None)."""
+    if acting_user is None:
+        return  # a system load
+    if supplier is None or supplier.pk is None:
+        allowed = access.can_edit_suppliers(acting_user)
+    else:
+        allowed = access.can_edit_supplier(acting_user, supplier)
+    if not allowed:
+        raise PermissionError(NOT_ALLOWED)
+
+
 @transaction.atomic
 def save_supplier(*, supplier: Supplier | None, acting_user: User | None, **values) -> Supplier:
-    """Create or update a supplier from values; identifiers are validated and normalised."""
-    if acting_user is not None and not access.can_edit_suppliers(acting_user):
-        raise PermissionError(NOT_ALLOWED)
+    """Create or update a supplier from values; identifiers are validated and normalised.
+
+    A person (``acting_user``) is held to the registry's rule: registering a supplier needs
+    ``can_edit_suppliers``, changing one ``can_edit_supplier``. ``acting_user=None`` is a system
+    load (the demo loader, commands, imports), as in the other apps' services."""
+    _require_edit(acting_user, supplier)
     before = model_to_dict(supplier, fields=SUPPLIER_FIELDS) if supplier else {}
     supplier = supplier or Supplier()
     for field in SUPPLIER_FIELDS:
@@ -413,9 +428,11 @@ def decide_review(*, review: MatchReview, same_company: bool, acting_user: User)
 
 @transaction.atomic
 def save_site(
-    *, supplier: Supplier, site: ProductionSite | None, acting_user: User, **values
+    *, supplier: Supplier, site: ProductionSite | None, acting_user: User | None, **values
 ) -> ProductionSite:
-    if not access.can_edit_suppliers(acting_user):
+    """Add or change one of the supplier's production sites (``can_edit_supplier``)."""
+    _require_edit(acting_user, supplier)
+    if site is not None and site.supplier_id != supplier.pk:
         raise PermissionError(NOT_ALLOWED)
     site = site or ProductionSite(supplier=supplier)
     for field in ["name", "country", "city", "products", "tier", "osh_id"]:
@@ -429,9 +446,9 @@ def save_site(
 
 
 @transaction.atomic
-def delete_site(*, site: ProductionSite, acting_user: User) -> None:
-    if not access.can_edit_suppliers(acting_user):
-        raise PermissionError(NOT_ALLOWED)
+def delete_site(*, site: ProductionSite, acting_user: User | None) -> None:
+    """Remove one of a supplier's production sites (``can_edit_supplier``)."""
+    _require_edit(acting_user, site.supplier)
     record_change(
         site.supplier,
         action="updated",

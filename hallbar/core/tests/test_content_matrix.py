@@ -80,10 +80,11 @@ MARKERS = {
     for marker in (
         Marker(
             "MKGRIEVANCE4e1f",
-            (*LEAD, *CASE_AUDITORS),
-            "A grievance's text (and the deviation it became): the lead and the case's "
-            "auditors (a confidential deviation of no audit); never the supplier, never another "
-            "participating region (DESIGN 6, leak 1).",
+            LEAD,
+            "A grievance's text (and the deviation it became): the lead only (the lead region "
+            "and the secretariat); never the case's auditors (a deviation of no audit, and from "
+            "a grievance), never the supplier, never another participating region (DESIGN 6, "
+            "leak 1).",
         ),
         Marker(
             "MKCONFDEV8a2c",
@@ -126,9 +127,10 @@ MARKERS = {
         ),
         Marker(
             "MKSECRETDOC9d5e",
-            (*LEAD, *CASE_AUDITORS, "charlie"),
-            "A confidential evidence document (business secret), name and content: the lead, "
-            "the case's auditors and the supplier who gave it; not other participating regions.",
+            (*LEAD, "charlie"),
+            "A confidential evidence document (business secret), name and content: the lead "
+            "(the lead region and the secretariat) and the supplier who gave it, as the portal "
+            "promises it; not the case's auditors, not other participating regions.",
         ),
         Marker(
             "MKINTERNAL4b6f",

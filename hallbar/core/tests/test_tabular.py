@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +93,12 @@ def rewrite_sheet_xml(path: Path, change) -> None:
             archive.writestr(name, data)
 
 
+# A guard against the reader hanging (walking a million rows takes minutes), not a speed target:
+# a read that gives no answer in this time is killed and the test fails as hung. No test asserts
+# how fast a read is; the speed of these worst cases is measured in bench/imports/worst_cases.py.
+HANG_GUARD_SECONDS = 120
+
+
 def read_in_subprocess(path: Path) -> dict:
     """Read a file in a fresh interpreter: a native crash or a memory spike cannot hide there."""
     # VmHWM is this process's own peak; ru_maxrss would include the forked pytest's.
@@ -106,18 +111,18 @@ def read_in_subprocess(path: Path) -> dict:
         "peak = int(re.search(r'VmHWM:\\s*(\\d+)', status).group(1)) // 1024\n"
         "print(json.dumps({'columns': table.columns, 'rows': rows, 'peak_mb': peak}))\n"
     )
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the reader hung: no answer in {HANG_GUARD_SECONDS} s")
     assert result.returncode == 0, f"reader died ({result.returncode}): {result.stderr[-2000:]}"
-    outcome = json.loads(result.stdout)
-    outcome["seconds"] = time.monotonic() - started
-    return outcome
+    return json.loads(result.stdout)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -397,48 +402,35 @@ def test_xlsx_sheet_is_chosen_by_name_or_first_visible(tmp_path):
     )
 
 
-# A guard against the reader walking a million rows (minutes), not a speed target: the speed is
-# measured against an anchor in bench/imports. Generous, so that a loaded CI machine passes.
-HANG_GUARD_SECONDS = 30
-
-
-def test_xlsx_with_formatted_cells_in_the_last_row_reads_fast(tmp_path):
+def test_xlsx_with_formatted_cells_in_the_last_row_reads_without_hanging(tmp_path):
     path = make_xlsx(tmp_path / "formatted.xlsx", [["name", "value"], ["a", 1], ["b", 2]])
     workbook = openpyxl.load_workbook(path)
     for column in range(1, 27):
         workbook.active.cell(row=1_048_576, column=column).font = Font(bold=True)
     workbook.save(path)
 
-    started = time.monotonic()
-    table = read_table(path, filename="formatted.xlsx")
-    rows = rows_of(table)
-    assert time.monotonic() - started < HANG_GUARD_SECONDS
-    assert rows == [(2, {"name": "a", "value": "1"}), (3, {"name": "b", "value": "2"})]
+    outcome = read_in_subprocess(path)
+    assert outcome["rows"] == [[2, {"name": "a", "value": "1"}], [3, {"name": "b", "value": "2"}]]
 
 
-def test_xlsx_with_a_million_formatted_empty_rows_reads_fast(tmp_path):
+def test_xlsx_with_a_million_formatted_empty_rows_reads_without_hanging(tmp_path):
     path = make_xlsx(tmp_path / "million.xlsx", [["name", "value"], ["a", 1], ["b", 2]])
     empty_rows = b"".join(
         b'<row r="%d" s="1" customFormat="1" ht="15"/>' % number for number in range(4, 1_048_577)
     )
     rewrite_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", empty_rows + b"</sheetData>"))
 
-    started = time.monotonic()
-    table = read_table(path, filename="million.xlsx")
-    rows = rows_of(table)
-    assert time.monotonic() - started < HANG_GUARD_SECONDS
-    assert [number for number, _values in rows] == [2, 3] and len(table) == 2
+    outcome = read_in_subprocess(path)
+    assert [number for number, _values in outcome["rows"]] == [2, 3]
 
 
-def test_xlsx_whose_dimension_claims_the_whole_sheet_reads_fast(tmp_path):
+def test_xlsx_whose_dimension_claims_the_whole_sheet_reads_without_hanging(tmp_path):
     path = make_xlsx(tmp_path / "dimension.xlsx", [["name"], ["a"], ["b"]])
     rewrite_sheet_xml(
         path, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:Z1048576"', xml)
     )
-    started = time.monotonic()
-    table = read_table(path, filename="dimension.xlsx")
-    assert [row.values for row in table] == [{"name": "a"}, {"name": "b"}]
-    assert time.monotonic() - started < HANG_GUARD_SECONDS
+    outcome = read_in_subprocess(path)
+    assert [values for _number, values in outcome["rows"]] == [{"name": "a"}, {"name": "b"}]
 
 
 @pytest.mark.parametrize("cell", ["Z1048576", "XFD1048576", "XFD3"])
@@ -454,7 +446,6 @@ def test_xlsx_with_a_stray_far_away_value_stays_small_and_alive(tmp_path, cell):
     assert outcome["columns"] == ["name", "value"]
     assert outcome["rows"][0] == [2, {"name": "a", "value": "1"}]
     assert outcome["peak_mb"] < 300, outcome
-    assert outcome["seconds"] < 30
 
 
 def test_xlsx_with_cells_addressed_unusually_is_streamed_not_guessed(tmp_path):

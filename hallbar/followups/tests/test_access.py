@@ -282,3 +282,67 @@ def test_sub_supplier_names_are_for_the_lead_secretariat_auditor_and_supplier(wo
         acting_user=world.cast.secretariat,
     )
     assert names() == {"secretariat", "charlie", "alice", "auditor"}
+
+
+def test_the_lead_areas_coordinator_sees_the_report_its_case_came_from(world):
+    from datetime import date
+
+    from hallbar.organisations.models import ProcurementArea
+
+    report = services.submit_report(
+        kind="grievance",
+        supplier=world.supplier_a,
+        area="workers_rights",
+        description="x",
+        known_on=date(2026, 1, 1),
+        acting_user=world.cast.secretariat,
+    )
+    services.triage_report(report, lead_region=world.stockholm, acting_user=world.cast.secretariat)
+    report.refresh_from_db()
+    followup = report.followup
+    followup.lead_area = ProcurementArea.objects.get(code="A")
+    followup.save(update_fields=["lead_area"])
+    # coordinator_a leads the case (can_manage), so reads the report it came from
+    assert access_followup_for_manage(world.cast.coordinator_a, followup.public_id)
+    seen = {
+        n for n, u in world.cast.everyone().items() if reports_visible_to(u).filter(pk=report.pk)
+    }
+    assert seen == {"secretariat", "alice", "coordinator_a"}
+
+
+def test_the_supplier_does_not_read_how_an_action_on_a_withheld_deviation_was_verified(world):
+    from hallbar.followups.access import action_verification_for
+    from hallbar.followups.models import Action
+
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    withheld = record(
+        world, followup, source="grievance", supplier_description="Review your practices."
+    )
+    ordinary = record(world, followup, description="Ordinary")
+    lead = case_access(world.cast.alice, followup)
+    supplier = case_access(world.cast.charlie, followup)
+    for deviation in (withheld, ordinary):
+        action = Action(deviation=deviation, verification="Interviewed Ana and Bo in line 4")
+        assert action_verification_for(lead, deviation, action) == action.verification
+    assert action_verification_for(supplier, withheld, Action(verification="names")) == ""
+    assert action_verification_for(supplier, ordinary, Action(verification="ok")) == "ok"
+
+
+def test_a_case_reads_sub_supplier_names_by_the_registrys_rule(world):
+    from hallbar.followups.access import may_see_site_name
+    from hallbar.suppliers import access as suppliers_access
+    from hallbar.suppliers.models import ProductionSite
+
+    followup = open_case(world)
+    services.send_self_assessment(followup, acting_user=world.cast.secretariat)
+    sub = ProductionSite.objects.create(supplier=world.supplier_a, name="Sub", country="TH", tier=2)
+    tier1 = ProductionSite(supplier=world.supplier_a, name="Own", country="SE", tier=1)
+    for name, user in world.cast.everyone().items():
+        if not followups_visible_to(user).filter(pk=followup.pk).exists():
+            continue
+        access = case_access(user, followup)
+        # one rule: the case says what the registry says (its grant included)
+        assert may_see_site_name(access, sub) == suppliers_access.sees_sub_supplier_names(
+            user, world.supplier_a
+        ), name
+        assert may_see_site_name(access, tier1), name

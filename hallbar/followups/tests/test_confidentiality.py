@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from hallbar.demo.national import AUDIT_FIRM
-from hallbar.followups import services
+from hallbar.followups import files, services
 from hallbar.followups.models import Audit, Document
+from hallbar.followups.services.common import _document
 from hallbar.followups.tests.conftest import open_case, pdf, record, to_assessed
 from hallbar.organisations.models import Membership, Organisation, Role, User
 
@@ -261,3 +262,116 @@ def test_lists_and_exports_count_only_the_deviations_the_reader_may_see(world, c
     assert set(_listed_counts(client, world.cast.bob, followup).values()) == {1}
     assert set(_listed_counts(client, world.cast.steering, followup).values()) == {1}
     assert set(_listed_counts(client, world.cast.secretariat, followup).values()) == {3}
+
+
+def test_an_auditor_sees_confidential_deviations_only_of_its_own_audits(world, client):
+    # Given a case with rolf's office audit, and on it: a confidential finding of rolf's audit,
+    # a confidential deviation the lead recorded from no audit, and a grievance-based deviation
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    services.order_audit(
+        followup,
+        kind="office",
+        firm=Organisation.objects.get(name=AUDIT_FIRM),
+        auditor=world.cast.auditor,
+        acting_user=world.cast.alice,
+    )
+    office = followup.audits.get(kind="office")
+    record(
+        world,
+        followup,
+        description="OWN-AUDIT-5b1c",
+        source="audit",
+        audit=office,
+        confidential=True,
+        supplier_description="Fix it.",
+    )
+    record(
+        world,
+        followup,
+        description="NO-AUDIT-2e7d",
+        confidential=True,
+        supplier_description="Fix that.",
+    )
+    record(
+        world,
+        followup,
+        description="FROM-GRIEVANCE-9a4f",
+        source="grievance",
+        supplier_description="Review your practices.",
+    )
+    urls = [
+        reverse("followups:followup-detail", args=[followup.public_id]),
+        f"/api/followups/{followup.public_id}",
+    ]
+    # Then rolf reads his own audit's finding and nothing of the other two
+    rolf = _served(client, world.cast.auditor, urls)
+    assert "OWN-AUDIT-5b1c" in rolf
+    assert "NO-AUDIT-2e7d" not in rolf
+    assert "FROM-GRIEVANCE-9a4f" not in rolf
+    # and counts only the deviations he may see: his finding (the case had none before)
+    before = followup.deviations.exclude(
+        description__in=["OWN-AUDIT-5b1c", "NO-AUDIT-2e7d", "FROM-GRIEVANCE-9a4f"]
+    ).count()
+    assert set(_listed_counts(client, world.cast.auditor, followup).values()) == {before + 1}
+    # while the lead reads and counts all three
+    lead = _served(client, world.cast.alice, urls)
+    assert all(m in lead for m in ("OWN-AUDIT-5b1c", "NO-AUDIT-2e7d", "FROM-GRIEVANCE-9a4f"))
+    assert set(_listed_counts(client, world.cast.alice, followup).values()) == {before + 3}
+
+
+def test_a_grievance_based_deviation_is_for_the_lead_even_when_not_marked_confidential(
+    world, client
+):
+    # Given a deviation from a grievance that is not marked confidential
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    record(
+        world,
+        followup,
+        description="GRIEVANCE-OPEN-6d3a",
+        source="grievance",
+        supplier_description="Review your practices.",
+    )
+    urls = [reverse("followups:followup-detail", args=[followup.public_id])]
+    # Then another participating region and the steering group do not read it; the lead does
+    assert "GRIEVANCE-OPEN-6d3a" not in _served(client, world.cast.bob, urls)
+    assert "GRIEVANCE-OPEN-6d3a" not in _served(client, world.cast.steering, urls)
+    assert "GRIEVANCE-OPEN-6d3a" in _served(client, world.cast.alice, urls)
+
+
+def test_a_business_secret_is_seen_only_by_the_lead_and_the_supplier_that_gave_it(world, client):
+    # Given a case with rolf's office audit and a document the supplier marked business secret
+    followup = to_assessed(world, open_case(world), verdict="deviation")
+    services.order_audit(
+        followup,
+        kind="office",
+        firm=Organisation.objects.get(name=AUDIT_FIRM),
+        auditor=world.cast.auditor,
+        acting_user=world.cast.alice,
+    )
+    stored = files.store_upload(pdf("SECRET-EVIDENCE-4c2a.pdf"), folder=str(followup.public_id))
+    secret = _document(
+        followup,
+        stored,
+        purpose=Document.Purpose.EVIDENCE,
+        document_date=date(2025, 2, 1),
+        confidential=True,
+        acting_user=world.cast.charlie,
+    )
+    url = reverse("followups:document-download", args=[secret.public_id])
+    page = reverse("followups:followup-detail", args=[followup.public_id])
+
+    def status(user) -> int:
+        client.force_login(user)
+        code = client.get(url).status_code
+        client.logout()
+        return code
+
+    # Then the lead region, the secretariat and the supplier get it, as the portal promises
+    assert status(world.cast.alice) == 200
+    assert status(world.cast.secretariat) == 200
+    assert status(world.cast.charlie) == 200
+    # and the case's auditor and another buying region get a 404 and do not see it listed
+    assert status(world.cast.auditor) == 404
+    assert status(world.cast.bob) == 404
+    assert "SECRET-EVIDENCE-4c2a" not in _served(client, world.cast.auditor, [page])
+    assert "SECRET-EVIDENCE-4c2a" in _served(client, world.cast.alice, [page])

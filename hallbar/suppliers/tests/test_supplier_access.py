@@ -16,7 +16,7 @@ from hallbar.core.models import ImportJob
 from hallbar.organisations.models import Region
 from hallbar.suppliers.access import can_edit_supplier, sees_sub_supplier_names
 from hallbar.suppliers.models import ProductionSite, Supplier
-from hallbar.suppliers.services import save_supplier
+from hallbar.suppliers.services import delete_site, save_site, save_supplier
 from hallbar.suppliers.tests.test_suppliers import supplier_csv
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,40 @@ def test_only_the_secretariat_and_buying_regions_change_a_supplier(cast, client_
     assert supplier.sites.count() == 1
     entry = history_for(supplier).first()
     assert entry.actor == cast.alice
+
+
+def test_the_services_hold_every_caller_to_the_suppliers_rule(cast):
+    # Given a supplier with an active contract in Stockholm only
+    supplier = _supplier_with_sites()
+    _contract(supplier, "01")
+    site = supplier.sites.get(tier=1)
+    # When bob (Jämtland, who may register suppliers but not change this one) calls the services
+    # directly, as a command, the API or a future page would
+    with pytest.raises(PermissionError):
+        save_supplier(supplier=supplier, acting_user=cast.bob, name="Renamed AB", country="SE")
+    with pytest.raises(PermissionError):
+        save_site(supplier=supplier, site=None, acting_user=cast.bob, name="X", country="IN")
+    with pytest.raises(PermissionError):
+        save_site(supplier=supplier, site=site, acting_user=cast.bob, name="Y", country="MY")
+    with pytest.raises(PermissionError):
+        delete_site(site=site, acting_user=cast.bob)
+    # Then nothing changed
+    supplier.refresh_from_db()
+    assert supplier.name == "Handske AB" and supplier.sites.count() == 2
+    # and a site is changed only through its own supplier
+    other = save_supplier(supplier=None, acting_user=cast.bob, name="Annan AB", country="SE")
+    with pytest.raises(PermissionError):
+        save_site(supplier=other, site=site, acting_user=cast.bob, name="Z", country="MY")
+    # alice (Stockholm) may
+    save_site(supplier=supplier, site=site, acting_user=cast.alice, name="Klang 2", country="MY")
+    delete_site(site=site, acting_user=cast.alice)
+    assert supplier.sites.count() == 1
+    assert (
+        save_supplier(
+            supplier=supplier, acting_user=cast.alice, name="Handske Nord AB", country="SE"
+        ).name
+        == "Handske Nord AB"
+    )
 
 
 def test_a_supplier_without_active_contracts_is_open_to_region_staff(cast):
