@@ -447,9 +447,12 @@ def _overdue_list(cases, today: date) -> WorkList:
     ).add(_overdue_items(cases, today))
 
 
-def _case_items(cases) -> list[WorkItem]:
+def _case_items(cases, today: date) -> list[WorkItem]:
+    """The cases with their traffic light; a case past a deadline is marked overdue by the
+    same rule as the overdue list (``followups.deadlines.overdue_reasons``)."""
     cases = list(cases.select_related("supplier").order_by("reference"))
     lights = supplier_lights({c.supplier_id for c in cases})
+    overdue = overdue_reasons(cases, today)
     return [
         WorkItem(
             f"{case.reference} {case.supplier.name}",
@@ -457,6 +460,7 @@ def _case_items(cases) -> list[WorkItem]:
             case.due_date if case.status == State.SENT else None,
             _("answer due"),
             case.get_status_display().capitalize(),
+            overdue=case.pk in overdue,
             light=lights.get(case.supplier_id, ""),
         )
         for case in cases
@@ -587,7 +591,7 @@ def _region_contact_work(user: User, today: date) -> list[WorkList]:
             _("Your region leads no open follow-up."),
             more_url=reverse("followups:followup-list") + "?status=open",
             more_text=_("All follow-up cases"),
-        ).add(_case_items(led)),
+        ).add(_case_items(led, today)),
         _overdue_list(led, today),
         WorkList(
             _("Contracts without the current clause"),
@@ -606,7 +610,7 @@ def _coordinator_work(user: User, today: date) -> list[WorkList]:
             _("Your area leads no open follow-up."),
             more_url=reverse("followups:followup-list") + "?status=open",
             more_text=_("All follow-up cases"),
-        ).add(_case_items(cases)),
+        ).add(_case_items(cases, today)),
         _overdue_list(cases, today),
     ]
 
@@ -671,7 +675,7 @@ def _buyer_work(user: User, today: date) -> list[WorkList]:
         WorkList(
             _("Your suppliers under follow-up"),
             _("None of your region's suppliers is under follow-up."),
-        ).add(_case_items(followed)),
+        ).add(_case_items(followed, today)),
         WorkList(_("Zero-tolerance alerts"), _("No zero-tolerance alerts.")).add(alerts),
         WorkList(_("Imports waiting for you"), _("No import waits for you.")).add(jobs),
     ]
@@ -752,7 +756,10 @@ def key_figures_for(user: User, *, year: int) -> list[Card]:
         Card(_("Closed"), _("cases closed"), url + "&status=closed", "", str(counts["closed"])),
         Card(
             _("Deviations"),
-            _("%(open)s of them still open") % {"open": deviations["open"]},
+            ngettext(
+                "%(open)s of them still open", "%(open)s of them still open", deviations["open"]
+            )
+            % {"open": deviations["open"]},
             "",
             "",
             str(deviations["total"]),

@@ -106,6 +106,14 @@ def test_the_region_contact_sees_its_region_s_cases_overdue_and_clauses(world, w
     )
     page = client.get(reverse("home:start")).content.decode()
     assert f"Self-assessment due {later(-3).isoformat()} not received" in page
+    # The overdue case is marked overdue in the region's list too, not only in "Overdue"; the
+    # planned case is not
+    items = {
+        url: page[page.index(url) :].split("</li>")[0]
+        for url in (case_url(work["sent_b"]), case_url(work["planned_b"]))
+    }
+    assert "badge--bad" in items[case_url(work["sent_b"])]
+    assert "badge--bad" not in items[case_url(work["planned_b"])]
 
 
 def test_the_area_coordinator_sees_its_area_s_cases_only(world, work, client):
