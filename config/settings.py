@@ -281,6 +281,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 HALLBAR_MAX_UPLOAD_MB = env_int("HALLBAR_MAX_UPLOAD_MB", 100)
+# Retention (hallbar.core.retention, `manage.py apply_retention` daily; docs/personal-data.md):
+# an import's uploaded file is deleted after this many days (the job and its report stay) ...
+HALLBAR_UPLOAD_RETENTION_DAYS = env_int("HALLBAR_UPLOAD_RETENTION_DAYS", 90)
+# ... and a closed case's evidence files and interview notes this many days after it closed.
+HALLBAR_EVIDENCE_RETENTION_DAYS = env_int("HALLBAR_EVIDENCE_RETENTION_DAYS", 3650)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
 # login, whatever happens (hallbar.organisations.sessions).

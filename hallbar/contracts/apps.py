@@ -8,6 +8,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
+        from hallbar.contracts.personal_data import contracts_as_contact
+        from hallbar.organisations.personal_data import register_exporter
+
+        register_exporter("contracts_as_contact", contracts_as_contact)
         from hallbar.contracts.imports import ContractImporter
         from hallbar.contracts.views import import_result_context
         from hallbar.core.imports import ImportKind, register_import_kind

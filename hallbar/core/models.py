@@ -218,6 +218,7 @@ class AuditEvent(models.Model):
         MEMBERSHIP_CHANGED = "membership_changed", _("membership changed")
         USER_DEACTIVATED = "user_deactivated", _("user deactivated")
         USER_REACTIVATED = "user_reactivated", _("user reactivated")
+        RETENTION_APPLIED = "retention_applied", _("retention rules applied")
 
     # The position in the chain, from 1, without gaps.
     sequence = models.PositiveBigIntegerField(_("number"), unique=True)

@@ -8,6 +8,11 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
+        from hallbar.core.retention import register_retention_rule
+        from hallbar.followups.retention import expire_evidence, expire_interview_notes
+
+        register_retention_rule("evidence_files", expire_evidence)
+        register_retention_rule("interview_notes", expire_interview_notes)
         from hallbar.contracts.selectors import register_termination_date
         from hallbar.core.sections import Section, register_section
         from hallbar.followups.access import leads_or_audits_a_case_of

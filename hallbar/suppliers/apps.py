@@ -8,6 +8,10 @@ class SuppliersConfig(AppConfig):
     verbose_name = _("Suppliers")
 
     def ready(self) -> None:
+        from hallbar.organisations.personal_data import register_exporter
+        from hallbar.suppliers.personal_data import suppliers_as_contact
+
+        register_exporter("suppliers_as_contact", suppliers_as_contact)
         from hallbar.core.imports import ImportKind, register_import_kind
         from hallbar.core.models import ImportJob
         from hallbar.suppliers.imports import SupplierImporter

@@ -8,6 +8,10 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
+        from hallbar.organisations.personal_data import register_exporter
+        from hallbar.training.personal_data import training_record
+
+        register_exporter("training", training_record)
         from hallbar.core.sections import Section, register_section
         from hallbar.training.views import portal_training_section, region_training_section
 
