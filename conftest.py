@@ -51,7 +51,7 @@ _snapshot: dict[str, testdb.Snapshot] = {}
 # How many transactional tests ended with the partial flush, and how many with the full one.
 flush_counts = {"partial": 0, "full": 0}
 
-_full_fixture_teardown = TransactionTestCase._fixture_teardown
+_full_fixture_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
 
 
 def _partial_flush() -> bool:
@@ -72,7 +72,7 @@ def _fixture_teardown(self: TransactionTestCase) -> None:
         "snapshot" in _snapshot
         and self.available_apps is None
         and not self.serialized_rollback
-        and list(self._databases_names(include_mirrors=False)) == ["default"]
+        and list(self._databases_names(include_mirrors=False)) == ["default"]  # type: ignore[attr-defined]
         and connection.settings_dict["NAME"] == _test_database.get("name")
         and _partial_flush()
     ):
@@ -82,7 +82,7 @@ def _fixture_teardown(self: TransactionTestCase) -> None:
     _full_fixture_teardown(self)
 
 
-TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
 
 
 def _load_reference_data() -> LoadSummary:

@@ -90,7 +90,7 @@ def _fingerprint(table: str, pk_column: str) -> tuple[int, str]:
 
 def _table(model: type[models.Model]) -> _Table:
     pk_field = model._meta.pk
-    assert pk_field is not None
+    assert pk_field is not None and pk_field.column is not None
     integer_pk = isinstance(
         pk_field, models.AutoField | models.BigAutoField | models.SmallAutoField
     )
