@@ -4,6 +4,11 @@ that empty the database.
 None of these tests loads it or asks for the `reference_data` fixture (which would load it again
 if it were missing): each only looks. Two of them are transactional (they flush every table when
 they end), so in one process at least one test here runs after a transactional test.
+
+The teardown of a transactional test keeps the reference-data tables when their rows are as the load
+left them (hallbar/demo/testdb.py): the tests after the transactional ones that change reference
+data or add rows check that the next test still sees exactly the loaded reference data and none of
+the added rows (without xdist the next test always runs in the same process).
 """
 
 import re
