@@ -177,5 +177,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if flush_counts["partial"] or flush_counts["full"]:
+        terminalreporter.write_line(
+            f"transactional teardowns: {flush_counts['partial']} kept the reference data, "
+            f"{flush_counts['full']} emptied every table"
+            + (f" (last changed: {', '.join(testdb.last_changed)})" if testdb.last_changed else "")
+        )
     if not browser_available():
         terminalreporter.write_line(SKIP_REASON, yellow=True, bold=True)
