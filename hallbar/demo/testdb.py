@@ -62,6 +62,7 @@ class _Table:
     pk_column: str
     integer_pk: bool
     max_pk: Any
+    columns: tuple[str, ...]
     fingerprint: tuple[int, str]
 
 
@@ -71,25 +72,36 @@ class Snapshot:
     history: tuple[dict[str, Any], ...]
 
 
-def _fingerprint(table: str, pk_column: str) -> tuple[int, str]:
-    """The row count and a hash of every row, in primary key order."""
+def _fingerprint(table: str, pk_column: str, columns: tuple[str, ...]) -> tuple[int, str]:
+    """The row count and a hash of every row's columns, in primary key order."""
     quoted = connection.ops.quote_name(table)
     pk = connection.ops.quote_name(pk_column)
+    selected = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t.{pk}), ''))"
-                f" FROM {quoted} t"
+                f"SELECT count(*), md5(coalesce(string_agg(ROW({selected})::text, ','"
+                f" ORDER BY {pk}), '')) FROM {quoted}"  # noqa: S608 - table names
             )
             count, digest = cursor.fetchone()
             return int(count), str(digest)
-        cursor.execute(f"SELECT * FROM {quoted} ORDER BY {pk}")  # noqa: S608 - table names
+        cursor.execute(f"SELECT {selected} FROM {quoted} ORDER BY {pk}")  # noqa: S608
         digest = hashlib.md5(usedforsecurity=False)
         count = 0
         for row in cursor.fetchall():
             digest.update(repr(row).encode())
             count += 1
         return count, digest.hexdigest()
+
+
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    """Every column but the `auto_now` ones: the load saves its rows again (idempotent
+    update_or_create), which moves only their update time, as a new load would."""
+    return tuple(
+        field.column
+        for field in model._meta.concrete_fields
+        if field.column and not getattr(field, "auto_now", False)
+    )
 
 
 def _table(model: type[models.Model]) -> _Table:
@@ -100,7 +112,15 @@ def _table(model: type[models.Model]) -> _Table:
     )
     table = model._meta.db_table
     max_pk = model._default_manager.aggregate(m=models.Max("pk"))["m"] if integer_pk else None
-    return _Table(table, pk_field.column, integer_pk, max_pk, _fingerprint(table, pk_field.column))
+    columns = _columns(model)
+    return _Table(
+        table,
+        pk_field.column,
+        integer_pk,
+        max_pk,
+        columns,
+        _fingerprint(table, pk_field.column, columns),
+    )
 
 
 def take_snapshot(*, history_after: int) -> Snapshot:
@@ -178,7 +198,9 @@ def partial_flush(snapshot: Snapshot) -> bool:
                         [table.max_pk],
                     )
     changed = [
-        t.name for t in snapshot.tables if _fingerprint(t.name, t.pk_column) != t.fingerprint
+        t.name
+        for t in snapshot.tables
+        if _fingerprint(t.name, t.pk_column, t.columns) != t.fingerprint
     ]
     if changed:
         last_changed[:] = changed
