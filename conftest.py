@@ -3,12 +3,16 @@
 Reference data (regions, areas, categories, the CPV vocabulary) is loaded once into each test
 database, right after the migrations (`django_db_setup`), not once per test: ordinary database
 tests run inside a transaction that is rolled back, so the loaded rows stay for the next test.
-Transactional tests (`transaction=True`, `live_server`, the browser tests) empty every table when
-they end; `pytest_runtest_teardown` loads the reference data again after each of them.
+Transactional tests (`transaction=True`, `live_server`, the browser tests) empty the database when
+they end: every table but the reference-data tables (`_fixture_teardown` below, with
+hallbar/demo/testdb.py), which are checked against a fingerprint taken after the first load. If a
+test changed the reference data, every table is emptied, and `pytest_runtest_teardown` loads the
+reference data again.
 """
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import TransactionTestCase
 from django.utils import translation
 
 from hallbar.core.tests.browser import (
@@ -18,6 +22,7 @@ from hallbar.core.tests.browser import (
     browser_required,
     page,  # noqa: F401 - shared fixture
 )
+from hallbar.demo import testdb
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import Cast, make_cast
 from hallbar.organisations.models import Region
@@ -41,6 +46,43 @@ def _default_language():
 # The summary of the last load, and the name of the test database it went into (while it exists).
 _loaded: dict[str, LoadSummary] = {}
 _test_database: dict[str, str] = {}
+# The fingerprint of the reference data taken after the first load into the test database.
+_snapshot: dict[str, testdb.Snapshot] = {}
+# How many transactional tests ended with the partial flush, and how many with the full one.
+flush_counts = {"partial": 0, "full": 0}
+
+_full_fixture_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+
+def _partial_flush() -> bool:
+    from django.db import DatabaseError
+
+    try:
+        return testdb.partial_flush(_snapshot["snapshot"])
+    except DatabaseError:  # a reference row a test added is still referenced: flush everything
+        return False
+
+
+def _fixture_teardown(self: TransactionTestCase) -> None:
+    """Empty every table but the reference-data tables if the reference data is unchanged,
+    otherwise every table (Django's own teardown)."""
+    from django.db import connection
+
+    if (
+        "snapshot" in _snapshot
+        and self.available_apps is None
+        and not self.serialized_rollback
+        and list(self._databases_names(include_mirrors=False)) == ["default"]  # type: ignore[attr-defined]
+        and connection.settings_dict["NAME"] == _test_database.get("name")
+        and _partial_flush()
+    ):
+        flush_counts["partial"] += 1
+        return
+    flush_counts["full"] += 1
+    _full_fixture_teardown(self)
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
 
 
 def _load_reference_data() -> LoadSummary:
@@ -69,10 +111,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
 
     with django_db_blocker.unblock():
+        history_before = testdb.last_history_id()
         _load_reference_data()
+        _snapshot["snapshot"] = testdb.take_snapshot(history_after=history_before)
     _test_database["name"] = connection.settings_dict["NAME"]
     yield
     _test_database.clear()  # before pytest-django destroys it
+    _snapshot.clear()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -86,7 +131,9 @@ def pytest_runtest_teardown(item, nextitem):
         assert connection.settings_dict["NAME"] == _test_database["name"]
         with item.config.stash[blocking_manager_key].unblock():
             if not Region.objects.exists():
+                history_before = testdb.last_history_id()
                 _load_reference_data()
+                _snapshot["snapshot"] = testdb.take_snapshot(history_after=history_before)
     return result
 
 
@@ -130,5 +177,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if flush_counts["partial"] or flush_counts["full"]:
+        terminalreporter.write_line(
+            f"transactional teardowns: {flush_counts['partial']} kept the reference data, "
+            f"{flush_counts['full']} emptied every table"
+            + (f" (last changed: {', '.join(testdb.last_changed)})" if testdb.last_changed else "")
+        )
     if not browser_available():
         terminalreporter.write_line(SKIP_REASON, yellow=True, bold=True)
