@@ -271,3 +271,11 @@ def test_import_report_is_private_to_its_author(library, cast, client_for, tasks
     assert client_for(cast.alice).get(url).status_code == 200
     assert client_for(cast.bob).get(url).status_code == 404
     assert client_for(cast.secretariat).get(url).status_code == 200
+
+
+def test_an_ocds_file_of_millions_of_numbers_is_refused_and_writes_nothing(library):
+    data = b'{"releases": [' + b",".join([b"1"] * 5_000_000) + b"]}"
+    job = run(data, filename="siffror.json")
+    assert job.status == "rejected"
+    assert "more than 20000 entries" in job.issues[0]["message"]
+    assert not Contract.objects.exists() and not Supplier.objects.exists()
