@@ -14,9 +14,11 @@ confirmed and the job's options do not confirm it. A confirmation names the prev
 fingerprint, so a preview that changed in between (another import) is shown again, not written.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,11 +26,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hallbar.core.models import ImportJob
 from hallbar.core.tabular import TableError, TableIssue
 
+logger = logging.getLogger(__name__)
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: An import whose worker has reported nothing for this long (setting HALLBAR_JOB_STALE_MINUTES)
+#: is marked failed when its page is read or by `manage.py cleanup`: its worker died.
+STALE_MINUTES = 15
+IMPORT_STOPPED = gettext_noop(
+    "The import stopped without finishing: nothing was heard from it for %(minutes)s minutes "
+    "(the worker was stopped or ran out of memory). Nothing was written; try again."
+)
 MAX_STORED_ISSUES = 5000
 PROGRESS_EVERY = 500
 
@@ -144,6 +156,51 @@ def create_job(
     )
 
 
+def stale_minutes() -> int:
+    return int(getattr(settings, "HALLBAR_JOB_STALE_MINUTES", STALE_MINUTES))
+
+
+def mark_import_if_stale(job: ImportJob) -> bool:
+    """Mark a waiting or running import failed when nothing was heard from it for too long.
+
+    The worker reports progress at least every PROGRESS_EVERY rows (which moves updated_at); an
+    import silent for stale_minutes() died with its worker. Return whether it was marked."""
+    minutes = stale_minutes()
+    if not job.is_running or job.updated_at > timezone.now() - timedelta(minutes=minutes):
+        return False
+    message = _(IMPORT_STOPPED) % {"minutes": minutes}
+    marked = ImportJob.objects.filter(
+        pk=job.pk, status=job.status, updated_at=job.updated_at
+    ).update(
+        status=ImportJob.Status.FAILED,
+        issues=[{"row": None, "column": None, "message": message}],
+        error_count=1,
+        summary={"written": 0},
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    if marked:
+        logger.warning("Import job %s (%s) marked failed: stale", job.pk, job.filename)
+    return bool(marked)
+
+
+def retry_import_job(job: ImportJob, *, acting_user) -> ImportJob | None:
+    """Return a new job for the same stored file, or None when the file is no longer kept."""
+    if job.status != ImportJob.Status.FAILED or not Path(job.stored_path).is_file():
+        return None
+    return ImportJob.objects.create(
+        kind=job.kind,
+        filename=job.filename,
+        stored_path=job.stored_path,
+        region=job.region,
+        created_by=acting_user,
+        mode=job.mode,
+        dry_run=job.dry_run,
+        options={k: v for k, v in job.options.items() if k not in ("confirm", "confirmed_by")},
+    )
+
+
 def confirm_import_job(job: ImportJob, *, fingerprint: str, acting_user) -> bool:
     """Confirm the preview the user saw and queue the job to write; False if it has changed."""
     if not job.awaits_confirmation or job.preview.get("fingerprint") != fingerprint:
@@ -180,7 +237,10 @@ def run_import_job(
         if progress:
             progress(done, total)
         if done % PROGRESS_EVERY == 0 or done == total:
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+            # Also the heartbeat: updated_at says the worker is alive (see mark_import_if_stale).
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed_rows=done, total_rows=total, updated_at=timezone.now()
+            )
 
     try:
         validated = importer.validate(job, report)
