@@ -14,9 +14,13 @@ confirmed and the job's options do not confirm it. A confirmation names the prev
 fingerprint, so a preview that changed in between (another import) is shown again, not written.
 """
 
+import contextlib
 import logging
+import resource
+import signal
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +41,18 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: An import whose worker has reported nothing for this long (setting HALLBAR_JOB_STALE_MINUTES)
 #: is marked failed when its page is read or by `manage.py cleanup`: its worker died.
 STALE_MINUTES = 15
+#: What one import may take (settings HALLBAR_IMPORT_MEMORY_MB, HALLBAR_IMPORT_SECONDS; 0 for
+#: no limit): memory on top of what the worker already holds, and wall time.
+IMPORT_MEMORY_MB = 1024
+IMPORT_SECONDS = 30 * 60
+OVER_MEMORY = gettext_noop(
+    "The import was stopped: the file needed more than %(megabytes)s MB of memory. Nothing was "
+    "written. Split the file into smaller files."
+)
+OVER_TIME = gettext_noop(
+    "The import was stopped: it took more than %(seconds)s seconds. Nothing was written. Split "
+    "the file into smaller files."
+)
 IMPORT_STOPPED = gettext_noop(
     "The import stopped without finishing: nothing was heard from it for %(minutes)s minutes "
     "(the worker was stopped or ran out of memory). Nothing was written; try again."
@@ -224,10 +240,92 @@ def _issue_dict(issue: TableIssue) -> dict[str, Any]:
     return {"row": issue.row, "column": issue.column, "message": str(issue.message)}
 
 
+class ImportTimeout(Exception):
+    """The import ran longer than HALLBAR_IMPORT_SECONDS."""
+
+
+def import_limits() -> tuple[int, int]:
+    """Return (megabytes, seconds): the memory and time an import may take (0: unbounded)."""
+    return (
+        int(getattr(settings, "HALLBAR_IMPORT_MEMORY_MB", IMPORT_MEMORY_MB)),
+        int(getattr(settings, "HALLBAR_IMPORT_SECONDS", IMPORT_SECONDS)),
+    )
+
+
+def _virtual_bytes() -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+@contextlib.contextmanager
+def _bounded(megabytes: int, seconds: int) -> Iterator[None]:
+    """Run the block with at most `megabytes` more address space and `seconds` of wall time.
+
+    Memory: a soft RLIMIT_AS of the process's current size plus the allowance, so an allocation
+    beyond it raises MemoryError (Linux; elsewhere unbounded). Time: a SIGALRM timer raising
+    ImportTimeout (only in the main thread, where the db_worker and commands run tasks). Both
+    are restored afterwards; the worker process goes on with the next task.
+    """
+    restore_memory = None
+    current = _virtual_bytes() if megabytes else None
+    if current is not None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = current + megabytes * 1024 * 1024
+        if hard == resource.RLIM_INFINITY or wanted < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+            restore_memory = (soft, hard)
+    timed = bool(seconds) and threading.current_thread() is threading.main_thread()
+    previous_handler = None
+    if timed:
+
+        def expire(signum, frame):
+            raise ImportTimeout
+
+        previous_handler = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+        if restore_memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, restore_memory)
+
+
 def run_import_job(
     job: ImportJob, *, progress: Callable[[int, int | None], None] | None = None
 ) -> ImportJob:
-    """Validate the job's file and, when allowed, commit it. Return the finished job."""
+    """Validate the job's file and, when allowed, commit it, within the memory and time limits
+    (`import_limits`). Return the finished job; one over a limit is failed and says which."""
+    megabytes, seconds = import_limits()
+    try:
+        with _bounded(megabytes, seconds):
+            return _run_import_job(job, progress=progress)
+    except (MemoryError, ImportTimeout) as error:
+        if isinstance(error, MemoryError):
+            message = _(OVER_MEMORY) % {"megabytes": megabytes}
+        else:
+            message = _(OVER_TIME) % {"seconds": seconds}
+        logger.warning("Import job %s (%s) stopped: %s", job.pk, job.filename, message)
+        job.status = ImportJob.Status.FAILED
+        job.summary = {"written": 0}
+        job.error_count = 1
+        job.issues = [{"row": None, "column": None, "message": message}]
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+
+
+def _run_import_job(
+    job: ImportJob, *, progress: Callable[[int, int | None], None] | None = None
+) -> ImportJob:
     importer: Importer = import_kind(job.kind).importer()
     job.status = ImportJob.Status.VALIDATING
     job.started_at = timezone.now()
