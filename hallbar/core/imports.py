@@ -344,6 +344,25 @@ def _run_import_job(
         validated = importer.validate(job, report)
     except TableError as error:
         validated = Validated(rows=[], issues=list(error.issues), total=0)
+    except (MemoryError, ImportTimeout):
+        raise
+    except Exception as error:
+        # A bug or a lost database connection while checking: nothing was written yet.
+        logger.exception("Import job %s (%s) failed while checking", job.pk, job.filename)
+        job.status = ImportJob.Status.FAILED
+        job.summary = {"written": 0}
+        job.error_count = 1
+        job.issues = [
+            {
+                "row": None,
+                "column": None,
+                "message": _("The import failed and nothing was written: %(error)s")
+                % {"error": error},
+            }
+        ]
+        job.finished_at = timezone.now()
+        job.save()
+        return job
     job.total_rows = validated.total
     job.processed_rows = validated.total
     job.valid_rows = len(validated.rows)
