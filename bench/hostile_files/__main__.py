@@ -62,7 +62,9 @@ def xlsx(sheet_rows: bytes, shared: bytes | None) -> bytes:
     )
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
-        z.writestr("_rels/.rels", b"<Relationships " + rel_ns + b">" + doc_rel + b"</Relationships>")
+        z.writestr(
+            "_rels/.rels", b"<Relationships " + rel_ns + b">" + doc_rel + b"</Relationships>"
+        )
         z.writestr(
             "xl/workbook.xml",
             b"<workbook "
@@ -71,7 +73,8 @@ def xlsx(sheet_rows: bytes, shared: bytes | None) -> bytes:
             b'<sheets><sheet name="Avtal" sheetId="1" r:id="rId1"/></sheets></workbook>',
         )
         z.writestr(
-            "xl/_rels/workbook.xml.rels", b"<Relationships " + rel_ns + b">" + rels + b"</Relationships>"
+            "xl/_rels/workbook.xml.rels",
+            b"<Relationships " + rel_ns + b">" + rels + b"</Relationships>",
         )
         z.writestr(
             "xl/worksheets/sheet1.xml",
