@@ -1,5 +1,7 @@
 """Pages of an import job: progress while it runs, the row-by-row report, and the next step."""
 
+import os
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -12,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from hallbar.core.access import access_import_job
 from hallbar.core.exports import table_response
-from hallbar.core.imports import confirm_import_job, import_kind
+from hallbar.core.imports import (
+    confirm_import_job,
+    import_kind,
+    mark_import_if_stale,
+    retry_import_job,
+)
 from hallbar.core.models import ImportJob
 from hallbar.core.tasks import run_import
 
@@ -25,6 +32,7 @@ def start_job(job: ImportJob) -> None:
 
 def job_detail(request: HttpRequest, public_id) -> HttpResponse:
     job = access_import_job(request.user, public_id)
+    mark_import_if_stale(job)
     kind = import_kind(job.kind)
     if request.GET.get("format") == "csv":
         return table_response(
@@ -44,6 +52,7 @@ def job_detail(request: HttpRequest, public_id) -> HttpResponse:
             "issues": page,
             "list_url": reverse(kind.list_url),
             "form_url": reverse(kind.form_url) if kind.form_url else "",
+            "can_retry": job.status == ImportJob.Status.FAILED and os.path.isfile(job.stored_path),
             "preview_template": kind.preview_template if job.preview else "",
             "summary_template": kind.summary_template,
         },
@@ -89,5 +98,20 @@ def job_import_valid_rows(request: HttpRequest, public_id) -> HttpResponse:
         mode=ImportJob.Mode.VALID_ONLY,
         options={k: v for k, v in job.options.items() if k != "confirm"},
     )
+    start_job(retry)
+    return redirect("core:import-job", public_id=retry.public_id)
+
+
+@require_POST
+def job_retry(request: HttpRequest, public_id) -> HttpResponse:
+    """Run a failed import again with the same stored file (a worker died, a database hiccup)."""
+    user = request.user
+    if not user.is_authenticated:  # as access_import_job would
+        raise Http404
+    job = access_import_job(user, public_id)
+    retry = retry_import_job(job, acting_user=user)
+    if retry is None:
+        messages.error(request, _("The file is no longer kept; upload it again."))
+        return redirect("core:import-job", public_id=job.public_id)
     start_job(retry)
     return redirect("core:import-job", public_id=retry.public_id)

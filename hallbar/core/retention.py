@@ -57,18 +57,12 @@ def delete_file(path: str | Path) -> bool:
 
 
 def expire_import_uploads(now: datetime) -> int:
-    """Delete the uploaded files of import jobs older than the retention; keep jobs and reports."""
-    jobs = (
-        ImportJob.objects.filter(created_at__lt=now - upload_retention())
-        .exclude(stored_path="")
-        .exclude(status__in=BUSY)
-    )
-    count = 0
-    for job in jobs:
-        delete_file(job.stored_path)
-        ImportJob.objects.filter(pk=job.pk).update(stored_path="")
-        count += 1
-    return count
+    """Delete the uploaded files of import jobs older than the retention; keep jobs and reports.
+
+    The one upload rule, shared with the hourly cleanup (`hallbar.core.cleanup`)."""
+    from hallbar.core.cleanup import remove_old_uploads
+
+    return len(remove_old_uploads(now))
 
 
 def apply_retention(now: datetime | None = None) -> dict[str, int]:

@@ -21,6 +21,7 @@ urlpatterns += [
         import_views.job_import_valid_rows,
         name="import-job-valid-rows",
     ),
+    path("imports/<uuid:public_id>/retry/", import_views.job_retry, name="import-job-retry"),
     path("imports/<uuid:public_id>/confirm/", import_views.job_confirm, name="import-job-confirm"),
 ]
 

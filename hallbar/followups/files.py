@@ -25,6 +25,17 @@ EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", XLSX: ".xlsx", DOCX: ".doc
 ACCEPT = ",".join(sorted(set(EXTENSIONS.values()) | {".jpeg"}))
 
 
+#: Limits on an Office file (a ZIP archive) before anything reads it: the sum of its entries'
+#: uncompressed sizes, the ratio of that sum to the file's compressed size (ordinary DOCX and
+#: XLSX files are under 20:1; a zip bomb is thousands to one), the number of entries, and archives
+#: inside it (an Office file embeds a workbook in word/embeddings/, one level deep, no further).
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_APPLIES_ABOVE = 2 * 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 2_000
+_ARCHIVE_SUFFIXES = (".zip", ".xlsx", ".docx", ".xlsm", ".pptx", ".jar", ".gz", ".7z", ".rar")
+
+
 def max_upload_bytes() -> int:
     return int(getattr(settings, "HALLBAR_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
@@ -49,6 +60,64 @@ def sniff(head: bytes, path: Path | None = None) -> str | None:
             return XLSX
         if "word/document.xml" in names:
             return DOCX
+    return None
+
+
+def archive_refusal(path: Path, name: str) -> str | None:
+    """Return why the ZIP archive at path may not be stored (a zip bomb), or None.
+
+    Only the archive's directory is read, and of a nested archive only its directory too, after
+    its declared size passed the limits; zipfile never returns more than a declared size.
+    """
+    limit = int(getattr(settings, "HALLBAR_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _archive_problem(archive, name, path.stat().st_size, limit, nested=False)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        return None  # not a readable archive: sniff() refuses it as an unknown type
+
+
+def _archive_problem(
+    archive: zipfile.ZipFile, name: str, compressed: int, limit: int, *, nested: bool
+) -> str | None:
+    entries = archive.infolist()
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        return _("%(name)s holds %(count)s files; an Office file may hold at most %(limit)s.") % {
+            "name": name,
+            "count": len(entries),
+            "limit": MAX_ARCHIVE_ENTRIES,
+        }
+    total = sum(entry.file_size for entry in entries)
+    if total > limit:
+        return _(
+            "%(name)s unpacks to %(size)s MB; an Office file may unpack to at most %(limit)s MB."
+        ) % {"name": name, "size": round(total / 1e6, 1), "limit": round(limit / 1e6, 1)}
+    if total > RATIO_APPLIES_ABOVE and total > MAX_COMPRESSION_RATIO * max(compressed, 1):
+        return _(
+            "%(name)s unpacks to %(ratio)s times its size; an Office file may unpack to at most "
+            "%(limit)s times its size (this looks like a zip bomb)."
+        ) % {"name": name, "ratio": total // max(compressed, 1), "limit": MAX_COMPRESSION_RATIO}
+    for entry in entries:
+        if entry.is_dir():
+            continue
+        with archive.open(entry) as stream:
+            is_archive = stream.read(4) == b"PK\x03\x04"
+        if not is_archive and not entry.filename.lower().endswith(_ARCHIVE_SUFFIXES):
+            continue
+        if nested:
+            return _("%(name)s holds an archive inside an embedded archive.") % {"name": name}
+        if not is_archive:
+            continue
+        try:
+            # A seekable stream of the entry: its directory is read without unpacking it all.
+            with archive.open(entry) as inner, zipfile.ZipFile(inner) as inner_archive:
+                problem = _archive_problem(
+                    inner_archive, name, entry.compress_size, limit, nested=True
+                )
+        except zipfile.BadZipFile:
+            continue
+        if problem:
+            return problem
     return None
 
 
@@ -95,6 +164,8 @@ def store_upload(upload, *, folder: str) -> StoredFile:
                     )
                 digest.update(chunk)
                 out.write(chunk)
+        if head.startswith(b"PK\x03\x04") and (problem := archive_refusal(partial, name)):
+            raise ValidationError(problem)
         content_type = sniff(head, partial)
         if content_type is None:
             raise ValidationError(

@@ -11,10 +11,11 @@ contribute their part through two registries filled in their AppConfig.ready():
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hallbar.core import audit
@@ -132,7 +133,9 @@ def anonymise_user(user, *, acting_user: Any, reason: str) -> dict[str, int]:
     removed["sessions"] = _delete_sessions(user)
     for anonymiser in _anonymisers:
         removed[anonymiser.__name__] = anonymiser(user)
-    user.first_name = gettext("Removed user")
+    # Stored in the platform's language, whoever runs it (a name is not translated on reading).
+    with translation.override(settings.LANGUAGE_CODE):
+        user.first_name = gettext("Removed user")
     user.last_name = str(user.pk)
     user.email = ""
     user.username = f"{PSEUDONYM_USERNAME}{user.pk}"

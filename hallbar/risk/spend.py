@@ -14,6 +14,7 @@ reports the share of spend that matched no supplier and the largest unmatched na
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +46,7 @@ from hallbar.risk.screening.store import (
     SPEND_SCHEMA,
     VERSIONS_DIR,
     Totals,
+    clean_temp,
     partition_path,
     partition_totals,
     partitions,
@@ -69,12 +71,28 @@ EXAMPLE_ROW = {
 }
 LIMIT = Decimal("999999999999")
 
+logger = logging.getLogger(__name__)
+
 
 def spend_root() -> Path:
     """Return the directory that holds the spend partitions."""
     root = Path(settings.DATA_DIR) / "spend"
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+#: A temporary folder of the spend store older than this is left by a killed import: no write
+#: of a partition takes an hour.
+TEMP_MAX_AGE_SECONDS = 3600
+
+
+def clean_spend_temp() -> list[str]:
+    """Remove temporary folders of killed spend imports (at the start of each import, and by
+    `manage.py cleanup`); return a line per folder removed."""
+    removed = clean_temp(spend_root(), min_age_seconds=TEMP_MAX_AGE_SECONDS)
+    if removed:
+        logger.warning("Removed %s temporary folder(s) of killed spend imports", removed)
+    return [f"removed {removed} temporary folder(s) of killed imports"] if removed else []
 
 
 @dataclass
@@ -137,6 +155,7 @@ class SpendImporter:
             },
             schema=SPEND_SCHEMA,
         )
+        clean_spend_temp()  # what a killed import left behind
         written = write_spend(spend_root(), table)
         return {
             "lines": len(rows),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import gettext
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import ijson
 import pycountry
+from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.se import orgnr
@@ -109,6 +112,10 @@ def parse_release_package(
             )
     # A byte order mark is common in files saved on Windows; JSON itself forbids it.
     data = data.removeprefix("\ufeff")
+    # Measure the file's shape with a streaming parser before building it in memory: a small
+    # file of millions of numbers or of deeply nested arrays is refused at the limit.
+    if (refusal := _shape_refusal(data)) is not None:
+        return fail(*refusal)
     try:
         package = json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
@@ -771,6 +778,78 @@ def _interpolate(template: StrOrPromise, params: dict[str, Any]) -> str:
 
 # Module-level (not a lambda) so that messages can be pickled, e.g. into a task's result.
 _interpolate_lazy = lazy(_interpolate, str)
+
+
+#: Defaults of the limits on an OCDS file's shape (settings HALLBAR_OCDS_MAX_VALUES,
+#: HALLBAR_OCDS_MAX_DEPTH, HALLBAR_OCDS_MAX_RELEASES). A contract exported by the platform is
+#: about 90 values (1.8 KB) at depth 6: these allow some 11 000 contracts in one file, which
+#: parse into about 130 MB.
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 32
+MAX_RELEASES = 20_000
+
+
+def shape_limits() -> tuple[int, int, int]:
+    """Return (values, depth, releases): the most an OCDS file may hold."""
+    return (
+        int(getattr(settings, "HALLBAR_OCDS_MAX_VALUES", MAX_VALUES)),
+        int(getattr(settings, "HALLBAR_OCDS_MAX_DEPTH", MAX_DEPTH)),
+        int(getattr(settings, "HALLBAR_OCDS_MAX_RELEASES", MAX_RELEASES)),
+    )
+
+
+def _shape_refusal(data: str) -> tuple[str, StrOrPromise] | None:
+    """Stream the JSON text and return (path, why) when it exceeds a limit of its shape.
+
+    Counts every value (objects, arrays, strings, numbers...), the nesting depth and the number
+    of entries of a top-level 'releases' or 'records'; memory stays constant. A syntax error is
+    left to the full parse, which reports it with its line and column.
+    """
+    max_values, max_depth, max_releases = shape_limits()
+    values = depth = releases = 0
+    top_key = ""
+    try:
+        for event, value in ijson.basic_parse(io.BytesIO(data.encode()), use_float=True):
+            if event == "map_key":
+                if depth == 1:
+                    top_key = value
+                continue
+            if event in ("end_map", "end_array"):
+                depth -= 1
+                continue
+            values += 1
+            if depth == 2 and top_key in ("releases", "records"):
+                releases += 1
+                if releases > max_releases:
+                    return top_key, _format(
+                        _(
+                            "The file holds more than %(limit)s entries in '%(key)s'; import "
+                            "it in smaller files."
+                        ),
+                        limit=max_releases,
+                        key=top_key,
+                    )
+            if values > max_values:
+                return "", _format(
+                    _(
+                        "The file holds more than %(limit)s JSON values; it was refused before "
+                        "being read into memory. Import it in smaller files."
+                    ),
+                    limit=max_values,
+                )
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > max_depth:
+                    return "", _format(
+                        _(
+                            "The file nests arrays or objects more than %(limit)s levels deep; "
+                            "an OCDS package does not."
+                        ),
+                        limit=max_depth,
+                    )
+    except (ijson.JSONError, ValueError, UnicodeError):
+        return None
+    return None
 
 
 def _reject_constant(name: str) -> None:

@@ -290,3 +290,11 @@ def test_a_100_000_character_contract_title_is_a_row_error_and_nothing_is_writte
     assert "301 characters" in issues[(3, "supplier_name")]
     assert (4, "reference") in issues
     assert not Contract.objects.exists() and not Supplier.objects.exists()
+
+
+def test_an_ocds_file_of_millions_of_numbers_is_refused_and_writes_nothing(library):
+    data = b'{"releases": [' + b",".join([b"1"] * 5_000_000) + b"]}"
+    job = run(data, filename="siffror.json")
+    assert job.status == "rejected"
+    assert "more than 20000 entries" in job.issues[0]["message"]
+    assert not Contract.objects.exists() and not Supplier.objects.exists()

@@ -717,3 +717,47 @@ def test_messages_are_lazy_translatable_strings():
     assert "not an array" in str(issues[0].message)
     # Issues can travel to a background task and back.
     assert str(pickle.loads(pickle.dumps(issues[0])).message) == str(issues[0].message)
+
+
+# Hostile shapes ---------------------------------------------------------------------------------
+
+
+def test_a_file_of_millions_of_numbers_is_refused_before_it_is_built(monkeypatch):
+    """5 million numbers in 10 MB: refused by the streaming count, json.loads never runs."""
+    import hallbar.contracts.ocds.parse as parse_module
+
+    def no_full_parse(*args, **kwargs):
+        raise AssertionError("the whole file was parsed into memory")
+
+    monkeypatch.setattr(parse_module.json, "loads", no_full_parse)
+    data = b'{"releases": [' + b",".join([b"1"] * 5_000_000) + b"]}"
+    records, issues = parse_release_package(data, filename="siffror.json")
+    assert records == []
+    assert [(i.filename, i.path) for i in issues] == [("siffror.json", "releases")]
+    assert "more than 20000 entries in 'releases'" in str(issues[0].message)
+
+
+def test_too_many_values_anywhere_are_refused(settings, monkeypatch):
+    settings.HALLBAR_OCDS_MAX_VALUES = 1000
+    records, issues = parse({"releases": [], "extra": list(range(1001))})
+    assert records == []
+    assert "more than 1000 JSON values" in messages(issues)[""]
+    # At the limit the file is read (and its empty 'releases' reported as having no contract).
+    records, issues = parse({"releases": [], "extra": list(range(990))})
+    assert "JSON values" not in " ".join(messages(issues).values())
+
+
+def test_deeply_nested_arrays_are_refused():
+    data = '{"releases": [{"x": ' + "[" * 100_000 + "]" * 100_000 + "}]}"
+    records, issues = parse(data)
+    assert records == []
+    assert "more than 32 levels deep" in messages(issues)[""]
+
+
+def test_a_file_within_the_limits_is_read_as_before(settings):
+    settings.HALLBAR_OCDS_MAX_RELEASES = len(make_records())
+    records, issues = parse(build(make_records()))
+    assert issues == [] and len(records) == len(make_records())
+    settings.HALLBAR_OCDS_MAX_RELEASES = len(make_records()) - 1
+    records, issues = parse(build(make_records()))
+    assert records == [] and "entries in 'releases'" in messages(issues)["releases"]

@@ -44,6 +44,7 @@ from decimal import Decimal
 from typing import IO, Any, Literal, Protocol
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,13 @@ _SPARSENESS_LIMIT = 20
 # least _MIN_XML_LIMIT bytes): a zip bomb must not cost minutes or gigabytes.
 _XML_EXPANSION_LIMIT = 30
 _MIN_XML_LIMIT = 64 * 1024 * 1024
+# An XML part larger than _RATIO_FLOOR may unpack to at most _MAX_RATIO times the size of the
+# whole file: a 310 KB file must not unpack to a 300 MB list of shared strings.
+_MAX_RATIO = 100
+_RATIO_FLOOR = 16 * 1024 * 1024
+# A worksheet may hold at most this many cells, and the shared strings at most this many strings
+# (setting HALLBAR_XLSX_MAX_CELLS); about 1 000 000 rows of a few columns.
+MAX_CELLS = 8_000_000
 # Workbook and relationship parts are tiny; anything bigger is not a real workbook.
 _SMALL_PART_LIMIT = 16 * 1024 * 1024
 _CHUNK = 8 * 1024 * 1024
@@ -115,6 +123,13 @@ _EXCEL_NAME_TEXT_CONTENT = _(
     ".xlsx or as CSV and upload it again."
 )
 _UNPACKS_TOO_LARGE = _("The workbook is too large when unpacked (more than %(limit)s MB).")
+_UNPACKS_TOO_FAR = _(
+    "The workbook unpacks to more than %(ratio)s times its size (more than %(limit)s MB): it "
+    "looks like a zip bomb and was not read."
+)
+_TOO_MANY_CELLS = _(
+    "The workbook holds more than %(limit)s cells or texts; import it in smaller files."
+)
 _NO_WORKSHEETS = _("The workbook contains no worksheets.")
 _NO_SUCH_SHEET = _("The workbook has no sheet named '%(sheet)s'. Its sheets are: %(sheets)s.")
 _SHEET_EMPTY = _("The worksheet '%(sheet)s' is empty.")
@@ -652,6 +667,14 @@ def _read_xlsx(
     progress: Progress | None,
 ) -> Table:
     xml_limit = max(max_bytes * _XML_EXPANSION_LIMIT, _MIN_XML_LIMIT)
+    if isinstance(source, str):
+        size = os.path.getsize(source)
+    else:
+        size = source.seek(0, io.SEEK_END)
+        source.seek(0)
+    ratio_limit = max(size * _MAX_RATIO, _RATIO_FLOOR)
+    part_limit = min(xml_limit, ratio_limit)
+    max_cells = int(getattr(settings, "HALLBAR_XLSX_MAX_CELLS", MAX_CELLS))
 
     def fail(message: StrOrPromise) -> TableError:
         return TableError(TableIssue(filename, None, None, message))
@@ -669,11 +692,19 @@ def _read_xlsx(
             for kind in (_REL_SHARED_STRINGS, _REL_STYLES):
                 for target in relations.get(kind, []):
                     if parts.find(target) is not None:
-                        parts.measure(target, xml_limit)
-            geometry = parts.scan_sheet(sheet_part, xml_limit)
+                        strings = parts.measure(target, part_limit)
+                        if kind == _REL_SHARED_STRINGS and strings > max_cells:
+                            raise fail(_message(_TOO_MANY_CELLS, limit=max_cells))
+            geometry = parts.scan_sheet(sheet_part, part_limit)
+            if max(geometry.cell_tags, geometry.values) > max_cells:
+                raise fail(_message(_TOO_MANY_CELLS, limit=max_cells))
     except TableError:
         raise
     except _TooLarge as exc:
+        if part_limit < xml_limit:
+            raise fail(
+                _message(_UNPACKS_TOO_FAR, ratio=_MAX_RATIO, limit=_megabytes(part_limit))
+            ) from exc
         raise fail(_message(_UNPACKS_TOO_LARGE, limit=_megabytes(xml_limit))) from exc
     except (
         _Damaged,
@@ -723,17 +754,22 @@ class _Parts:
             raise _Damaged(name)
         return data
 
-    def measure(self, name: str, limit: int) -> None:
-        """Unpack a part without keeping it, to prove it stays under the limit."""
+    def measure(self, name: str, limit: int) -> int:
+        """Unpack a part without keeping it, to prove it stays under the limit.
+
+        Return the number of its shared-string items (<si> elements)."""
         real = self.find(name)
         if real is None:
-            return
-        size = 0
+            return 0
+        size = items = 0
         with self.archive.open(real) as stream:
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > limit:
                     raise _TooLarge(name)
+                # An item cut between two chunks is missed: a bound, not an exact count.
+                items += len(_SHARED_ITEM.findall(chunk))
+        return items
 
     def relations(self, part: str) -> dict[str, list[str]]:
         """Return the targets of a part's relationships by type suffix, resolved to part names."""
@@ -823,6 +859,7 @@ def _choose_sheet(
 # The sheet scan. Calamine places a cell at its `r` attribute ("B7"), or right after the
 # previous cell or row when there is none, and allocates the bounding box of all cells with a
 # value. The scan bounds that box from above with byte-level searches that run at C speed.
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si[\s>]")
 _ANY_REF = re.compile(rb' r="(?![A-Z]{0,3}[0-9]{1,7}")')  # a reference we cannot bound
 _UNSPACED_R = re.compile(rb'r=(?:"(?<! r=")|\')')  # r=" not after a space, or r='
 _SPACE_BEFORE_EQUALS = re.compile(rb"r[ \t\r\n]+=")

@@ -595,6 +595,7 @@ CASES = [
         readers=("secretariat", "alice"),
     ),
     _post_only("core:import-job-valid-rows", _ids("import_job"), writers=("secretariat", "alice")),
+    _post_only("core:import-job-retry", _ids("import_job"), writers=("secretariat", "alice")),
     _post_only("core:import-job-confirm", _ids("import_job"), writers=("secretariat", "alice")),
     _case("core:job", _ids("job"), readers=MEMBERS),
     # regions

@@ -528,7 +528,58 @@ def test_xlsx_that_unpacks_to_a_huge_sheet_is_refused(tmp_path):
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(TableError) as excinfo:
         read_table(path, filename="bomb.xlsx", max_bytes=1024 * 1024)
-    assert "too large when unpacked" in error_text(excinfo)
+    assert "more than 100 times its size" in error_text(excinfo)
+
+
+def add_shared_strings(path: Path, xml: bytes) -> None:
+    """Give an XLSX a shared-strings part (openpyxl writes inline strings)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main">' + xml + b"</sst>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_xlsx_with_a_shared_strings_bomb_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    """20 MB of one-letter shared strings in a 30 KB file: refused by its ratio, unparsed."""
+    import hallbar.core.tabular.reader as reader
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(reader, "_read_with_calamine", no_parsing)
+    monkeypatch.setattr(reader, "_read_with_openpyxl", no_parsing)
+    path = make_xlsx(tmp_path / "bomb.xlsx", [["name"], ["a"]])
+    add_shared_strings(path, b"<si><t>a</t></si>" * (20 * 1024 * 1024 // 17))
+    assert path.stat().st_size < 100 * 1024
+    with pytest.raises(TableError) as excinfo:
+        read_table(path, filename="bomb.xlsx")
+    assert "bomb.xlsx:" in error_text(excinfo)
+    assert "looks like a zip bomb" in error_text(excinfo)
+
+
+def test_xlsx_with_too_many_cells_or_shared_strings_is_refused(tmp_path, settings):
+    settings.HALLBAR_XLSX_MAX_CELLS = 100
+    path = make_xlsx(tmp_path / "cells.xlsx", [["name", "x"]] + [["a", "b"]] * 50)
+    with pytest.raises(TableError) as excinfo:
+        read_table(path, filename="cells.xlsx")
+    assert "more than 100 cells or texts" in error_text(excinfo)
+    path = make_xlsx(tmp_path / "strings.xlsx", [["name"], ["a"]])
+    add_shared_strings(path, b"<si><t>a</t></si>" * 101)
+    with pytest.raises(TableError) as excinfo:
+        read_table(path, filename="strings.xlsx")
+    assert "more than 100 cells or texts" in error_text(excinfo)
+    settings.HALLBAR_XLSX_MAX_CELLS = 102
+    assert rows_of(read_table(path, filename="strings.xlsx")) == [(2, {"name": "a"})]
 
 
 def test_xlsx_from_a_file_object(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from hallbar.core.imports import upload_dir
 from hallbar.core.models import AuditEvent, ImportJob
 from hallbar.followups.models import Audit, Document, FollowUp
 from hallbar.followups.tests.conftest import open_case
@@ -47,7 +48,7 @@ def _audit(case, firm, notes: str) -> Audit:
 
 
 def _job(tmp_path, name: str, days_ago: int) -> tuple[ImportJob, Path]:
-    path = tmp_path / name
+    path = upload_dir() / name
     path.write_text("a;b\n")
     job = ImportJob.objects.create(
         kind="suppliers", filename=name, stored_path=str(path), status="done"

@@ -94,7 +94,7 @@ def test_anonymising_keeps_the_history_readable_under_a_pseudonym(
 
     eva = User.objects.get(pk=eva.pk)
     assert eva.username == f"removed-user-{eva.pk}"
-    assert str(eva) == f"Removed user {eva.pk}"
+    assert str(eva) == f"Borttagen användare {eva.pk}"  # in the platform's language, Swedish
     assert eva.email == ""
     assert not eva.is_active
     assert not eva.has_usable_password()
@@ -118,16 +118,16 @@ def test_anonymising_keeps_the_history_readable_under_a_pseudonym(
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert f"Removed user {eva.pk}" in html
+    assert f"Borttagen användare {eva.pk}" in html
     assert "Ekström" in html  # still the supplier's own contact field, not the user row
     assert ">Eva Ekström<" not in html
 
 
-def test_anonymising_in_swedish_uses_the_swedish_pseudonym(eva):
+def test_the_pseudonym_is_stored_in_the_platform_s_language_whoever_anonymises(eva):
     from django.utils import translation
 
-    with translation.override("sv"):
+    with translation.override("en"):
         anonymise_user(eva, acting_user=None, reason="test")
     eva.refresh_from_db()
-    assert eva.first_name in {"Borttagen användare", "Removed user"}
+    assert eva.first_name == "Borttagen användare"
     assert export_personal_data(eva)["user"]["email"] == ""
