@@ -4,6 +4,7 @@ import io
 import time
 
 import pytest
+from django.utils import translation
 
 from hallbar.contracts.imports import ContractImporter
 from hallbar.contracts.models import Contract
@@ -37,7 +38,8 @@ def test_an_import_that_needs_too_much_memory_fails_and_says_so(job, settings, m
         return hoard and validate(self, job, progress)
 
     monkeypatch.setattr(ContractImporter, "validate", greedy)
-    job = run_import_job(job)
+    with translation.override("en"):
+        job = run_import_job(job)
     assert job.status == ImportJob.Status.FAILED
     assert "needed more than 200 MB of memory" in job.issues[0]["message"]
     assert not Contract.objects.exists()
@@ -55,7 +57,8 @@ def test_an_import_that_takes_too_long_fails_and_says_so(job, settings, monkeypa
 
     monkeypatch.setattr(ContractImporter, "commit", slow)
     started = time.monotonic()
-    job = run_import_job(job)
+    with translation.override("en"):
+        job = run_import_job(job)
     assert time.monotonic() - started < 2.5
     assert job.status == ImportJob.Status.FAILED
     assert "took more than 1 seconds" in job.issues[0]["message"]

@@ -52,7 +52,8 @@ def test_an_import_whose_worker_died_fails_on_its_page_and_offers_to_retry(
     page = client.get(reverse("core:import-job", args=[dead.public_id])).content.decode()
     dead.refresh_from_db()
     assert dead.status == ImportJob.Status.FAILED
-    assert "nothing was heard from it for 15 minutes" in dead.issues[0]["message"]
+    # in the language of the page that noticed it (Swedish, alice's)
+    assert "ingenting hördes från den på 15 minuter" in dead.issues[0]["message"]
     assert "data-running" not in page  # job.js stops polling
     assert 'data-testid="retry-import"' in page
 
