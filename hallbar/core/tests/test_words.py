@@ -34,6 +34,7 @@ from hallbar.core.tests.test_access_matrix import (
     _build_world,
     rolled_back_world,
 )
+from hallbar.training.tests.matrix import training_world
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +314,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture(scope="module")
 def data_texts(world, django_db_blocker) -> set[str]:
     with django_db_blocker.unblock():
+        training_world(world)  # built on first use otherwise: after the texts were read
         return _data_texts()
 
 

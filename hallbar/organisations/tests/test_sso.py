@@ -93,7 +93,7 @@ def sso(provider, settings):
 def _sso_login(base_url: str, provider_id: str, username: str):
     """Log in through the provider with requests, as a browser would; return (session, page)."""
     browser = requests.Session()
-    browser.cookies.set("django_language", "en", domain=urlsplit(base_url).hostname)
+    browser.cookies.set("django_language", "en")  # no domain: sent to the live server's host
     browser.get(f"{base_url}/accounts/login/", timeout=10).raise_for_status()
     start = browser.post(
         f"{base_url}/sso/oidc/{provider_id}/login/",
@@ -318,7 +318,7 @@ def test_login_and_logout_through_the_provider(sso, page, live_server, cast):
     assert urlsplit(page.url).path == reverse("login")
     assert not Session.objects.filter(session_key=session_key).exists()
     page.goto("/")
-    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Logga in", exact=True)).to_be_visible()
     # and at the provider: logging in again asks for her user name instead of letting her in
     _button(page, "Test-IdP").click()
     expect(page.get_by_label("User name")).to_be_visible()
