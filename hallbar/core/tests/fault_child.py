@@ -3,7 +3,9 @@
 Environment: FAULT_STOP_AT names the function, "module:attribute" (the attribute may be
 "Class.method"); FAULT_AT the call to stop at (counting from 1); FAULT_FLAG a file into which the
 child writes, when it gets there, what it has written so far (in its own, uncommitted
-transaction) as one line of JSON. It then sleeps until it is killed. The database, the data
+transaction) as one line of JSON. It then sleeps until it is killed. FAULT_SET, optional,
+"module:NAME=number" sets a module's constant first (a small row group, so that a write has
+rows to stop between). The database, the data
 directory and the task backend come from the environment as for any process of the platform.
 """
 
@@ -47,6 +49,10 @@ def main() -> None:
 
     from hallbar.core.tests.faults import at_call
 
+    if os.environ.get("FAULT_SET"):
+        module_name, assignment = os.environ["FAULT_SET"].split(":")
+        name, value = assignment.split("=")
+        setattr(importlib.import_module(module_name), name, int(value))
     module_name, attribute = os.environ["FAULT_STOP_AT"].split(":")
     *owners, name = attribute.split(".")
     target = importlib.import_module(module_name)

@@ -8,6 +8,7 @@ test must be transactional, so that what it set up is committed); SQLite's lives
 it is copied to a file for the child and copied back when the child is dead.
 """
 
+import json
 import os
 import signal
 import sqlite3
@@ -53,12 +54,13 @@ class KilledWorker:
     attribute may be ``Class.method``), to be killed there.
 
     ``start`` runs the child on the queued tasks; ``wait_until_stopped`` returns what the child
-    wrote when it reached the call (a line of its own choosing, see fault_child.py); ``kill``
+    had written when it reached the call (counts, see fault_child.py); ``kill``
     sends SIGKILL and, on SQLite, brings the child's database back into the test's.
     """
 
-    def __init__(self, tmp_path: Path, stop_at: str, n: int) -> None:
+    def __init__(self, tmp_path: Path, stop_at: str, n: int, *, set_first: str = "") -> None:
         self.tmp_path = tmp_path
+        self.set_first = set_first
         self.flag = tmp_path / "reached"
         self.stop_at = stop_at
         self.n = n
@@ -88,6 +90,7 @@ class KilledWorker:
             "FAULT_STOP_AT": self.stop_at,
             "FAULT_AT": str(self.n),
             "FAULT_FLAG": str(self.flag),
+            "FAULT_SET": self.set_first,
         }
         env.setdefault("SECRET_KEY", "x" * 60)
         self.process = subprocess.Popen(
@@ -98,7 +101,7 @@ class KilledWorker:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_until_stopped(self) -> str:
+    def wait_until_stopped(self) -> dict:
         assert self.process is not None
         deadline = time.monotonic() + REACH_SECONDS
         while not self.flag.exists() or not self.flag.read_text().endswith("\n"):
@@ -109,7 +112,7 @@ class KilledWorker:
                 self.process.kill()
                 raise AssertionError("the child never reached the fault")
             time.sleep(0.02)
-        return self.flag.read_text().strip()
+        return json.loads(self.flag.read_text())
 
     def kill(self) -> None:
         assert self.process is not None
