@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from hallbar.contracts.models import Contract
 from hallbar.contracts.tests.factories import contract_csv, contract_ocds, good_rows
 from hallbar.contracts.tests.test_import_faults import contracts_file, suppliers_file
-from hallbar.core.imports import IMPORT_STOPPED, create_job
+from hallbar.core.imports import IMPORT_STOPPED, create_job, retry_import_job, run_import_job
 from hallbar.core.models import HistoryEntry, ImportJob
 from hallbar.core.tasks import run_import
 from hallbar.core.tests.faults import KilledWorker
@@ -199,3 +199,10 @@ def test_a_spend_import_killed_while_writing_its_partition_leaves_the_earlier_on
     call_command("cleanup")
     assert no_temp_folders()
     assert partition.read_bytes() == before
+
+    retry = retry_import_job(job, acting_user=cast.alice)  # what the retry button does
+    assert run_import_job(retry).status == ImportJob.Status.DONE
+    assert store.partition_totals(partition).amount_sek == 6 * 200
+    assert {name for name, _ in UnmatchedSpend.objects.values_list("name", "spend_sek")} == {
+        f"Ny {i}" for i in range(6)
+    }
