@@ -38,7 +38,7 @@ def _what_is_written() -> dict:
 def _stop_here() -> None:
     flag = Path(os.environ["FAULT_FLAG"])
     flag.write_text(json.dumps(_what_is_written()) + "\n")
-    time.sleep(600)  # killed long before
+    time.sleep(120)  # killed long before (or the test has failed)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
@@ -77,8 +78,11 @@ class KilledWorker:
             target.close()
             return f"sqlite:///{self.sqlite_file}"
         assert connection.vendor == "postgresql", connection.vendor
-        user = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        return f"postgres://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        user = quote(db["USER"], safe="") + (
+            f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+        )
+        host = db["HOST"] or "localhost"
+        return f"postgres://{user}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
     def start(self) -> None:
         env = {
