@@ -8,7 +8,12 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
+        from hallbar.core.cleanup import register_cleanup
         from hallbar.core.retention import register_retention_rule
+        from hallbar.followups.files import clean_partial_uploads
+
+        # What a killed upload of evidence left behind (`manage.py cleanup`).
+        register_cleanup("evidence uploads", clean_partial_uploads)
         from hallbar.followups.retention import expire_evidence, expire_interview_notes
 
         register_retention_rule("evidence_files", expire_evidence)

@@ -6,7 +6,10 @@ directory) say what it is. Files are stored under DATA_DIR/documents/ with a ran
 served only by the permission-checked download view.
 """
 
+import contextlib
 import hashlib
+import logging
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", XLSX: ".xlsx", DOCX: ".docx"}
 ACCEPT = ",".join(sorted(set(EXTENSIONS.values()) | {".jpeg"}))
+#: A file is received into a hidden partial file, renamed when it has been checked. A partial
+#: file older than this was left by a killed upload (no upload takes an hour).
+PARTIAL_SUFFIX = ".part"
+PARTIAL_MAX_AGE_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
 
 
 #: Limits on an Office file (a ZIP archive) before anything reads it: the sum of its entries'
@@ -147,7 +156,7 @@ def store_upload(upload, *, folder: str) -> StoredFile:
         raise ValidationError(_("%(name)s is empty.") % {"name": name})
     target_dir = documents_root() / folder
     target_dir.mkdir(parents=True, exist_ok=True)
-    partial = target_dir / f".{uuid.uuid4().hex}.part"
+    partial = target_dir / f".{uuid.uuid4().hex}{PARTIAL_SUFFIX}"
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -187,6 +196,23 @@ def store_upload(upload, *, folder: str) -> StoredFile:
         size=size,
         sha256=digest.hexdigest(),
     )
+
+
+def clean_partial_uploads() -> list[str]:
+    """Remove the partial files of killed uploads (by `manage.py cleanup`); return a line if any
+    were removed. A partial file younger than PARTIAL_MAX_AGE_SECONDS may be an upload in
+    progress and is kept."""
+    root = documents_root()
+    cutoff = time.time() - PARTIAL_MAX_AGE_SECONDS
+    removed = 0
+    for path in root.rglob(f".*{PARTIAL_SUFFIX}") if root.is_dir() else []:
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    if removed:
+        logger.warning("Removed %s partial file(s) of killed evidence uploads", removed)
+    return [f"removed {removed} partial file(s) of killed evidence uploads"] if removed else []
 
 
 def absolute_path(stored_path: str) -> Path:

@@ -155,14 +155,18 @@ class SpendImporter:
             },
             schema=SPEND_SCHEMA,
         )
+        # The database first (in the import's transaction), the partitions last: a fault while
+        # recording the unmatched spend rolls it back before any partition is replaced, and a
+        # fault while writing the partitions rolls back the unmatched spend.
+        # per-region unmatched share and the largest unmatched names (spend_matching.py)
+        unmatched = record_import(_region(job), rows, matches)
         clean_spend_temp()  # what a killed import left behind
         written = write_spend(spend_root(), table)
         return {
             "lines": len(rows),
             "partitions_replaced": len(written),
             "years": ",".join(sorted({str(r.invoice_date.year) for r in rows})),
-            # per-region unmatched share and the largest unmatched names (spend_matching.py)
-            **record_import(_region(job), rows, matches),
+            **unmatched,
         }
 
 

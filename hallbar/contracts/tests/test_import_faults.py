@@ -1,7 +1,9 @@
 """Fault injection: an exception at a chosen row or a lost database connection, while checking or
 while writing, leaves no partial data and a failed job that says what happened.
 
-Contracts (CSV and XLSX) and suppliers here; spend in hallbar/risk/tests/test_spend_faults.py.
+Contracts (CSV, XLSX and OCDS) and suppliers here; spend in hallbar/risk/tests/test_spend_faults.py,
+a worker killed mid-import in hallbar/core/tests/test_killed_imports.py. The faults are injected
+with hallbar/core/tests/faults.py.
 """
 
 import io
@@ -12,10 +14,11 @@ from openpyxl import Workbook
 
 from hallbar.contracts.imports import COLUMNS, RowChecker
 from hallbar.contracts.models import Contract
-from hallbar.contracts.tests.factories import GOOD_ROW, contract_csv, good_rows
+from hallbar.contracts.tests.factories import GOOD_ROW, contract_csv, contract_ocds, good_rows
 from hallbar.core.history import HistoryBatch
 from hallbar.core.imports import create_job, run_import_job
 from hallbar.core.models import HistoryEntry, ImportJob
+from hallbar.core.tests.faults import inject
 from hallbar.organisations.models import Region
 from hallbar.suppliers.models import ProductionSite, Supplier, SupplierName
 
@@ -26,6 +29,8 @@ FAULT_AT = 4
 
 
 def contracts_file(kind: str) -> tuple[bytes, str]:
+    if kind == "ocds":
+        return contract_ocds(ROWS), "avtal.json"
     if kind == "csv":
         return contract_csv(good_rows(ROWS)), "avtal.csv"
     book = Workbook()
@@ -72,18 +77,7 @@ def nothing_written(history_before: int):
     assert HistoryEntry.objects.count() == history_before
 
 
-def fail_at(n: int, error: Exception):
-    calls = {"n": 0}
-
-    def maybe_fail(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == n:
-            raise error
-
-    return maybe_fail
-
-
-KINDS = ["csv", "xlsx", "suppliers"]
+KINDS = ["csv", "xlsx", "ocds", "suppliers"]
 
 
 def test_the_files_import_without_faults(library):
@@ -103,14 +97,7 @@ def test_the_files_import_without_faults(library):
 )
 def test_a_fault_at_a_row_while_writing_leaves_nothing(library, monkeypatch, kind, error, said):
     """Each row written adds a history entry: the fault strikes at the entry of row FAULT_AT."""
-    add = HistoryBatch.add
-    fault = fail_at(FAULT_AT, error)
-
-    def add_or_fail(self, *args, **kwargs):
-        fault()
-        return add(self, *args, **kwargs)
-
-    monkeypatch.setattr(HistoryBatch, "add", add_or_fail)
+    inject(monkeypatch, HistoryBatch, "add", FAULT_AT, error)
     history_before = HistoryEntry.objects.count()
     with pytest.raises(type(error)):
         run(kind)
@@ -120,18 +107,18 @@ def test_a_fault_at_a_row_while_writing_leaves_nothing(library, monkeypatch, kin
     nothing_written(history_before)
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_fault_at_a_row_while_checking_leaves_nothing(library, monkeypatch, kind):
-    check = RowChecker.check
-    fault = fail_at(FAULT_AT, OperationalError("connection lost"))
-
-    def check_or_fail(self, *args, **kwargs):
-        fault()
-        return check(self, *args, **kwargs)
-
-    monkeypatch.setattr(RowChecker, "check", check_or_fail)
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "ocds"])
+@pytest.mark.parametrize(
+    "error, said",
+    [
+        (RuntimeError("injected fault"), "injected fault"),
+        (OperationalError("connection lost"), "connection lost"),
+    ],
+)
+def test_a_fault_at_a_row_while_checking_leaves_nothing(library, monkeypatch, kind, error, said):
+    inject(monkeypatch, RowChecker, "check", FAULT_AT, error)
     history_before = HistoryEntry.objects.count()
     job = run(kind)
     assert job.status == ImportJob.Status.FAILED
-    assert "connection lost" in job.issues[0]["message"]
+    assert said in job.issues[0]["message"]
     nothing_written(history_before)
