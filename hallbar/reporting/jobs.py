@@ -2,6 +2,9 @@
 leads to the download. The file is kept under MEDIA_ROOT/reports (never served directly: the
 download view checks who asks)."""
 
+import contextlib
+import logging
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -16,6 +19,10 @@ from hallbar.reporting.access import can_generate_annual_report
 from hallbar.reporting.annual_report import STEPS, annual_report_pdf, check_language, check_year
 
 ANNUAL_REPORT = "reporting.annual_report"
+# A partial PDF younger than this may still be being written by a running job.
+PARTIAL_MAX_AGE_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
 
 
 def reports_dir() -> Path:
@@ -29,6 +36,22 @@ def report_path(job: BackgroundJob) -> Path | None:
         return None
     path = reports_dir() / name
     return path if path.is_file() else None
+
+
+def clean_partial_reports() -> list[str]:
+    """Remove the partial PDFs of killed report jobs (by `manage.py cleanup`); return a line if
+    any were removed. One younger than PARTIAL_MAX_AGE_SECONDS may be in writing and is kept."""
+    folder = reports_dir()
+    cutoff = time.time() - PARTIAL_MAX_AGE_SECONDS
+    removed = 0
+    for path in folder.glob("*.part") if folder.is_dir() else []:
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    if removed:
+        logger.warning("Removed %s partial file(s) of killed annual-report jobs", removed)
+    return [f"removed {removed} partial file(s) of killed annual-report jobs"] if removed else []
 
 
 def report_page_url(year, language) -> str:
