@@ -33,6 +33,7 @@ from .store import (
     versions,
     write_partition,
     write_spend,
+    write_spend_batches,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "versions",
     "write_partition",
     "write_spend",
+    "write_spend_batches",
 ]

@@ -50,9 +50,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .store import PARTITION_FILE
 
@@ -90,7 +90,8 @@ _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
 _ROW_KEYS = ("region_code", "category_key", "supplier_bucket", "country")
 _ROW_ORDER = "exposure DESC NULLS LAST, " + ", ".join(_ROW_KEYS)
 _REMATCH_COLUMNS = ("region_code", "supplier_org_number", "supplier_name", "supplier_key")
-_EMPTY_REMATCH = pa.table({c: pa.array([], pa.string()) for c in _REMATCH_COLUMNS})
+# pa.nulls, not pa.array([]): building an array from a Python list makes pyarrow import pandas
+_EMPTY_REMATCH = pa.table({c: pa.nulls(0, pa.string()) for c in _REMATCH_COLUMNS})
 
 
 @dataclass
@@ -183,9 +184,10 @@ def screen(
     )
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("risk_input", risk_table.select(list(_RISK_COLUMNS)))
-        con.register("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
-        con.register("rematch_input", _EMPTY_REMATCH)
+        inputs = _Inputs(con, Path(spill))
+        inputs.put("risk_input", risk_table.select(list(_RISK_COLUMNS)))
+        inputs.put("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
+        inputs.put("rematch_input", _EMPTY_REMATCH)
         statements = build_sql(root, year=year, regions=regions, has_files=_has_files(root, year))
         ran: list[str] = []
         seconds: dict[str, float] = {}
@@ -201,7 +203,7 @@ def screen(
                 pending = con.sql(sql).to_arrow_table()
                 found = rematch(pending) if rematch and pending.num_rows else _EMPTY_REMATCH
                 _require(found, _REMATCH_COLUMNS, "rematch")
-                con.register("rematch_input", found.select(list(_REMATCH_COLUMNS)))
+                inputs.put("rematch_input", found.select(list(_REMATCH_COLUMNS)))
             elif name.startswith("check:"):
                 problems = con.sql(sql).fetchall()
                 if problems:
@@ -245,52 +247,48 @@ def order_rows(source: pa.RecordBatchReader | pa.Table, *, threads: int | None =
     """Return result rows ordered by exposure (descending, nulls last), then by their keys.
 
     The order of SQL's ``ORDER BY exposure DESC NULLS LAST, region_code, category_key,
-    supplier_bucket, country`` (text compared byte by byte, as DuckDB does). The rows are
-    ordered by exposure alone and only runs of equal exposures by their keys, then each
-    column is gathered once: a DuckDB sort of this, the widest result, would hold its whole
-    payload a second time and cost more time and memory than the rest of the run.
+    supplier_bucket, country`` (text compared byte by byte, as DuckDB does). Arrow sorts the
+    exposure and the keys alone, then each column is gathered once, on all the cores: a DuckDB
+    sort of this, the widest result, costs about 1 s more per 10^6 rows and holds its whole
+    payload a second time (bench/README.md, ``risk_screen``).
     """
     if isinstance(source, pa.RecordBatchReader):
         source = source.read_all()
     if source.num_rows == 0:
         return source
-    exposure = source["exposure"].to_numpy()  # nulls become NaN
-    # descending with NaN last: ascending on -exposure puts NaN last already
-    order = np.argsort(-exposure)  # ties are settled by the keys below
-    ordered = exposure[order]
-    same = (ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))
-    if same.any():
-        # runs of equal exposure (e.g. zero, where credit notes cancel the invoices): order
-        # each run's rows by the keys
-        tied_here = np.zeros(len(order), dtype=bool)
-        tied_here[:-1] |= same
-        tied_here[1:] |= same
-        positions = np.flatnonzero(tied_here)
-        starts = np.ones(len(positions), dtype=bool)  # a run starts where the one before differs
-        starts[1:] = ~same[positions[1:] - 1]
-        run = np.cumsum(starts)
-        tied = order[positions]
-        tied_keys = source.select(list(_ROW_KEYS)).take(pa.array(tied))
-        keys = [_ranks(tied_keys[name]) for name in reversed(_ROW_KEYS)]
-        order[positions] = tied[np.lexsort([*keys, run])]  # by run, then by the keys
-    indices = pa.array(order)
+    order = pc.sort_indices(
+        source.select(["exposure", *_ROW_KEYS]),
+        sort_keys=[("exposure", "descending", "at_end")]
+        + [(key, "ascending", "at_end") for key in _ROW_KEYS],
+    )
     names, columns = source.column_names, source.columns
-    del source, exposure, ordered, order
+    del source
     # pyarrow releases the GIL in take: gather the columns on all the cores
     with ThreadPoolExecutor(max_workers=threads or default_threads()) as pool:
-        columns = list(pool.map(lambda column: column.take(indices), columns))
+        columns = list(pool.map(lambda column: column.take(order), columns))
     return pa.table(columns, names=names)
 
 
-def _ranks(column: pa.ChunkedArray) -> np.ndarray:
-    # each value's rank in byte order among the column's distinct values
-    encoded = column.combine_chunks().dictionary_encode()
-    position = np.empty(len(encoded.dictionary), dtype=np.int64)
-    position[pc.array_sort_indices(encoded.dictionary).to_numpy()] = np.arange(
-        len(encoded.dictionary)
-    )
-    ranks: np.ndarray = position[encoded.indices.to_numpy()]
-    return ranks
+class _Inputs:
+    """The caller's Arrow tables, handed to DuckDB as Parquet files in the run's private folder.
+
+    Registering a Python object with DuckDB imports pandas (DuckDB looks for data frames),
+    which costs half a second and a hundred megabytes for nothing: a small Parquet file and a
+    view over it cost milliseconds.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+        self.con = con
+        self.folder = folder
+        self.written = 0
+
+    def put(self, name: str, table: pa.Table) -> None:
+        self.written += 1
+        path = self.folder / f"input-{self.written}-{name}.parquet"
+        pq.write_table(table, path, compression="none")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(str(path))})"
+        )
 
 
 def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
