@@ -258,7 +258,7 @@ def import_csv(csv_path: Path, root: Path, threads: int) -> dict:
 
 def run_product(root: Path, work: Path, threads: int) -> pa.Table:
     """Run the product's ``screen`` (all of it: rows, national rows, both lists, totals)."""
-    from hallbar.risk.screening import screen
+    from hallbar.risk.screening import STORED_COLUMNS, screen
 
     result = screen(
         root,
@@ -266,6 +266,7 @@ def run_product(root: Path, work: Path, threads: int) -> pa.Table:
         risk_table=pq.ParquetFile(work / "risk.parquet").read(),
         supplier_countries=pq.ParquetFile(work / "supplier_countries.parquet").read(),
         threads=threads,
+        row_columns=STORED_COLUMNS,  # as the product's runs ask (hallbar/risk/runs.py)
     )
     return result.rows.slice(0, TOP)
 
@@ -407,6 +408,16 @@ def run_bare_rows(root: Path, work: Path, threads: int) -> pa.Table:
     return con.sql(BARE_ROWS.format(**texts)).to_arrow_table().slice(0, TOP)
 
 
+def run_bare_top(root: Path, work: Path, threads: int) -> pa.Table:
+    """Run the hand-written SQL making only the top rows' keys and exposure, ranked and cut in
+    DuckDB (``LIMIT``): the one aggregate-first statement a review compared the product with.
+    It stores nothing else, so no screening that keeps every row can match it."""
+    con = _bare_connection(work, threads)
+    texts = _bare_texts(root)
+    con.execute(texts["groups"])
+    return con.sql(BARE_ROWS.format(**texts) + f" LIMIT {TOP}").to_arrow_table()
+
+
 def run_pandas(root: Path, work: Path, threads: int) -> pa.Table:
     """Screen the naive way: every line merged with countries and risk, then grouped."""
     import pandas as pd
@@ -471,6 +482,7 @@ VARIANTS = {
     "pandas": run_pandas,
     "sql": run_bare_sql,
     "sql-rows": run_bare_rows,
+    "sql-top": run_bare_top,
 }
 
 

@@ -84,6 +84,18 @@ ROW_COLUMNS = (
 )
 """The columns of ``ScreeningResult.rows`` and ``.national``."""
 
+STORED_COLUMNS = (
+    "region_code",
+    "category_key",
+    "supplier_bucket",
+    "country",
+    "spend_sek",
+    *AREAS,
+    "exposure",
+)
+"""The columns a stored run keeps per row (``row_columns``): the rows are the widest result
+(10^6 at 10^7 lines), and each column left in DuckDB spares fetching and ordering it."""
+
 _REGION = re.compile(r"^[0-9A-Za-z_-]{1,16}$")
 _RISK_COLUMNS = ("category_key", "country", *AREAS)
 _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
@@ -98,7 +110,8 @@ _EMPTY_REMATCH = pa.table({c: pa.nulls(0, pa.string()) for c in _REMATCH_COLUMNS
 class ScreeningResult:
     """The outcome of one screening run: Arrow tables, totals, and the SQL that made them.
 
-    ``rows``: one per region × category × supplier bucket × production country (``ROW_COLUMNS``);
+    ``rows``: one per region × category × supplier bucket × production country (``ROW_COLUMNS``,
+    or the ``row_columns`` asked for);
     ``national``: the same pooled over the regions (region ``SE``); ``categories`` and
     ``suppliers``: the national prioritised lists, ranked by exposure. Names and organisation
     numbers in ``suppliers`` are those on the invoices of unmatched buckets; a matched
@@ -145,6 +158,7 @@ def screen(
     threads: int | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     rematch: Callable[[pa.Table], pa.Table] | None = None,
+    row_columns: tuple[str, ...] = ROW_COLUMNS,
 ) -> ScreeningResult:
     """Screen one year of stored spend against the risk table; return the prioritised exposure.
 
@@ -154,9 +168,13 @@ def screen(
     ("" = unknown), weight; a supplier's (and category's) weights sum to 1. ``regions`` limits
     the run to those regions (None: all). ``rematch`` gets the identities of the unmatched
     lines (region_code, supplier_org_number, supplier_name) and returns those it can name a
-    supplier for, with a supplier_key column added. ``threads`` defaults to the cores. Raise
+    supplier for, with a supplier_key column added. ``threads`` defaults to the cores.
+    ``row_columns``: the columns of ``rows`` and ``national``, a part of ``ROW_COLUMNS`` holding
+    the keys and the exposure (``STORED_COLUMNS``: what a stored run keeps). Raise
     ``ValueError`` when the inputs break these rules.
     """
+    if not set(_ROW_KEYS) | {"exposure"} <= set(row_columns) <= set(ROW_COLUMNS):
+        raise ValueError(f"row_columns must hold the keys and the exposure: {row_columns!r}")
     if not isinstance(year, int) or not 1900 <= year <= 2999:
         raise ValueError(f"invalid year {year!r}")
     if regions is not None:
@@ -188,7 +206,13 @@ def screen(
         inputs.put("risk_input", risk_table.select(list(_RISK_COLUMNS)))
         inputs.put("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
         inputs.put("rematch_input", _EMPTY_REMATCH)
-        statements = build_sql(root, year=year, regions=regions, has_files=_has_files(root, year))
+        statements = build_sql(
+            root,
+            year=year,
+            regions=regions,
+            has_files=_has_files(root, year),
+            row_columns=row_columns,
+        )
         ran: list[str] = []
         seconds: dict[str, float] = {}
         results: dict[str, pa.Table] = {}
@@ -311,7 +335,12 @@ def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
 
 
 def build_sql(
-    root: Path, *, year: int, regions: list[str] | None, has_files: bool = True
+    root: Path,
+    *,
+    year: int,
+    regions: list[str] | None,
+    has_files: bool = True,
+    row_columns: tuple[str, ...] = ROW_COLUMNS,
 ) -> list[tuple[str, str]]:
     """Return the named statements of a screening run, in the order they run.
 
@@ -326,7 +355,8 @@ def build_sql(
     risk_cast = ",\n       ".join(f"CAST({a} AS DOUBLE) AS {a}" for a in AREAS)
     area_sums = ",\n           ".join(f"fsum(exposure_{a}) AS exposure_{a}" for a in AREAS)
     area_columns = ", ".join(f"e.exposure_{a}" for a in AREAS)
-    row_columns = ", ".join(ROW_COLUMNS)
+    # in ROW_COLUMNS' order whatever the order asked for
+    selected = ", ".join(c for c in ROW_COLUMNS if c in row_columns)
     return [
         (
             "risk",
@@ -484,7 +514,7 @@ WHERE NOT EXISTS (
         ("national_scored", f"CREATE TEMP TABLE national_scored AS\n{_scored('spend_national')}"),
         (
             "result:national",
-            f"SELECT {row_columns}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
+            f"SELECT {selected}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
         ),
         (
             "result:categories",
@@ -544,7 +574,7 @@ ORDER BY rank""",
             # the largest result comes last and unordered; once DuckDB is closed, order_rows
             # puts it in this order
             "result:rows",
-            f"SELECT {row_columns}\nFROM ({_scored('spend')})\n-- ORDER BY {_ROW_ORDER}",
+            f"SELECT {selected}\nFROM ({_scored('spend')})\n-- ORDER BY {_ROW_ORDER}",
         ),
     ]
 

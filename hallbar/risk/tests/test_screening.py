@@ -24,6 +24,7 @@ from hallbar.risk.screening import (
     NATIONAL,
     ROW_COLUMNS,
     SPEND_SCHEMA,
+    STORED_COLUMNS,
     ScreeningResult,
     clean_temp,
     conform,
@@ -310,6 +311,28 @@ def test_inputs_that_break_the_rules_are_refused(root):
         screen(root, year=YEAR, risk_table=RISK, supplier_countries=uneven)
     with pytest.raises(ValueError, match="invalid region code"):
         run(root, regions=["../01"])
+
+
+def test_a_run_asking_for_the_stored_columns_gets_the_same_rows_with_those_only(root):
+    write_spend(
+        root,
+        lines(
+            ("01", "S1", "", "Acme AB", "GLOVES", "100"),
+            ("03", "S1", "", "Acme AB", "GLOVES", "-100"),  # a zero-exposure tie with 01's S2
+            ("01", "S2", "", "Beta AB", "GLOVES", "0"),
+            ("01", "", "556111-2222", "Charlie", "IT", "70"),
+            ("03", "S3", "", "Delta", "STATIONERY", "5"),  # no risk: null exposure
+        ),
+    )
+    full = run(root)
+
+    narrow = run(root, row_columns=STORED_COLUMNS)
+
+    assert narrow.rows.column_names == list(STORED_COLUMNS)
+    assert narrow.rows.equals(full.rows.select(list(STORED_COLUMNS)))
+    assert narrow.national.equals(full.national.select(list(STORED_COLUMNS)))
+    with pytest.raises(ValueError, match="row_columns"):
+        run(root, row_columns=("region_code", "exposure"))
 
 
 def test_order_rows_matches_sql_order_by_with_ties_and_nulls():
