@@ -425,8 +425,16 @@ class _Streaming:
         self.staged = _Staged(temp_dir, target, region, year)
         self.region, self.year = region, year
         self.schema = table.schema
-        self.sink = open(temp_dir / PARTITION_FILE, "wb")  # noqa: SIM115 (closed in close/abandon)
-        self.writer = _writer(self.sink, self.schema)
+        try:
+            self.sink = open(temp_dir / PARTITION_FILE, "wb")  # noqa: SIM115 (closed in close/abandon)
+            try:
+                self.writer = _writer(self.sink, self.schema)
+            except BaseException:
+                self.sink.close()
+                raise
+        except BaseException:
+            self.staged.discard()
+            raise
         self.pending: list[pa.Table] = []
         self.held = 0
 
