@@ -18,7 +18,7 @@ from django.utils import timezone
 from hallbar.contracts.models import Contract
 from hallbar.risk.method.reference import iso2_to_iso3
 from hallbar.risk.models import DataEdition, ScreeningRow, ScreeningRun
-from hallbar.risk.screening.engine import screen
+from hallbar.risk.screening.engine import STORED_COLUMNS, screen
 from hallbar.risk.spend import spend_root
 from hallbar.risk.spend_matching import ScreeningMatcher
 from hallbar.suppliers.models import ProductionSite, Supplier
@@ -159,6 +159,8 @@ def run_screening(
         supplier_countries=countries,
         regions=regions,
         rematch=matcher,
+        # only the columns a ScreeningRow keeps leave DuckDB
+        row_columns=STORED_COLUMNS,
     )
     report(4)
     with transaction.atomic():

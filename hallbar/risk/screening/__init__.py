@@ -9,6 +9,7 @@ from .engine import (
     DEFAULT_MEMORY_LIMIT,
     NATIONAL,
     ROW_COLUMNS,
+    STORED_COLUMNS,
     ScreeningResult,
     build_sql,
     default_threads,
@@ -33,6 +34,7 @@ from .store import (
     versions,
     write_partition,
     write_spend,
+    write_spend_batches,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "DEFAULT_MEMORY_LIMIT",
     "NATIONAL",
     "ROW_COLUMNS",
+    "STORED_COLUMNS",
     "SPEND_SCHEMA",
     "Partition",
     "ScreeningResult",
@@ -62,4 +65,5 @@ __all__ = [
     "versions",
     "write_partition",
     "write_spend",
+    "write_spend_batches",
 ]

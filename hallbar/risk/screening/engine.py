@@ -50,9 +50,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .store import PARTITION_FILE
 
@@ -84,20 +84,34 @@ ROW_COLUMNS = (
 )
 """The columns of ``ScreeningResult.rows`` and ``.national``."""
 
+STORED_COLUMNS = (
+    "region_code",
+    "category_key",
+    "supplier_bucket",
+    "country",
+    "spend_sek",
+    *AREAS,
+    "exposure",
+)
+"""The columns a stored run keeps per row (``row_columns``): the rows are the widest result
+(10^6 at 10^7 lines), and each column left in DuckDB spares fetching and ordering it."""
+
 _REGION = re.compile(r"^[0-9A-Za-z_-]{1,16}$")
 _RISK_COLUMNS = ("category_key", "country", *AREAS)
 _COUNTRY_COLUMNS = ("supplier_key", "category_key", "country", "weight")
 _ROW_KEYS = ("region_code", "category_key", "supplier_bucket", "country")
 _ROW_ORDER = "exposure DESC NULLS LAST, " + ", ".join(_ROW_KEYS)
 _REMATCH_COLUMNS = ("region_code", "supplier_org_number", "supplier_name", "supplier_key")
-_EMPTY_REMATCH = pa.table({c: pa.array([], pa.string()) for c in _REMATCH_COLUMNS})
+# pa.nulls, not pa.array([]): building an array from a Python list makes pyarrow import pandas
+_EMPTY_REMATCH = pa.table({c: pa.nulls(0, pa.string()) for c in _REMATCH_COLUMNS})
 
 
 @dataclass
 class ScreeningResult:
     """The outcome of one screening run: Arrow tables, totals, and the SQL that made them.
 
-    ``rows``: one per region × category × supplier bucket × production country (``ROW_COLUMNS``);
+    ``rows``: one per region × category × supplier bucket × production country (``ROW_COLUMNS``,
+    or the ``row_columns`` asked for);
     ``national``: the same pooled over the regions (region ``SE``); ``categories`` and
     ``suppliers``: the national prioritised lists, ranked by exposure. Names and organisation
     numbers in ``suppliers`` are those on the invoices of unmatched buckets; a matched
@@ -144,6 +158,7 @@ def screen(
     threads: int | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     rematch: Callable[[pa.Table], pa.Table] | None = None,
+    row_columns: tuple[str, ...] = ROW_COLUMNS,
 ) -> ScreeningResult:
     """Screen one year of stored spend against the risk table; return the prioritised exposure.
 
@@ -153,9 +168,13 @@ def screen(
     ("" = unknown), weight; a supplier's (and category's) weights sum to 1. ``regions`` limits
     the run to those regions (None: all). ``rematch`` gets the identities of the unmatched
     lines (region_code, supplier_org_number, supplier_name) and returns those it can name a
-    supplier for, with a supplier_key column added. ``threads`` defaults to the cores. Raise
+    supplier for, with a supplier_key column added. ``threads`` defaults to the cores.
+    ``row_columns``: the columns of ``rows`` and ``national``, a part of ``ROW_COLUMNS`` holding
+    the keys and the exposure (``STORED_COLUMNS``: what a stored run keeps). Raise
     ``ValueError`` when the inputs break these rules.
     """
+    if not set(_ROW_KEYS) | {"exposure"} <= set(row_columns) <= set(ROW_COLUMNS):
+        raise ValueError(f"row_columns must hold the keys and the exposure: {row_columns!r}")
     if not isinstance(year, int) or not 1900 <= year <= 2999:
         raise ValueError(f"invalid year {year!r}")
     if regions is not None:
@@ -183,10 +202,17 @@ def screen(
     )
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("risk_input", risk_table.select(list(_RISK_COLUMNS)))
-        con.register("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
-        con.register("rematch_input", _EMPTY_REMATCH)
-        statements = build_sql(root, year=year, regions=regions, has_files=_has_files(root, year))
+        inputs = _Inputs(con, Path(spill))
+        inputs.put("risk_input", risk_table.select(list(_RISK_COLUMNS)))
+        inputs.put("countries_input", supplier_countries.select(list(_COUNTRY_COLUMNS)))
+        inputs.put("rematch_input", _EMPTY_REMATCH)
+        statements = build_sql(
+            root,
+            year=year,
+            regions=regions,
+            has_files=_has_files(root, year),
+            row_columns=row_columns,
+        )
         ran: list[str] = []
         seconds: dict[str, float] = {}
         results: dict[str, pa.Table] = {}
@@ -201,7 +227,7 @@ def screen(
                 pending = con.sql(sql).to_arrow_table()
                 found = rematch(pending) if rematch and pending.num_rows else _EMPTY_REMATCH
                 _require(found, _REMATCH_COLUMNS, "rematch")
-                con.register("rematch_input", found.select(list(_REMATCH_COLUMNS)))
+                inputs.put("rematch_input", found.select(list(_REMATCH_COLUMNS)))
             elif name.startswith("check:"):
                 problems = con.sql(sql).fetchall()
                 if problems:
@@ -245,52 +271,48 @@ def order_rows(source: pa.RecordBatchReader | pa.Table, *, threads: int | None =
     """Return result rows ordered by exposure (descending, nulls last), then by their keys.
 
     The order of SQL's ``ORDER BY exposure DESC NULLS LAST, region_code, category_key,
-    supplier_bucket, country`` (text compared byte by byte, as DuckDB does). The rows are
-    ordered by exposure alone and only runs of equal exposures by their keys, then each
-    column is gathered once: a DuckDB sort of this, the widest result, would hold its whole
-    payload a second time and cost more time and memory than the rest of the run.
+    supplier_bucket, country`` (text compared byte by byte, as DuckDB does). Arrow sorts the
+    exposure and the keys alone, then each column is gathered once, on all the cores: a DuckDB
+    sort of this, the widest result, costs about 1 s more per 10^6 rows and holds its whole
+    payload a second time (bench/README.md, ``risk_screen``).
     """
     if isinstance(source, pa.RecordBatchReader):
         source = source.read_all()
     if source.num_rows == 0:
         return source
-    exposure = source["exposure"].to_numpy()  # nulls become NaN
-    # descending with NaN last: ascending on -exposure puts NaN last already
-    order = np.argsort(-exposure)  # ties are settled by the keys below
-    ordered = exposure[order]
-    same = (ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))
-    if same.any():
-        # runs of equal exposure (e.g. zero, where credit notes cancel the invoices): order
-        # each run's rows by the keys
-        tied_here = np.zeros(len(order), dtype=bool)
-        tied_here[:-1] |= same
-        tied_here[1:] |= same
-        positions = np.flatnonzero(tied_here)
-        starts = np.ones(len(positions), dtype=bool)  # a run starts where the one before differs
-        starts[1:] = ~same[positions[1:] - 1]
-        run = np.cumsum(starts)
-        tied = order[positions]
-        tied_keys = source.select(list(_ROW_KEYS)).take(pa.array(tied))
-        keys = [_ranks(tied_keys[name]) for name in reversed(_ROW_KEYS)]
-        order[positions] = tied[np.lexsort([*keys, run])]  # by run, then by the keys
-    indices = pa.array(order)
+    order = pc.sort_indices(
+        source.select(["exposure", *_ROW_KEYS]),
+        sort_keys=[("exposure", "descending", "at_end")]
+        + [(key, "ascending", "at_end") for key in _ROW_KEYS],
+    )
     names, columns = source.column_names, source.columns
-    del source, exposure, ordered, order
+    del source
     # pyarrow releases the GIL in take: gather the columns on all the cores
     with ThreadPoolExecutor(max_workers=threads or default_threads()) as pool:
-        columns = list(pool.map(lambda column: column.take(indices), columns))
+        columns = list(pool.map(lambda column: column.take(order), columns))
     return pa.table(columns, names=names)
 
 
-def _ranks(column: pa.ChunkedArray) -> np.ndarray:
-    # each value's rank in byte order among the column's distinct values
-    encoded = column.combine_chunks().dictionary_encode()
-    position = np.empty(len(encoded.dictionary), dtype=np.int64)
-    position[pc.array_sort_indices(encoded.dictionary).to_numpy()] = np.arange(
-        len(encoded.dictionary)
-    )
-    ranks: np.ndarray = position[encoded.indices.to_numpy()]
-    return ranks
+class _Inputs:
+    """The caller's Arrow tables, handed to DuckDB as Parquet files in the run's private folder.
+
+    Registering a Python object with DuckDB imports pandas (DuckDB looks for data frames),
+    which costs half a second and a hundred megabytes for nothing: a small Parquet file and a
+    view over it cost milliseconds.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+        self.con = con
+        self.folder = folder
+        self.written = 0
+
+    def put(self, name: str, table: pa.Table) -> None:
+        self.written += 1
+        path = self.folder / f"input-{self.written}-{name}.parquet"
+        pq.write_table(table, path, compression="none")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet({_literal(str(path))})"
+        )
 
 
 def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
@@ -313,7 +335,12 @@ def spend_source(root: Path, year: int, *, has_files: bool = True) -> str:
 
 
 def build_sql(
-    root: Path, *, year: int, regions: list[str] | None, has_files: bool = True
+    root: Path,
+    *,
+    year: int,
+    regions: list[str] | None,
+    has_files: bool = True,
+    row_columns: tuple[str, ...] = ROW_COLUMNS,
 ) -> list[tuple[str, str]]:
     """Return the named statements of a screening run, in the order they run.
 
@@ -328,7 +355,8 @@ def build_sql(
     risk_cast = ",\n       ".join(f"CAST({a} AS DOUBLE) AS {a}" for a in AREAS)
     area_sums = ",\n           ".join(f"fsum(exposure_{a}) AS exposure_{a}" for a in AREAS)
     area_columns = ", ".join(f"e.exposure_{a}" for a in AREAS)
-    row_columns = ", ".join(ROW_COLUMNS)
+    # in ROW_COLUMNS' order whatever the order asked for
+    selected = ", ".join(c for c in ROW_COLUMNS if c in row_columns)
     return [
         (
             "risk",
@@ -486,7 +514,7 @@ WHERE NOT EXISTS (
         ("national_scored", f"CREATE TEMP TABLE national_scored AS\n{_scored('spend_national')}"),
         (
             "result:national",
-            f"SELECT {row_columns}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
+            f"SELECT {selected}\nFROM national_scored\nORDER BY {_ROW_ORDER}",
         ),
         (
             "result:categories",
@@ -546,7 +574,7 @@ ORDER BY rank""",
             # the largest result comes last and unordered; once DuckDB is closed, order_rows
             # puts it in this order
             "result:rows",
-            f"SELECT {row_columns}\nFROM ({_scored('spend')})\n-- ORDER BY {_ROW_ORDER}",
+            f"SELECT {selected}\nFROM ({_scored('spend')})\n-- ORDER BY {_ROW_ORDER}",
         ),
     ]
 

@@ -57,11 +57,11 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -349,6 +349,131 @@ def write_spend(root: Path, table: pa.Table, *, threads: int | None = None) -> l
             s.discard()
 
 
+STREAM_BUFFER_ROWS = 8 * ROW_GROUP_SIZE
+"""How many lines ``write_spend_batches`` holds at most before it writes the largest partition's."""
+
+
+def write_spend_batches(
+    root: Path,
+    batches: Iterable[pa.Table | pa.RecordBatch],
+    *,
+    threads: int | None = None,
+    buffer_rows: int = STREAM_BUFFER_ROWS,
+) -> list[Path]:
+    """Conform and write invoice lines that arrive in batches, holding only a few at a time.
+
+    The streamed form of ``write_spend`` (a CSV read block by block: the whole file never sits
+    in memory): each batch is conformed and split per region and year, its lines go to their
+    partition's temporary file a row group at a time (a partition's lines are written once it
+    holds ``ROW_GROUP_SIZE``, or, the largest first, when all partitions together hold more
+    than ``buffer_rows``). Only when every batch is read and every file written and synced are
+    the partitions moved into place, as ``write_spend`` does; a batch that fails ``conform``
+    (or any other failure) leaves every partition as it was.
+    """
+    root = Path(root)
+    open_parts: dict[tuple[str, int], _Streaming] = {}
+    held = 0
+    try:
+        with ThreadPoolExecutor(max_workers=threads or _cores()) as pool:
+            for batch in batches:
+                table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+                table = conform(table)
+                plan = _plan(table)
+                # each partition's lines in the order of the file: one pass to sort the codes,
+                # then one gather per partition of its own lines only (not a filter of the
+                # whole batch per partition), each its own copy (a slice of one gather would
+                # keep the whole batch in memory while the partition holds it)
+                order = np.argsort(plan.codes, kind="stable")
+                ends = np.cumsum(np.bincount(plan.codes))
+                for region, year, code in plan.parts:
+                    part = open_parts.get((region, year))
+                    if part is None:
+                        _check_key(region, year)
+                        part = open_parts[region, year] = _Streaming(root, region, year, table)
+                    start = int(ends[code - 1]) if code else 0
+                    held += part.hold(table.take(pa.array(order[start : int(ends[code])])))
+                del table, plan, order
+                # full row groups are written; past buffer_rows, the largest partitions' lines too
+                due = {p: False for p in open_parts.values() if p.held >= ROW_GROUP_SIZE}
+                left = held - sum(p.held - p.held % ROW_GROUP_SIZE for p in due)
+                for part in sorted(open_parts.values(), key=lambda p: -(p.held % ROW_GROUP_SIZE)):
+                    if left <= buffer_rows:
+                        break
+                    due[part] = True
+                    left -= part.held % ROW_GROUP_SIZE
+                # different partitions' files are written on all the cores at once
+                held -= sum(pool.map(lambda item: item[0].write(everything=item[1]), due.items()))
+            list(pool.map(lambda part: part.close(), open_parts.values()))
+        staged = [part.staged for part in open_parts.values()]
+        with _locked(root):
+            committed = [s.commit() for s in staged]
+            for s in staged:
+                prune_versions(root, s.region, s.year)
+        return sorted(committed)
+    finally:
+        for part in open_parts.values():
+            part.abandon()
+
+
+class _Streaming:
+    # one partition written by write_spend_batches: its lines held so far and its open file
+    def __init__(self, root: Path, region: str, year: int, table: pa.Table) -> None:
+        target = partition_path(root, region, year)
+        root.mkdir(parents=True, exist_ok=True)
+        temp_dir = root / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        temp_dir.mkdir()
+        self.staged = _Staged(temp_dir, target, region, year)
+        self.region, self.year = region, year
+        self.schema = table.schema
+        try:
+            self.sink = open(temp_dir / PARTITION_FILE, "wb")  # noqa: SIM115 (closed in close/abandon)
+            try:
+                self.writer = _writer(self.sink, self.schema)
+            except BaseException:
+                self.sink.close()
+                raise
+        except BaseException:
+            self.staged.discard()
+            raise
+        self.pending: list[pa.Table] = []
+        self.held = 0
+
+    def hold(self, lines: pa.Table) -> int:
+        if lines.schema != self.schema:
+            lines = lines.cast(self.schema)
+        self.pending.append(lines)
+        self.held += lines.num_rows
+        return int(lines.num_rows)
+
+    def write(self, *, everything: bool) -> int:
+        # write the full row groups held (everything: the rest too); return the lines written
+        count = self.held if everything else self.held - self.held % ROW_GROUP_SIZE
+        if not count:
+            return 0
+        lines = pa.concat_tables(self.pending).unify_dictionaries()
+        self.pending = [lines.slice(count)] if count < lines.num_rows else []
+        self.held = lines.num_rows - count
+        lines = _check_partition(lines.slice(0, count), self.region, self.year)
+        for start in range(0, count, ROW_GROUP_SIZE):
+            self.writer.write_table(
+                lines.slice(start, ROW_GROUP_SIZE), row_group_size=ROW_GROUP_SIZE
+            )
+        return count
+
+    def close(self) -> None:
+        self.write(everything=True)
+        self.writer.close()
+        self.sink.flush()
+        os.fsync(self.sink.fileno())
+        self.sink.close()
+
+    def abandon(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.close()
+        self.sink.close()
+        self.staged.discard()
+
+
 def partitions(root: Path) -> list[Partition]:
     """Return the stored partitions ordered by region and year; temporary files are not listed."""
     found = []
@@ -590,15 +715,7 @@ def _stage(
     staged = _Staged(temp_dir, target, region_code, year)
     try:
         with open(temp_dir / PARTITION_FILE, "wb") as sink:
-            with pq.ParquetWriter(
-                sink,
-                table.schema,
-                compression=COMPRESSION,
-                use_dictionary=DICTIONARY_COLUMNS,
-                write_statistics=STATISTICS_COLUMNS,
-                store_schema=False,  # read back as SPEND_SCHEMA, not as dictionaries
-                store_decimal_as_integer=True,
-            ) as writer:
+            with _writer(sink, table.schema) as writer:
                 for start in range(0, table.num_rows, ROW_GROUP_SIZE):
                     chunk = table.slice(start, ROW_GROUP_SIZE)
                     writer.write_table(chunk, row_group_size=ROW_GROUP_SIZE)
@@ -610,6 +727,18 @@ def _stage(
         staged.discard()
         raise
     return staged
+
+
+def _writer(sink: BinaryIO, schema: pa.Schema) -> pq.ParquetWriter:
+    return pq.ParquetWriter(
+        sink,
+        schema,
+        compression=COMPRESSION,
+        use_dictionary=DICTIONARY_COLUMNS,
+        write_statistics=STATISTICS_COLUMNS,
+        store_schema=False,  # read back as SPEND_SCHEMA, not as dictionaries
+        store_decimal_as_integer=True,
+    )
 
 
 def _check_partition(table: pa.Table, region_code: str, year: int) -> pa.Table:

@@ -24,6 +24,7 @@ from hallbar.risk.screening import (
     NATIONAL,
     ROW_COLUMNS,
     SPEND_SCHEMA,
+    STORED_COLUMNS,
     ScreeningResult,
     clean_temp,
     conform,
@@ -32,6 +33,7 @@ from hallbar.risk.screening import (
     screen,
     write_partition,
     write_spend,
+    write_spend_batches,
 )
 from hallbar.risk.screening.engine import order_rows
 
@@ -311,6 +313,28 @@ def test_inputs_that_break_the_rules_are_refused(root):
         run(root, regions=["../01"])
 
 
+def test_a_run_asking_for_the_stored_columns_gets_the_same_rows_with_those_only(root):
+    write_spend(
+        root,
+        lines(
+            ("01", "S1", "", "Acme AB", "GLOVES", "100"),
+            ("03", "S1", "", "Acme AB", "GLOVES", "-100"),  # a zero-exposure tie with 01's S2
+            ("01", "S2", "", "Beta AB", "GLOVES", "0"),
+            ("01", "", "556111-2222", "Charlie", "IT", "70"),
+            ("03", "S3", "", "Delta", "STATIONERY", "5"),  # no risk: null exposure
+        ),
+    )
+    full = run(root)
+
+    narrow = run(root, row_columns=STORED_COLUMNS)
+
+    assert narrow.rows.column_names == list(STORED_COLUMNS)
+    assert narrow.rows.equals(full.rows.select(list(STORED_COLUMNS)))
+    assert narrow.national.equals(full.national.select(list(STORED_COLUMNS)))
+    with pytest.raises(ValueError, match="row_columns"):
+        run(root, row_columns=("region_code", "exposure"))
+
+
 def test_order_rows_matches_sql_order_by_with_ties_and_nulls():
     rows = pa.table(
         {
@@ -388,6 +412,97 @@ def test_replacing_a_partition_replaces_its_lines(root):
 
     assert [p.rows for p in partitions(root)] == [1]
     assert run(root).total_spend_sek == Decimal("7.00")
+
+
+def _encoded(table: pa.Table) -> pa.Table:
+    # text dictionary-encoded, each table with its own dictionaries (as CSV blocks come)
+    return pa.table(
+        [c.dictionary_encode() if pa.types.is_string(c.type) else c for c in table.columns],
+        names=table.column_names,
+    )
+
+
+def test_streamed_batches_store_what_one_write_of_all_the_lines_stores(root, tmp_path, monkeypatch):
+    # Given lines of three regions arriving in three batches, each with its own dictionaries
+    rows = [
+        (("01", "03", "14")[i % 3], f"S{i % 7}", "", f"Name {i % 5}", ("GLOVES", "IT")[i % 2], i)
+        for i in range(1, 61)
+    ]
+    plain = [lines(*rows[:25]), lines(*rows[25:26]), lines(*rows[26:])]
+    batches = [_encoded(batch) for batch in plain]
+    whole = tmp_path / "whole"
+    write_spend(whole, pa.concat_tables(plain))
+
+    # When they are streamed with tiny row groups and a tiny buffer, so that every path of
+    # the buffering runs (full row groups, and the largest partition written early)
+    monkeypatch.setattr("hallbar.risk.screening.store.ROW_GROUP_SIZE", 4)
+    written = write_spend_batches(root, iter(batches), buffer_rows=6)
+
+    # Then the same partitions hold the same lines, in the order of the input
+    assert written == [partition_path(root, code, YEAR) for code in ("01", "03", "14")]
+    for code in ("01", "03", "14"):
+        stored = pq.read_table(partition_path(root, code, YEAR))
+        assert stored.schema == SPEND_SCHEMA
+        assert stored.equals(pq.read_table(partition_path(whole, code, YEAR)))
+    assert pq.ParquetFile(partition_path(root, "01", YEAR)).num_row_groups > 1
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".versions",
+        "region=01",
+        "region=03",
+        "region=14",
+    ]
+
+
+def test_a_bad_batch_in_a_stream_leaves_every_partition_as_it_was(root):
+    # Given a stored partition
+    write_spend(root, lines(("01", "S1", "", "Acme AB", "GLOVES", "100")))
+    before = pq.read_table(partition_path(root, "01", YEAR))
+
+    # When a stream's third batch holds a bad amount, after good lines of 01 and 03
+    def batches():
+        yield lines(("01", "S1", "", "Acme AB", "GLOVES", "5"))
+        yield lines(("03", "S1", "", "Acme AB", "GLOVES", "6"))
+        yield lines(("01", "S1", "", "Acme AB", "GLOVES", "1.005"))  # öre has 2 decimals
+
+    with pytest.raises(ValueError, match="amount_sek"):
+        write_spend_batches(root, batches())
+
+    # Then nothing was written: 01 as it was, no 03, and no temporary file left
+    assert pq.read_table(partition_path(root, "01", YEAR)).equals(before)
+    assert [(p.region, p.rows) for p in partitions(root)] == [("01", 1)]
+    assert sorted(p.name for p in root.iterdir()) == [".versions", "region=01"]
+
+
+def test_a_screening_imports_no_pandas(root, tmp_path):
+    # pandas costs half a second and 100 MB per run; registering Arrow data with DuckDB, or
+    # building an Arrow array from a Python list, imports it
+    write_spend(
+        root, lines(("01", "S1", "", "Acme AB", "GLOVES", "100"), ("01", "", "", "X", "IT", "1"))
+    )
+    pq.write_table(RISK, tmp_path / "risk.parquet")
+    pq.write_table(COUNTRIES, tmp_path / "countries.parquet")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        import pyarrow.parquet as pq
+        from hallbar.risk.screening import screen
+
+        result = screen(
+            Path({str(root)!r}), year={YEAR},
+            # (pq.read_table would import pandas itself, through pyarrow.dataset)
+            risk_table=pq.ParquetFile({str(tmp_path / "risk.parquet")!r}).read(),
+            supplier_countries=pq.ParquetFile({str(tmp_path / "countries.parquet")!r}).read(),
+            rematch=lambda pending: pending.append_column("supplier_key", pending["supplier_name"]),
+        )
+        assert result.rows.num_rows == 3, result.rows
+        print("pandas" in sys.modules)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_a_write_that_fails_midway_leaves_the_old_partition(root):
