@@ -176,7 +176,11 @@ def record(
     # The UPDATE comes first: it locks the head row (PostgreSQL) or the database (SQLite) until
     # the transaction ends, so concurrent appends queue here and cannot fork the chain.
     if not AuditHead.objects.filter(pk=1).update(sequence=F("sequence") + 1):
-        AuditHead.objects.create(pk=1, sequence=1, hash="")
+        # No head yet (the migration makes it; a flushed or restored database may lack it):
+        # make it unless a concurrent append just did (that one's insert is waited for), then
+        # take the lock as above.
+        AuditHead.objects.bulk_create([AuditHead(pk=1, sequence=0, hash="")], ignore_conflicts=True)
+        AuditHead.objects.filter(pk=1).update(sequence=F("sequence") + 1)
     head = AuditHead.objects.get(pk=1)
     event = AuditEvent(
         sequence=head.sequence,
