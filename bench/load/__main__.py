@@ -225,6 +225,8 @@ def serving(environment: dict[str, str], url: str, log: Path) -> Iterator[None]:
 
 def run_locust(args: argparse.Namespace, url: str, prefix: Path) -> None:
     """Run locust headless; it exits 1 when a request failed, which the report shows."""
+    for stale in prefix.parent.glob(f"{prefix.name}_*.csv"):
+        stale.unlink()
     command = [
         str(_BIN / "locust"),
         "-f",
@@ -236,8 +238,11 @@ def run_locust(args: argparse.Namespace, url: str, prefix: Path) -> None:
         str(args.users),
         "-r",
         str(args.spawn_rate),
+        "--measure-seconds",
+        str(args.seconds),
+        # An upper bound: the window of --measure-seconds opens once every user has logged in.
         "-t",
-        f"{args.seconds}s",
+        f"{args.seconds + 600}s",
         "--stop-timeout",
         "10",
         "--csv",
@@ -253,7 +258,7 @@ def run_locust(args: argparse.Namespace, url: str, prefix: Path) -> None:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=args.seconds + 300,
+        timeout=args.seconds + 900,
         check=False,
     )
     (prefix.parent / f"{prefix.name}_locust.log").write_text(result.stdout + result.stderr)
@@ -338,7 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_locust(args, url, prefix)
                 ran = time.perf_counter() - began
             pages, total, failures = read_run(prefix)
-            print(f"locust ran {ran:.0f} s; load average after {_load()}")
+            print(
+                f"locust ran {ran:.0f} s (the logins, then {args.seconds} s measured); "
+                f"load average after {_load()}"
+            )
             for line in format_table(pages, total, failures):
                 print(line)
     finally:

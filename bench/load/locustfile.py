@@ -7,28 +7,93 @@ The pages to open next are found in the pages just read (a contract detail from 
 list, a plan from the plans list, …), as a person clicks. Every request is named by its page
 kind, which is what the report groups by. Each round also asks for /healthz, the anchor.
 
+With --measure-seconds N (headless), the users wait after their login until every user has
+logged in; then the statistics are reset, the walks begin, and locust stops N seconds later.
+The measured window thus holds no login storm (password hashing is slow on purpose); the
+logins' own figures are written beside the CSV files as PREFIX_logins_stats.csv. -t should
+then be a generous upper bound.
+
 Run alone against a running server (e.g. `make serve-prod` with HALLBAR_MFA_REQUIRED=false):
     locust -f bench/load/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8000
 """
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import random
 import re
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from locust import between
+import gevent
+from gevent.event import Event
+from locust import between, events
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.load.stats import ANCHOR, LOGIN, LOGIN_PAGE
+from bench.load.stats import ANCHOR, LOGIN, LOGIN_PAGE, NOT_JUDGED
 
 PASSWORD = os.environ.get("HALLBAR_BENCH_PASSWORD", "hallbar-demo")
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Users of one role take the demo logins of that role in turn.
-_numbers = itertools.count()
+_numbers: defaultdict[str, Iterator[int]] = defaultdict(itertools.count)
+
+
+class _Start:
+    """The users logged in so far, and the signal that all of them are (--measure-seconds)."""
+
+    logged_in = 0
+    everyone = Event()
+
+
+@events.init_command_line_parser.add_listener
+def _options(parser: Any, **_kwargs: Any) -> None:
+    parser.add_argument(
+        "--measure-seconds",
+        type=int,
+        default=0,
+        help="hallbar: start the walks and the statistics once every user has logged in, and "
+        "stop this many seconds later (0: walk right after each login, stop at -t)",
+    )
+
+
+def _write_logins(environment: Any, path: str) -> None:
+    """Keep the logins' figures, which the reset before the measured window clears."""
+    columns = ["Type", "Name", "Request Count", "Failure Count", "Median Response Time"]
+    columns += ["Average Response Time", "Max Response Time", "Requests/s", "50%", "95%", "99%"]
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        for (name, method), entry in sorted(environment.stats.entries.items()):
+            if name not in NOT_JUDGED:
+                continue
+            percentiles = [
+                entry.get_response_time_percentile(share) if entry.num_requests else "N/A"
+                for share in (0.5, 0.95, 0.99)
+            ]
+            writer.writerow(
+                [method, name, entry.num_requests, entry.num_failures]
+                + [entry.median_response_time, entry.avg_response_time, entry.max_response_time]
+                + ["N/A", *percentiles]
+            )
+
+
+def _logged_in(environment: Any) -> None:
+    options = environment.parsed_options
+    measure = getattr(options, "measure_seconds", 0) if options else 0
+    if not measure:
+        return
+    _Start.logged_in += 1
+    if _Start.logged_in >= options.num_users and not _Start.everyone.is_set():
+        if options.csv_prefix:
+            _write_logins(environment, f"{options.csv_prefix}_logins_stats.csv")
+        environment.stats.reset_all()
+        _Start.everyone.set()
+        gevent.spawn_later(measure, environment.runner.quit)
+    _Start.everyone.wait()
 
 
 def links(html: str, prefix: str) -> list[str]:
@@ -45,14 +110,21 @@ class DemoUser(FastHttpUser):
     logins: tuple[str, ...] = ()
 
     def on_start(self) -> None:
-        number = next(_numbers)
+        number = next(_numbers[type(self).__name__])
         self.username = self.logins[number % len(self.logins)]
         # Each user chooses its links with its own generator: a run is reproducible in what
         # it asks for, not in when.
         self.random = random.Random(f"{self.username}/{number}")
         self.found: dict[str, list[str]] = {}
         self.login()
-        self.steps = itertools.cycle(self.walk())
+        _logged_in(self.environment)
+        # Users who waited for each other would otherwise all ask for the same page at the same
+        # moment: each starts at its own step of its walk, after its own think time. (A detail
+        # step before its list has been read opens nothing in the first round.)
+        walk = self.walk()
+        start = self.random.randrange(len(walk))
+        self.steps = itertools.cycle(walk[start:] + walk[:start])
+        gevent.sleep(self.random.uniform(0, 3))
 
     def login(self) -> None:
         page = self.client.get("/accounts/login/", name=LOGIN_PAGE)

@@ -122,9 +122,17 @@ def parse_failures(rows: Iterable[dict[str, str]]) -> list[Failure]:
 
 
 def read_run(prefix: Path) -> tuple[list[PageStats], PageStats | None, list[Failure]]:
-    """Read PREFIX_stats.csv and PREFIX_failures.csv (the latter may be missing)."""
+    """Read PREFIX_stats.csv, PREFIX_failures.csv and PREFIX_logins_stats.csv (the last two
+    may be missing)."""
     with Path(f"{prefix}_stats.csv").open(newline="", encoding="utf-8") as file:
         pages, total = parse_stats(csv.DictReader(file))
+    logins_path = Path(f"{prefix}_logins_stats.csv")
+    if logins_path.exists():  # the locustfile's --measure-seconds: logins before the window
+        with logins_path.open(newline="", encoding="utf-8") as file:
+            logins, _ = parse_stats(csv.DictReader(file))
+        # The main file keeps the logins' emptied rows after the reset: the file above has them.
+        kept = [page for page in pages if page.judged]
+        pages = sorted([*kept, *logins], key=lambda page: page.name)
     failures_path = Path(f"{prefix}_failures.csv")
     failures: list[Failure] = []
     if failures_path.exists():

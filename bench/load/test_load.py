@@ -90,6 +90,24 @@ def test_table_without_anchor_or_errors(tmp_path):
     assert lines[-1] == "errors: none"
 
 
+def test_logins_written_before_the_window_are_read_with_the_pages(tmp_path):
+    # after the reset, the main file still names the login with no request
+    (tmp_path / "run_stats.csv").write_text(
+        STATS + "POST,login,0,0,0,0,0,0,0,0.0,0.0" + ",N/A" * 11
+    )
+    (tmp_path / "run_logins_stats.csv").write_text(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+        "Max Response Time,Requests/s,50%,95%,99%\n"
+        "POST,login,50,1,900,950.5,2100,N/A,900,2000,2100\n"
+    )
+    pages, _, _ = read_run(tmp_path / "run")
+    [login] = [page for page in pages if page.name == "login"]
+    assert (login.requests, login.failures, login.p95, login.per_second) == (50, 1, 2000, None)
+    lines = format_table(pages, None, [])
+    assert next(line for line in lines if line.startswith("login ")).endswith("(login)")
+    assert "over the target p95 150 ms: contracts list" in lines
+
+
 def test_login_is_not_judged_as_a_page():
     rows = _rows(STATS.replace("GET,plan page,0,0", "POST,login,10,0"))
     pages, total = parse_stats(rows)
