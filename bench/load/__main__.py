@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from bench.load.stats import TARGET_P95_MS, format_table, read_run
+from bench.load.stats import TARGET_P95_MS, format_table, read_run, server_times
 
 _REPO = Path(__file__).resolve().parents[2]
 _BIN = Path(sys.executable).parent
@@ -347,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"locust ran {ran:.0f} s (the logins, then {args.seconds} s measured); "
                 f"load average after {_load()}"
             )
-            for line in format_table(pages, total, failures):
+            with (args.out / f"scale{scale}_server.log").open(encoding="utf-8") as log:
+                server = server_times(log)
+            for line in format_table(pages, total, failures, server):
                 print(line)
     finally:
         if not args.keep:

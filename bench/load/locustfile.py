@@ -33,11 +33,12 @@ from gevent.event import Event
 from locust import between, events
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.load.stats import ANCHOR, LOGIN, LOGIN_PAGE, NOT_JUDGED
+from bench.load.stats import ANCHOR, LOGIN, LOGIN_PAGE, NOT_JUDGED, request_id
 
 PASSWORD = os.environ.get("HALLBAR_BENCH_PASSWORD", "hallbar-demo")
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_requests = itertools.count(1)
 # Users of one role take the demo logins of that role in turn.
 _numbers: defaultdict[str, Iterator[int]] = defaultdict(itertools.count)
 
@@ -149,7 +150,9 @@ class DemoUser(FastHttpUser):
 
     def page(self, url: str, kind: str, *, find: str = "") -> None:
         """Open url as a page of this kind; remember the object links under `find`."""
-        with self.client.get(url, name=kind, catch_response=True) as response:
+        # The id names the page kind in the server's log (its time in Django: bench.load.stats).
+        headers = {"X-Request-ID": request_id(kind, next(_requests))}
+        with self.client.get(url, name=kind, headers=headers, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
             elif "/accounts/login/" in str(response.url or ""):

@@ -12,7 +12,11 @@ percentile of no request.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,50 @@ AGGREGATED = "Aggregated"
 LOGIN = "login"
 LOGIN_PAGE = "login page"
 NOT_JUDGED = {LOGIN, LOGIN_PAGE}
+# The locustfile sends each page's request with the X-Request-ID bench.<kind>.<n>, which the
+# server logs (hallbar.request, with duration_ms): the time spent in Django, without the wait
+# for a free gunicorn worker that the client's time includes.
+REQUEST_ID_PREFIX = "bench."
+
+
+def slug(kind: str) -> str:
+    """The page kind as it can stand in a request id ([A-Za-z0-9._-])."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", kind).strip("_")
+
+
+def request_id(kind: str, number: int) -> str:
+    return f"{REQUEST_ID_PREFIX}{slug(kind)}.{number}"
+
+
+def server_times(lines: Iterable[str]) -> dict[str, list[float]]:
+    """Return the server's durations (ms) of the bench's requests, by page kind's slug.
+
+    Reads the JSON log lines of hallbar.request; the two requests of a followed redirect carry
+    the same id and are added up. Other lines are skipped.
+    """
+    per_request: dict[str, float] = defaultdict(float)
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict) or record.get("logger") != "hallbar.request":
+            continue
+        identifier = str(record.get("request_id", ""))
+        if identifier.startswith(REQUEST_ID_PREFIX) and "duration_ms" in record:
+            per_request[identifier] += float(record["duration_ms"])
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for identifier, duration in per_request.items():
+        by_kind[identifier[len(REQUEST_ID_PREFIX) :].rsplit(".", 1)[0]].append(duration)
+    return dict(by_kind)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile (share 0.95 for p95); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 @dataclass(frozen=True)
@@ -149,18 +197,32 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _server_p95(
+    page: PageStats, total: PageStats | None, server: Mapping[str, Sequence[float]]
+) -> float | None:
+    if page is total:
+        return percentile([value for values in server.values() for value in values], 0.95)
+    return percentile(server.get(slug(page.name), []), 0.95)
+
+
 def format_table(
     pages: Sequence[PageStats],
     total: PageStats | None,
     failures: Sequence[Failure],
+    server: Mapping[str, Sequence[float]] | None = None,
 ) -> list[str]:
-    """Return the lines of the report: one line per page kind, the anchor ratios, the verdict."""
+    """Return the lines of the report: one line per page kind, the anchor ratios, the verdict.
+
+    With `server` (server_times), each page kind also gets the p95 of its time in Django.
+    """
     anchor = next((page for page in pages if page.name == ANCHOR), None)
     anchor_p95 = anchor.p95 if anchor and anchor.p95 else None
     width = max([len("page kind"), *(len(page.name) for page in pages)])
     lines = [
         f"{'page kind':<{width}}  {'requests':>8}  {'fail':>4}  {'req/s':>5}  "
-        f"{'p50 ms':>6}  {'p95 ms':>6}  {'p99 ms':>6}  {'p95/anchor':>10}  target"
+        f"{'p50 ms':>6}  {'p95 ms':>6}  {'p99 ms':>6}  {'p95/anchor':>10}  "
+        + (f"{'srv p95':>7}  " if server is not None else "")
+        + "target"
     ]
     for page in [*pages, *([total] if total else [])]:
         ratio = f"{page.p95 / anchor_p95:.1f}" if anchor_p95 and page.p95 is not None else "-"
@@ -174,7 +236,13 @@ def format_table(
         lines.append(
             f"{name:<{width}}  {page.requests:>8}  {page.failures:>4}  "
             f"{_rate(page.per_second):>5}  {_ms(page.p50):>6}  "
-            f"{_ms(page.p95):>6}  {_ms(page.p99):>6}  {ratio:>10}  {verdict}"
+            f"{_ms(page.p95):>6}  {_ms(page.p99):>6}  {ratio:>10}  "
+            + (f"{_ms(_server_p95(page, total, server)):>7}  " if server is not None else "")
+            + verdict
+        )
+    if server is not None:
+        lines.append(
+            "srv p95: the time in Django from the server's log (without the wait for a worker)"
         )
     if anchor_p95:
         lines.append(f"anchor: {ANCHOR}, p95 {anchor_p95:.0f} ms in this run")

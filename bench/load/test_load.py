@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 from bench.load.multiply import copy_public_id, copy_reference, multiply
-from bench.load.stats import ANCHOR, format_table, parse_failures, parse_stats, read_run
+from bench.load.stats import (
+    ANCHOR,
+    format_table,
+    parse_failures,
+    parse_stats,
+    percentile,
+    read_run,
+    request_id,
+    server_times,
+)
 
 HEADER = (
     "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -195,3 +204,32 @@ def test_locustfile_imports_and_finds_links():
         "abstract": True,
         "found": True,
     }
+
+
+def test_server_times_by_kind_add_up_a_redirect():
+    def line(identifier, duration, logger="hallbar.request"):
+        return json.dumps(
+            {"logger": logger, "request_id": identifier, "path": "/x", "duration_ms": duration}
+        )
+
+    log = [
+        line(request_id("contracts list", 1), 2.5),  # the redirect to ?region=…
+        line(request_id("contracts list", 1), 40.0),  # the page
+        line(request_id("contracts list", 2), 30.0),
+        line(request_id(ANCHOR, 3), 4.0),
+        line("9292c64344a049c1b6c500c0e5bda19a", 900.0),  # not the bench's
+        line(request_id("home", 4), 999.0, logger="django.request"),
+        "gunicorn says hello",
+    ]
+    times = server_times(log)
+    assert times == {"contracts_list": [42.5, 30.0], "anchor_healthz": [4.0]}
+    assert percentile([42.5, 30.0], 0.95) == 42.5
+    assert percentile(list(range(1, 101)), 0.95) == 95
+    assert percentile([], 0.5) is None
+    pages, total = parse_stats(_rows(STATS))
+    lines = format_table(pages, total, [], times)
+    assert "srv p95" in lines[0]
+    contracts = next(line for line in lines if line.startswith("contracts list"))
+    assert contracts.split()[-2:] == ["42", "OVER"]
+    plan = next(line for line in lines if line.startswith("plan page"))
+    assert plan.split()[-2:] == ["-", "ok"]
