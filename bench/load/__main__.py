@@ -272,6 +272,13 @@ def _load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def _analyze(environment: dict[str, str]) -> None:
+    import psycopg
+
+    with psycopg.connect(environment["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
 def _contract_count(environment: dict[str, str]) -> int:
     import psycopg
 
@@ -332,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"contracts copied up to scale {scale}",
                 )
                 reached = scale
+            # Fresh planner statistics, as autovacuum keeps them on a database in use: right
+            # after the bulk loads they may not exist yet, and plans would depend on timing.
+            _analyze(environment)
             contracts = _contract_count(environment)
             prefix = args.out / f"scale{scale}"
             print(
