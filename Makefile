@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist): each gets its own test database and browser.
 WORKERS ?= 2
 
-.PHONY: run demo-code serve-prod test install lint typecheck test-postgres bench messages clean oidc-provider
+.PHONY: run demo-code serve-prod test install lint typecheck test-postgres bench bench-load messages clean oidc-provider
 
 # The OpenID Connect provider the single sign-on tests run as a separate process (Node.js,
 # tests/oidc-provider): its npm packages exactly as in its package-lock.json. Without npm the
@@ -122,6 +122,21 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.risk_screen --rows 100000 --suppliers 2000
 	$(BIN)/python -m bench.imports --rows 1000 --suppliers 100
 	$(BIN)/python -m bench.tabular --quick
+
+# The load benchmark (bench/README.md, "load"): locust users against gunicorn + PostgreSQL on a
+# scratch database (hallbar_bench), at the demo's size and ten times its contracts. locust is
+# the bench extra (requirements-bench.lock), installed here on first use, not by `make install`.
+# Options: make bench-load BENCH_LOAD_ARGS="--users 50 --seconds 60 --scale 1,10 --workers 3"
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_LOAD_ARGS ?=
+$(BENCH_STAMP): $(STAMP) requirements-bench.lock
+	@echo "Installing the bench extra (locust; requirements-bench.lock)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock \
+		-r requirements-bench.lock
+	@touch $@
+
+bench-load: $(BENCH_STAMP)
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --no-location -i ".venv/*" -i "var/*"

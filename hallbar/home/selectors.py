@@ -6,10 +6,12 @@ Every list is read through the owning app's access rules (``followups_visible_to
 role, never what a person may see.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -77,6 +79,14 @@ class WorkList:
     def add(self, items: list[WorkItem]) -> "WorkList":
         self.total = len(items)
         self.items = items[:MAX_ITEMS]
+        return self
+
+    def add_first(self, rows: QuerySet[Any], item: Callable[[Any], WorkItem]) -> "WorkList":
+        """Add the first MAX_ITEMS rows as items, reading only those (and counting the rest in
+        the database when there are more): a region's list may hold thousands of contracts."""
+        first = list(rows[: MAX_ITEMS + 1])
+        self.total = rows.count() if len(first) > MAX_ITEMS else len(first)
+        self.items = [item(row) for row in first[:MAX_ITEMS]]
         return self
 
 
@@ -571,8 +581,9 @@ def _region_contact_work(user: User, today: date) -> list[WorkList]:
         if current is not None
         else contracts_visible_to(user).none()
     )
-    missing = [
-        WorkItem(
+
+    def missing(c) -> WorkItem:
+        return WorkItem(
             f"{c.reference} {c.title}",
             reverse("contracts:contract-detail", args=[c.public_id]),
             c.end_date,
@@ -583,8 +594,7 @@ def _region_contact_work(user: User, today: date) -> list[WorkList]:
                 "clause": str(c.clause) if c.clause_id else _("none"),
             },
         )
-        for c in contracts
-    ]
+
     return [
         WorkList(
             _("Your region's follow-ups"),
@@ -596,7 +606,7 @@ def _region_contact_work(user: User, today: date) -> list[WorkList]:
         WorkList(
             _("Contracts without the current clause"),
             _("Every active contract of your region has the current contract clause."),
-        ).add(missing),
+        ).add_first(contracts, missing),
     ]
 
 
@@ -618,19 +628,22 @@ def _coordinator_work(user: User, today: date) -> list[WorkList]:
 def _buyer_work(user: User, today: date) -> list[WorkList]:
     regions = user.region_ids(Role.BUYER)
     active = contracts_visible_to(user).filter(regions__in=regions, status="active")
-    ending = [
-        WorkItem(
+    ending = (
+        active.filter(end_date__gte=today, end_date__lte=today + ENDING_WITHIN)
+        .select_related("supplier")
+        .distinct()
+        .order_by("end_date", "reference")
+    )
+
+    def ending_item(c) -> WorkItem:
+        return WorkItem(
             f"{c.reference} {c.title}",
             reverse("contracts:contract-detail", args=[c.public_id]),
             c.end_date,
             _("ends"),
             c.supplier.name,
         )
-        for c in active.filter(end_date__gte=today, end_date__lte=today + ENDING_WITHIN)
-        .select_related("supplier")
-        .distinct()
-        .order_by("end_date", "reference")
-    ]
+
     followed = followups_visible_to(user).filter(
         status__in=OPEN_STATES, supplier__in=active.values("supplier")
     )
@@ -671,7 +684,7 @@ def _buyer_work(user: User, today: date) -> list[WorkList]:
         WorkList(
             _("Contracts ending within six months"),
             _("None of your region's contracts ends within six months."),
-        ).add(ending),
+        ).add_first(ending, ending_item),
         WorkList(
             _("Your suppliers under follow-up"),
             _("None of your region's suppliers is under follow-up."),

@@ -2,7 +2,8 @@
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
 
@@ -22,8 +23,27 @@ if TYPE_CHECKING:  # WithAnnotations takes the TypedDict only for the type check
     SupplierWithCount = WithAnnotations[Supplier, ContractCount]
 
 
+def contract_counts():
+    """Each supplier's number of contracts, as a subquery on the outer supplier.
+
+    A subquery, not a join with GROUP BY: the list then counts the contracts of the page's 50
+    suppliers only, and its paginator counts suppliers without reading any contract (with a
+    join, both read every contract: 0.2 s each at 80 000 contracts on PostgreSQL).
+    """
+    # The contracts app is above this one (pyproject, import-linter): reached by the relation.
+    contract = Supplier._meta.get_field("contracts").related_model
+    counted = (
+        contract._default_manager.filter(supplier=OuterRef("pk"))
+        .order_by()
+        .values("supplier")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def filter_suppliers(visible: SupplierQuerySet, params) -> "QuerySet[SupplierWithCount]":
-    queryset = visible.current().annotate(contract_count=Count("contracts", distinct=True))
+    queryset = visible.current().annotate(contract_count=contract_counts())
     query = (params.get("q") or "").strip()
     if query:
         compact = query.replace("-", "").replace(" ", "").upper()

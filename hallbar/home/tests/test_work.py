@@ -6,6 +6,7 @@ case the supplier has not been sent, a reported audit, an import that is done).
 """
 
 import re
+import uuid
 from collections import Counter
 
 import pytest
@@ -222,3 +223,48 @@ def test_the_supplier_portal_offers_the_supplier_module_in_the_suppliers_languag
     client.force_login(world.cast.charlie)
     page = client.get(reverse("portal:home")).content.decode()
     assert module_url(module) in page
+
+
+def _copies(contract, count):
+    """count more contracts like contract (same regions, dates, clause), new references."""
+    regions = list(contract.regions.all())
+    copies = []
+    for number in range(count):
+        contract.pk, contract.public_id, contract._state.adding = None, uuid.uuid4(), True
+        contract.reference = f"{contract.reference.split('~')[0]}~{number}"
+        contract.save()
+        contract.regions.set(regions)
+        copies.append(contract.pk)
+    return copies
+
+
+def test_long_contract_lists_read_only_what_the_page_shows(world, work, client):
+    """A region's start-page lists of contracts (without the current clause; ending soon) read
+    the shown ten from the database and count the rest there, not every contract (bench/load
+    at ten times the demo's contracts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    marker = {
+        "clause": 'NOT ("contracts_contract"."clause_id"',
+        "ending": '"contracts_contract"."end_date" <=',
+    }
+    _copies(work["no_clause"], 12)  # 13 in all
+    _copies(work["ending_jamt"], 14)  # 15 in all
+    for user, kind in ((world.cast.contact_jamtland, "clause"), (world.cast.bob, "ending")):
+        client.force_login(user)
+        client.cookies["django_language"] = "en"
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("home:start")).content.decode()
+        shown = [url for url in ITEM.findall(page) if url.startswith("/contracts/")]
+        total = 13 if kind == "clause" else 15
+        assert f"Showing 10 of {total}." in page
+        # Bob's list of ending contracts also holds the joint contract with an alert (A-1)
+        assert len([u for u in shown if u != contract_url(world.contract_a)]) == 10
+        contract_reads = [
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith('SELECT DISTINCT "contracts_contract"."id"')
+            and (marker[kind] in q["sql"])
+        ]
+        assert contract_reads and all(sql.endswith("LIMIT 11") for sql in contract_reads)

@@ -187,3 +187,51 @@ def test_cpv_picker_and_api(reference_data, cast, client_for):
         == 404
     )
     assert not category.cpv_codes.filter(code="33141420").exists()
+
+
+def test_supplier_list_counts_contracts_per_page_not_over_all(reference_data, cast, client_for):
+    """The contract counts come from a subquery per listed supplier: neither the page's query
+    nor the paginator's count joins or groups the contracts (bench/load, scale 10)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hallbar.categories.models import Category
+    from hallbar.contracts.models import Contract
+    from hallbar.organisations.models import Region
+
+    region = Region.objects.get(county_code="01")
+    category = Category.objects.order_by("pk").first()
+    busy = save_supplier(supplier=None, acting_user=None, name="Aaa Busy AB", country="SE")
+    save_supplier(supplier=None, acting_user=None, name="Bbb Idle AB", country="SE")
+    for number in range(3):
+        Contract.objects.create(
+            reference=f"S-{number}",
+            title="Handskar",
+            lead_region=region,
+            supplier=busy,
+            category=category,
+            annual_value_sek=Decimal("1000"),
+            start_date=date(2024, 1, 1),
+            status="active",
+        )
+    client = client_for(cast.secretariat)
+    client.get(reverse("suppliers:supplier-list"))  # the session and caches settle
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("suppliers:supplier-list"))
+    page = response.context["page"]
+    assert {s.name: s.contract_count for s in page.object_list} == {
+        "Aaa Busy AB": 3,
+        "Bbb Idle AB": 0,
+    }
+    supplier_queries = [q["sql"] for q in queries if 'FROM "suppliers_supplier"' in q["sql"]]
+    assert len(supplier_queries) == 2  # the paginator's count and the page
+    count, listed = supplier_queries
+    assert "COUNT(*)" in count and "contracts_contract" not in count
+    assert "GROUP BY" not in listed.split('FROM "contracts_contract"')[0]
+    assert 'LEFT OUTER JOIN "contracts_contract"' not in listed
+    # Sorting by the count still works (the subquery is ordered on).
+    by_count = client.get(reverse("suppliers:supplier-list"), {"sort": "-contracts"})
+    assert [s.name for s in by_count.context["page"].object_list][0] == "Aaa Busy AB"
