@@ -9,9 +9,12 @@
 Each step logs and returns what it removed.
 """
 
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +33,21 @@ _CLEANUPS: dict[str, Callable[[], list[str]]] = {}
 def register_cleanup(name: str, cleanup: Callable[[], list[str]]) -> None:
     """Register an app's cleanup: it removes what it must and returns a line per thing removed."""
     _CLEANUPS[name] = cleanup
+
+
+def remove_partial_files(paths: Iterable[Path], *, older_than: int, what: str) -> list[str]:
+    """Remove the partial files among paths older than older_than seconds (a younger one may
+    still be being written); log and return a line if any were removed. what names them."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    if removed:
+        logger.warning("Removed %s partial file(s) of %s", removed, what)
+    return [f"removed {removed} partial file(s) of {what}"] if removed else []
 
 
 def retention_days() -> int:
@@ -99,4 +117,4 @@ def run_cleanup() -> list[str]:
     return lines
 
 
-__all__ = ["register_cleanup", "run_cleanup"]
+__all__ = ["register_cleanup", "remove_partial_files", "run_cleanup"]

@@ -6,10 +6,8 @@ directory) say what it is. Files are stored under DATA_DIR/documents/ with a ran
 served only by the permission-checked download view.
 """
 
-import contextlib
 import hashlib
 import logging
-import time
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -202,17 +200,14 @@ def clean_partial_uploads() -> list[str]:
     """Remove the partial files of killed uploads (by `manage.py cleanup`); return a line if any
     were removed. A partial file younger than PARTIAL_MAX_AGE_SECONDS may be an upload in
     progress and is kept."""
+    from hallbar.core.cleanup import remove_partial_files
+
     root = documents_root()
-    cutoff = time.time() - PARTIAL_MAX_AGE_SECONDS
-    removed = 0
-    for path in root.rglob(f".*{PARTIAL_SUFFIX}") if root.is_dir() else []:
-        with contextlib.suppress(FileNotFoundError):
-            if path.is_file() and path.lstat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-    if removed:
-        logger.warning("Removed %s partial file(s) of killed evidence uploads", removed)
-    return [f"removed {removed} partial file(s) of killed evidence uploads"] if removed else []
+    return remove_partial_files(
+        root.rglob(f".*{PARTIAL_SUFFIX}") if root.is_dir() else [],
+        older_than=PARTIAL_MAX_AGE_SECONDS,
+        what="killed evidence uploads",
+    )
 
 
 def absolute_path(stored_path: str) -> Path:

@@ -2,9 +2,6 @@
 leads to the download. The file is kept under MEDIA_ROOT/reports (never served directly: the
 download view checks who asks)."""
 
-import contextlib
-import logging
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hallbar.core.cleanup import remove_partial_files
 from hallbar.core.jobs import JobKind, JobResult
 from hallbar.core.models import BackgroundJob
 from hallbar.reporting.access import can_generate_annual_report
@@ -21,8 +19,6 @@ from hallbar.reporting.annual_report import STEPS, annual_report_pdf, check_lang
 ANNUAL_REPORT = "reporting.annual_report"
 # A partial PDF younger than this may still be being written by a running job.
 PARTIAL_MAX_AGE_SECONDS = 3600
-
-logger = logging.getLogger(__name__)
 
 
 def reports_dir() -> Path:
@@ -42,16 +38,11 @@ def clean_partial_reports() -> list[str]:
     """Remove the partial PDFs of killed report jobs (by `manage.py cleanup`); return a line if
     any were removed. One younger than PARTIAL_MAX_AGE_SECONDS may be in writing and is kept."""
     folder = reports_dir()
-    cutoff = time.time() - PARTIAL_MAX_AGE_SECONDS
-    removed = 0
-    for path in folder.glob("*.part") if folder.is_dir() else []:
-        with contextlib.suppress(FileNotFoundError):
-            if path.is_file() and path.lstat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-    if removed:
-        logger.warning("Removed %s partial file(s) of killed annual-report jobs", removed)
-    return [f"removed {removed} partial file(s) of killed annual-report jobs"] if removed else []
+    return remove_partial_files(
+        folder.glob("*.part") if folder.is_dir() else [],
+        older_than=PARTIAL_MAX_AGE_SECONDS,
+        what="killed annual-report jobs",
+    )
 
 
 def report_page_url(year, language) -> str:
