@@ -339,11 +339,7 @@ def write_spend(root: Path, table: pa.Table, *, threads: int | None = None) -> l
     try:
         for future in futures:
             future.result()  # the first failure is raised before anything moves
-        with _locked(root):
-            committed = [s.commit() for s in staged]
-            for s in staged:
-                prune_versions(root, s.region, s.year)
-        return sorted(committed)
+        return _commit(root, staged)
     finally:
         for s in staged:
             s.discard()
@@ -405,11 +401,7 @@ def write_spend_batches(
                 held -= sum(pool.map(lambda item: item[0].write(everything=item[1]), due.items()))
             list(pool.map(lambda part: part.close(), open_parts.values()))
         staged = [part.staged for part in open_parts.values()]
-        with _locked(root):
-            committed = [s.commit() for s in staged]
-            for s in staged:
-                prune_versions(root, s.region, s.year)
-        return sorted(committed)
+        return _commit(root, staged)
     finally:
         for part in open_parts.values():
             part.abandon()
@@ -566,6 +558,16 @@ def restore_previous(root: Path, region_code: str, year: int) -> Version:
         _fsync_dir(previous.path.parent)
         prune_versions(root, region_code, year)
     return previous
+
+
+def _commit(root: Path, staged: list[_Staged]) -> list[Path]:
+    """Move the staged partitions into place under the store's lock, prune their old versions
+    and return what was committed, sorted."""
+    with _locked(root):
+        committed = [s.commit() for s in staged]
+        for s in staged:
+            prune_versions(root, s.region, s.year)
+    return sorted(committed)
 
 
 def prune_versions(
