@@ -167,6 +167,11 @@ def client_for(client):
 
 
 def pytest_collection_modifyitems(config, items):
+    # The browser tests first (in their order; the rest keep theirs): they are the suite's longest
+    # (the page sweeps take minutes), and begun last they left one worker running them alone for
+    # minutes while the other sat idle. `make test` hands out the rest by work stealing
+    # (`--dist worksteal`), so the workers finish together.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
     if browser_available():
         return
     browser_items = [item for item in items if item.get_closest_marker("browser")]
