@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from hallbar.categories.models import Category
@@ -60,12 +60,15 @@ def coverage(
     """Return the covered share of the screened risk exposure per category and per area."""
     total_by_category: dict[str, float] = defaultdict(float)
     if plan.screening_run is not None:
+        # summed in the database: the national rows of a run are many, their categories few
         for key, exposure in (
             plan.screening_run.rows.filter(region_code="SE")
-            .values_list("category_key", "exposure")
-            .iterator(chunk_size=5000)
+            .order_by()
+            .values("category_key")
+            .annotate(total=Sum("exposure"))
+            .values_list("category_key", "total")
         ):
-            total_by_category[key] += exposure
+            total_by_category[key] += exposure or 0.0
     covered_by_category: dict[str, float] = defaultdict(float)
     count_by_category: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -15,7 +15,7 @@ from hallbar.followups.models import FollowUp
 from hallbar.planning import services
 from hallbar.planning.jobs import APPROVAL
 from hallbar.planning.models import FollowUpPlan
-from hallbar.planning.selectors import summary
+from hallbar.planning.selectors import coverage, summary
 from hallbar.planning.tests.conftest import YEAR
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -255,3 +255,29 @@ def test_a_failed_approval_says_why_on_the_job_page(
     assert not FollowUp.objects.exists()
     page = client.get(reverse("core:job", args=[job.public_id])).content.decode()
     assert 'data-testid="job-error"' in page and "written decision" in page
+
+
+def test_coverage_sums_the_national_rows_of_each_category(world, run):
+    # Given the run's national rows (1.3 M in consumables) and a second category with a national
+    # row of 200 000 and a regional row that must not count
+    template = run.rows.get(region_code="SE", supplier_key=str(world.supplier_b.pk))
+    for region, exposure in (("SE", 200_000.0), ("SE", 50_000.0), ("01", 999_000.0)):
+        template.pk = None
+        template.region_code = region
+        template.category_key = "textiles"
+        template.exposure = exposure
+        template.save()
+    plan = _plan(world)
+    # When the coverage is read
+    categories, areas = coverage(plan, summary(plan)["rows"])
+    # Then each category's total is the sum of its national rows
+    totals = {row["key"]: row["total"] for row in categories}
+    assert totals == {"general-consumables": 1_300_000.0, "textiles": 250_000.0}
+    # ordered by exposure, with the share the plan's follow-ups cover
+    assert [row["key"] for row in categories] == ["general-consumables", "textiles"]
+    covered = sum(item.covered for item in plan.items.all())
+    consumables = categories[0]
+    assert consumables["covered"] == pytest.approx(covered)
+    assert consumables["share"] == pytest.approx(covered / 1_300_000)
+    assert categories[1]["covered"] == 0 and categories[1]["share"] == 0
+    assert sum(area["total"] for area in areas) == pytest.approx(1_550_000.0)
