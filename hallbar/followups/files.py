@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from hallbar.core.cleanup import remove_partial_files
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -200,8 +202,6 @@ def clean_partial_uploads() -> list[str]:
     """Remove the partial files of killed uploads (by `manage.py cleanup`); return a line if any
     were removed. A partial file younger than PARTIAL_MAX_AGE_SECONDS may be an upload in
     progress and is kept."""
-    from hallbar.core.cleanup import remove_partial_files
-
     root = documents_root()
     return remove_partial_files(
         root.rglob(f".*{PARTIAL_SUFFIX}") if root.is_dir() else [],

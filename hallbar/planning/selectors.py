@@ -58,17 +58,16 @@ def coverage(
     plan: FollowUpPlan, rows: Sequence[Mapping[str, Any]]
 ) -> tuple[list[dict], list[dict]]:
     """Return the covered share of the screened risk exposure per category and per area."""
-    total_by_category: dict[str, float] = defaultdict(float)
+    total_by_category: dict[str, float] = {}
     if plan.screening_run is not None:
         # summed in the database: the national rows of a run are many, their categories few
-        for key, exposure in (
+        total_by_category = dict(
             plan.screening_run.rows.filter(region_code="SE")
             .order_by()
             .values("category_key")
             .annotate(total=Sum("exposure"))
             .values_list("category_key", "total")
-        ):
-            total_by_category[key] += exposure or 0.0
+        )
     covered_by_category: dict[str, float] = defaultdict(float)
     count_by_category: dict[str, int] = defaultdict(int)
     for row in rows:

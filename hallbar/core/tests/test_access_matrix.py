@@ -20,6 +20,7 @@ from typing import TypeVar
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import override_settings
@@ -28,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hallbar.api.tests.matrix import api_cases
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
-from hallbar.core.models import BackgroundJob, ImportJob
+from hallbar.core.models import BackgroundJob, HistoryEntry, ImportJob
 from hallbar.demo.contracts import load_demo_contracts
 from hallbar.demo.national import AUDIT_FIRM, load_fee_decisions
 from hallbar.demo.requirements import load_requirement_library
@@ -1276,10 +1277,6 @@ def test_refused_post_gives_404_and_changes_nothing(case, urls, world, client):
 
 def test_the_row_counts_see_a_write_to_any_table(world):
     """The control for "changes nothing": the one-query count sees a row added and removed."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from hallbar.core.models import HistoryEntry
-
     before = _counts()
     assert before["organisations.Region"] == 21 and before["contracts.Contract"] > 0
     region = world.contract_stockholm
