@@ -33,7 +33,7 @@ from hallbar.core.charts import Bar, bar_chart
 from hallbar.core.clock import demo_year
 from hallbar.organisations.models import Region
 from hallbar.reporting import figures as figures_module
-from hallbar.reporting.figures import Breakdown, Figure, Unit, year_figures
+from hallbar.reporting.figures import Breakdown, Figure, Unit, figure_values, year_figures
 from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.goals import goal_progress, reusing
 
@@ -268,15 +268,13 @@ def build_report(year: int, language: str, progress: Progress = _no_progress) ->
         columns = _key_columns(figures)
         progress(2)
         regions = []
+        keys = [c.key for c in columns]
         for region in Region.objects.select_related("organisation"):
-            by_key = {f.key: f for f in year_figures(year, region, national=national).figures}
+            values = figure_values(year, region, keys)
             regions.append(
                 RegionRow(
                     name=region.name,
-                    values=[
-                        format_figure(by_key[c.key].value, c.unit) if c.key in by_key else "–"
-                        for c in columns
-                    ],
+                    values=[format_figure(values[c.key], c.unit) for c in columns],
                 )
             )
         breakdowns = national.breakdowns

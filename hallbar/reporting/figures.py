@@ -13,7 +13,7 @@ national value beside it.
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -880,6 +880,14 @@ def year_figures(
             )
         )
     return YearFigures(year=year, region=region, figures=figures, breakdowns=breakdowns)
+
+
+def figure_values(year: int, region: Region | None, keys: Iterable[str]) -> dict[str, Number]:
+    """Return the value of each figure of keys in year, for region or national: only those
+    figures, computed as `year_figures` computes them (a table with a row per region shows a
+    few columns, and needs neither the other figures nor the breakdowns)."""
+    scope = Scope(year, region)
+    return {key: COMPUTE[key](scope) for key in keys}
 
 
 def region_scope_definition() -> str:

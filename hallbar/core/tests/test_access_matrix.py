@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from hallbar.api.tests.matrix import api_cases
@@ -1210,10 +1210,37 @@ def _changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[i
     }
 
 
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker) -> dict[str, str]:
+    """Log every member of the cast in once for the module; return who → session key.
+
+    A login costs more than most pages (the session, the audit log, the signals' receivers), and
+    each test asks every member: the sessions are made once, in the module's transaction, and
+    each test's changes to them are rolled back with the test.
+    """
+    keys = {}
+    with django_db_blocker.unblock():
+        for who in EVERYONE:
+            client = Client()
+            client.force_login(getattr(world.cast, who))
+            keys[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+@pytest.fixture
+def client(sessions):
+    """The test client, with `_as` at hand: the module's sessions, one per member of the cast."""
+    client = Client()
+    client.sessions = sessions  # type: ignore[attr-defined]
+    return client
+
+
 def _as(client, world: World, who: str):
-    client.logout()
+    """The client as who: the module's session of who (the key set again, in case a request
+    cycled it), or no session at all."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
     if who != ANONYMOUS:
-        client.force_login(getattr(world.cast, who))
+        client.cookies[settings.SESSION_COOKIE_NAME] = client.sessions[who]
     return client
 
 

@@ -27,7 +27,14 @@ from hallbar.reporting.annual_report import (
     report_document,
     report_pdf,
 )
-from hallbar.reporting.figures import Breakdown, Figure, Unit, YearFigures, year_figures
+from hallbar.reporting.figures import (
+    Breakdown,
+    Figure,
+    Unit,
+    YearFigures,
+    figure_values,
+    year_figures,
+)
 from hallbar.reporting.formatting import format_figure
 from hallbar.reporting.jobs import ANNUAL_REPORT, report_path
 
@@ -98,6 +105,19 @@ def fake_year_figures(year, region=None, *, national=None):
     return YearFigures(year=year, region=region, figures=figures, breakdowns=breakdowns)
 
 
+def use_figures(monkeypatch, fake) -> None:
+    """Make the report read fake(year, region, national=...) instead of the database's figures:
+    for the whole year's figures and for the regions' table alike."""
+    monkeypatch.setattr(module, "year_figures", fake)
+    monkeypatch.setattr(
+        module,
+        "figure_values",
+        lambda year, region, keys: {
+            f.key: f.value for f in fake(year, region).figures if f.key in set(keys)
+        },
+    )
+
+
 def test_values_are_formatted_by_unit_in_each_language():
     with translation.override("sv"):
         assert format_figure(1234567, Unit.COUNT) == "1\u202f234\u202f567"
@@ -113,7 +133,7 @@ def test_values_are_formatted_by_unit_in_each_language():
 def test_every_figure_and_breakdown_is_in_the_page_and_the_pdf_with_the_same_value(
     reference_data, monkeypatch
 ):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     expected = fake_year_figures(YEAR)
     for language in ("sv", "en"):
         report = build_report(YEAR, language)
@@ -184,7 +204,7 @@ def grouped_year_figures(year, region=None, *, national=None):
 def test_grouped_figures_are_shown_in_their_groups_and_none_is_left_out(
     reference_data, monkeypatch
 ):
-    monkeypatch.setattr(module, "year_figures", grouped_year_figures)
+    use_figures(monkeypatch, grouped_year_figures)
     titles = {
         "followups": "Follow-ups",
         "cases": "Cases",
@@ -219,7 +239,7 @@ def test_grouped_figures_are_shown_in_their_groups_and_none_is_left_out(
 
 
 def test_the_regions_table_has_a_row_per_region_with_its_own_figures(reference_data, monkeypatch):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     report = build_report(YEAR, "en")
     regions = list(Region.objects.select_related("organisation"))
     assert [row.name for row in report.regions] == [r.name for r in regions]
@@ -263,6 +283,20 @@ def test_the_report_of_a_year_with_follow_ups(world):  # noqa: F811
     assert regions["Region Norrbotten"][0] == "0"
 
 
+def test_a_regions_values_are_its_figures_of_the_year(world):  # noqa: F811
+    # Given follow-ups led by two regions
+    for _ in range(2):
+        open_case(world)
+    open_case(world, supplier=world.supplier_b, lead_region=world.jamtland)
+    # When only some figures of a region are asked for (the regions' table of the report)
+    for region in (world.stockholm, world.jamtland, Region.objects.get(county_code="25")):
+        every = {f.key: f.value for f in year_figures(YEAR, region).figures}
+        keys = list(every)[::2]
+        # Then each is the value the region's whole set of figures gives it, and no other is made
+        assert figure_values(YEAR, region, keys) == {key: every[key] for key in keys}
+    assert figure_values(YEAR, world.jamtland, ["followups_total"]) == {"followups_total": 3}
+
+
 def test_the_pdf_renders_to_pages_that_are_not_blank(world, tmp_path):  # noqa: F811
     open_case(world)
     pdf = tmp_path / "report.pdf"
@@ -285,7 +319,7 @@ def test_the_pdf_renders_to_pages_that_are_not_blank(world, tmp_path):  # noqa: 
 
 
 def test_the_command_writes_html_and_pdf(reference_data, tmp_path, monkeypatch):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
     call_command("annual_report", year=str(YEAR), format="html", out=str(html), language="en")
     call_command("annual_report", year=str(YEAR), format="pdf", out=str(pdf))
@@ -328,7 +362,7 @@ def test_the_command_refuses_a_path_it_cannot_write(reference_data, tmp_path):
 
 
 def test_members_read_the_page_in_either_language(cast, client_for, monkeypatch):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     url = reverse("reporting:annual-report")
     response = client_for(cast.alice).get(url, {"year": YEAR, "language": "en"})
     page = response.content.decode()
@@ -341,7 +375,7 @@ def test_members_read_the_page_in_either_language(cast, client_for, monkeypatch)
 
 
 def test_a_bad_year_on_the_page_says_so_and_shows_this_year(cast, client_for, monkeypatch):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     with translation.override("en"):
         response = client_for(cast.alice).get(
             reverse("reporting:annual-report"),
@@ -378,7 +412,7 @@ def test_members_outside_the_secretariat_and_steering_group_cannot_generate(cast
 def test_generation_runs_as_a_job_and_gives_a_pdf_to_download(
     cast, client_for, monkeypatch, django_capture_on_commit_callbacks, who
 ):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     client = client_for(getattr(cast, who))
     # When the secretariat or steering group generates the English report
     with django_capture_on_commit_callbacks(execute=True):
@@ -436,7 +470,7 @@ def test_a_job_whose_file_is_gone_gives_404(cast, client_for, settings):
 
 
 def test_the_document_is_standalone_html_in_the_report_language(reference_data, monkeypatch):
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     document = report_document(build_report(YEAR, "en"))
     assert '<html lang="en">' in document and "<style>" in document
     assert 'href="http' not in document and 'src="http' not in document

@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
-from hallbar.reporting import annual_report as module
-from hallbar.reporting.tests.test_annual_report import fake_year_figures
+from hallbar.reporting.tests.test_annual_report import fake_year_figures, use_figures
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,7 +31,7 @@ YEAR = timezone.localdate().year
 @pytest.fixture
 def world(transactional_db, monkeypatch):
     load_reference_data()
-    monkeypatch.setattr(module, "year_figures", fake_year_figures)
+    use_figures(monkeypatch, fake_year_figures)
     return make_cast()
 
 
