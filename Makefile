@@ -114,9 +114,13 @@ test: lint oidc-provider
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
-# The suite against PostgreSQL (used by .ci/run); DATABASE_URL may be overridden.
+# The suite against PostgreSQL (used by .ci/run, after `make test`); DATABASE_URL may be
+# overridden. The presentation tests (axe-core, widths, CSP, screenshots: marked `presentation`)
+# check only how pages look, which no database changes; they ran in `make test`, so they are left
+# out here (PYTEST_ARGS= runs them too). Every other browser test runs on both databases.
+PYTEST_ARGS ?= -m "not presentation"
 test-postgres: $(STAMP) oidc-provider
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallbar} $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallbar} $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Every benchmark once at a small size: checks that they run and pass their own checks, in a
 # few minutes. Measurements use the default sizes (bench/README.md).

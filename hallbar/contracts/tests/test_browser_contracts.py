@@ -88,6 +88,7 @@ NEW_PAGES = [
 ]
 
 
+@pytest.mark.presentation
 @override_settings(TASKS=IMMEDIATE)
 def test_axe_on_contract_supplier_and_category_pages(page, world, tmp_path):
     good = tmp_path / "avtal.csv"

@@ -127,6 +127,7 @@ PAGES_BY_USER = {
 }
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_axe_finds_no_serious_violation_on_any_page(page, world, live_server, language):
     cast, line = world

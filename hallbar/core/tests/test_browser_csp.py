@@ -32,6 +32,7 @@ def _no_wider_than_the_window(page, width: int) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.presentation
 def test_no_csp_violation_on_the_main_pages(page, world) -> None:  # noqa: F811
     case = open_case(world)
     refused = _watch(page)

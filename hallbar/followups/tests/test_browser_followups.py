@@ -162,6 +162,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     assert problems == []
 
 
+@pytest.mark.presentation
 def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world) -> None:
     followup = to_assessed(world, open_case(world))
     audit = services.order_audit(

@@ -156,6 +156,7 @@ CAST = {
 }
 
 
+@pytest.mark.presentation
 def test_every_role_s_start_page_at_both_widths_with_screenshots(page, work):
     problems: list[str] = []
     SHOTS.mkdir(parents=True, exist_ok=True)

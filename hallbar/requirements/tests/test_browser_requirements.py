@@ -73,6 +73,7 @@ PAGES_BY_USER = {
 }
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_axe_finds_no_serious_violation_on_any_requirements_page(
     page, world, live_server, language

@@ -50,6 +50,7 @@ EDIT_PAGES = [
 PAGES_BY_USER = {"karin": READ_PAGES + EDIT_PAGES, "alice": READ_PAGES}
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_axe_finds_no_serious_violation_on_any_risk_page(page, world, live_server, language):
     _cast, ids = world

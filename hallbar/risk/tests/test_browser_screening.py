@@ -56,6 +56,7 @@ def world(transactional_db, settings, tmp_path, monkeypatch):
     return cast, run
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("username", ["karin", "alice"])
 def test_axe_on_spend_and_screening_pages(page, world, username):
     _cast, run = world
