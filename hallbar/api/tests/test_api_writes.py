@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hallbar.contracts.models import Contract
 from hallbar.core.models import BackgroundJob, HistoryEntry, ImportJob
-from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import requirement_library
 from hallbar.suppliers.models import Supplier
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ SCREENINGS = reverse("api:start_screening")
 
 @pytest.fixture
 def library(reference_data):
-    load_requirement_library()
+    requirement_library()
 
 
 def contract(**changes) -> dict:

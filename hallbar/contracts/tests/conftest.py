@@ -1,11 +1,11 @@
 import pytest
 
-from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import requirement_library
 
 
 @pytest.fixture
 def library(reference_data):
-    load_requirement_library()
+    requirement_library()
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from hallbar.contracts.models import Contract
 from hallbar.contracts.tests.factories import contract_csv, good_rows
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.national import load_fee_decisions
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import CAST_PASSWORD, make_cast
+from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
 from hallbar.suppliers.models import Supplier
 
@@ -21,7 +20,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def world(transactional_db):
     load_reference_data()
     load_fee_decisions()
-    load_requirement_library()
+    requirement_library()
     return make_cast()
 
 

@@ -17,8 +17,7 @@ from hallbar.contracts.imports import HEADERS
 from hallbar.contracts.models import Contract
 from hallbar.core.tests.browser import login, serious_violations
 from hallbar.demo.national import load_fee_decisions
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import CAST_PASSWORD, make_cast
+from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +29,7 @@ SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 def world(transactional_db):
     load_reference_data()
     load_fee_decisions()
-    load_requirement_library()
+    requirement_library()
     return make_cast()
 
 

@@ -32,9 +32,8 @@ from hallbar.contracts.models import Contract
 from hallbar.core.models import BackgroundJob, HistoryEntry, ImportJob
 from hallbar.demo.contracts import load_demo_contracts
 from hallbar.demo.national import AUDIT_FIRM, load_fee_decisions
-from hallbar.demo.requirements import load_requirement_library
 from hallbar.demo.risk import load_demo_analyses
-from hallbar.demo.testing import Cast, make_cast
+from hallbar.demo.testing import Cast, make_cast, requirement_library
 from hallbar.followups import services as followups
 from hallbar.followups.models import Action, Audit, Document, FollowUp, Report
 from hallbar.funding.models import BudgetLine, RegionDecision
@@ -203,7 +202,7 @@ def _build_world() -> World:
     load_reference_data()
     cast = make_cast()
     load_fee_decisions()
-    load_requirement_library()
+    requirement_library()
     load_demo_contracts()
     load_demo_analyses()
 
@@ -1231,7 +1230,7 @@ def sessions(world, django_db_blocker) -> dict[str, str]:
 def client(sessions):
     """The test client, with `_as` at hand: the module's sessions, one per member of the cast."""
     client = Client()
-    client.sessions = sessions  # type: ignore[attr-defined]
+    client.sessions = sessions
     return client
 
 

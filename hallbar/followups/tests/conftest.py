@@ -12,8 +12,7 @@ from django.utils import timezone, translation
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.demo.national import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import Cast
+from hallbar.demo.testing import Cast, requirement_library
 from hallbar.followups import services
 from hallbar.followups.models import FollowUp
 from hallbar.organisations.models import Organisation, Region
@@ -54,7 +53,7 @@ class World:
 def world(cast, settings, tmp_path) -> World:
     settings.DATA_DIR = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    load_requirement_library()
+    requirement_library()
     clause = ContractClause.objects.published().get()
     regions = {c: Region.objects.get(county_code=c) for c in ("01", "23", "12")}
     category = Category.objects.get(slug="general-consumables")

@@ -35,8 +35,7 @@ from django.utils import timezone
 from hallbar.categories.models import Category, CategoryPrioritisation
 from hallbar.contracts.models import Contract
 from hallbar.demo.national import AUDIT_FIRM, SUPPLIER_A, SUPPLIER_B
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import Cast
+from hallbar.demo.testing import Cast, requirement_library
 from hallbar.followups.models import (
     Audit,
     Deviation,
@@ -100,7 +99,7 @@ def _deviation(case, number, **fields):
 
 
 def build_world(cast: Cast) -> World:
-    load_requirement_library()
+    requirement_library()
     clause = ContractClause.objects.published().get()
     pr3 = clause.process_requirements.get(number=3)
     stockholm, jamtland, skane = (Region.objects.get(county_code=c) for c in ("01", "23", "12"))

@@ -7,8 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from hallbar.categories.models import Category
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import Cast
+from hallbar.demo.testing import Cast, requirement_library
 from hallbar.followups.models import (
     Audit,
     Deviation,
@@ -63,7 +62,7 @@ class PublicWorld:
 
 
 def make_public_world(cast: Cast) -> PublicWorld:
-    load_requirement_library()
+    requirement_library()
     clause = ContractClause.objects.published().get()
     stockholm = Region.objects.get(county_code="01")
     category = Category.objects.get(slug="general-consumables")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from hallbar.demo.requirements import load_requirement_library
+from hallbar.demo.testing import requirement_library
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.requirements.services import start_new_version
 
@@ -22,7 +22,7 @@ class Library:
 
 @pytest.fixture
 def library(cast) -> Library:
-    load_requirement_library()
+    requirement_library()
     return Library(
         code_v1=CodeOfConduct.objects.get(version=1),
         code_v2=CodeOfConduct.objects.get(version=2),

@@ -4,8 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hallbar.core.tests.browser import login, serious_violations
-from hallbar.demo.requirements import load_requirement_library
-from hallbar.demo.testing import CAST_PASSWORD, make_cast
+from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
 from hallbar.requirements.services import start_new_version
@@ -17,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world(transactional_db):
     load_reference_data()
     cast = make_cast()
-    load_requirement_library()
+    requirement_library()
     code_v1, code_v2 = CodeOfConduct.objects.order_by("version")
     clause_2021, clause_2024 = ContractClause.objects.order_by("version")
     ids = {

@@ -19,8 +19,8 @@ from django.utils import translation
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.core.history import history_for
-from hallbar.demo.requirements import load_requirement_library
 from hallbar.demo.risk import DEMO_ANALYSES, load_demo_analyses
+from hallbar.demo.testing import requirement_library
 from hallbar.organisations.models import Region
 from hallbar.requirements.models import ContractClause
 from hallbar.risk.access import (
@@ -164,7 +164,7 @@ def test_countries_and_leverage_come_from_the_active_contracts(consumables, cast
     # Given the clause in force and active contracts: gloves from Malaysia (6 MSEK, advanced
     # clause, regions 01 and 03) and Thailand (4 MSEK, basic, region 23), an expired contract
     # and another category's contract (90 MSEK)
-    load_requirement_library()
+    requirement_library()
     clause = ContractClause.objects.published().get()
     supplier = Supplier.objects.create(name="Glove Co", country="MY")
     regions = {r.county_code: r for r in Region.objects.filter(county_code__in=["01", "03", "23"])}

@@ -164,14 +164,14 @@ SWEDISH_WORDS = re.compile(r"\b(och|att|är|leverantör\w*)\b", re.IGNORECASE)
 def _open_followup_for(user) -> None:
     """Give user's company a supplier with a follow-up sent to it: the portal then offers the
     supplier modules."""
-    from hallbar.demo.requirements import load_requirement_library
+    from hallbar.demo.testing import requirement_library
     from hallbar.followups.models import FollowUp
     from hallbar.followups.states import State
     from hallbar.organisations.models import Region
     from hallbar.requirements.models import ContractClause
     from hallbar.suppliers.models import Supplier
 
-    load_requirement_library()
+    requirement_library()
     organisation = user.memberships.get().organisation
     supplier = Supplier.objects.create(
         name=organisation.name, country="GB", other_id="EN-1", organisation=organisation

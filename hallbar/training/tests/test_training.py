@@ -494,12 +494,12 @@ def test_role_assignment_overdue_and_one_reminder(package, cast):
 
 
 def test_supplier_module_offered_only_with_an_open_followup(package, cast):
-    from hallbar.demo.requirements import load_requirement_library
+    from hallbar.demo.testing import requirement_library
     from hallbar.followups.models import FollowUp
     from hallbar.followups.states import State
     from hallbar.requirements.models import ContractClause
 
-    load_requirement_library()
+    requirement_library()
     organisation = cast.charlie.memberships.get().organisation
     supplier = Supplier.objects.create(
         name=organisation.name, country="SE", other_id="MEDI-1", organisation=organisation
