@@ -193,6 +193,12 @@ def _plan(followup: FollowUp, user, deadline_days: int = 45, language: str = "sv
     )
 
 
+def _number(followup: FollowUp) -> int:
+    """Return the case's number among the demo's cases, in the order they were made (1 for the
+    first): the same on every database, as the demo makes its cases in a fixed order."""
+    return FollowUp.objects.filter(pk__lte=followup.pk).count()
+
+
 def _drive(
     followup: FollowUp,
     target: str,
@@ -204,13 +210,18 @@ def _drive(
     auditor,
     language: str = "sv",
 ):
-    """Move a new case along the process until it is in target (people write in language)."""
+    """Move a new case along the process until it is in target (people write in language).
+
+    Where two paths lead to the target, the case's number in the demo (`_number`) chooses, never
+    its primary key: a database that made rows before (and moved its sequences) gets the same
+    demo as an empty one."""
+    number = _number(followup)
     if target == State.PLANNED:
         return
     if target == State.CANCELLED:
         services.cancel_followup(followup, reason="Avtalet har upphört.", acting_user=kansli)
         return
-    if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT} and followup.pk % 2:
+    if target in {State.OFFICE_AUDIT, State.FACTORY_AUDIT} and number % 2:
         services.order_audit(
             followup, kind="office", firm=firm, auditor=auditor, critical=True, acting_user=lead
         )
@@ -251,7 +262,7 @@ def _drive(
                 acting_user=lead,
             )
         return
-    if target == State.CLOSED and followup.pk % 3 == 0:
+    if target == State.CLOSED and number % 3 == 0:
         followup.refresh_from_db()
         services.close_followup(followup, acting_user=lead, note="Inga avvikelser.")
         return

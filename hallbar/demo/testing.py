@@ -112,8 +112,7 @@ def _library_models() -> list[type[models.Model]]:
 
 
 def _library_is_empty() -> bool:
-    counts = [model._base_manager.all()[:1] for model in _library_models()]
-    return not any(query.exists() for query in counts)
+    return not any(model._base_manager.exists() for model in _library_models())
 
 
 def requirement_library() -> LibrarySummary:

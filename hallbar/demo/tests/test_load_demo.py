@@ -2,10 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
+from hallbar.demo.followups import _number
 from hallbar.demo.national import DEMO_USERS
-from hallbar.followups.models import Remedy
+from hallbar.followups.models import FollowUp, Remedy
 from hallbar.followups.selectors import remedy_country, verified_remedies
+from hallbar.followups.tests.conftest import open_case, world  # noqa: F401 - the fixture
 from hallbar.funding.models import BudgetLine, FeeDecision, RegionDecision
 from hallbar.organisations.models import Membership, User
 
@@ -86,3 +89,25 @@ def _assert_training_spread():
     assert Assignment.objects.filter(user__username="leverantor.globex").exists()
     assert not Certificate.objects.filter(user__username="leverantor.globex").exists()
     assert Assignment.objects.count() > Certificate.objects.count()
+
+
+def _move_sequence(model, to: int) -> None:
+    """Make the next row of model's table get a number after to, as rows made and rolled back
+    (or deleted) by earlier work leave it."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, to])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, to])
+
+
+def test_the_demo_numbers_its_cases_in_order_whatever_their_primary_keys(world):  # noqa: F811
+    # Given a database whose follow-ups are numbered from 1 000 on
+    _move_sequence(FollowUp, 1000)
+    # When three cases are made
+    cases = [open_case(world) for _ in range(3)]
+    # Then the demo counts them 1, 2 and 3 (it picks each case's path by that number)
+    assert cases[0].pk > 1000
+    assert [_number(case) for case in cases] == [1, 2, 3]
