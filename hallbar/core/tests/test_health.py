@@ -3,11 +3,12 @@ that is not; public, and it says nothing about the installation beyond the check
 
 import json
 import logging
+import time
 from collections import namedtuple
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,21 +115,38 @@ def test_the_report_reveals_nothing_else(client, healthy, settings):
     assert client.get("/healthz")["Cache-Control"].startswith("max-age=0")
 
 
+def _last_seen(worker_id: str):
+    """Return the worker's last beat (None without a row), reading again while the beating
+    thread holds the table: SQLite's shared in-memory test database locks a table while another
+    connection writes it, and a read then fails at once instead of waiting."""
+    for _ in range(100):
+        try:
+            return (
+                WorkerHeartbeat.objects.filter(worker_id=worker_id)
+                .values_list("last_seen_at", flat=True)
+                .first()
+            )
+        except OperationalError:
+            time.sleep(0.05)
+    raise AssertionError("the heartbeat table stayed locked for 5 s")
+
+
 def test_the_heartbeat_thread_beats_and_removes_its_row_when_stopping(settings, transactional_db):
     settings.HALLBAR_WORKER_HEARTBEAT_SECONDS = 1
     beating = heartbeat.Heartbeat("worker-thread")
     beating.start()
     try:
         for _ in range(50):
-            if WorkerHeartbeat.objects.filter(worker_id="worker-thread").exists():
+            if _last_seen("worker-thread") is not None:
                 break
             beating._stopped.wait(0.1)
-        first = WorkerHeartbeat.objects.get(worker_id="worker-thread").last_seen_at
+        first = _last_seen("worker-thread")
+        assert first is not None
         beating._stopped.wait(1.5)
-        assert WorkerHeartbeat.objects.get(worker_id="worker-thread").last_seen_at > first
+        assert _last_seen("worker-thread") > first
     finally:
         beating.stop()
-    assert not WorkerHeartbeat.objects.filter(worker_id="worker-thread").exists()
+    assert _last_seen("worker-thread") is None
 
 
 def test_a_monitor_may_ask_over_plain_http_in_production(client, healthy, settings):
