@@ -85,7 +85,6 @@ def make_cast() -> Cast:
 class _Recording:
     """The rows load_requirement_library wrote into an empty library, as column values."""
 
-    database: str
     summary: LibrarySummary
     tables: list[tuple[type[models.Model], list[dict]]]
     history: list[dict]
@@ -143,7 +142,6 @@ def requirement_library() -> LibrarySummary:
     category_ids = {row["category_id"] for row in tables[-1][1]}
     type_ids = {row["content_type_id"] for row in history}
     _recordings[database] = _Recording(
-        database=database,
         summary=summary,
         tables=tables,
         history=history,
