@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from hallbar.contracts.imports import HEADERS
 from hallbar.contracts.models import Contract
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import VIEWS, login, serious_violations
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
@@ -56,8 +56,7 @@ def _upload(page, path: Path) -> None:
 
 
 @override_settings(TASKS=IMMEDIATE)
-@pytest.mark.parametrize("width", [1366, 390])
-@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(("language", "width"), VIEWS)
 def test_a_buyer_imports_fixes_two_errors_in_one_row_and_finds_the_contracts(
     page, world, live_server, tmp_path, language, width
 ):

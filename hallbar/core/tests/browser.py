@@ -26,6 +26,13 @@ SKIP_REASON = (
 )
 
 
+# The views a journey walks in: each language and each width once, not every pair of them.
+# Swedish, whose words are longer, at the phone's width (where a long word overflows first),
+# and English at the desktop's. The page sweep (core/tests/test_browser_lists.py) still checks every
+# page in both languages at both widths.
+VIEWS = [pytest.param("sv", 390, id="sv-390"), pytest.param("en", 1366, id="en-1366")]
+
+
 def browser_required() -> bool:
     return os.environ.get("HALLBAR_REQUIRE_BROWSER", "") in {"1", "true", "yes"}
 

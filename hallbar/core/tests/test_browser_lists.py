@@ -1,5 +1,5 @@
 """In a real browser, on the demo: every role's pages fit the window at 1366 and 390 px and axe-core
-finds no serious or critical violation on them (in Swedish and English), and the narrow menu
+finds no serious or critical violation on them (in Swedish; both languages are checked for width), and the narrow menu
 works by keyboard without JavaScript. (That no link leads to a dead end is checked without a browser,
 in test_links.py.)"""
 
@@ -73,8 +73,10 @@ def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server,
                 href = first.get_attribute("href") if first.count() else None
                 if href and not any(skipped in href for skipped in SKIPPED) and href not in queue:
                     queue.append(href)
-            # axe-core once per page and language, at the first width (1366)
-            problems.extend(f"{role} {problem}" for problem in serious_violations(page))
+            # axe-core once per page, in Swedish at the first width (1366): it checks the
+            # markup, which the two languages share (DESIGN, decision log)
+            if language == "sv":
+                problems.extend(f"{role} {problem}" for problem in serious_violations(page))
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 if problem := _too_wide(page):

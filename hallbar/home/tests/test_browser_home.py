@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import VIEWS, login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import Audit, Document, FollowUp
 from hallbar.followups.tests.conftest import PDF
@@ -46,8 +46,7 @@ AUDITOR_WORDS = {
 }
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(("language", "width"), VIEWS)
 def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(
     page, live_server, work, language, width, tmp_path
 ):

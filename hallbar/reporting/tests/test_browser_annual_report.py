@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import VIEWS, login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
 from hallbar.reporting.tests.test_annual_report import fake_year_figures, use_figures
@@ -50,8 +50,7 @@ def _shot(page, name: str) -> None:
 
 
 @override_settings(TASKS=IMMEDIATE)
-@pytest.mark.parametrize("width", [1366, 390])
-@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(("language", "width"), VIEWS)
 def test_the_secretariat_reads_the_report_generates_the_pdf_and_downloads_it(
     page, world, live_server, tmp_path, language, width
 ):

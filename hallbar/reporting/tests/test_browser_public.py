@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import serious_violations
+from hallbar.core.tests.browser import VIEWS, serious_violations
 from hallbar.demo.testing import make_cast
 from hallbar.organisations.services import load_reference_data
 from hallbar.reporting.tests.public_world import make_public_world
@@ -36,8 +36,7 @@ def _check(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("width", [1366, 390])
-@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(("language", "width"), VIEWS)
 def test_the_public_finds_results_figures_and_open_data(page, world, live_server, language, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.context.add_cookies(

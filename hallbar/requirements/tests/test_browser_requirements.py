@@ -73,17 +73,11 @@ PAGES_BY_USER = {
 
 
 @pytest.mark.presentation
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_axe_finds_no_serious_violation_on_any_requirements_page(
-    page, world, live_server, language
-):
+def test_axe_finds_no_serious_violation_on_any_requirements_page(page, world):
     _cast, ids = world
     problems = []
     for username, paths in PAGES_BY_USER.items():
-        page.context.clear_cookies()
-        page.context.add_cookies(
-            [{"name": "django_language", "value": language, "url": live_server.url}]
-        )
+        page.context.clear_cookies()  # in Swedish: axe checks markup, the same in both languages
         login(page, username, CAST_PASSWORD)
         for path in paths:
             response = page.goto(path.format(**ids))
