@@ -32,12 +32,21 @@ def can_record_external(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.AREA_COORDINATOR)
 
 
+RUN_BODY = ("parameters", "editions", "totals", "sql")
+
+
 def access_plan(user: User, public_id) -> tuple[FollowUpPlan, bool]:
     """Return the plan and whether user may change it; 404 if missing or not visible."""
     if not can_view_plans(user):
         raise Http404
     try:
-        plan = FollowUpPlan.objects.select_related("screening_run").get(public_id=public_id)
+        # the run's name and link only: its totals, inputs and SQL are large (about 100 kB of
+        # JSON and text in the demo) and read by the screening's own pages
+        plan = (
+            FollowUpPlan.objects.select_related("screening_run")
+            .defer(*(f"screening_run__{name}" for name in RUN_BODY))
+            .get(public_id=public_id)
+        )
     except (FollowUpPlan.DoesNotExist, ValueError):
         raise Http404 from None
     return plan, can_edit_plans(user)

@@ -2,10 +2,13 @@
 list's count, search, the supplier picker; approval is confirmed and runs in the background, and
 a plan over budget is approved only with the steering group's written decision."""
 
+import re
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hallbar.core.jobs import running_job
@@ -17,6 +20,7 @@ from hallbar.planning.jobs import APPROVAL
 from hallbar.planning.models import FollowUpPlan
 from hallbar.planning.selectors import coverage, summary
 from hallbar.planning.tests.conftest import YEAR
+from hallbar.suppliers.models import Supplier
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -281,3 +285,57 @@ def test_coverage_sums_the_national_rows_of_each_category(world, run):
     assert consumables["share"] == pytest.approx(covered / 1_300_000)
     assert categories[1]["covered"] == 0 and categories[1]["share"] == 0
     assert sum(area["total"] for area in areas) == pytest.approx(1_550_000.0)
+
+
+# A field left out of the page's query of the items is read afterwards, one row at a time
+ONE_ROW_READ = re.compile(
+    r'FROM "(planning_planitem|suppliers_supplier|organisations_region|organisations_organisation'
+    r'|organisations_procurementarea|categories_category|followups_followup|risk_screeningrun)" '
+    r'WHERE "\w+"\."id" = \d+ LIMIT 21$'
+)
+
+
+def _reads(client, url) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_plan_page_reads_as_often_however_many_follow_ups_the_plan_has(world, run, client):
+    # Given a proposed plan, read by the secretariat (who may change it) and a region contact
+    plan = _plan(world, budget=10_000_000)
+    url = reverse("planning:plan-detail", args=[plan.public_id])
+    readers = [world.cast.secretariat, world.cast.alice]
+    before = []
+    for reader in readers:
+        client.force_login(reader)
+        before.append(len(_reads(client, url)[1]))
+    # When twelve more suppliers get an office audit in it, led by Jämtland
+    added = [f"Leverantör nr {n:02}" for n in range(12)]
+    for name in added:
+        supplier = Supplier.objects.create(name=name, country="SE", other_id=name)
+        services.add_item(
+            plan,
+            supplier=supplier,
+            followup_type="office_audit",
+            lead_region=world.jamtland,
+            acting_user=world.cast.secretariat,
+        )
+    # Then each reader's page reads the database as many times as before, and lists them all
+    for reader, count in zip(readers, before, strict=True):
+        client.force_login(reader)
+        html, queries = _reads(client, url)
+        assert len(queries) == count, "\n".join(q[:150] for q in queries)
+        audits = html.split('data-testid="audits"')[1].split("</table>")[0]
+        items = html.split('data-testid="items"')[1].split("</table>")[0]
+        assert all(name in audits and name in items for name in added)
+        assert world.jamtland.name in items
+    # And once approved, the cases are linked without reading any row on its own
+    services.approve_plan(plan, acting_user=world.cast.steering, decision_text="", note="Ja")
+    client.force_login(world.cast.alice)
+    html, queries = _reads(client, url)
+    items = html.split('data-testid="items"')[1].split("</table>")[0]
+    for item in plan.items.select_related("followup")[:10]:
+        assert item.followup.reference in items
+    assert [sql for sql in queries if ONE_ROW_READ.search(sql)] == []
