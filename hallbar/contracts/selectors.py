@@ -86,8 +86,12 @@ def filter_contracts(
         )
     if region := params.get("region"):
         # A subquery, not a join over the regions: the list needs no DISTINCT (which sorted and
-        # spilled every contract to disk on PostgreSQL).
-        joint = Contract.regions.through.objects.filter(region__county_code=region)
+        # spilled every contract to disk on PostgreSQL). By the region's id, not its code: the
+        # database's statistics know how many contracts an id has, not a code behind a join, so
+        # for a large region it walks the start-date index and stops at the page's last row
+        # instead of reading and sorting all of the region's contracts (unknown code: none).
+        region_id = Region.objects.filter(county_code=region).values_list("pk", flat=True).first()
+        joint = Contract.regions.through.objects.filter(region_id=region_id)
         queryset = queryset.filter(pk__in=joint.values("contract_id"))
     if status := params.get("status"):
         queryset = queryset.filter(status=status)

@@ -192,6 +192,9 @@ def test_list_search_filter_sort_and_paging(library, cast, client_for, supplier)
     client = client_for(cast.steering)
     page = client.get(reverse("contracts:contract-list"), {"region": "23"}).content.decode()
     assert "J-1" in page and "R-00" not in page
+    # a code no region has lists nothing, rather than every contract
+    page = client.get(reverse("contracts:contract-list"), {"region": "99"})
+    assert page.context["total"] == 0 and "J-1" not in page.content.decode()
     page = client.get(reverse("contracts:contract-list"), {"q": "R-59"}).content.decode()
     assert "R-59" in page and "R-58" not in page
     first = client.get(reverse("contracts:contract-list"), {"sort": "-value"}).content.decode()
