@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from hallbar.contracts.access import contracts_visible_to, sees_contract_internals
+from hallbar.contracts.selectors import bought_by
 from hallbar.core.access import import_jobs_visible_to
 from hallbar.core.models import ImportJob
 from hallbar.followups.access import (
@@ -572,11 +573,10 @@ def _region_contact_work(user: User, today: date) -> list[WorkList]:
     led = followups_visible_to(user).filter(lead_region_id__in=regions, status__in=OPEN_STATES)
     current = ContractClause.objects.published().first()
     contracts = (
-        contracts_visible_to(user)
-        .filter(regions__in=regions, status="active")
+        bought_by(contracts_visible_to(user), regions)
+        .filter(status="active")
         .exclude(clause=current)
         .select_related("supplier", "clause")
-        .distinct()
         .order_by("reference")
         if current is not None
         else contracts_visible_to(user).none()
@@ -627,11 +627,10 @@ def _coordinator_work(user: User, today: date) -> list[WorkList]:
 
 def _buyer_work(user: User, today: date) -> list[WorkList]:
     regions = user.region_ids(Role.BUYER)
-    active = contracts_visible_to(user).filter(regions__in=regions, status="active")
+    active = bought_by(contracts_visible_to(user), regions).filter(status="active")
     ending = (
         active.filter(end_date__gte=today, end_date__lte=today + ENDING_WITHIN)
         .select_related("supplier")
-        .distinct()
         .order_by("end_date", "reference")
     )
 

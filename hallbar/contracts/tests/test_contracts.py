@@ -16,6 +16,7 @@ from hallbar.categories.models import Category
 from hallbar.contracts.exports import ocds_package
 from hallbar.contracts.models import Contract
 from hallbar.contracts.ocds import validate_release_package
+from hallbar.contracts.selectors import bought_by
 from hallbar.contracts.services import save_contract
 from hallbar.organisations.models import Region, Role
 from hallbar.requirements.selectors import current_clause
@@ -183,6 +184,24 @@ def test_auditors_and_strangers_see_no_contracts(library, cast, client_for, supp
         client.get(reverse("contracts:contract-detail", args=[contract.public_id])).status_code
         == 404
     )
+
+
+def test_bought_by_keeps_each_contract_of_the_regions_once(library, cast, supplier):
+    # Given a joint contract of Stockholm and Jämtland, one of each alone, and one of Skåne
+    joint = make_contract(cast.alice, supplier, reference="J-2", regions=("01", "23"))
+    stockholm = make_contract(cast.alice, supplier, reference="S-1")
+    jamtland = make_contract(cast.bob, supplier, reference="J-3", lead="23", regions=("23",))
+    make_contract(cast.secretariat, supplier, reference="M-1", lead="12", regions=("12",))
+    ids = {code: Region.objects.get(county_code=code).pk for code in ("01", "23", "12", "25")}
+    # When they are kept for Stockholm and Jämtland together, the joint contract comes once
+    both = list(bought_by(Contract.objects.order_by("reference"), [ids["01"], ids["23"]]))
+    assert both == [joint, jamtland, stockholm]
+    # and for one region, that region's; for a region that buys nothing or none given, none
+    assert set(bought_by(Contract.objects.all(), [ids["23"]])) == {joint, jamtland}
+    assert not bought_by(Contract.objects.all(), [ids["25"]]).exists()
+    assert not bought_by(Contract.objects.all(), []).exists()
+    # and a count agrees with the rows, with no duplicate to remove
+    assert bought_by(Contract.objects.all(), [ids["01"], ids["23"]]).count() == 3
 
 
 def test_list_search_filter_sort_and_paging(library, cast, client_for, supplier):
