@@ -117,6 +117,8 @@ class Contract(PublicModel):
             models.Index(fields=["status", "category"], name="contracts_status_category_idx"),
             # The list's default sort (newest start first, then id) reads this index in order.
             models.Index(fields=["-start_date", "id"], name="contracts_start_id_idx"),
+            # The start page's active contracts ending within six months, in end-date order.
+            models.Index(fields=["status", "end_date"], name="contracts_status_end_idx"),
         ]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
