@@ -35,8 +35,9 @@ def bought_by(contracts: QuerySet[Contract], region_ids) -> QuerySet[Contract]:
     A subquery, not a join over the regions: a contract bought by two of them comes once, with
     no DISTINCT (which sorted every contract on PostgreSQL). By id, not by county code: the
     database's statistics know how many contracts a region id has, so for a large region it
-    walks an index in the list's order and stops at the page's last row. So region_ids is a
-    collection of ids, not a subquery, whose values the database would not see when planning.
+    walks an index in the list's order and stops at the page's last row. region_ids must hold
+    the ids themselves (a list or set), not a subquery: the database plans with the values it
+    is given.
     """
     joint = Contract.regions.through.objects.filter(region_id__in=region_ids)
     return contracts.filter(pk__in=joint.values("contract_id"))

@@ -10,6 +10,10 @@ from django.http import Http404
 from hallbar.organisations.models import Role, User
 from hallbar.planning.models import FollowUpPlan
 
+# What a plan's pages and API never read of its screening run: its inputs, totals and SQL (about 100 kB
+# of JSON and text in the demo), which the screening's own pages show
+RUN_BODY = ("parameters", "editions", "totals", "sql")
+
 
 def can_view_plans(user: User) -> bool:
     return user.is_authenticated and user.is_cooperation_member
@@ -32,16 +36,11 @@ def can_record_external(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.AREA_COORDINATOR)
 
 
-RUN_BODY = ("parameters", "editions", "totals", "sql")
-
-
 def access_plan(user: User, public_id) -> tuple[FollowUpPlan, bool]:
     """Return the plan and whether user may change it; 404 if missing or not visible."""
     if not can_view_plans(user):
         raise Http404
     try:
-        # the run's name and link only: its totals, inputs and SQL are large (about 100 kB of
-        # JSON and text in the demo) and read by the screening's own pages
         plan = (
             FollowUpPlan.objects.select_related("screening_run")
             .defer(*(f"screening_run__{name}" for name in RUN_BODY))
