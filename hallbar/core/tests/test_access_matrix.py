@@ -456,6 +456,11 @@ def rolled_back_world(django_db_blocker, tmp_path_factory, name: str, build, **s
             outer.__enter__()
             try:
                 built = build()
+                # Check the deferred foreign keys of what build() wrote now, once. Left pending,
+                # every test's teardown checked them all again (Django's TestCase checks them
+                # before rolling the test back, and the roll-back puts them back in the queue):
+                # about 0.25 s per test on PostgreSQL.
+                connection.check_constraints()
             except BaseException:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
@@ -1223,6 +1228,7 @@ def sessions(world, django_db_blocker) -> dict[str, str]:
             client = Client()
             client.force_login(getattr(world.cast, who))
             keys[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        connection.check_constraints()  # once, not in every test's teardown (rolled_back_world)
     return keys
 
 

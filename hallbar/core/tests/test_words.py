@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 
 from hallbar.core.tests.test_access_matrix import (
@@ -315,6 +315,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def data_texts(world, django_db_blocker) -> set[str]:
     with django_db_blocker.unblock():
         training_world(world)  # built on first use otherwise: after the texts were read
+        connection.check_constraints()  # once, not in every test's teardown (rolled_back_world)
         return _data_texts()
 
 
