@@ -34,7 +34,7 @@ from hallbar.risk.forms import SpendImportForm
 from hallbar.risk.jobs import SCREENING
 from hallbar.risk.models import ScreeningRow, ScreeningRun
 from hallbar.risk.models.analysis import Area
-from hallbar.risk.runs import AREAS
+from hallbar.risk.runs import AREAS, priority_of
 from hallbar.risk.selectors import analysis_for_category, row_country_explanation
 from hallbar.risk.spend import (
     removed_partitions,
@@ -197,6 +197,20 @@ def screening_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("core:job", public_id=job.public_id)
 
 
+def _heat_cell(value: float) -> tuple[float, str, str]:
+    """Return a heat-map cell: the spend-weighted risk R, its class and the class in words."""
+    level = priority_of(value)
+    return value, level, PRIORITY_WORDS[level]()
+
+
+# the words of a risk class (and of a row's priority), translated when a page is made
+PRIORITY_WORDS: dict[str, Callable[[], str]] = {
+    "high": lambda: _("high"),
+    "medium": lambda: _("medium"),
+    "low": lambda: _("low"),
+}
+
+
 def _filtered_rows(run: ScreeningRun, params):
     rows = run.rows.all()
     region = params.get("region") or "SE"
@@ -239,7 +253,7 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
                 "key": item["category_key"],
                 "name": names.get(item["category_key"], item["category_key"]),
                 "exposure": item["total"],
-                "areas": [(area, (item[area] or 0) / spend_total) for area in AREAS],
+                "areas": [_heat_cell((item[area] or 0) / spend_total) for area in AREAS],
             }
         )
     chart = bar_chart(
@@ -255,6 +269,8 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         # names for the reader, never the category's key or a bare country code
         row.category_name = names.get(row.category_key, row.category_key)
         row.country_name = country_name(row.country) if row.country else ""
+        words = PRIORITY_WORDS.get(row.priority)
+        row.priority_words = words() if words else row.priority
     resolvable = resolvable_spend_region_ids(request.user)
     return render(
         request,

@@ -181,6 +181,16 @@ def test_screening_run_keeps_rows_and_national_pool(reference_data, risk_table, 
     client = client_for(cast.alice)
     page = client.get(reverse("risk:screening-detail", args=[run.public_id])).content.decode()
     assert "Medisupply Sverige AB" in page
+    # the heat map's classes (R 10, 17.5, 7 and 5 nationally) and the row's priority, in words
+    cells = '<td class="heat-medium">10,0 medel</td><td class="heat-high">17,5 hög</td>'
+    cells += '<td class="heat-low">7,0 låg</td><td class="heat-low">5,0 låg</td>'
+    assert cells in page
+    assert "</td><td>hög</td></tr>" in page
+    english = client.get(
+        reverse("risk:screening-detail", args=[run.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<td class="heat-high">17.5 high</td>' in english
+    assert '<td class="num">1,050</td><td>high</td></tr>' in english
     row = client.get(reverse("risk:screening-row", args=[run.public_id, national.pk]))
     assert row.status_code == 200
     xlsx = client.get(reverse("risk:screening-detail", args=[run.public_id]), {"format": "xlsx"})
