@@ -125,18 +125,13 @@ def current_suppliers(supplier_ids) -> dict[int, int]:
 
 def populations(year: int) -> dict[str, int]:
     """Return each region's population at the latest reference date before the year."""
-    result: dict[str, int] = {}
-    figures = (
-        PopulationFigure.objects.filter(reference_date__lt=date(year, 1, 1))
-        .select_related("region")
-        .order_by("region__county_code", "reference_date")
+    # in date order, so that each region's latest figure is the one kept
+    figures = PopulationFigure.objects.order_by("reference_date").values_list(
+        "region__county_code", "population"
     )
-    for figure in figures:
-        result[figure.region.county_code] = figure.population
-    if not result:  # no figure before the year: take the latest there is
-        for figure in PopulationFigure.objects.select_related("region").order_by("reference_date"):
-            result[figure.region.county_code] = figure.population
-    return result
+    result = dict(figures.filter(reference_date__lt=date(year, 1, 1)))
+    # no figure before the year: take the latest there is
+    return result or dict(figures)
 
 
 @dataclass

@@ -15,7 +15,9 @@ from hallbar.core.jobs import running_job
 from hallbar.core.models import BackgroundJob
 from hallbar.core.tasks import run_job
 from hallbar.followups.models import FollowUp
+from hallbar.organisations.models import PopulationFigure, Region
 from hallbar.planning import services
+from hallbar.planning.candidates import populations
 from hallbar.planning.jobs import APPROVAL
 from hallbar.planning.models import FollowUpPlan
 from hallbar.planning.selectors import coverage, summary
@@ -339,3 +341,25 @@ def test_the_plan_page_reads_as_often_however_many_follow_ups_the_plan_has(world
     for item in plan.items.select_related("followup")[:10]:
         assert item.followup.reference in items
     assert [sql for sql in queries if ONE_ROW_READ.search(sql)] == []
+
+
+def test_populations_are_each_regions_latest_figure_before_the_year(reference_data):
+    # Given three figures of Stockholm and one of Uppsala, at known dates
+    PopulationFigure.objects.all().delete()
+    stockholm = Region.objects.get(county_code="01")
+    uppsala = Region.objects.get(county_code="03")
+    for region, day, people in [
+        (stockholm, date(2021, 12, 31), 100),
+        (stockholm, date(2023, 12, 31), 300),
+        (stockholm, date(2022, 12, 31), 200),
+        (uppsala, date(2022, 12, 31), 50),
+    ]:
+        PopulationFigure.objects.create(
+            region=region, reference_date=day, population=people, source="test"
+        )
+    # Then a year counts each region's latest figure from before the year began
+    assert populations(2024) == {"01": 300, "03": 50}
+    assert populations(2023) == {"01": 200, "03": 50}
+    assert populations(2022) == {"01": 100}
+    # and with no figure before the year, the latest there is
+    assert populations(2020) == {"01": 300, "03": 50}
