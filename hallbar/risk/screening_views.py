@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, Sum
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -271,7 +273,6 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         row.country_name = country_name(row.country) if row.country else ""
         words = PRIORITY_WORDS.get(row.priority)
         row.priority_words = words() if words else row.priority
-    resolvable = resolvable_spend_region_ids(request.user)
     return render(
         request,
         "risk/screening_detail.html",
@@ -285,12 +286,38 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
             "category_names": names,
             "heat": heat,
             "chart": chart,
-            "resolve_all": resolvable is None,
-            "resolve_regions": set(
-                Region.objects.filter(pk__in=resolvable or ()).values_list("county_code", flat=True)
-            ),
+            "unmatched": _unmatched_by_region(run, request.user),
         },
     )
+
+
+def _unmatched_by_region(run: ScreeningRun, user) -> list[dict[str, Any]]:
+    """Return the run's regions with their five largest unmatched names, each with the link to
+    match it to a supplier where the user may (suppliers.access.resolvable_spend_region_ids)."""
+    resolvable = resolvable_spend_region_ids(user)
+    codes = set(
+        Region.objects.filter(pk__in=resolvable or ()).values_list("county_code", flat=True)
+    )
+    list_url = reverse("suppliers:unmatched-spend-list")
+    regions = []
+    for region in (run.totals or {}).get("regions", []):
+        may_resolve = resolvable is None or region.get("code") in codes
+        names = [
+            {
+                "label": name.get("name") or name.get("identifier"),
+                # the identifier beside a name; alone, it is the label
+                "identifier": name.get("identifier") if name.get("name") else "",
+                "spend_sek": name.get("spend_sek"),
+                "ambiguous": name.get("ambiguous"),
+                "resolve_url": reverse("suppliers:unmatched-spend-resolve", args=[name["id"]])
+                if may_resolve
+                else "",
+            }
+            for name in region.get("names", [])[:5]
+        ]
+        all_url = f"{list_url}?{urlencode({'region': region.get('code'), 'year': run.year})}"
+        regions.append({**region, "names": names, "all_url": all_url if may_resolve else ""})
+    return regions
 
 
 def screening_row(request: AuthenticatedHttpRequest, public_id, row_id: int) -> HttpResponse:

@@ -338,9 +338,12 @@ def test_screening_and_import_pages_show_unmatched_spend_with_links(
     assert "Region Stockholm" in text and "123 456 kr" in text
     assert "99,2 %" in text  # 123 456 of 124 456 kr
     assert resolve_url in text
+    all_names = reverse("suppliers:unmatched-spend-list") + "?region=01&amp;year=2025"
+    assert f'<a href="{all_names}">' in text
     # the steering group sees the shares, but no links to resolve
     text = text_of(client_for(cast.steering).get(url))
     assert "123 456 kr" in text and resolve_url not in text
+    assert reverse("suppliers:unmatched-spend-list") not in text
 
 
 @pytest.mark.parametrize(
