@@ -50,6 +50,12 @@ from hallbar.suppliers.access import resolvable_spend_region_ids, sites_for
 from hallbar.suppliers.models import Supplier
 
 AREA_LABELS = {"hr": "MR", "wr": "AR", "env": "Miljö", "be": "AE"}
+# the words of a risk class (and of a row's priority), translated when a page is made
+PRIORITY_WORDS: dict[str, Callable[[], str]] = {
+    "high": lambda: _("high"),
+    "medium": lambda: _("medium"),
+    "low": lambda: _("low"),
+}
 EXPORT_COLUMNS = [
     "region_code",
     "category",
@@ -203,14 +209,6 @@ def _heat_cell(value: float) -> tuple[float, str, str]:
     """Return a heat-map cell: the spend-weighted risk R, its class and the class in words."""
     level = priority_of(value)
     return value, level, PRIORITY_WORDS[level]()
-
-
-# the words of a risk class (and of a row's priority), translated when a page is made
-PRIORITY_WORDS: dict[str, Callable[[], str]] = {
-    "high": lambda: _("high"),
-    "medium": lambda: _("medium"),
-    "low": lambda: _("low"),
-}
 
 
 def _filtered_rows(run: ScreeningRun, params):
