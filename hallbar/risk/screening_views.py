@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hallbar.categories.models import Category
@@ -50,11 +51,11 @@ from hallbar.suppliers.access import resolvable_spend_region_ids, sites_for
 from hallbar.suppliers.models import Supplier
 
 AREA_LABELS = {"hr": "MR", "wr": "AR", "env": "Miljö", "be": "AE"}
-# the words of a risk class (and of a row's priority), translated when a page is made
-PRIORITY_WORDS: dict[str, Callable[[], str]] = {
-    "high": lambda: _("high"),
-    "medium": lambda: _("medium"),
-    "low": lambda: _("low"),
+# the words of a risk class (and of a row's priority)
+PRIORITY_WORDS = {
+    "high": gettext_lazy("high"),
+    "medium": gettext_lazy("medium"),
+    "low": gettext_lazy("low"),
 }
 EXPORT_COLUMNS = [
     "region_code",
@@ -205,10 +206,10 @@ def screening_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("core:job", public_id=job.public_id)
 
 
-def _heat_cell(value: float) -> tuple[float, str, str]:
+def _heat_cell(value: float, words: Mapping[str, str]) -> tuple[float, str, str]:
     """Return a heat-map cell: the spend-weighted risk R, its class and the class in words."""
     level = priority_of(value)
-    return value, level, PRIORITY_WORDS[level]()
+    return value, level, words[level]
 
 
 def _filtered_rows(run: ScreeningRun, params):
@@ -239,6 +240,8 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         )
         for area in AREAS
     }
+    # the classes in words, translated once for the page
+    words = {level: str(text) for level, text in PRIORITY_WORDS.items()}
     heat = []
     for row in (
         national.values("category_key")
@@ -253,7 +256,7 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
                 "key": item["category_key"],
                 "name": names.get(item["category_key"], item["category_key"]),
                 "exposure": item["total"],
-                "areas": [_heat_cell((item[area] or 0) / spend_total) for area in AREAS],
+                "areas": [_heat_cell((item[area] or 0) / spend_total, words) for area in AREAS],
             }
         )
     chart = bar_chart(
@@ -269,8 +272,7 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         # names for the reader, never the category's key or a bare country code
         row.category_name = names.get(row.category_key, row.category_key)
         row.country_name = country_name(row.country) if row.country else ""
-        words = PRIORITY_WORDS.get(row.priority)
-        row.priority_words = words() if words else row.priority
+        row.priority_words = words.get(row.priority, row.priority)
     return render(
         request,
         "risk/screening_detail.html",
