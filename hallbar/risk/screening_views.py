@@ -287,6 +287,12 @@ def screening_detail(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
             "heat": heat,
             "chart": chart,
             "unmatched": _unmatched_by_region(run, request.user),
+            # the editions of the reference data the run used (its analyses are listed apart)
+            "edition_labels": [
+                e["label"]
+                for e in (run.editions or {}).values()
+                if isinstance(e, dict) and e.get("label")
+            ],
         },
     )
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from hallbar.core.imports import create_job, run_import_job
 from hallbar.core.models import ImportJob
 from hallbar.organisations.models import Region
 from hallbar.risk import runs
-from hallbar.risk.models import ScreeningRun
+from hallbar.risk.models import DataEdition, ScreeningRun
 from hallbar.risk.screening import store
 from hallbar.risk.services import approve_analysis, create_analysis_draft
 from hallbar.risk.spend import COLUMNS, spend_root, stored_partitions
@@ -172,6 +173,8 @@ def test_screening_run_keeps_rows_and_national_pool(reference_data, risk_table, 
     ProductionSite.objects.create(supplier=supplier, name="Klang", country="MY", tier=1)
     import_spend(lines([GLOVES]), region="01")
     import_spend(lines([{**GLOVES, "amount_sek": "500"}]), region="23")
+    for kind, label in [("cpi", "CPI 2024"), ("wgi", "WGI 2024")]:
+        DataEdition.objects.create(kind=kind, label=label, filename="-", sha256="0" * 64)
     run = runs.run_screening(year=2025, acting_user=cast.secretariat)
     national = run.rows.get(region_code="SE")
     assert float(national.spend_sek) == 1500
@@ -186,6 +189,10 @@ def test_screening_run_keeps_rows_and_national_pool(reference_data, risk_table, 
     cells += '<td class="heat-low">7,0 låg</td><td class="heat-low">5,0 låg</td>'
     assert cells in page
     assert "</td><td>hög</td></tr>" in page
+    # the data editions, joined with no separator left over after the last
+    editions = re.search(r"<dt>Dataversioner</dt><dd>(.*?)</dd>", page).group(1)
+    labels = [e["label"] for e in run.editions.values() if isinstance(e, dict) and e.get("label")]
+    assert sorted(labels) == ["CPI 2024", "WGI 2024"] and editions == "; ".join(labels)
     english = client.get(
         reverse("risk:screening-detail", args=[run.public_id]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
