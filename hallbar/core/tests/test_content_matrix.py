@@ -13,6 +13,10 @@ operations, CSV/XLSX/OCDS exports, downloads) plus cases for the seeded objects 
 every member of the cast, ragnar and anonymously. A marker must reach exactly the users its rule
 names: never anyone else (a leak), and everyone it names somewhere (so the sweep really reaches
 the marker, and the rule is not kept by hiding the material from its own readers).
+
+The same responses give the access matrix's statuses: each member of the cast (and nobody logged
+in) gets the status its case names, and no GET writes a row. One sweep serves both checks: each
+URL is fetched once per user, not once for the statuses and again for the markers.
 """
 
 import io
@@ -22,9 +26,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from hallbar.core.tests.test_access_matrix import (
@@ -35,6 +42,8 @@ from hallbar.core.tests.test_access_matrix import (
     World,
     _build_world,
     _case,
+    _changed,
+    _counts,
     rolled_back_world,
 )
 from hallbar.followups import files
@@ -44,6 +53,7 @@ from hallbar.followups.models import Audit, CaseEvent, Deviation, Document, Repo
 from hallbar.followups.services.common import _document, _event
 from hallbar.organisations.models import Organisation, Role, User
 from hallbar.organisations.services import add_membership
+from hallbar.organisations.tests.matrix import matrix_providers
 from hallbar.suppliers.models import ProductionSite
 from hallbar.suppliers.services import save_site
 
@@ -332,6 +342,8 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         "content-matrix",
         build,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # the access matrix's single sign-on provider, so that its URLs answer
+        SOCIALACCOUNT_PROVIDERS=matrix_providers(),
     )
 
 
@@ -394,8 +406,9 @@ CONTENT_CASES = [
         readers=(),
     ),
 ]
-# Every GET-able case of the access matrix (POST-only views answer GET with an empty 405).
-SWEPT: list[Case] = [c for c in CASES if c.status != 405] + CONTENT_CASES
+# Every case of the access matrix (POST-only views answer GET with an empty 405), and the seeded
+# objects' own.
+SWEPT: list[Case] = CASES + CONTENT_CASES
 
 
 def _body(response) -> bytes:
@@ -419,31 +432,77 @@ def _found(text: bytes) -> set[str]:
     return {m for m in (*MARKERS, ORDINARY) if m.encode() in text}
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one user was served at one URL."""
+
+    status: int
+    location: str
+    markers: frozenset[str]
+
+
+@dataclass
+class Sweep:
+    answers: dict[str, dict[str, Answer]]  # case id → who → what they were served
+    changed: dict[str, dict[str, tuple[int, int]]]  # case id → the row counts its GETs changed
+
+    def sightings(self, marker: str) -> dict[str, set[str]]:
+        """Return who was served the marker → on which cases' URLs."""
+        seen: dict[str, set[str]] = defaultdict(set)
+        for case_id, answers in self.answers.items():
+            for who, answer in answers.items():
+                if marker in answer.markers:
+                    seen[who].add(case_id)
+        return seen
+
+
 @pytest.fixture(scope="module")
-def sightings(seeded, django_db_blocker) -> dict[str, dict[str, set[str]]]:
-    """Fetch every swept URL as every user once; return marker → user → the URLs it was on."""
+def sweep(seeded, django_db_blocker) -> Sweep:
+    """Fetch every swept URL as every user once, URL by URL: the statuses of the access matrix's
+    cases and the markers come from the same requests.
+
+    Each user is logged in once (a login costs more than most pages); the client then carries
+    that user's session key. Each URL's round of requests runs in a savepoint that is rolled
+    back, as a test of its own would be, after counting the rows it changed.
+    """
     SEEDED[:] = [seeded]
     users = {**seeded.world.cast.everyone(), "ragnar": seeded.ragnar}
-    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    client = Client()
+    answers: dict[str, dict[str, Answer]] = {}
+    changed: dict[str, dict[str, tuple[int, int]]] = {}
     with django_db_blocker.unblock():
-        urls = [case.url(seeded.world) for case in SWEPT]
+        keys = {}
         for who in USERS:
-            client.logout()
             if who != ANONYMOUS:
-                client.force_login(users[who])
-            for url in urls:
-                for marker in _found(_body(client.get(url))):
-                    seen[marker][who].add(url)
-    return seen
+                login = Client()
+                login.force_login(users[who])
+                keys[who] = login.cookies[settings.SESSION_COOKIE_NAME].value
+        client = Client()
+        for case in SWEPT:
+            url = case.url(seeded.world)
+            with transaction.atomic():
+                before = _counts()
+                answers[case.id] = {}
+                for who in USERS:
+                    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+                    if who != ANONYMOUS:
+                        client.cookies[settings.SESSION_COOKIE_NAME] = keys[who]
+                    response = client.get(url)
+                    answers[case.id][who] = Answer(
+                        response.status_code,
+                        response.get("Location", ""),
+                        frozenset(_found(_body(response))),
+                    )
+                changed[case.id] = _changed(before, _counts())
+                transaction.set_rollback(True)
+    return Sweep(answers, changed)
 
 
 # --- the tests --------------------------------------------------------------------------------
 
 
 def test_the_sweep_covers_every_url_pattern_and_the_seeded_objects(seeded):
-    # every GET-able case of the access matrix (which has one for every URL pattern) is swept
-    assert {c.id for c in CASES if c.status != 405} <= {c.id for c in SWEPT}
+    # every case of the access matrix (which has one for every URL pattern) is swept
+    assert {c.id for c in CASES} <= {c.id for c in SWEPT}
     assert len({c.id for c in SWEPT}) == len(SWEPT)
     # every marker was seeded where the rule's readers would look for it
     followup = seeded.world.followup
@@ -453,9 +512,9 @@ def test_the_sweep_covers_every_url_pattern_and_the_seeded_objects(seeded):
 
 
 @pytest.mark.parametrize("marker", sorted(MARKERS), ids=lambda m: m)
-def test_a_confidential_marker_reaches_exactly_the_readers_its_rule_names(marker, sightings):
+def test_a_confidential_marker_reaches_exactly_the_readers_its_rule_names(marker, sweep):
     rule = MARKERS[marker]
-    seen = sightings[marker]
+    seen = sweep.sightings(marker)
     # Then nobody outside the rule was served it, on any page, API operation or export
     leaks = {who: sorted(urls) for who, urls in seen.items() if who not in rule.readers}
     assert leaks == {}, f"{marker} leaked. Rule: {rule.rule}"
@@ -463,8 +522,30 @@ def test_a_confidential_marker_reaches_exactly_the_readers_its_rule_names(marker
     assert set(seen) == rule.expected, f"{marker}: {rule.rule}"
 
 
-def test_an_ordinary_deviation_is_shared_with_every_participant(sightings):
-    assert set(sightings[ORDINARY]) == set(ORDINARY_READERS)
+def test_an_ordinary_deviation_is_shared_with_every_participant(sweep):
+    assert set(sweep.sightings(ORDINARY)) == set(ORDINARY_READERS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_get_gives_each_role_its_status_and_changes_nothing(case, sweep):
+    """The access matrix's statuses, from the same requests (the seeded objects change none)."""
+    answers = sweep.answers[case.id]
+    wrong = []
+    for who in (*EVERYONE, ANONYMOUS):
+        # When the user (or nobody logged in) opened the URL
+        answer, expected = answers[who], case.expected_get(who)
+        # Then the status is the expected one: the page, 404, or the login page
+        if answer.status != expected:
+            wrong.append(f"{who}: {answer.status}, expected {expected}")
+        elif (
+            who == ANONYMOUS
+            and expected == 302
+            and not answer.location.startswith(reverse(settings.LOGIN_URL))
+        ):
+            wrong.append(f"{who}: redirected to {answer.location}, not to the login")
+    assert wrong == [], f"GET {case.url(SEEDED[0].world)}"
+    # and nothing was written
+    assert sweep.changed[case.id] == {}, f"GET {case.url(SEEDED[0].world)} changed data"
 
 
 def test_no_mail_carries_a_marker_to_anyone_outside_its_rule(seeded) -> None:
