@@ -5,7 +5,6 @@ finds the contracts through the result's link.
 Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,13 @@ from playwright.sync_api import expect
 
 from hallbar.contracts.imports import HEADERS
 from hallbar.contracts.models import Contract
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 
 
 @pytest.fixture
@@ -34,17 +32,12 @@ def world(transactional_db):
 
 
 def _fits(page) -> None:
-    """The page is no wider than the window, and axe finds nothing serious."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    window = page.evaluate("window.innerWidth")
-    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
-    assert serious_violations(page) == []
+    """The page is no wider than the window, and axe finds nothing serious (check_page)."""
+    assert check_page(page, widths=(page.viewport_size["width"],)) == []
 
 
 def _shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    shoot(page, "import", name)
 
 
 def _upload(page, path: Path) -> None:

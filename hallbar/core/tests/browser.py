@@ -41,6 +41,49 @@ def browser_available() -> bool:
     return CHROMIUM.exists()
 
 
+def shoot(page, folder: str, name: str) -> None:
+    """Save a screenshot of the whole page as $HALLBAR_SHOTS/<folder>/<name>.png, when
+    HALLBAR_SHOTS names a directory.
+
+    Screenshots are for people looking at the pages; no test reads them, and a full-page one
+    costs a tenth of a second or more, so without HALLBAR_SHOTS none is taken.
+    """
+    if root := os.environ.get("HALLBAR_SHOTS"):
+        directory = Path(root) / folder
+        directory.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
+
+
+def wider_than_window(page) -> str | None:
+    """Say how much wider than the window the page is, or None when it fits."""
+    document, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return (
+        f"{page.url} is {document} px wide in a {window} px window" if document > window else None
+    )
+
+
+def check_page(page, folder: str = "", name: str = "", widths=(1366, 390)) -> list[str]:
+    """Look at a page as its users do; return the problems found.
+
+    - axe-core once, on a page in Swedish: it checks the markup, roles, names and colours, which
+      the two languages and the widths share (DESIGN, decision log). An English page is checked
+      for its words by core/tests/test_words.py, without a browser.
+    - At each width (the viewport ends at the first): no wider than the window, and with
+      HALLBAR_SHOTS and a name, a screenshot `<folder>/<name>-<width>.png`.
+    """
+    problems = []
+    if page.evaluate("document.documentElement.lang") != "en":
+        problems += serious_violations(page)
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        if too_wide := wider_than_window(page):
+            problems.append(too_wide)
+        if name:
+            shoot(page, folder, f"{name}-{width}")
+    page.set_viewport_size({"width": widths[0], "height": 900})
+    return problems
+
+
 def serious_violations(page) -> list[str]:
     """Run axe-core on the page; return its serious and critical violations, readably."""
     from axe_playwright_python.sync_playwright import Axe

@@ -163,7 +163,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
 
 
 @pytest.mark.presentation
-def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world) -> None:
+def test_axe_on_the_other_follow_up_pages_and_their_language(page, world) -> None:
     followup = to_assessed(world, open_case(world))
     audit = services.order_audit(
         followup,
@@ -209,5 +209,6 @@ def test_axe_on_the_other_follow_up_pages_in_swedish_and_english(page, world) ->
                 response = page.goto(url)
                 assert response.status == 200, f"{username} {url}"
                 assert page.locator("html").get_attribute("lang") == language
-                problems.extend(serious_violations(page))
+                if language == "sv":  # axe once per page, in Swedish (check_page says why)
+                    problems.extend(serious_violations(page))
     assert problems == []

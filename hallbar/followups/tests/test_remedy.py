@@ -492,27 +492,11 @@ def to_assessed_globex(world, followup):
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-def _fits(page, width: int, problems: list[str]) -> None:
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    if wide > width:
-        problems.append(f"{page.url}: {wide} px wide at {width} px")
-
-
 def _look(page, problems: list[str], name: str) -> None:
     """axe-core and the width at desktop and mobile size (screenshots with HALLBAR_SHOTS)."""
-    import os
-    from pathlib import Path
+    from hallbar.core.tests.browser import check_page
 
-    from hallbar.core.tests.browser import serious_violations
-
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        problems.extend(serious_violations(page))
-        _fits(page, width, problems)
-        if shots := os.environ.get("HALLBAR_SHOTS"):
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{shots}/remedy-{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
+    problems += check_page(page, "remedy", name)
 
 
 def _as(page, username: str) -> None:

@@ -1,17 +1,16 @@
 """In a real browser, at desktop and mobile width: the auditor finds an audit on the start page and
 reports it; the supplier answers a questionnaire with a failed first submit, finds its evidence
 intact, confirms and sees the receipt. Every page: axe-core finds no serious violation and the
-page is no wider than the window. Screenshots of each role's start page go to SHOTS."""
+page is no wider than the window (`check_page`; screenshots of each role's start page with
+HALLBAR_SHOTS)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import Audit, Document, FollowUp
 from hallbar.followups.tests.conftest import PDF
@@ -19,7 +18,6 @@ from hallbar.followups.tests.conftest import PDF
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = [1366, 390]
-SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/home"))
 
 
 def _as(page, username: str, width: int, language: str = "", server_url: str = "") -> None:
@@ -32,11 +30,9 @@ def _as(page, username: str, width: int, language: str = "", server_url: str = "
     login(page, username, CAST_PASSWORD)
 
 
-def _check(page, problems: list[str]) -> None:
-    problems.extend(serious_violations(page))
-    document, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if document > window:
-        problems.append(f"{page.url}: the page is {document} px wide in a {window} px window")
+def _check(page, problems: list[str], name: str) -> None:
+    """The page at the test's width (axe-core and no sideways scrolling: check_page)."""
+    problems += check_page(page, "home", name, widths=(page.viewport_size["width"],))
 
 
 # What the auditor reads, in each language
@@ -58,12 +54,12 @@ def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(
     _as(page, "rolf", width, language, live_server.url)
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == language
-    _check(page, problems)
+    _check(page, problems, f"auditor-start-{language}")
     item = page.locator("[data-testid=work-item]")
     assert item.count() == 1 and "Klang Glove Factory" in item.inner_text()
     item.locator("a").click()
     page.wait_for_url(f"**/followups/audits/{audit.public_id}/")
-    _check(page, problems)
+    _check(page, problems, f"auditor-audit-{language}")
     page.locator("#id_performed_date").fill(work["yesterday"])
     page.locator("#id_documents_reviewed").fill("Uppförandekod, riskanalys, leverantörslista.")
     page.locator("#id_report").fill("Inga avvikelser vid kontorsrevisionen.")
@@ -79,7 +75,7 @@ def test_the_auditor_finds_and_reports_an_audit_from_the_start_page(
     page.locator("a[href='/followups/audits/']").click()
     expect(page.get_by_role("heading", level=1, name=words["my_audits"])).to_be_visible()
     assert page.locator("html").get_attribute("lang") == language
-    _check(page, problems)
+    _check(page, problems, f"auditor-my-audits-{language}")
     assert (
         f"/followups/audits/{audit.public_id}/"
         in page.get_by_test_id("reported-audits").inner_html()
@@ -99,17 +95,17 @@ def test_the_supplier_keeps_its_evidence_after_a_failed_submit_and_gets_a_receip
     first = next(q for q in questions if q.evidence_required)
     _as(page, "charlie", width)
     page.goto("/")
-    _check(page, problems)
+    _check(page, problems, "supplier-start")
     page.locator(f"[data-testid=work-item] a[href='/portal/{followup.public_id}/']").click()
     page.wait_for_url(f"**/portal/{followup.public_id}/")
-    _check(page, problems)
+    _check(page, problems, "supplier-questionnaire")
     # a first submit with one answer and its evidence only: refused, the evidence kept
     page.locator(f"#q{first.pk}-yes").check()
     page.locator(f"#file{first.pk}").set_input_files(str(evidence))
     page.locator(f"#date{first.pk}").fill("2025-02-01")
     page.locator("button[name=answers][value=submit]").click()
     page.wait_for_load_state()
-    _check(page, problems)
+    _check(page, problems, "supplier-refused")
     kept = page.locator(f"#question-{first.pk}").inner_text()
     assert "uppforandekod.pdf" in kept and "2025-02-01" in kept
     assert page.locator(".errorlist").count() > 0
@@ -129,11 +125,11 @@ def test_the_supplier_keeps_its_evidence_after_a_failed_submit_and_gets_a_receip
     page.locator("button[name=answers][value=submit]").click()
     page.wait_for_load_state()
     # the confirmation, then the receipt
-    _check(page, problems)
+    _check(page, problems, "supplier-confirm")
     assert Document.objects.filter(followup=followup, question=first).count() == 1
     page.locator("button[name=answers][value=confirm]").first.click()
     page.wait_for_url(re.compile(r"/receipt/$"))
-    _check(page, problems)
+    _check(page, problems, "supplier-receipt")
     followup.refresh_from_db()
     assert followup.status == "answered"
     stamp = timezone.localtime(followup.response.submitted_at)  # the receipt shows local time
@@ -156,16 +152,13 @@ CAST = {
 
 
 @pytest.mark.presentation
-def test_every_role_s_start_page_at_both_widths_with_screenshots(page, work):
+def test_every_role_s_start_page_at_both_widths(page, work):
     problems: list[str] = []
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for name, username in CAST.items():
-        for width in WIDTHS:
-            _as(page, username, width)
-            page.goto("/")
-            _check(page, problems)
-            # Swedish, the default; dave (the supplier abroad) prefers English
-            expected = "en" if username == "dave" else "sv"
-            assert page.locator("html").get_attribute("lang") == expected
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        _as(page, username, WIDTHS[0])
+        page.goto("/")
+        problems += check_page(page, "home", name, widths=WIDTHS)
+        # Swedish, the default; dave (the supplier abroad) prefers English
+        expected = "en" if username == "dave" else "sv"
+        assert page.locator("html").get_attribute("lang") == expected
     assert problems == []

@@ -2,12 +2,9 @@
 its budget state first; the steering group approves the plan after a confirmation page, and
 follows the approval on the job page to its result."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import FollowUp
 from hallbar.planning import services
@@ -16,7 +13,6 @@ from hallbar.planning.tests.conftest import YEAR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 TEXT = {
     "sv": {
         "approve": "Godkänn planen …",
@@ -37,10 +33,6 @@ TEXT = {
         "open": "Open the plan",
     },
 }
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _language(page, language: str) -> None:
@@ -70,11 +62,8 @@ def test_steering_group_approves_the_plan_after_a_confirmation(
     # Then the budget state is the first thing under the heading
     state = page.get_by_test_id("budget-state").inner_text()
     assert (text["over"] if over else text["within"]) in state
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/plan-{language}-{width}.png", full_page=True)
-    problems += serious_violations(page)
-    assert _fits(page)
+    shoot(page, "plans", f"plan-{language}-{width}")
+    problems += check_page(page, widths=(width,))
     # When it chooses to approve, a confirmation page sums up what is approved
     page.get_by_role("link", name=text["approve"]).click()
     page.wait_for_url("**/approve/")
@@ -89,18 +78,15 @@ def test_steering_group_approves_the_plan_after_a_confirmation(
         assert FollowUpPlan.objects.get(pk=plan.pk).status == "proposed"
         page.get_by_label(text["decision"]).fill("Styrgruppen godkänner planen över budget.")
         page.get_by_label(text["date"]).fill(f"{YEAR - 1}-12-15")
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/approve-confirm-{language}-{width}.png", full_page=True)
-    problems += serious_violations(page)
-    assert _fits(page)
+    shoot(page, "plans", f"approve-confirm-{language}-{width}")
+    problems += check_page(page, widths=(width,))
     # When it confirms
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/jobs/**")
     # Then the job page shows the result (the worker ran it at once here)
     page.get_by_test_id("job-result").wait_for()
     assert text["done"] in page.get_by_test_id("job-result").inner_text()
-    problems += serious_violations(page)
-    assert _fits(page)
+    problems += check_page(page, widths=(width,))
     plan.refresh_from_db()
     assert plan.status == "approved"
     assert FollowUp.objects.count() == plan.items.count()
@@ -110,6 +96,5 @@ def test_steering_group_approves_the_plan_after_a_confirmation(
     approval = page.get_by_test_id("approval").inner_text()
     if over:
         assert "Styrgruppen godkänner planen över budget." in approval
-    problems += serious_violations(page)
-    assert _fits(page)
+    problems += check_page(page, widths=(width,))
     assert problems == []

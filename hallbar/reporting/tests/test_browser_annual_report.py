@@ -4,16 +4,13 @@ the annual report, generates its PDF (the job page shows the result) and downloa
 Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
 """
 
-import os
-from pathlib import Path
-
 import pypdf
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
 from hallbar.reporting.tests.test_annual_report import fake_year_figures, use_figures
@@ -24,7 +21,6 @@ pytestmark = [
     pytest.mark.usefixtures("data_dir"),
 ]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 YEAR = timezone.localdate().year
 
 
@@ -36,17 +32,12 @@ def world(transactional_db, monkeypatch):
 
 
 def _fits(page) -> None:
-    """The page is no wider than the window, and axe finds nothing serious."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    window = page.evaluate("window.innerWidth")
-    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
-    assert serious_violations(page) == []
+    """The page is no wider than the window, and axe finds nothing serious (check_page)."""
+    assert check_page(page, widths=(page.viewport_size["width"],)) == []
 
 
 def _shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    shoot(page, "annual-report", name)
 
 
 @override_settings(TASKS=IMMEDIATE)

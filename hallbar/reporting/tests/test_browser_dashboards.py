@@ -5,20 +5,16 @@ nothing serious and nothing is wider than the window.
 Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
 from hallbar.reporting.tests.conftest import YEAR, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 
 
 @pytest.fixture
@@ -29,16 +25,12 @@ def browser_world(transactional_db):
 
 
 def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    window = page.evaluate("window.innerWidth")
-    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
-    assert serious_violations(page) == []
+    """The page is no wider than the window, and axe finds nothing serious (check_page)."""
+    assert check_page(page, widths=(page.viewport_size["width"],)) == []
 
 
 def _shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    shoot(page, "dashboards", name)
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)

@@ -1,41 +1,22 @@
 """In a real browser, in Swedish and English: the secretariat opens the strategy goals, adds a
 goal with an indicator and its targets, and deletes it after confirming; a buyer reads the
-period without edit links. axe-core on every page, at 1366 and 390 px (no sideways scrolling).
+period without edit links. Every page is checked at 1366 and 390 px (no sideways scrolling),
+and by axe-core in Swedish (`check_page`).
 
-Screenshots go to HALLBAR_SHOTS (default /work/sv/shots/goals when /work/sv exists).
+Screenshots go to HALLBAR_SHOTS/goals when HALLBAR_SHOTS is set.
 """
-
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import check_page, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.reporting.figures import DEFINITIONS
 from hallbar.reporting.models import Goal, Indicator, StrategyPeriod
 from hallbar.reporting.strategy import load_strategy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/goals"))
-WIDTHS = (1366, 390)
-
-
-def _check(page, problems: list[str], name: str) -> None:
-    """axe-core, nothing wider than the window at either width, and a screenshot of each."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        problems += serious_violations(page)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{page.url} at {width}px: {overflow}px wider than the window")
-        if SHOTS.parent.exists():
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -53,15 +34,15 @@ def test_the_secretariat_edits_goals_and_a_buyer_reads_them(page, cast, live_ser
     page.goto("/reporting/goals/")
     assert page.locator("html").get_attribute("lang") == language
     expect(page.get_by_test_id("periods")).to_be_visible()
-    _check(page, problems, f"list-{language}")
+    problems += check_page(page, "goals", f"list-{language}")
     page.get_by_role("link", name=plan.name_sv if sv else plan.name_en).click()
     expect(page.get_by_test_id("goal-progress")).to_be_visible()
-    _check(page, problems, f"period-{language}")
+    problems += check_page(page, "goals", f"period-{language}")
 
     # adds a goal
     page.locator(f"a[href='/reporting/goals/{plan.public_id}/goals/new/']").click()
     expect(page.locator("#id_title_sv")).to_be_visible()
-    _check(page, problems, f"goal-form-{language}")
+    problems += check_page(page, "goals", f"goal-form-{language}")
     page.locator("#id_title_sv").fill("Testmål")
     page.locator("#id_title_en").fill("Test goal")
     page.locator("#id_position").fill("9")  # after the plan's three goals: the fourth
@@ -74,7 +55,7 @@ def test_the_secretariat_edits_goals_and_a_buyer_reads_them(page, cast, live_ser
     expect(page.locator("#id_figure_key")).to_be_visible()
     options = page.locator("#id_figure_key option").all_inner_texts()
     assert "followups_total" not in options
-    _check(page, problems, f"indicator-form-{language}")
+    problems += check_page(page, "goals", f"indicator-form-{language}")
     with translation.override(language):  # the label as the page shows it
         label = str(DEFINITIONS["followups_total"].label)
     page.locator("#id_figure_key").select_option(label=label)
@@ -85,7 +66,7 @@ def test_the_secretariat_edits_goals_and_a_buyer_reads_them(page, cast, live_ser
     # and its targets
     page.goto(f"/reporting/goals/indicator/{indicator.public_id}/targets/")
     expect(page.locator("#id_target_2026")).to_be_visible()
-    _check(page, problems, f"targets-form-{language}")
+    problems += check_page(page, "goals", f"targets-form-{language}")
     page.locator("#id_target_2026").fill("7")
     page.locator("#id_target_2027").fill("9,5" if sv else "9.5")
     page.locator("main form button[type=submit]").click()
@@ -95,12 +76,12 @@ def test_the_secretariat_edits_goals_and_a_buyer_reads_them(page, cast, live_ser
     # deletes the goal after confirming
     page.goto(f"/reporting/goals/goal/{goal.public_id}/delete/")
     expect(page.locator("main form button[type=submit]")).to_be_visible()
-    _check(page, problems, f"delete-{language}")
+    problems += check_page(page, "goals", f"delete-{language}")
     assert Goal.objects.filter(pk=goal.pk).exists()
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_test_id("goal-progress")).to_be_visible()
     assert not Goal.objects.filter(pk=goal.pk).exists()
-    _check(page, problems, f"period-after-{language}")
+    problems += check_page(page, "goals", f"period-after-{language}")
 
     # A buyer reads the same period, without edit links
     page.context.clear_cookies()
@@ -111,6 +92,6 @@ def test_the_secretariat_edits_goals_and_a_buyer_reads_them(page, cast, live_ser
     page.goto(f"/reporting/goals/{plan.public_id}/")
     expect(page.get_by_test_id("goal-progress")).to_be_visible()
     assert page.locator("a[href*='/edit/']").count() == 0
-    _check(page, problems, f"period-buyer-{language}")
+    problems += check_page(page, "goals", f"period-buyer-{language}")
 
     assert problems == []

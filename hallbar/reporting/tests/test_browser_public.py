@@ -5,19 +5,15 @@ page; axe-core finds nothing serious and no page is wider than the window.
 Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import VIEWS, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, shoot
 from hallbar.demo.testing import make_cast
 from hallbar.organisations.services import load_reference_data
 from hallbar.reporting.tests.public_world import make_public_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 
 
 @pytest.fixture
@@ -27,13 +23,8 @@ def world(transactional_db):
 
 
 def _check(page, name: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    window = page.evaluate("window.innerWidth")
-    assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
-    assert serious_violations(page) == []
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    assert check_page(page, widths=(page.viewport_size["width"],)) == []
+    shoot(page, "public", name)
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)

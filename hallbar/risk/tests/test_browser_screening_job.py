@@ -1,14 +1,11 @@
 """In a real browser: the secretariat runs a screening, follows its progress step by step on the
 job page (which reloads itself, no JavaScript needed) and then sees the result."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from hallbar.core.models import BackgroundJob
 from hallbar.core.tasks import run_job
-from hallbar.core.tests.browser import VIEWS, login, serious_violations
+from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.risk import jobs as risk_jobs
 from hallbar.risk.models import ScreeningRun
@@ -16,7 +13,6 @@ from hallbar.risk.tests.test_browser_screening import world  # noqa: F401 - the 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-SHOTS = os.environ.get("HALLBAR_SHOTS", "")
 
 
 # What the secretariat reads, in each language
@@ -34,10 +30,6 @@ WORDS = {
         "open": "Open the screening",
     },
 }
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _queued_language(job: BackgroundJob) -> str:
@@ -77,8 +69,7 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
     # Then the job page says the job waits for the worker, and reloads itself
     assert page.get_by_test_id("job-progress").is_visible()
     assert page.locator("[data-running]").count() == 1
-    problems += serious_violations(page)
-    assert _fits(page)
+    problems += check_page(page, widths=(width,))
     job = BackgroundJob.objects.get()
     seen = []
     real = risk_jobs.run_screening
@@ -91,12 +82,8 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
             if step == 3:  # while the worker runs, the page shows where it is
                 page.reload()
                 seen.append(page.get_by_test_id("job-progress").inner_text())
-                if SHOTS:
-                    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-                    page.screenshot(
-                        path=f"{SHOTS}/job-progress-{language}-{width}.png", full_page=True
-                    )
-                problems.extend(serious_violations(page))
+                shoot(page, "screening-job", f"job-progress-{language}-{width}")
+                problems.extend(check_page(page, widths=(width,)))
 
         return real(**kwargs, progress=progress)
 
@@ -108,10 +95,8 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
     page.get_by_test_id("job-result").wait_for(timeout=10_000)
     assert words["done"] in page.get_by_test_id("job-result").inner_text()
     assert page.locator("[data-running]").count() == 0
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/job-done-{language}-{width}.png", full_page=True)
-    problems += serious_violations(page)
-    assert _fits(page)
+    shoot(page, "screening-job", f"job-done-{language}-{width}")
+    problems += check_page(page, widths=(width,))
     page.get_by_role("link", name=words["open"]).click()
     run = ScreeningRun.objects.exclude(pk=first.pk).get()
     page.wait_for_url(f"**/risk/screening/{run.public_id}/")

@@ -1,10 +1,10 @@
 """In a real browser: a buyer takes a module, fails the quiz once, passes it and downloads the
 certificate; the public page verifies it; the region contact sees participation change; an
-English-speaking supplier completes the supplier module in English. axe-core on every page,
-Swedish at 1366 and 390 px (no sideways scrolling), with screenshots."""
+English-speaking supplier completes the supplier module in English. Every page is checked at 1366
+and 390 px (no sideways scrolling) and by axe-core (`check_page`; screenshots with
+HALLBAR_SHOTS)."""
 
 import io
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import check_page, login, serious_violations
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.demo.training import load_training_package
 from hallbar.organisations.models import Role
@@ -22,27 +22,10 @@ from hallbar.training.models import Attempt, Certificate, Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("HALLBAR_SHOTS", "/work/sv/shots/training"))
-WIDTHS = (1366, 390)
-
 
 def _as(page, username):
     page.context.clear_cookies()
     login(page, username, CAST_PASSWORD)
-
-
-def _check(page, problems, name=None):
-    """axe-core, no sideways scrolling at 390 px, and a screenshot at both widths."""
-    problems += serious_violations(page)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{page.url} at {width}px: {overflow}px wider than the window")
-        if name and SHOTS.parent.exists():
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def _answer(page, user, module, *, right: bool):
@@ -58,7 +41,7 @@ def _take_quiz(page, user, module, *, right: bool, problems, shot=None):
     page.locator("form button[name=start]").click()
     page.wait_for_load_state()
     if shot:
-        _check(page, problems, shot)
+        problems += check_page(page, "training", shot)
     _answer(page, user, module, right=right)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/training/attempts/**")
@@ -82,19 +65,19 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     page.goto("/training/participation/")
     row = page.locator("tr", has_text="Region Jämtland Härjedalen").first
     assert row.locator("td").nth(1).inner_text() == "0"  # completed of the assigned
-    _check(page, problems, "participation-before")
+    problems += check_page(page, "training", "participation-before")
 
     # Bob, a Jämtland buyer, reads the module and fails the quiz once
     _as(page, "bob")
     page.goto("/training/")
-    _check(page, problems, "index")
+    problems += check_page(page, "training", "index")
     page.get_by_role("link", name=module.title_sv).click()
-    _check(page, problems, "module")
+    problems += check_page(page, "training", "module")
     page.get_by_role("link", name=module.lessons.first().title_sv).click()
-    _check(page, problems, "lesson")
+    problems += check_page(page, "training", "lesson")
     _take_quiz(page, cast.bob, module, right=False, problems=problems, shot="quiz")
     assert not Attempt.objects.get(user=cast.bob).passed
-    _check(page, problems, "failed")
+    problems += check_page(page, "training", "failed")
     # he must wait before the next try; the wait is then over
     page.goto(f"/training/modules/{module.public_id}/quiz/")
     assert page.locator("form button[name=start]").count() == 0
@@ -103,7 +86,7 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     )
     _take_quiz(page, cast.bob, module, right=True, problems=problems)
     certificate = Certificate.objects.get(user=cast.bob)
-    _check(page, problems, "passed")
+    problems += check_page(page, "training", "passed")
     with page.expect_download() as download_info:
         page.locator("a[href$='/pdf/']").first.click()
     pdf = Path(download_info.value.path()).read_bytes()
@@ -116,19 +99,19 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     page.goto(f"/training/verify/{certificate.code}/")
     assert "Bob Jämtland" in page.locator("main").inner_text()
     assert module.title_sv in page.locator("main").inner_text()
-    _check(page, problems, "verify")
+    problems += check_page(page, "training", "verify")
 
     # The region contact sees the change
     _as(page, "asa")
     page.goto("/training/participation/")
     row = page.locator("tr", has_text="Region Jämtland Härjedalen").first
     assert row.locator("td").nth(1).inner_text() == "1"
-    _check(page, problems, "participation-after")
+    problems += check_page(page, "training", "participation-after")
 
     # An unknown code is not confirmed (the 404 page passes axe too)
     page.goto("/training/verify/NOPE-NOPE-NOPE/")
     assert "Bob Jämtland" not in page.locator("main").inner_text()
-    _check(page, problems, "verify-unknown")
+    problems += check_page(page, "training", "verify-unknown")
 
     # The secretariat's pages, a draft's included
     draft = services.start_new_version(modules["risk-analysis"], acting_user=cast.secretariat)
@@ -152,7 +135,7 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     ):
         page.goto(url)
         expect(page.locator("h1")).to_be_visible()
-        _check(page, problems, name)
+        problems += check_page(page, "training", name)
     page.goto(f"/training/modules/{draft.public_id}/")
     expect(page.locator("form[action$='/publish/'] button")).to_be_visible()
     assert problems == []
@@ -202,7 +185,7 @@ def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
     page.goto("/portal/")
     offer = page.locator("section", has_text="Training for suppliers")
     expect(offer).to_be_visible()
-    _check(page, problems, "portal-offer")
+    problems += check_page(page, "training", "portal-offer")
     offer.get_by_role("link", name=module.title_en).click()
     expect(page.locator("h1")).to_have_text(module.title_en)
     assert page.locator("html").get_attribute("lang") == "en"
