@@ -34,6 +34,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from hallbar.core.tests import test_words as words
 from hallbar.core.tests.test_access_matrix import (
     ANONYMOUS,
     CASES,
@@ -56,6 +57,7 @@ from hallbar.organisations.services import add_membership
 from hallbar.organisations.tests.matrix import matrix_providers
 from hallbar.suppliers.models import ProductionSite
 from hallbar.suppliers.services import save_site
+from hallbar.training.tests.matrix import training_world
 
 pytestmark = pytest.mark.django_db
 
@@ -445,6 +447,8 @@ class Answer:
 class Sweep:
     answers: dict[str, dict[str, Answer]]  # case id → who → what they were served
     changed: dict[str, dict[str, tuple[int, int]]]  # case id → the row counts its GETs changed
+    words: dict[str, words.Findings]  # who → what the words check found on their pages
+    pages_read: dict[str, int]  # who → how many HTML pages the words check read
 
     def sightings(self, marker: str) -> dict[str, set[str]]:
         """Return who was served the marker → on which cases' URLs."""
@@ -470,6 +474,12 @@ def sweep(seeded, django_db_blocker) -> Sweep:
     answers: dict[str, dict[str, Answer]] = {}
     changed: dict[str, dict[str, tuple[int, int]]] = {}
     with django_db_blocker.unblock():
+        # The training pages' objects, made now rather than on the first training URL: the
+        # words check needs every text people typed in before the first page is read.
+        training_world(seeded.world)
+        texts = words.typed_texts()
+        findings = {who: words.Findings(texts) for who in words.READERS}
+        pages_read = dict.fromkeys(words.READERS, 0)
         keys = {}
         for who in USERS:
             if who != ANONYMOUS:
@@ -487,6 +497,8 @@ def sweep(seeded, django_db_blocker) -> Sweep:
                     if who != ANONYMOUS:
                         client.cookies[settings.SESSION_COOKIE_NAME] = keys[who]
                     response = client.get(url)
+                    if case in words.PAGES and who in findings and case.expected_get(who) == 200:
+                        pages_read[who] += words.read_page(findings[who], who, "sv", url, response)
                     answers[case.id][who] = Answer(
                         response.status_code,
                         response.get("Location", ""),
@@ -494,7 +506,7 @@ def sweep(seeded, django_db_blocker) -> Sweep:
                     )
                 changed[case.id] = _changed(before, _counts())
                 transaction.set_rollback(True)
-    return Sweep(answers, changed)
+    return Sweep(answers, changed, findings, pages_read)
 
 
 # --- the tests --------------------------------------------------------------------------------
@@ -524,6 +536,17 @@ def test_a_confidential_marker_reaches_exactly_the_readers_its_rule_names(marker
 
 def test_an_ordinary_deviation_is_shared_with_every_participant(sweep):
     assert set(sweep.sightings(ORDINARY)) == set(ORDINARY_READERS)
+
+
+@pytest.mark.parametrize("who", words.READERS)
+def test_pages_speak_swedish_without_code_words(who, sweep):
+    """test_words.py's check of the Swedish pages, on the pages the sweep fetched (it checks the
+    English ones itself)."""
+    findings = sweep.words[who]
+    assert sweep.pages_read[who] or who == "nobody"
+    assert not findings.found, (
+        f"{len(findings.found)} findings as {who} (sv):\n{words.report(findings)}"
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
