@@ -411,6 +411,8 @@ CONTENT_CASES = [
 # Every case of the access matrix (POST-only views answer GET with an empty 405), and the seeded
 # objects' own.
 SWEPT: list[Case] = CASES + CONTENT_CASES
+# The pages whose words test_words checks (its PAGES); the sweep checks them in Swedish.
+WORD_PAGES = {case.id for case in words.PAGES}
 
 
 def _body(response) -> bytes:
@@ -447,7 +449,7 @@ class Answer:
 class Sweep:
     answers: dict[str, dict[str, Answer]]  # case id → who → what they were served
     changed: dict[str, dict[str, tuple[int, int]]]  # case id → the row counts its GETs changed
-    words: dict[str, words.Findings]  # who → what the words check found on their pages
+    findings: dict[str, words.Findings]  # who → what the words check found on their pages
     pages_read: dict[str, int]  # who → how many HTML pages the words check read
 
     def sightings(self, marker: str) -> dict[str, set[str]]:
@@ -463,7 +465,7 @@ class Sweep:
 @pytest.fixture(scope="module")
 def sweep(seeded, django_db_blocker) -> Sweep:
     """Fetch every swept URL as every user once, URL by URL: the statuses of the access matrix's
-    cases and the markers come from the same requests.
+    cases, the markers and the words of the Swedish pages come from the same requests.
 
     Each user is logged in once (a login costs more than most pages); the client then carries
     that user's session key. Each URL's round of requests runs in a savepoint that is rolled
@@ -498,7 +500,7 @@ def sweep(seeded, django_db_blocker) -> Sweep:
                     if who != ANONYMOUS:
                         client.cookies[settings.SESSION_COOKIE_NAME] = keys[who]
                     response = client.get(url)
-                    if case in words.PAGES and who in findings and case.expected_get(who) == 200:
+                    if case.id in WORD_PAGES and who in findings and case.expected_get(who) == 200:
                         pages_read[who] += words.read_page(findings[who], who, "sv", url, response)
                     answers[case.id][who] = Answer(
                         response.status_code,
@@ -543,7 +545,7 @@ def test_an_ordinary_deviation_is_shared_with_every_participant(sweep):
 def test_pages_speak_swedish_without_code_words(who, sweep):
     """test_words.py's check of the Swedish pages, on the pages the sweep fetched (it checks the
     English ones itself)."""
-    findings = sweep.words[who]
+    findings = sweep.findings[who]
     assert sweep.pages_read[who] or who == "nobody"
     assert not findings.found, (
         f"{len(findings.found)} findings as {who} (sv):\n{words.report(findings)}"

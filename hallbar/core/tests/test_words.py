@@ -337,8 +337,9 @@ def read_page(findings: Findings, who: str, language: str, url: str, response) -
     if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
         return False
     lang, nodes = visible_text(response.content.decode())
-    assert lang in LANGUAGES, f"{url}: <html lang> is {lang!r}"
-    assert lang == language or who in SUPPLIER_CONTACTS, f"{url}: <html lang> is {lang!r}"
+    if lang not in LANGUAGES or (lang != language and who not in SUPPLIER_CONTACTS):
+        # a finding, not an assertion: the content matrix's sweep reads pages in a fixture
+        findings.found[f"{language} page in <html lang={lang!r}>"].add(url)
     findings.check(url, nodes)
     return True
 
