@@ -62,15 +62,18 @@ def wider_than_window(page) -> str | None:
     )
 
 
-def check_page(page, folder: str = "", name: str = "", widths=(1366, 390)) -> list[str]:
+def check_page(
+    page, folder: str = "", name: str = "", widths: tuple[int, ...] | None = (1366, 390)
+) -> list[str]:
     """Look at a page as its users do; return the problems found.
 
     - axe-core once, on a page in Swedish: it checks the markup, roles, names and colours, which
       the two languages and the widths share (DESIGN, decision log). An English page is checked
       for its words by core/tests/test_words.py, without a browser.
-    - At each width (the viewport ends at the first): no wider than the window, and with
-      HALLBAR_SHOTS and a name, a screenshot `<folder>/<name>-<width>.png`.
+    - At each width (the viewport ends at the first; None: the page's width now): no wider than
+      the window, and with HALLBAR_SHOTS and a name, a screenshot `<folder>/<name>-<width>.png`.
     """
+    widths = widths or (page.viewport_size["width"],)
     problems = []
     if page.evaluate("document.documentElement.lang") != "en":
         problems += serious_violations(page)

@@ -4,7 +4,7 @@ follows the approval on the job page to its result."""
 
 import pytest
 
-from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
+from hallbar.core.tests.browser import VIEWS, check_page, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import FollowUp
 from hallbar.planning import services
@@ -62,8 +62,7 @@ def test_steering_group_approves_the_plan_after_a_confirmation(
     # Then the budget state is the first thing under the heading
     state = page.get_by_test_id("budget-state").inner_text()
     assert (text["over"] if over else text["within"]) in state
-    shoot(page, "plans", f"plan-{language}-{width}")
-    problems += check_page(page, widths=(width,))
+    problems += check_page(page, "plans", f"plan-{language}", widths=(width,))
     # When it chooses to approve, a confirmation page sums up what is approved
     page.get_by_role("link", name=text["approve"]).click()
     page.wait_for_url("**/approve/")
@@ -78,8 +77,7 @@ def test_steering_group_approves_the_plan_after_a_confirmation(
         assert FollowUpPlan.objects.get(pk=plan.pk).status == "proposed"
         page.get_by_label(text["decision"]).fill("Styrgruppen godkänner planen över budget.")
         page.get_by_label(text["date"]).fill(f"{YEAR - 1}-12-15")
-    shoot(page, "plans", f"approve-confirm-{language}-{width}")
-    problems += check_page(page, widths=(width,))
+    problems += check_page(page, "plans", f"approve-confirm-{language}", widths=(width,))
     # When it confirms
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/jobs/**")

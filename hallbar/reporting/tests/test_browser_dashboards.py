@@ -8,7 +8,7 @@ Set HALLBAR_SHOTS to a directory to keep screenshots of the pages.
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
+from hallbar.core.tests.browser import VIEWS, check_page, login
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
@@ -22,15 +22,6 @@ def browser_world(transactional_db):
     load_reference_data()
     load_fee_decisions()
     return build_world(make_cast())
-
-
-def _fits(page) -> None:
-    """The page is no wider than the window, and axe finds nothing serious (check_page)."""
-    assert check_page(page, widths=(page.viewport_size["width"],)) == []
-
-
-def _shot(page, name: str) -> None:
-    shoot(page, "dashboards", name)
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)
@@ -54,12 +45,10 @@ def test_a_buyer_reads_the_results_nationally_and_for_a_region(
     page.get_by_role("button", name="Visa" if language == "sv" else "Show").click()
     expect(page.get_by_test_id("value-deviations_found")).to_have_text("2")
     expect(page.locator("svg[role=img]").first).to_be_visible()
-    _fits(page)
-    _shot(page, f"dashboard-national-{language}-{width}")
+    assert check_page(page, "dashboards", f"dashboard-national-{language}", widths=None) == []
     # And then Region Jämtland Härjedalen
     page.get_by_label("Region", exact=True).select_option("23")
     page.get_by_role("button", name="Visa" if language == "sv" else "Show").click()
     expect(page.get_by_test_id("value-followups_total")).to_have_text("2")
     expect(page.get_by_test_id("national-followups_total")).to_contain_text("3")
-    _fits(page)
-    _shot(page, f"dashboard-region-{language}-{width}")
+    assert check_page(page, "dashboards", f"dashboard-region-{language}", widths=None) == []

@@ -5,7 +5,7 @@ import pytest
 
 from hallbar.core.models import BackgroundJob
 from hallbar.core.tasks import run_job
-from hallbar.core.tests.browser import VIEWS, check_page, login, shoot
+from hallbar.core.tests.browser import VIEWS, check_page, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.risk import jobs as risk_jobs
 from hallbar.risk.models import ScreeningRun
@@ -82,8 +82,9 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
             if step == 3:  # while the worker runs, the page shows where it is
                 page.reload()
                 seen.append(page.get_by_test_id("job-progress").inner_text())
-                shoot(page, "screening-job", f"job-progress-{language}-{width}")
-                problems.extend(check_page(page, widths=(width,)))
+                problems.extend(
+                    check_page(page, "screening-job", f"job-progress-{language}", widths=(width,))
+                )
 
         return real(**kwargs, progress=progress)
 
@@ -95,8 +96,7 @@ def test_secretariat_runs_a_screening_and_sees_progress_then_the_result(
     page.get_by_test_id("job-result").wait_for(timeout=10_000)
     assert words["done"] in page.get_by_test_id("job-result").inner_text()
     assert page.locator("[data-running]").count() == 0
-    shoot(page, "screening-job", f"job-done-{language}-{width}")
-    problems += check_page(page, widths=(width,))
+    problems += check_page(page, "screening-job", f"job-done-{language}", widths=(width,))
     page.get_by_role("link", name=words["open"]).click()
     run = ScreeningRun.objects.exclude(pk=first.pk).get()
     page.wait_for_url(f"**/risk/screening/{run.public_id}/")
