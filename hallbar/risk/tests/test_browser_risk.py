@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import AxeSweep, login, serious_violations
 from hallbar.demo.risk import load_demo_analyses
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
@@ -54,6 +54,7 @@ PAGES_BY_USER = {"karin": READ_PAGES + EDIT_PAGES, "alice": READ_PAGES}
 def test_axe_finds_no_serious_violation_on_any_risk_page(page, world):
     _cast, ids = world
     problems = []
+    axe = AxeSweep()
     for username, paths in PAGES_BY_USER.items():
         page.context.clear_cookies()  # in Swedish: axe checks markup, the same in both languages
         login(page, username, CAST_PASSWORD)
@@ -62,7 +63,7 @@ def test_axe_finds_no_serious_violation_on_any_risk_page(page, world):
             assert response.status == 200, path
             # The explanation tables are folded away; open them so axe checks them as well.
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            problems += serious_violations(page)
+            problems += axe.check(page)
     assert problems == []
 
 
