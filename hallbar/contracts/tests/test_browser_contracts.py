@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from hallbar.contracts.models import Contract
 from hallbar.contracts.tests.factories import contract_csv, good_rows
-from hallbar.core.tests.browser import login, serious_violations
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
@@ -61,7 +61,7 @@ def test_bad_file_is_reported_row_by_row_and_changes_nothing_then_good_file_impo
         "annual_value_sek",
     ]
     assert rows.nth(1).inner_text().split("\t")[:3] == ["avtal-med-fel.csv", "4", "start_date"]
-    assert serious_violations(page) == []
+    assert axe_check(page) == []
     # And nothing was written
     assert Contract.objects.count() == 0 and Supplier.objects.count() == 0
     # When she imports a good file, she finds the contracts in the list
@@ -98,7 +98,7 @@ def test_axe_on_contract_supplier_and_category_pages(page, world, tmp_path):
     for path in NEW_PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        problems += serious_violations(page)
+        problems += axe_check(page)
     contract = Contract.objects.first()
     for path in [
         f"/contracts/{contract.public_id}/",
@@ -111,5 +111,5 @@ def test_axe_on_contract_supplier_and_category_pages(page, world, tmp_path):
         f"/categories/{contract.category.public_id}/?cpv=handskar",
     ]:
         assert page.goto(path).status == 200, path
-        problems += serious_violations(page)
+        problems += axe_check(page)
     assert problems == []

@@ -5,6 +5,7 @@ unless HALLBAR_REQUIRE_BROWSER=1 (as in CI), where a missing browser is an error
 """
 
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -68,15 +69,16 @@ def check_page(
     """Look at a page as its users do; return the problems found.
 
     - axe-core once, on a page in Swedish: it checks the markup, roles, names and colours, which
-      the two languages and the widths share (DESIGN, decision log). An English page is checked
-      for its words by core/tests/test_words.py, without a browser.
+      the two languages and the widths share (DESIGN, decision log); colours where the page has
+      new ones (axe_check). An English page is checked for its words by
+      core/tests/test_words.py, without a browser.
     - At each width (the viewport ends at the first; None: the page's width now): no wider than
       the window, and with HALLBAR_SHOTS and a name, a screenshot `<folder>/<name>-<width>.png`.
     """
     widths = widths or (page.viewport_size["width"],)
     problems = []
     if page.evaluate("document.documentElement.lang") != "en":
-        problems += serious_violations(page)
+        problems += axe_check(page)
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         if too_wide := wider_than_window(page):
@@ -148,6 +150,19 @@ class AxeSweep:
         new = not contexts <= self.checked
         self.checked |= contexts
         return serious_violations(page, contrast=new)
+
+
+# One sweep per browser context: the page fixture makes a context for each test.
+_sweeps: "weakref.WeakKeyDictionary[object, AxeSweep]" = weakref.WeakKeyDictionary()
+
+
+def axe_check(page) -> list[str]:
+    """Run axe-core on the page as part of its test's sweep (AxeSweep): every rule, and colour
+    contrast where the page shows a styling context no earlier page of the test showed."""
+    sweep = _sweeps.get(page.context)
+    if sweep is None:
+        sweep = _sweeps[page.context] = AxeSweep()
+    return sweep.check(page)
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
-"""AxeSweep (core/tests/browser.py): every rule on every page, colour contrast where a page shows
-an element in a styling context that no earlier page of the sweep showed."""
+"""AxeSweep and axe_check (core/tests/browser.py): every rule on every page, colour contrast where
+a page shows an element in a styling context that no earlier page of the sweep showed; one sweep
+per browser context, so per test."""
 
 import pytest
 
-from hallbar.core.tests.browser import AxeSweep
+from hallbar.core.tests.browser import AxeSweep, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
@@ -46,3 +47,20 @@ def test_a_new_sweep_checks_every_page_s_colours(tab):
     tab.set_content(_page("#ccc", "Grå text"))
     found = AxeSweep().check(tab)
     assert any("color-contrast" in problem for problem in found), found
+
+
+def test_axe_check_keeps_one_sweep_per_browser_context(browser, tab):
+    tab.set_content(_page("#000", "Svart text"))
+    assert axe_check(tab) == []
+    # Another page of the same context (the same test) is part of the same sweep
+    second = tab.context.new_page()
+    second.set_content(_page("#ccc", "Grå text"))
+    assert axe_check(second) == []
+    # A new context (the next test) starts a new sweep
+    context = browser.new_context()
+    try:
+        other = context.new_page()
+        other.set_content(_page("#ccc", "Grå text"))
+        assert any("color-contrast" in problem for problem in axe_check(other))
+    finally:
+        context.close()

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hallbar.core.tests.browser import AxeSweep, login
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.national import load_fee_decisions
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.funding.services import save_budget_line, save_region_decision
@@ -131,7 +131,6 @@ PAGES_BY_USER = {
 def test_axe_finds_no_serious_violation_on_any_page(page, world):
     cast, line = world
     problems = []
-    axe = AxeSweep()
     for username, paths in PAGES_BY_USER.items():
         page.context.clear_cookies()  # in Swedish: axe checks markup, the same in both languages
         if username:
@@ -139,5 +138,5 @@ def test_axe_finds_no_serious_violation_on_any_page(page, world):
         for path in paths:
             response = page.goto(path.format(line=line.public_id))
             assert response.status == (404 if "no-such" in path else 200), path
-            problems += axe.check(page)
+            problems += axe_check(page)
     assert problems == []

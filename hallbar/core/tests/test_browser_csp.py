@@ -8,7 +8,7 @@ the start page, the contracts list, a follow-up case, the lockout pages and the 
 
 import pytest
 
-from hallbar.core.tests.browser import AxeSweep, login
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.tests.conftest import open_case, world  # noqa: F401 - fixture
 
@@ -37,7 +37,6 @@ def test_no_csp_violation_on_the_main_pages(page, world) -> None:  # noqa: F811
     case = open_case(world)
     refused = _watch(page)
     problems: list[str] = []
-    axe = AxeSweep()
 
     # The login page, then a login locked after five failures (its message is on the page)
     page.goto("/accounts/login/")
@@ -47,7 +46,7 @@ def test_no_csp_violation_on_the_main_pages(page, world) -> None:  # noqa: F811
         page.locator("form button[type=submit]").last.click()
         page.wait_for_load_state()
     assert page.get_by_role("alert").first.is_visible()
-    problems += axe.check(page)
+    problems += axe_check(page)
 
     login(page, "karin", CAST_PASSWORD)
     for path in (
@@ -62,11 +61,11 @@ def test_no_csp_violation_on_the_main_pages(page, world) -> None:  # noqa: F811
 
     # The secretariat's lockout list and its confirmation: accessible, fits a phone
     page.goto("/account/lockouts/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     assert _no_wider_than_the_window(page, 390)
     page.get_by_role("link", name="alice").first.click()
     page.wait_for_url("**/lockouts/unlock/**")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/account/lockouts/")
     assert _no_wider_than_the_window(page, 1366)

@@ -6,7 +6,7 @@ in test_links.py.)"""
 import pytest
 from django.core.management import call_command
 
-from hallbar.core.tests.browser import AxeSweep, login, serious_violations
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.national import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,6 @@ def _too_wide(page) -> str | None:
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server, language):
     problems = []
-    axe = AxeSweep()
     for role, username in ROLES.items():
         page.context.clear_cookies()
         page.context.add_cookies(
@@ -75,10 +74,10 @@ def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server,
                 if href and not any(skipped in href for skipped in SKIPPED) and href not in queue:
                     queue.append(href)
             # axe-core once per page, in Swedish at the first width (1366): it checks the
-            # markup, which the two languages share; colours where a page has new ones (AxeSweep;
-            # the secretariat, first, is shown the most; DESIGN, decision log)
+            # markup, which the two languages share, and colours where a page has new ones
+            # (axe_check; the secretariat, first, is shown the most; DESIGN, decision log)
             if language == "sv":
-                problems.extend(f"{role} {problem}" for problem in axe.check(page))
+                problems.extend(f"{role} {problem}" for problem in axe_check(page))
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 if problem := _too_wide(page):
@@ -106,10 +105,10 @@ def test_the_narrow_menu_opens_by_keyboard_and_leads_to_a_page(page, demo):
     assert page.locator("nav.main-nav--compact a[aria-current=page]").count() == 1
     # axe-core finds nothing serious in the open menu, nor on the search page
     page.locator("nav.main-nav--compact summary").click()
-    problems = serious_violations(page)
+    problems = axe_check(page)
     page.goto("/search/?q=medi")
     assert page.locator("main h2").count() >= 2
-    problems += serious_violations(page)
+    problems += axe_check(page)
     assert not problems, "\n".join(problems)
 
 

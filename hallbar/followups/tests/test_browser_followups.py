@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from hallbar.core.tests.browser import AxeSweep, login
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups import services
 from hallbar.followups.models import Action, Deviation, Document, FollowUp
@@ -23,22 +23,21 @@ def _as(page, username: str) -> None:
 
 def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     problems: list[str] = []
-    axe = AxeSweep()
     evidence = tmp_path / "uppforandekod.pdf"
     evidence.write_bytes(PDF)
 
     # The secretariat opens a case for Medisupply, led by Region Stockholm, and sends it.
     _as(page, "karin")
     page.goto("/followups/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.goto("/followups/new/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("#id_suppliers").fill(world.supplier_a.org_number)
     page.locator("#id_lead_region").select_option(str(world.stockholm.pk))
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/followups/[0-9a-f-]{36}/$"))
     followup = FollowUp.objects.get()
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("form[action$='/send/'] button").click()
     page.wait_for_load_state()
     followup.refresh_from_db()
@@ -47,9 +46,9 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     # The supplier answers in the portal, with dated evidence.
     _as(page, "charlie")
     page.goto("/portal/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator(f"a[href='/portal/{followup.public_id}/']").first.click()
-    problems += axe.check(page)
+    problems += axe_check(page)
     for question in followup.response.questionnaire.questions.all():
         if question.kind == "yes_no":
             page.locator(f"#q{question.pk}-yes").check()
@@ -73,7 +72,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     _as(page, "alice")
     page.goto(f"/followups/{followup.public_id}/")
     page.locator("a[href$='/assess/']").click()
-    problems += axe.check(page)
+    problems += axe_check(page)
     requirements = list(followup.clause.process_requirements.order_by("number"))
     for requirement in requirements:
         verdict = "deviation" if requirement.number == 3 else "approved"
@@ -82,7 +81,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/followups/[0-9a-f-]{36}/$"))
     page.locator("a[href$='/deviations/new/']").first.click()
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("#id_requirement").select_option(str(requirements[2].pk))
     page.locator("#id_area").select_option("workers_rights")
     page.locator("#id_severity").select_option("major")
@@ -104,12 +103,12 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     page.wait_for_load_state()
     followup.refresh_from_db()
     assert followup.status == "action_plan"
-    problems += axe.check(page)
+    problems += axe_check(page)
 
     # The lead region verifies the action and closes the case.
     _as(page, "alice")
     page.goto(f"/followups/{followup.public_id}/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     action = Action.objects.get()
     page.locator(f"#ver-{action.pk}").fill("Granskad kartläggning och riskanalys.")
     page.locator(
@@ -133,7 +132,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     assert followup.reference in text and "Kartlägga alla led" in text
     with translation.override("sv"):
         assert page.get_by_test_id("status").inner_text() == followup.get_status_display()
-    problems += axe.check(page)
+    problems += axe_check(page)
 
     # A supplier contact of another company reaches none of it, by page or by guessed URL.
     _as(page, "dave")
@@ -155,7 +154,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     page.goto(f"/results/{followup.public_id}/")
     summary = page.get_by_test_id("summary").inner_text()
     assert world.supplier_a.name not in summary and world.site_a2.name not in summary
-    problems += axe.check(page)
+    problems += axe_check(page)
     assert problems == []
 
 
@@ -194,7 +193,6 @@ def test_axe_on_the_other_follow_up_pages_and_their_language(page, world) -> Non
         "charlie": ["/portal/report/", f"/portal/{followup.public_id}/"],
     }
     problems: list[str] = []
-    axe = AxeSweep()
     for language in ("sv", "en"):
         for username, urls in pages.items():
             _as(page, username)
@@ -208,5 +206,5 @@ def test_axe_on_the_other_follow_up_pages_and_their_language(page, world) -> Non
                 assert response.status == 200, f"{username} {url}"
                 assert page.locator("html").get_attribute("lang") == language
                 if language == "sv":  # axe once per page, in Swedish (check_page says why)
-                    problems += axe.check(page)
+                    problems += axe_check(page)
     assert problems == []

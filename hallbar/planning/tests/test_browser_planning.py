@@ -3,7 +3,7 @@ axe-core on every plan page in Swedish and English."""
 
 import pytest
 
-from hallbar.core.tests.browser import AxeSweep, login
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.followups.models import FollowUp
 from hallbar.planning.models import FollowUpPlan
@@ -20,12 +20,11 @@ def _as(page, username):
 def test_propose_change_and_approve_a_plan(page, world, run, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     problems = []
-    axe = AxeSweep()
     _as(page, "karin")
     page.goto("/plans/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.goto("/plans/new/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("#id_year").fill(str(YEAR))
     page.locator("#id_budget_sek").fill("60000")
     page.locator("#id_min_office_audit").fill("0")
@@ -34,10 +33,10 @@ def test_propose_change_and_approve_a_plan(page, world, run, settings):
     page.wait_for_url(lambda url: "/plans/new/" not in url)
     plan = FollowUpPlan.objects.get()
     assert page.get_by_test_id("coordinated").inner_text() == str(plan.items.count())
-    problems += axe.check(page)
+    problems += axe_check(page)
     item = plan.items.first()
     page.locator(f"a[href='/plans/{plan.public_id}/items/{item.pk}/']").click()
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("#id_followup_type").select_option("dialogue")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(f"**/plans/{plan.public_id}/")
@@ -52,13 +51,13 @@ def test_propose_change_and_approve_a_plan(page, world, run, settings):
         f"/plans/followed-up/?year={YEAR}",
     ):
         assert page.goto(url).status == 200
-        problems += axe.check(page)
+        problems += axe_check(page)
 
     _as(page, "stig")  # the steering group approves, after the confirmation page
     page.goto(f"/plans/{plan.public_id}/")
     page.locator(f"a[href='/plans/{plan.public_id}/approve/']").click()
     page.wait_for_url("**/approve/")
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/jobs/**")
     page.get_by_test_id("job-result").wait_for()
@@ -71,5 +70,5 @@ def test_propose_change_and_approve_a_plan(page, world, run, settings):
     for url in ("/plans/", f"/plans/{plan.public_id}/", "/plans/external/"):
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == "en"
-        problems += axe.check(page)
+        problems += axe_check(page)
     assert problems == []

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import AxeSweep, login
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.testing import CAST_PASSWORD, make_cast, requirement_library
 from hallbar.organisations.services import load_reference_data
 from hallbar.requirements.models import CodeOfConduct, ContractClause, Criterion
@@ -76,14 +76,13 @@ PAGES_BY_USER = {
 def test_axe_finds_no_serious_violation_on_any_requirements_page(page, world):
     _cast, ids = world
     problems = []
-    axe = AxeSweep()
     for username, paths in PAGES_BY_USER.items():
         page.context.clear_cookies()  # in Swedish: axe checks markup, the same in both languages
         login(page, username, CAST_PASSWORD)
         for path in paths:
             response = page.goto(path.format(**ids))
             assert response.status == 200, (username, path)
-            problems += axe.check(page)
+            problems += axe_check(page)
     assert problems == []
 
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import AxeSweep, login, serious_violations
+from hallbar.core.tests.browser import axe_check, login
 from hallbar.demo.risk import load_demo_analyses
 from hallbar.demo.testing import CAST_PASSWORD, make_cast
 from hallbar.organisations.services import load_reference_data
@@ -54,7 +54,6 @@ PAGES_BY_USER = {"karin": READ_PAGES + EDIT_PAGES, "alice": READ_PAGES}
 def test_axe_finds_no_serious_violation_on_any_risk_page(page, world):
     _cast, ids = world
     problems = []
-    axe = AxeSweep()
     for username, paths in PAGES_BY_USER.items():
         page.context.clear_cookies()  # in Swedish: axe checks markup, the same in both languages
         login(page, username, CAST_PASSWORD)
@@ -63,7 +62,7 @@ def test_axe_finds_no_serious_violation_on_any_risk_page(page, world):
             assert response.status == 200, path
             # The explanation tables are folded away; open them so axe checks them as well.
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            problems += axe.check(page)
+            problems += axe_check(page)
     assert problems == []
 
 
@@ -75,13 +74,13 @@ def test_form_errors_are_announced_and_approval_asks_for_a_note(page, world):
     page.locator("form button[type=submit]").last.click()
     # Then the errors are announced and each area's fields say what is missing
     expect(page.get_by_role("alert").first).to_be_visible()
-    problems = serious_violations(page)
+    problems = axe_check(page)
     # When it approves the draft without a note, the page stays and asks for one
     page.goto(f"/risk/analyses/{ids['draft']}/approve/")
     page.locator("form button[type=submit]").last.click()
     expect(page.get_by_role("alert").first).to_be_visible()
     assert "/approve/" in page.url
-    problems += serious_violations(page)
+    problems += axe_check(page)
     # And with a note, the draft is approved and the old version superseded
     page.locator("#id_note").fill("Audit findings")
     page.locator("form button[type=submit]").last.click()

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallbar.core.tests.browser import AxeSweep, check_page, login
+from hallbar.core.tests.browser import axe_check, check_page, login
 from hallbar.demo.testing import CAST_PASSWORD
 from hallbar.demo.training import load_training_package
 from hallbar.organisations.models import Role
@@ -176,7 +176,6 @@ def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
     module = modules["supplier-portal"]
     _open_followup_for(cast.dave)
     problems: list[str] = []
-    axe = AxeSweep()
     _as(page, "dave")
     site = page.url.split("/", 3)[:3]
     page.context.add_cookies(
@@ -190,7 +189,7 @@ def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
     offer.get_by_role("link", name=module.title_en).click()
     expect(page.locator("h1")).to_have_text(module.title_en)
     assert page.locator("html").get_attribute("lang") == "en"
-    problems += axe.check(page)
+    problems += axe_check(page)
     page.get_by_role("link", name=module.lessons.first().title_en).click()
     expect(page.locator("main h1")).to_be_visible()
     lesson_text = page.locator("main").inner_text()
@@ -202,12 +201,12 @@ def test_english_supplier_completes_the_supplier_module_in_english(page, cast):
     expect(page.locator("fieldset.quiz-question").first).to_be_visible()
     questions = page.locator("main form").inner_text()
     assert not SWEDISH_WORDS.search(questions), SWEDISH_WORDS.search(questions)
-    problems += axe.check(page)
+    problems += axe_check(page)
     _answer(page, cast.dave, module, right=True)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/training/attempts/**")
     assert "You passed" in page.locator("main").inner_text()
-    problems += axe.check(page)
+    problems += axe_check(page)
     certificate = Certificate.objects.get(user=cast.dave)
     assert certificate.module.key == "supplier-portal"
     # and the certificate is in English
