@@ -151,6 +151,15 @@ def _last_pk(model: type[models.Model]) -> int:
     return model._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+def _move_sequences_past(written: list[type[models.Model]]) -> None:
+    """Rows written again keep their numbers: each table's next number must come after them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), written)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def _record_cast() -> _CastRecording | None:
     last_history, last_audit = _last_pk(HistoryEntry), _last_pk(AuditEvent)
     last_organisation = _last_pk(Organisation)
@@ -182,8 +191,8 @@ def _record_cast() -> _CastRecording | None:
     )
 
 
-def _cast_replayable(recording: _CastRecording | None) -> bool:
-    if recording is None or User._base_manager.exists() or Membership._base_manager.exists():
+def _cast_replayable(recording: _CastRecording) -> bool:
+    if User._base_manager.exists() or Membership._base_manager.exists():
         return False
     if _last_pk(Organisation) != recording.last_organisation:
         return False
@@ -207,12 +216,7 @@ def _replay_cast(recording: _CastRecording) -> None:
         )
         for row in recording.audit:
             audit.record(**row)
-        # the rows keep their numbers: the next number of each table must come after them
-        statements = connection.ops.sequence_reset_sql(no_style(), [Organisation, User, Membership])
-        if statements:
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
+        _move_sequences_past([Organisation, User, Membership])
 
 
 # --- the requirement library, loaded fast --------------------------------------------------------
@@ -268,7 +272,7 @@ def requirement_library() -> LibrarySummary:
     if recording is not None and _replayable(recording):
         _replay(recording)
         return recording.summary
-    last_history = HistoryEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_history = _last_pk(HistoryEntry)
     summary = load_requirement_library()
     tables = [
         (model, list(model._base_manager.order_by("pk").values())) for model in _library_models()
@@ -306,9 +310,4 @@ def _replay(recording: _Recording) -> None:
         for model, rows in recording.tables:
             model._base_manager.bulk_create([model(**row) for row in rows])
         HistoryEntry.objects.bulk_create([HistoryEntry(**row) for row in recording.history])
-        # the rows keep their numbers: the next number of each table must come after them
-        statements = connection.ops.sequence_reset_sql(no_style(), _library_models())
-        if statements:
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
+        _move_sequences_past(_library_models())

@@ -95,9 +95,9 @@ def serious_violations(page, *, contrast: bool = True) -> list[str]:
     contrast=False leaves out the colour-contrast rule, which is about 60 % of axe's time on our
     pages; AxeSweep leaves it out where a page has no colours an earlier page did not have.
     """
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, Axe
 
-    options: dict = {"resultTypes": ["violations"]}
+    options: dict = dict(DEFAULT_OPTIONS)
     if not contrast:
         options["rules"] = {"color-contrast": {"enabled": False}}
     results = Axe().run(page, options=options)

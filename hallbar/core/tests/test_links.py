@@ -87,9 +87,8 @@ def test_no_link_on_a_roles_pages_leads_to_a_dead_end(demo):
         # From the start page, two steps along every link (the menu's pages and their links)
         seen: set[str] = set()
         frontier = ["/"]
-        fetched: dict[
-            str, tuple
-        ] = {}  # each link's page, fetched to check it, is read for its own links
+        # each link's page, fetched to check the link, is then read for its own links
+        fetched: dict[str, tuple] = {}
         for depth in range(2):
             found = []
             for url in frontier:
