@@ -146,6 +146,7 @@ class AxeSweep:
         self.checked: set[str] = set()  # the styling contexts whose colours were checked
 
     def check(self, page) -> list[str]:
+        page.wait_for_load_state()  # a page a click has just asked for has a body to read
         contexts = set(page.evaluate(_STYLING_CONTEXTS))
         new = not contexts <= self.checked
         self.checked |= contexts

@@ -48,6 +48,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     page.goto("/portal/")
     problems += axe_check(page)
     page.locator(f"a[href='/portal/{followup.public_id}/']").first.click()
+    page.wait_for_url(f"**/portal/{followup.public_id}/")
     problems += axe_check(page)
     for question in followup.response.questionnaire.questions.all():
         if question.kind == "yes_no":
@@ -72,6 +73,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     _as(page, "alice")
     page.goto(f"/followups/{followup.public_id}/")
     page.locator("a[href$='/assess/']").click()
+    page.wait_for_url("**/assess/")
     problems += axe_check(page)
     requirements = list(followup.clause.process_requirements.order_by("number"))
     for requirement in requirements:
@@ -81,6 +83,7 @@ def test_one_case_end_to_end_with_four_users(page, world, tmp_path) -> None:
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/followups/[0-9a-f-]{36}/$"))
     page.locator("a[href$='/deviations/new/']").first.click()
+    page.wait_for_url("**/deviations/new/")
     problems += axe_check(page)
     page.locator("#id_requirement").select_option(str(requirements[2].pk))
     page.locator("#id_area").select_option("workers_rights")

@@ -36,6 +36,7 @@ def test_propose_change_and_approve_a_plan(page, world, run, settings):
     problems += axe_check(page)
     item = plan.items.first()
     page.locator(f"a[href='/plans/{plan.public_id}/items/{item.pk}/']").click()
+    page.wait_for_url(f"**/plans/{plan.public_id}/items/{item.pk}/")
     problems += axe_check(page)
     page.locator("#id_followup_type").select_option("dialogue")
     page.locator("form button[type=submit]").last.click()

@@ -72,8 +72,10 @@ def test_buyer_fails_passes_downloads_and_contact_sees_it(page, cast):
     page.goto("/training/")
     problems += check_page(page, "training", "index")
     page.get_by_role("link", name=module.title_sv).click()
+    page.wait_for_url(f"**/training/modules/{module.public_id}/")
     problems += check_page(page, "training", "module")
     page.get_by_role("link", name=module.lessons.first().title_sv).click()
+    page.wait_for_url(f"**/training/modules/{module.public_id}/lessons/*/")
     problems += check_page(page, "training", "lesson")
     _take_quiz(page, cast.bob, module, right=False, problems=problems, shot="quiz")
     assert not Attempt.objects.get(user=cast.bob).passed
