@@ -12,20 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def request_log(caplog):
-    """Capture hallbar.request's records on the logger itself, whatever state the tests before
-    left logging in: in a full run with the browser tests first, the records stopped reaching
-    the root logger's capture (seen once, not reproduced alone)."""
-    logger = logging.getLogger("hallbar.request")
-    disabled, propagate = logger.disabled, logger.propagate
-    logger.disabled, logger.propagate = False, False  # captured here, once
+    """Capture hallbar.request's records with the request id the console handler adds."""
     caplog.set_level(logging.INFO, logger="hallbar.request")
     request_ids = RequestIdFilter()  # as on the console handler of the settings
     caplog.handler.addFilter(request_ids)
-    logger.addHandler(caplog.handler)
     yield caplog
-    logger.removeHandler(caplog.handler)
     caplog.handler.removeFilter(request_ids)
-    logger.disabled, logger.propagate = disabled, propagate
 
 
 def _lines(caplog):
