@@ -3,6 +3,8 @@ finds no serious or critical violation on them (in Swedish; both languages are c
 works by keyboard without JavaScript. (That no link leads to a dead end is checked without a browser,
 in test_links.py.)"""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 
@@ -52,10 +54,10 @@ def _too_wide(page) -> str | None:
 
 
 @pytest.mark.presentation
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server, language):
+def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server):
+    # Both languages in one test, on one demo (loading it costs about 4 s)
     problems = []
-    for role, username in ROLES.items():
+    for language, (role, username) in itertools.product(("sv", "en"), ROLES.items()):
         page.context.clear_cookies()
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
@@ -81,7 +83,7 @@ def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server,
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 if problem := _too_wide(page):
-                    problems.append(f"{role} {url} at {width}: {problem}")
+                    problems.append(f"{role} ({language}) {url} at {width}: {problem}")
             page.set_viewport_size({"width": 1366, "height": 900})
     assert not problems, "\n".join(problems)
 
