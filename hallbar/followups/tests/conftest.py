@@ -53,6 +53,12 @@ class World:
 def world(cast, settings, tmp_path) -> World:
     settings.DATA_DIR = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return build_world(cast)
+
+
+def build_world(cast: Cast) -> World:
+    """Make the world's rows around the cast (the `world` fixture; test_one_gate.py builds it
+    once for its module)."""
     requirement_library()
     clause = ContractClause.objects.published().get()
     regions = {c: Region.objects.get(county_code=c) for c in ("01", "23", "12")}

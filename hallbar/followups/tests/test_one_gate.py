@@ -3,6 +3,7 @@ function, so each member of the cast gets the same answer from all of them, and 
 Mail recipients come from the same rules. Every branch of the access functions this adds has a
 case here."""
 
+import copy
 from datetime import date
 from decimal import Decimal
 
@@ -14,8 +15,10 @@ from django.urls import reverse
 from hallbar.categories.access import can_view_categories
 from hallbar.contracts.access import can_list_contracts, sees_contract_internals
 from hallbar.core.admin_site import can_use_admin
+from hallbar.core.tests.test_access_matrix import rolled_back_world
+from hallbar.demo.testing import make_cast
 from hallbar.followups import access, services
-from hallbar.followups.tests.conftest import open_case, to_assessed
+from hallbar.followups.tests.conftest import build_world, open_case, to_assessed
 from hallbar.home.context_processors import ENTRIES
 from hallbar.organisations.models import Membership, Organisation, Region, Role, User
 from hallbar.risk.access import can_run_screening, can_see_screening, spend_upload_region_ids
@@ -43,6 +46,31 @@ CAST = (
 MEMBERS = {"secretariat", "steering", "coordinator_a", "contact_jamtland", "alice", "bob"}
 SUPPLIER_CONTACTS = {"charlie", "dave"}
 GRIEVANCE_MARKER = "GRIEVANCE-c41d: the night shift is locked in"
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The follow-up tests' world, built once for the module's 89 tests (about 0.15 s each) in a
+    transaction rolled back at the end; each test's own changes are rolled back with the test."""
+    yield from rolled_back_world(
+        django_db_blocker,
+        tmp_path_factory,
+        "one-gate",
+        lambda: build_world(make_cast()),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+
+
+@pytest.fixture
+def world(_module_world, db):
+    """A copy of the module's world for each test: a test that changes an object in memory (and
+    the row, rolled back) leaves the next test the objects as built."""
+    return copy.deepcopy(_module_world)
+
+
+@pytest.fixture
+def cast(world):
+    return world.cast
 
 
 @pytest.fixture
