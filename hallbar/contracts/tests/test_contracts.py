@@ -28,6 +28,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def supplier(cast):
+    return make_medisupply(cast)
+
+
+def make_medisupply(cast):
+    """Medisupply Sverige AB, with an organisation number, the company of the cast's charlie."""
     charlie_company = cast.charlie.active_memberships[0].organisation
     supplier = save_supplier(
         supplier=None,

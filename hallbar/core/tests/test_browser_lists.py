@@ -94,17 +94,10 @@ def test_no_page_is_wider_than_the_window_nor_fails_axe(page, demo, live_server)
 def medisupply(cast):
     """A supplier with an organisation number, and a Stockholm contract with it: the search
     finds both (the menu and search tests need no more than this, not the demo)."""
-    from hallbar.contracts.tests.test_contracts import make_contract
-    from hallbar.suppliers.services import save_supplier
+    from hallbar.contracts.tests.test_contracts import make_contract, make_medisupply
 
     requirement_library()
-    supplier = save_supplier(
-        supplier=None,
-        acting_user=None,
-        name="Medisupply Sverige AB",
-        country="SE",
-        org_number="556036-0793",
-    )
+    supplier = make_medisupply(cast)
     make_contract(cast.alice, supplier, reference="MEDI-1")
     return supplier
 
