@@ -169,12 +169,13 @@ def client_for(client):
 
 
 def pytest_configure(config):
-    # Python's cyclic garbage collector ran about 57 000 times in a run of the suite with its
-    # default thresholds (700, 10, 10) and took 55 of the workers' 660 s: every few hundred
-    # objects a test makes (query sets, model instances, template contexts) started a
-    # collection, and every hundredth walked every object the process holds. Collected far less
-    # often, it took 12 s. Memory stays bounded: the generations are still collected. The
-    # thresholds suit the tests' allocation pattern only; the application keeps Python's.
+    # Python's cyclic garbage collector ran about 58 000 times in a run of the suite with its
+    # default thresholds (700, 10, 10) and took 55 s of the two workers' time in a 366 s run:
+    # every few hundred objects a test makes (query sets, model instances, template contexts)
+    # started a collection, and every hundredth walked every object the process holds. With
+    # these thresholds it ran about 1 150 times and took 14 s (DESIGN, decision log). Memory
+    # stays bounded: every generation is still collected. The thresholds suit the tests'
+    # allocation pattern only; the application keeps Python's.
     gc.set_threshold(50_000, 20, 100)
 
 

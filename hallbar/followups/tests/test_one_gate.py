@@ -50,7 +50,7 @@ GRIEVANCE_MARKER = "GRIEVANCE-c41d: the night shift is locked in"
 
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The follow-up tests' world, built once for the module's 89 tests (about 0.15 s each) in a
+    """The follow-up tests' world, built once for the module's 92 tests (about 0.15 s each) in a
     transaction rolled back at the end; each test's own changes are rolled back with the test."""
     yield from rolled_back_world(
         django_db_blocker,
