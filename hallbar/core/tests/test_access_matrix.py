@@ -27,14 +27,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from hallbar.api.tests.matrix import api_cases
 from hallbar.categories.models import Category
 from hallbar.contracts.models import Contract
 from hallbar.core.models import BackgroundJob, HistoryEntry, ImportJob
+from hallbar.core.tests.worlds import rolled_back_world
 from hallbar.demo.contracts import load_demo_contracts
 from hallbar.demo.national import AUDIT_FIRM, load_fee_decisions
 from hallbar.demo.risk import load_demo_analyses
@@ -442,40 +443,6 @@ def _build_followup(cast, supplier, contract, region):
     followups.publish_summary(followup, acting_user=cast.alice)
     followup.refresh_from_db()
     return followup, audit, plan.actions.get()
-
-
-def rolled_back_world(django_db_blocker, tmp_path_factory, name: str, build, **settings):
-    """Yield what build() makes, built once inside a transaction that is rolled back at the end.
-
-    For module-scoped fixtures: the data directory is private and passwords hash fast.
-    """
-    data_dir = tmp_path_factory.mktemp(name)
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        DATA_DIR=data_dir,
-        MEDIA_ROOT=data_dir / "uploads",
-        **settings,
-    ):
-        with django_db_blocker.unblock():
-            outer = transaction.atomic()
-            outer.__enter__()
-            try:
-                built = build()
-                # Check the deferred foreign keys of what build() wrote now, once. Left pending,
-                # every test's teardown checked them all again (Django's TestCase checks them
-                # before rolling the test back, and the roll-back puts them back in the queue):
-                # about 0.25 s per test on PostgreSQL.
-                connection.check_constraints()
-            except BaseException:
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
-                raise
-        try:
-            yield built
-        finally:
-            with django_db_blocker.unblock():
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

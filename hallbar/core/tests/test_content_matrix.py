@@ -45,8 +45,8 @@ from hallbar.core.tests.test_access_matrix import (
     _case,
     _changed,
     _counts,
-    rolled_back_world,
 )
+from hallbar.core.tests.worlds import rolled_back_world
 from hallbar.followups import files
 from hallbar.followups import services as followups
 from hallbar.followups.deadlines import send_due_reminders

@@ -34,8 +34,8 @@ from hallbar.core.tests.test_access_matrix import (
     CASES,
     EVERYONE,
     _build_world,
-    rolled_back_world,
 )
+from hallbar.core.tests.worlds import rolled_back_world
 from hallbar.training.tests.matrix import training_world
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.urls import reverse
 from hallbar.categories.access import can_view_categories
 from hallbar.contracts.access import can_list_contracts, sees_contract_internals
 from hallbar.core.admin_site import can_use_admin
-from hallbar.core.tests.test_access_matrix import rolled_back_world
+from hallbar.core.tests.worlds import rolled_back_world
 from hallbar.demo.testing import make_cast
 from hallbar.followups import access, services
 from hallbar.followups.tests.conftest import build_world, open_case, to_assessed
